@@ -1,0 +1,80 @@
+"""Fictional demo agency and one account per role. Used only by `manage.py seed_demo`."""
+
+from django.contrib.auth.models import Group
+
+from accounts.models import Agency, User
+from accounts.roles import Role
+
+DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - published in the README, DEBUG only
+
+# username, first, last, DSN, rank, unit, roles
+DEMO_USERS = [
+    ("officer", "Dana", "Whitfield", "4101", "Officer", "Patrol", [Role.OFFICER]),
+    ("officer2", "Luis", "Ortega", "4102", "Officer", "Patrol", [Role.OFFICER]),
+    ("supervisor", "Marcus", "Reyes", "3102", "Sgt.", "Patrol", [Role.SUPERVISOR]),
+    ("cro", "Priya", "Natarajan", "2203", "Lt.", "Community Relations Unit", [Role.CRO]),
+    ("chief", "Eleanor", "Brooks", "1001", "Chief", "Office of the Chief", [Role.CHIEF]),
+    ("training", "Tomas", "Lindqvist", "2407", "Sgt.", "Training Unit", [Role.TRAINING_OFFICER]),
+    (
+        "multi",
+        "Jordan",
+        "Okafor",
+        "3310",
+        "Lt.",
+        "Investigations",
+        [Role.SUPERVISOR, Role.TRAINING_OFFICER],
+    ),
+]
+
+
+def seed(stdout=None) -> dict:
+    created = {"agency": 0, "users": 0}
+    agency = Agency.objects.filter(pk=1).first()
+    if agency is None:
+        Agency.objects.create(
+            pk=1,
+            name="Riverbend Police Department",
+            address="200 Civic Center Drive, Riverbend",
+            phone="(555) 010-4400",
+            website="https://police.riverbend.example",
+            chief_name="Eleanor Brooks",
+        )
+        created["agency"] = 1
+
+    groups = {g.name: g for g in Group.objects.filter(name__in=[r.value for r in Role])}
+    for username, first, last, dsn, rank, unit, roles in DEMO_USERS:
+        user, was_created = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "dsn": dsn,
+                "rank": rank,
+                "unit": unit,
+                "email": f"{username}@police.riverbend.example",
+                "is_demo": True,
+            },
+        )
+        if was_created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+            created["users"] += 1
+        user.groups.add(*(groups[r.value] for r in roles))
+
+    admin, was_created = User.objects.get_or_create(
+        username="admin",
+        defaults={
+            "first_name": "Site",
+            "last_name": "Administrator",
+            "dsn": "9001",
+            "is_staff": True,
+            "is_superuser": True,
+            "is_demo": True,
+            "email": "admin@police.riverbend.example",
+        },
+    )
+    if was_created:
+        admin.set_password(DEMO_PASSWORD)
+        admin.save(update_fields=["password"])
+        created["users"] += 1
+    return created

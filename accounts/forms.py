@@ -1,0 +1,56 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row, Submit
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+
+from accounts.models import Agency
+
+MAX_LOGO_BYTES = 2 * 1024 * 1024
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        # Never hint whether the username exists.
+        "invalid_login": "The username or password is not right. Check both and try again.",
+        "inactive": "The username or password is not right. Check both and try again.",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.fields["username"].widget.attrs.update({"autocomplete": "username"})
+        self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
+
+
+class StyledPasswordChangeForm(PasswordChangeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", "Change password"))
+
+
+class AgencyForm(forms.ModelForm):
+    website = forms.URLField(required=False, assume_scheme="https")
+
+    class Meta:
+        model = Agency
+        fields = ["name", "address", "phone", "website", "chief_name", "logo"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            "name",
+            "address",
+            Row(Column("phone"), Column("website")),
+            "chief_name",
+            "logo",
+            Submit("submit", "Save profile"),
+        )
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if logo and getattr(logo, "size", 0) > MAX_LOGO_BYTES:
+            raise forms.ValidationError("The logo must be 2 MB or smaller.")
+        return logo

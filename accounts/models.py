@@ -1,0 +1,96 @@
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+
+from accounts.roles import Role
+
+DSN_REQUIRED_FOR_STAFF = "Every department member needs a DSN (departmental serial number)."
+
+
+class User(AbstractUser):
+    """A department member. The DSN is recorded on everything they log (000 IV.A.5)."""
+
+    dsn = models.CharField(  # noqa: DJ001 - NULL lets superusers without a DSN stay unique
+        "DSN",
+        max_length=20,
+        blank=True,
+        null=True,
+        unique=True,
+        help_text="Departmental serial number. Required for every department member.",
+    )
+    rank = models.CharField("rank or title", max_length=60, blank=True)
+    unit = models.CharField(max_length=80, blank=True, help_text="Division, section or unit.")
+    is_demo = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Created by seed_demo. Demo accounts can sign in only while DEBUG is on.",
+    )
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "username"]
+        constraints = [
+            # A department member (anyone who is not a bare superuser) carries a DSN.
+            models.CheckConstraint(
+                condition=Q(is_superuser=True) | (Q(dsn__isnull=False) & ~Q(dsn="")),
+                name="user_dsn_required_unless_superuser",
+                violation_error_message=DSN_REQUIRED_FOR_STAFF,
+            ),
+        ]
+
+    def __str__(self):
+        name = self.get_full_name() or self.username
+        return f"{name} ({self.dsn})" if self.dsn else name
+
+    def clean(self):
+        super().clean()
+        # Blank DSNs are stored as NULL so that several superusers without one stay unique.
+        if self.dsn == "":
+            self.dsn = None
+
+    @property
+    def display_name(self) -> str:
+        parts = [self.rank, self.get_full_name() or self.username]
+        return " ".join(p for p in parts if p)
+
+    @cached_property
+    def role_names(self) -> frozenset[str]:
+        """The role groups this user holds, read once per request."""
+        if not self.is_authenticated or not self.is_active:
+            return frozenset()
+        return frozenset(self.groups.values_list("name", flat=True))
+
+    def has_role(self, *roles: Role) -> bool:
+        return any(role.value in self.role_names for role in roles)
+
+
+class Agency(models.Model):
+    """The department's profile. One row; it letterheads every PDF."""
+
+    name = models.CharField(max_length=120, default="Police Department")
+    address = models.CharField(max_length=200, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    website = models.URLField(blank=True)
+    chief_name = models.CharField("Chief's name", max_length=120, blank=True)
+    logo = models.ImageField(
+        upload_to="agency/",
+        blank=True,
+        help_text="PNG or JPEG, shown on letterheads. A square image about 300 px wide works best.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "agency profile"
+        verbose_name_plural = "agency profile"
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="agency_single_row")]
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def load(cls) -> "Agency":
+        agency, _ = cls.objects.get_or_create(pk=1)
+        return agency

@@ -1,0 +1,56 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError, connection
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from accounts.forms import AgencyForm
+from accounts.models import Agency
+from accounts.permissions import Permission, has_permission
+from accounts.roles import Role
+from accounts.services import update_agency
+
+
+def home(request):
+    """Each role's start page: what to do next."""
+    user = request.user
+    sections = [role for role in Role if user.has_role(role)]
+    return render(
+        request,
+        "accounts/home.html",
+        {
+            "roles": sections,
+            "Role": Role,
+            "can_edit_agency": has_permission(user, Permission.EDIT_AGENCY),
+        },
+    )
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request):
+    """For load balancers and monitoring: 200 when the database answers, 503 when not."""
+    try:
+        connection.ensure_connection()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": "error"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def agency_edit(request):
+    if not has_permission(request.user, Permission.EDIT_AGENCY):
+        raise PermissionDenied
+    agency = Agency.load()
+    form = AgencyForm(request.POST or None, request.FILES or None, instance=agency)
+    if request.method == "POST" and form.is_valid():
+        update_agency(by=request.user, form=form)
+        messages.success(request, "The agency profile was saved.")
+        return redirect("accounts:agency")
+    return render(request, "accounts/agency_form.html", {"form": form, "agency": agency})

@@ -1,0 +1,71 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from accounts.models import Agency
+
+pytestmark = pytest.mark.django_db
+URL = reverse("accounts:agency")
+
+
+@pytest.mark.parametrize("persona", ["cro", "chief"])
+def test_agency_page_open_to_cro_and_chief(client_for, personas, persona):
+    assert client_for(personas[persona]).get(URL).status_code == 200
+
+
+@pytest.mark.parametrize("persona", ["officer", "supervisor", "training_officer", "outsider"])
+def test_agency_page_forbidden_to_other_roles(client_for, personas, persona):
+    client = client_for(personas[persona])
+    assert client.get(URL).status_code == 403
+    assert client.post(URL, {"name": "Hijacked"}).status_code == 403
+    assert not Agency.objects.filter(name="Hijacked").exists()
+
+
+def test_agency_page_sends_anonymous_to_login(client):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert "/accounts/login/" in response.url
+
+
+def test_cro_saves_agency_profile(client_for, cro):
+    response = client_for(cro).post(
+        URL,
+        {
+            "name": "Harbor City Police Department",
+            "address": "9 Pier Road",
+            "phone": "(555) 010-7777",
+            "website": "",
+            "chief_name": "Sam Ito",
+        },
+    )
+    assert response.status_code == 302
+    agency = Agency.load()
+    assert agency.name == "Harbor City Police Department"
+    assert agency.chief_name == "Sam Ito"
+
+
+def test_agency_bad_input_keeps_what_was_typed(client_for, chief):
+    response = client_for(chief).post(
+        URL,
+        {
+            "name": "",
+            "address": "<script>alert(1)</script>",
+            "phone": "555",
+            "website": "not a url",
+            "chief_name": "Sam Ito",
+        },
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "This field is required." in html
+    assert "Enter a valid URL." in html
+    assert 'value="Sam Ito"' in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>alert(1)</script>" not in html
+
+
+def test_agency_rejects_a_file_that_is_not_an_image(client_for, cro):
+    fake = SimpleUploadedFile("logo.png", b"not an image", content_type="image/png")
+    response = client_for(cro).post(URL, {"name": "X PD", "logo": fake})
+    assert response.status_code == 200
+    assert "Upload a valid image" in response.content.decode()

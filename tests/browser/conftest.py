@@ -1,0 +1,116 @@
+"""Browser journeys: a live server driven by Playwright in Debian's headless Chromium.
+
+Playwright's own browser downloads are not used (the network here is closed): the tests
+launch /usr/bin/chromium. Without it they are skipped with a message saying how to
+install it, unless CRD_REQUIRE_BROWSER is set (CI), where a missing browser fails.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.factories import TEST_PASSWORD
+
+CHROMIUM = os.environ.get("CRD_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).parent / "artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # CI runs as root
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+# for setup are still plain synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if Path(str(item.fspath)).is_relative_to(Path(__file__).parent):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        message = (
+            f"Chromium not found at {CHROMIUM}. Install it with `apt-get install -y chromium` "
+            "(or set CRD_CHROMIUM) to run the browser tests."
+        )
+        if os.environ.get("CRD_REQUIRE_BROWSER"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser, live_server):
+    context = browser.new_context(
+        base_url=live_server.url,
+        viewport={"width": 360, "height": 780},
+        is_mobile=True,
+        has_touch=True,
+        device_scale_factor=2,
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def login(page):
+    """`login(user)` signs the page in through the real login form."""
+
+    def _login(user, password=TEST_PASSWORD, target=page):
+        target.goto("/accounts/login/")
+        target.get_by_label("Username").fill(user.username)
+        target.get_by_label("Password").fill(password)
+        target.get_by_role("button", name="Sign in").click()
+        target.wait_for_url("**/")
+        return target
+
+    return _login
+
+
+@pytest.fixture
+def screenshot():
+    """Save a full-page screenshot under tests/browser/artifacts/ for a person to look at."""
+
+    def _shot(page, name):
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+    return _shot
+
+
+def serious_axe_violations(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']}"
+        for v in results.response["violations"]
+        if v.get("impact") in {"serious", "critical"}
+    ]

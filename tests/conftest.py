@@ -1,0 +1,69 @@
+import pytest
+
+from accounts.roles import Role
+from tests.factories import UserFactory
+
+
+@pytest.fixture
+def officer(db):
+    return UserFactory(username="t-officer", rank="Officer", roles=[Role.OFFICER])
+
+
+@pytest.fixture
+def other_officer(db):
+    return UserFactory(username="t-officer2", rank="Officer", roles=[Role.OFFICER])
+
+
+@pytest.fixture
+def supervisor(db):
+    return UserFactory(username="t-supervisor", rank="Sgt.", roles=[Role.SUPERVISOR])
+
+
+@pytest.fixture
+def cro(db):
+    return UserFactory(
+        username="t-cro", rank="Lt.", unit="Community Relations Unit", roles=[Role.CRO]
+    )
+
+
+@pytest.fixture
+def chief(db):
+    return UserFactory(
+        username="t-chief", rank="Chief", unit="Office of the Chief", roles=[Role.CHIEF]
+    )
+
+
+@pytest.fixture
+def training_officer(db):
+    return UserFactory(
+        username="t-training", rank="Sgt.", unit="Training", roles=[Role.TRAINING_OFFICER]
+    )
+
+
+@pytest.fixture
+def outsider(db):
+    """Signed in, active, but holding no role."""
+    return UserFactory(username="t-outsider", rank="Clerk", unit="Records")
+
+
+@pytest.fixture
+def personas(officer, supervisor, cro, chief, training_officer, outsider):
+    return {
+        "officer": officer,
+        "supervisor": supervisor,
+        "cro": cro,
+        "chief": chief,
+        "training_officer": training_officer,
+        "outsider": outsider,
+    }
+
+
+@pytest.fixture
+def client_for(client):
+    """`client_for(user)` returns the test client signed in as that user."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login
