@@ -12,25 +12,22 @@ class NavItem:
     label: str
     url_name: str
     permission: Permission
-    # The first path segment that marks the item active (e.g. "concerns").
-    section: str = ""
 
 
 NAVIGATION: list[NavItem] = [
-    NavItem("Home", "home", Permission.VIEW_HOME, section=""),
-    NavItem("Agency profile", "accounts:agency", Permission.EDIT_AGENCY, section="accounts"),
+    NavItem("Home", "home", Permission.VIEW_HOME),
+    NavItem("Log a concern", "concerns:new", Permission.LOG_CONCERN),
+    NavItem("Concerns", "concerns:list", Permission.VIEW_ALL_CONCERNS),
+    NavItem("My concerns", "concerns:mine", Permission.LOG_CONCERN),
+    NavItem("Departments", "concerns:departments", Permission.MANAGE_DEPARTMENTS),
+    NavItem("Agency profile", "accounts:agency", Permission.EDIT_AGENCY),
 ]
 
 
 def items_for(user, path: str = "") -> list[dict]:
     granted = permissions_for(user)
-    first = path.strip("/").split("/", 1)[0]
-    return [
-        {
-            "label": item.label,
-            "url": reverse(item.url_name),
-            "active": (item.section == first) if item.section else path == "/",
-        }
-        for item in NAVIGATION
-        if item.permission in granted
-    ]
+    items = [(item, reverse(item.url_name)) for item in NAVIGATION if item.permission in granted]
+    # The longest URL that prefixes the path is the active one ("/" only on itself).
+    matches = [url for _, url in items if path == url or (url != "/" and path.startswith(url))]
+    active = max(matches, key=len, default=None)
+    return [{"label": item.label, "url": url, "active": url == active} for item, url in items]

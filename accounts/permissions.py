@@ -18,19 +18,57 @@ class Permission(StrEnum):
     VIEW_HOME = "view_home"
     EDIT_AGENCY = "edit_agency"
     MANAGE_ACCOUNTS = "manage_accounts"
+    # Concerns (001 IV.B-C)
+    LOG_CONCERN = "log_concern"
+    VIEW_CONCERN = "view_concern"  # record rule: concerns.rules.can_view
+    VIEW_ALL_CONCERNS = "view_all_concerns"
+    VIEW_CONCERN_SOURCE = "view_concern_source"
+    VIEW_CONDUCT_CONCERNS = "view_conduct_concerns"
+    NOTE_CONCERN = "note_concern"  # record rule: can_view
+    ESCALATE_CONCERN = "escalate_concern"  # record rule: reporter or assignee
+    RESOLVE_AS_OFFICER = "resolve_as_officer"  # record rule: reporter or assignee
+    FORWARD_CONCERN = "forward_concern"
+    WORK_CONCERN = "work_concern"  # recommend, route, refer, progress, assign, resolve
+    REOPEN_CONCERN = "reopen_concern"
+    ACKNOWLEDGE_ROUTING = "acknowledge_routing"  # record rule: the unit's commander
+    EXPORT_CONCERNS = "export_concerns"
+    MANAGE_DEPARTMENTS = "manage_departments"
 
 
-_EVERY_ROLE = {Permission.VIEW_HOME}
+# Every employee, sworn or not, passes on what citizens say (000 IV.A, 001 IV.B).
+_EVERY_ROLE = {
+    Permission.VIEW_HOME,
+    Permission.LOG_CONCERN,
+    Permission.VIEW_CONCERN,
+    Permission.NOTE_CONCERN,
+    Permission.ESCALATE_CONCERN,
+    Permission.RESOLVE_AS_OFFICER,
+    Permission.ACKNOWLEDGE_ROUTING,
+}
+# Supervisors, the CRO and the Chief see every concern, conduct and bias ones included
+# (001 IV.C), and the confidential source details.
+_OVERSIGHT = {
+    Permission.VIEW_ALL_CONCERNS,
+    Permission.VIEW_CONDUCT_CONCERNS,
+    Permission.VIEW_CONCERN_SOURCE,
+    Permission.EXPORT_CONCERNS,
+    Permission.REOPEN_CONCERN,
+}
 
 ROLE_PERMISSIONS: dict[Role, set[Permission]] = {
     Role.OFFICER: set(_EVERY_ROLE),
-    Role.SUPERVISOR: set(_EVERY_ROLE),
-    Role.CRO: _EVERY_ROLE | {Permission.EDIT_AGENCY},
-    Role.CHIEF: _EVERY_ROLE | {Permission.EDIT_AGENCY},
+    Role.SUPERVISOR: _EVERY_ROLE | _OVERSIGHT | {Permission.FORWARD_CONCERN},
+    Role.CRO: _EVERY_ROLE
+    | _OVERSIGHT
+    | {Permission.EDIT_AGENCY, Permission.WORK_CONCERN, Permission.MANAGE_DEPARTMENTS},
+    Role.CHIEF: _EVERY_ROLE
+    | _OVERSIGHT
+    | {Permission.EDIT_AGENCY, Permission.FORWARD_CONCERN, Permission.WORK_CONCERN},
     Role.TRAINING_OFFICER: set(_EVERY_ROLE),
 }
 
 # Rules that look at the record. Each gets (user, **context) and returns True to allow.
+# Apps register theirs in AppConfig.ready() so that this module imports no app models.
 RECORD_RULES: dict[Permission, Callable[..., bool]] = {}
 
 

@@ -16,15 +16,22 @@ from accounts.services import update_agency
 
 def home(request):
     """Each role's start page: what to do next."""
+    from concerns.models import Concern
+
     user = request.user
     sections = [role for role in Role if user.has_role(role)]
+    needs_action = None
+    if has_permission(user, Permission.VIEW_CONCERN):
+        needs_action = Concern.objects.visible_to(user).needs_action_by(user).count()
     return render(
         request,
         "accounts/home.html",
         {
             "roles": sections,
             "Role": Role,
+            "needs_action": needs_action,
             "can_edit_agency": has_permission(user, Permission.EDIT_AGENCY),
+            "can_manage_departments": has_permission(user, Permission.MANAGE_DEPARTMENTS),
         },
     )
 

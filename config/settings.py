@@ -171,6 +171,11 @@ if not DEBUG:
     # /healthz is probed over plain HTTP by load balancers inside the network.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
+# The public feedback form: submissions per client per hour, and how many reverse proxies
+# stand in front of the app (their X-Forwarded-For entries are trusted to find the client).
+PUBLIC_FORM_HOURLY_LIMIT = env.int("CRD_PUBLIC_FORM_HOURLY_LIMIT", default=5)
+TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

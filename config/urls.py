@@ -3,11 +3,15 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import views as account_views
+from concerns import views as concern_views
 
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("healthz", account_views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
+    path("concerns/", include("concerns.urls")),
+    path("feedback/", concern_views.feedback, name="feedback"),
+    path("feedback/received/", concern_views.feedback_received, name="feedback-received"),
     path("admin/", admin.site.urls),
 ]
 

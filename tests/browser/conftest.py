@@ -95,6 +95,30 @@ def login(page):
 
 
 @pytest.fixture
+def page_as(browser, live_server):
+    """`page_as(user)`: a fresh browser window signed in as that user."""
+    contexts = []
+
+    def _open(user, password=TEST_PASSWORD):
+        context = browser.new_context(
+            base_url=live_server.url, viewport={"width": 1280, "height": 900}
+        )
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.goto("/accounts/login/")
+        page.get_by_label("Username").fill(user.username)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url("**/")
+        return page
+
+    yield _open
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
 def screenshot():
     """Save a full-page screenshot under tests/browser/artifacts/ for a person to look at."""
 

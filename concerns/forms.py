@@ -1,0 +1,273 @@
+import uuid
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Field, Fieldset, Layout, Row, Submit
+from django import forms
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.roles import Role
+from concerns.models import Concern, Department, Referral, Unit
+
+DESCRIPTION_MAX = 5000
+TEXT_MAX = 5000
+TOO_LONG = "Keep this to %(limit_value)d characters or fewer (it has %(show_value)d)."
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def _long_text(label, *, required=True, rows=4, help_text="", max_length=TEXT_MAX):
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=max_length,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={"max_length": TOO_LONG},
+    )
+
+
+class IntakeForm(forms.ModelForm):
+    """The officer's intake: everything 000 IV.A asks for, in under a minute."""
+
+    intake_token = forms.UUIDField(widget=forms.HiddenInput)
+    description = _long_text(
+        "What is the concern?",
+        rows=5,
+        max_length=DESCRIPTION_MAX,
+        help_text="What the person told you, in plain words. Do not record anyone's immigration "
+        "or citizenship status.",
+    )
+    suggestions = _long_text(
+        "Suggestions and alternate courses of action",
+        required=False,
+        rows=3,
+        help_text="What the person suggested, or what you think could be done.",
+    )
+
+    class Meta:
+        model = Concern
+        fields = [
+            "date_received",
+            "source_type",
+            "source_name",
+            "source_contact",
+            "category",
+            "nature",
+            "area",
+            "priority",
+            "description",
+            "suggestions",
+        ]
+        labels = {
+            "date_received": "Date received",
+            "source_type": "Who raised it",
+            "source_name": "Name of the person or group",
+            "source_contact": "Their phone or email",
+            "nature": "Is it an actual, perceived or potential problem?",
+            "area": "Where",
+        }
+        help_texts = {
+            "source_name": "Optional and confidential.",
+            "source_contact": "Optional and confidential.",
+        }
+        widgets = {"date_received": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["date_received"].widget.attrs["max"] = today.isoformat()
+        if not self.is_bound:
+            self.initial.setdefault("date_received", today)
+            self.initial.setdefault("intake_token", uuid.uuid4())
+        # Sources a resident reaches us through by themselves are not logged by an officer.
+        self.fields["source_type"].choices = [("", "Choose who raised it")] + [
+            c
+            for c in Concern.SourceType.choices
+            if c[0] not in (Concern.SourceType.WEB_FORM, Concern.SourceType.OPEN311)
+        ]
+        self.fields["category"].choices = [("", "Choose a category")] + Concern.Category.choices
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.layout = Layout(
+            Row(
+                Column("date_received", css_class="col-sm-4"),
+                Column("category", css_class="col-sm-4"),
+                Column("priority", css_class="col-sm-4"),
+            ),
+            Row(Column("area", css_class="col-sm-8"), Column("nature", css_class="col-sm-4")),
+            Field("description"),
+            Field("suggestions"),
+            Fieldset(
+                "Source",
+                Row(
+                    Column("source_type", css_class="col-sm-4"),
+                    Column("source_name", css_class="col-sm-4"),
+                    Column("source_contact", css_class="col-sm-4"),
+                ),
+            ),
+            "intake_token",
+            Submit("submit", "Log concern", css_class="btn-lg"),
+        )
+
+    def clean_date_received(self):
+        value = self.cleaned_data["date_received"]
+        if value > timezone.localdate():
+            raise forms.ValidationError("The date received cannot be in the future.")
+        return value
+
+
+class PublicFeedbackForm(forms.Form):
+    """The resident's form: no login, contact details optional."""
+
+    category = forms.ChoiceField(
+        label="What is it about?",
+        choices=[("", "Choose one")]
+        + [c for c in Concern.Category.choices if c[0] != Concern.Category.OTHER]
+        + [(Concern.Category.OTHER, "Something else")],
+    )
+    area = forms.CharField(
+        label="Where?",
+        max_length=160,
+        help_text="A street, address, park or neighborhood.",
+    )
+    description = _long_text(
+        "Tell us about it",
+        rows=6,
+        max_length=DESCRIPTION_MAX,
+        help_text="What is happening, when, and how it affects you.",
+    )
+    suggestions = _long_text("Any ideas for what could help?", required=False, rows=3)
+    name = forms.CharField(label="Your name", max_length=120, required=False)
+    email = forms.EmailField(label="Email", required=False)
+    phone = forms.CharField(label="Phone", max_length=40, required=False)
+    consent_to_contact = forms.BooleanField(
+        label="You may contact me about this",
+        required=False,
+    )
+    # A field people never see; robots fill it in.
+    website = forms.CharField(required=False, label="Leave this empty")
+    intake_token = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("intake_token", uuid.uuid4())
+        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["phone"].widget.attrs.update({"autocomplete": "tel", "inputmode": "tel"})
+        self.fields["name"].widget.attrs["autocomplete"] = "name"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("consent_to_contact") and not (data.get("email") or data.get("phone")):
+            self.add_error(
+                "consent_to_contact",
+                "To be contacted, give an email address or a phone number.",
+            )
+        return data
+
+    @property
+    def is_spam(self) -> bool:
+        return bool(self.data.get("website"))
+
+
+class _StepForm(forms.Form):
+    """A workflow step's form; the view fills in the submit label."""
+
+    def __init__(self, *args, label="Save", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.submit_label = label
+
+
+class NoteForm(_StepForm):
+    text = _long_text("Note", rows=3)
+
+
+class OptionalNoteForm(_StepForm):
+    note = _long_text("Note", required=False, rows=2)
+
+
+class ResolutionForm(_StepForm):
+    text = _long_text("How was it resolved?", rows=3)
+
+
+class RouteForm(_StepForm):
+    unit = forms.ModelChoiceField(queryset=Unit.objects.filter(is_active=True), label="Unit")
+    note = _long_text("What the unit should know", required=False, rows=2)
+
+
+class ReferForm(_StepForm):
+    department = forms.ModelChoiceField(
+        queryset=Department.objects.filter(is_active=True), label="Department or agency"
+    )
+    referred_on = forms.DateField(label="Referral date", widget=DateInput())
+    note = _long_text("What was asked of them", required=False, rows=2)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("referred_on", timezone.localdate())
+
+
+class ResponseForm(_StepForm):
+    referral = forms.ModelChoiceField(queryset=Referral.objects.none(), label="Referral")
+    responded_on = forms.DateField(label="Response date", widget=DateInput())
+    response = _long_text("Their response", rows=3)
+
+    def __init__(self, *args, concern=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("responded_on", timezone.localdate())
+        if concern is not None:
+            self.fields["referral"].queryset = concern.referrals.filter(
+                responded_on__isnull=True
+            ).select_related("department")
+            # There is nearly always one referral awaiting: have it chosen already.
+            self.fields["referral"].empty_label = None
+        self.fields["referral"].label_from_instance = lambda r: (
+            f"{r.department.name} (referred {r.referred_on:%b %-d, %Y})"
+        )
+
+
+class AssignForm(_StepForm):
+    assignee = forms.ModelChoiceField(queryset=User.objects.none(), label="Assign to")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = (
+            User.objects.filter(is_active=True, groups__name__in=[r.value for r in Role])
+            .distinct()
+            .order_by("last_name", "first_name")
+        )
+        self.fields["assignee"].label_from_instance = lambda u: f"{u.display_name} ({u.dsn})"
+
+
+class DepartmentForm(forms.ModelForm):
+    class Meta:
+        model = Department
+        fields = ["name", "contact_name", "email", "phone", "response_days", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", "Save department"))
+
+
+class UnitForm(forms.ModelForm):
+    class Meta:
+        model = Unit
+        fields = ["name", "commander", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commander"].queryset = User.objects.filter(is_active=True).exclude(
+            dsn__isnull=True
+        )
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", "Save unit"))

@@ -1,0 +1,470 @@
+"""Writes for concerns: one function per step of the workflow (001 IV.B, DESIGN §2).
+
+Each step checks who may take it (a 403 when not) and from which status (a clear
+ValidationError when not), locks the concern row so that two clicks cannot both act, and
+appends a line to the timeline. The table RULES is the single statement of both checks;
+the detail page asks `available_actions()`, which reads the same table.
+"""
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.permissions import Permission, has_permission, require
+from accounts.roles import Role
+from concerns.models import (
+    Concern,
+    ConcernUpdate,
+    Department,
+    PublicSubmission,
+    Referral,
+    Routing,
+    Unit,
+)
+
+S = Concern.Status
+K = ConcernUpdate.Kind
+
+NOT_RECEIVED = "Only a concern that has just been received can be escalated or resolved this way."
+NOT_ESCALATED = "Only a concern escalated to a supervisor can be forwarded to the CRO."
+NOT_WORKABLE = (
+    "This concern is not with the Community Relations Officer: it must be forwarded first, "
+    "or it is already resolved."
+)
+NOT_OPEN = "This concern is already resolved. Reopen it first."
+NOT_RESOLVED = "Only a resolved concern can be reopened."
+TEXT_REQUIRED = "Write a few words: this goes into the concern's timeline."
+ALREADY_ACKNOWLEDGED = "This routing has already been acknowledged."
+ALREADY_ANSWERED = "The response to this referral has already been recorded."
+FUTURE_DATE = "The date cannot be in the future."
+RESPONSE_BEFORE_REFERRAL = "The response cannot come before the referral was made."
+INACTIVE_DEPARTMENT = "That department is no longer on the referral list."
+INACTIVE_UNIT = "That unit is no longer active."
+ASSIGNEE_WITHOUT_ROLE = "A concern can only be assigned to an active member who holds a role."
+SAME_ASSIGNEE = "The concern is already assigned to that person."
+RATE_LIMITED = (
+    "We have received several messages from your connection in the last hour. Please wait "
+    "a while before sending another, or call the department."
+)
+
+# Where the CRO (and the Chief) can act: everything open except a concern still waiting
+# for its supervisor's review.
+WORKABLE = frozenset(
+    {S.RECEIVED, S.FORWARDED, S.ACTION_RECOMMENDED, S.REFERRED, S.IN_PROGRESS, S.REOPENED}
+)
+OPEN = frozenset(Concern.OPEN_STATUSES)
+ALL = frozenset(S)
+
+
+def _may(perm: Permission) -> Callable[[User, Concern], bool]:
+    return lambda user, concern: has_permission(user, perm, concern=concern)
+
+
+def _works_or_holds(user, concern) -> bool:
+    return has_permission(user, Permission.WORK_CONCERN, concern=concern) or (
+        concern.assignee_id == user.pk
+        and has_permission(user, Permission.VIEW_CONCERN, concern=concern)
+    )
+
+
+def _may_resolve(user, concern) -> bool:
+    # Supervisors may settle what an officer escalated to them (001 IV.B.2).
+    if concern.status == S.ESCALATED:
+        return has_permission(user, Permission.FORWARD_CONCERN, concern=concern)
+    return _works_or_holds(user, concern)
+
+
+@dataclass(frozen=True)
+class Rule:
+    label: str
+    statuses: frozenset
+    allowed: Callable[[User, Concern], bool]
+    wrong_status: str
+
+
+RULES: dict[str, Rule] = {
+    "escalate": Rule(
+        "Escalate to a supervisor",
+        frozenset({S.RECEIVED}),
+        _may(Permission.ESCALATE_CONCERN),
+        NOT_RECEIVED,
+    ),
+    "resolve-as-officer": Rule(
+        "Resolve within my authority",
+        frozenset({S.RECEIVED}),
+        _may(Permission.RESOLVE_AS_OFFICER),
+        NOT_RECEIVED,
+    ),
+    "forward": Rule(
+        "Forward to the CRO",
+        frozenset({S.ESCALATED}),
+        _may(Permission.FORWARD_CONCERN),
+        NOT_ESCALATED,
+    ),
+    "recommend": Rule("Recommend an action", WORKABLE, _may(Permission.WORK_CONCERN), NOT_WORKABLE),
+    "route": Rule("Route to a unit", WORKABLE, _may(Permission.WORK_CONCERN), NOT_WORKABLE),
+    "refer": Rule("Refer to a department", WORKABLE, _may(Permission.WORK_CONCERN), NOT_WORKABLE),
+    "progress": Rule("Record progress", WORKABLE, _works_or_holds, NOT_WORKABLE),
+    "assign": Rule("Assign", OPEN, _may(Permission.WORK_CONCERN), NOT_OPEN),
+    "resolve": Rule("Resolve", OPEN, _may_resolve, NOT_OPEN),
+    "reopen": Rule(
+        "Reopen", frozenset({S.RESOLVED}), _may(Permission.REOPEN_CONCERN), NOT_RESOLVED
+    ),
+    "note": Rule("Add a note", ALL, _may(Permission.NOTE_CONCERN), ""),
+}
+
+
+def available_actions(user, concern: Concern) -> list[str]:
+    """The steps this user may take on this concern now, in the order of RULES."""
+    return [
+        name
+        for name, rule in RULES.items()
+        if concern.status in rule.statuses and rule.allowed(user, concern)
+    ]
+
+
+def _check(action: str, by, concern: Concern) -> None:
+    rule = RULES[action]
+    if not rule.allowed(by, concern):
+        raise PermissionDenied(f"You may not {rule.label.lower()} on this concern.")
+    if concern.status not in rule.statuses:
+        raise ValidationError(rule.wrong_status)
+
+
+def _locked(concern: Concern) -> Concern:
+    """Re-read the row under a lock: a second click waits, then sees the new status."""
+    return Concern.objects.select_for_update().get(pk=concern.pk)
+
+
+def _text(value: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError(TEXT_REQUIRED)
+    return value
+
+
+def _record(concern, kind, by, text="") -> ConcernUpdate:
+    return ConcernUpdate.objects.create(concern=concern, kind=kind, author=by, text=text)
+
+
+def _move(concern: Concern, status: str) -> None:
+    concern.status = status
+    concern.resolved_at = timezone.now() if status == S.RESOLVED else None
+    concern.save(update_fields=["status", "resolved_at", "updated_at"])
+
+
+def next_reference(year: int) -> str:
+    """CR-<year>-<number>: one statement, safe under concurrent intakes."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO concerns_referencecounter (year, last) VALUES (%s, 1) "
+            "ON CONFLICT (year) DO UPDATE SET last = concerns_referencecounter.last + 1 "
+            "RETURNING last",
+            [year],
+        )
+        (number,) = cursor.fetchone()
+    return f"CR-{year}-{number:04d}"
+
+
+CONDUCT_FLAG = (
+    "Officer conduct or bias concern: sent to supervisors, the Community Relations Officer "
+    "and the Chief at once."
+)
+
+
+def _flag_conduct(concern: Concern) -> None:
+    """001 IV.C: early examination of possible biased conduct. Such a concern skips the
+    officer's own steps (the officer can no longer see it) and waits for a supervisor."""
+    if concern.is_conduct:
+        concern.status = S.ESCALATED
+
+
+def _record_conduct_flag(concern: Concern) -> None:
+    if concern.is_conduct:
+        _record(concern, K.ESCALATED, None, CONDUCT_FLAG)
+
+
+# --- Intake ---------------------------------------------------------------------------
+
+
+INTAKE_FIELDS = (
+    "date_received",
+    "source_type",
+    "source_name",
+    "source_contact",
+    "category",
+    "nature",
+    "area",
+    "description",
+    "suggestions",
+    "priority",
+)
+
+
+def log_concern(*, by, data: dict, intake_token=None) -> tuple[Concern, bool]:
+    """An employee records what a citizen said (000 IV.A). Returns (concern, created).
+
+    The reporting employee's name and DSN are stored as they are at intake. A second
+    submit of the same form (same token) returns the first concern and creates nothing.
+    """
+    require(by, Permission.LOG_CONCERN)
+    if intake_token and (existing := Concern.objects.filter(intake_token=intake_token).first()):
+        return existing, False
+    if data["date_received"] > timezone.localdate():
+        raise ValidationError({"date_received": FUTURE_DATE})
+    try:
+        with transaction.atomic():
+            concern = Concern(
+                **{field: data[field] for field in INTAKE_FIELDS if field in data},
+                reported_by=by,
+                reporter_name=by.display_name,
+                reporter_dsn=by.dsn or "",
+                intake_token=intake_token,
+            )
+            concern.reference = next_reference(concern.date_received.year)
+            _flag_conduct(concern)
+            concern.save()
+            _record(concern, K.RECEIVED, by, f"Logged by {by.display_name} (DSN {by.dsn}).")
+            _record_conduct_flag(concern)
+    except IntegrityError:
+        # The same token committed by a parallel request between our check and insert.
+        if intake_token and (existing := Concern.objects.filter(intake_token=intake_token).first()):
+            return existing, False
+        raise
+    return concern, True
+
+
+@transaction.atomic
+def submit_public_concern(
+    *, data: dict, client: str, intake_token=None, limit: int = 5
+) -> tuple[Concern, bool]:
+    """A resident's web form. Rate-limited per client; source type "web form"."""
+    if intake_token and (existing := Concern.objects.filter(intake_token=intake_token).first()):
+        return existing, False
+    hour_ago = timezone.now() - dt.timedelta(hours=1)
+    PublicSubmission.objects.filter(created_at__lt=hour_ago - dt.timedelta(days=1)).delete()
+    if PublicSubmission.objects.filter(client=client, created_at__gte=hour_ago).count() >= limit:
+        raise ValidationError(RATE_LIMITED, code="rate_limited")
+    PublicSubmission.objects.create(client=client)
+    contact = " / ".join(v for v in (data.get("email", ""), data.get("phone", "")) if v)
+    concern = Concern(
+        date_received=timezone.localdate(),
+        source_type=Concern.SourceType.WEB_FORM,
+        source_name=data.get("name", ""),
+        source_contact=contact,
+        contact_email=data.get("email", ""),
+        consent_to_contact=bool(data.get("consent_to_contact")) and bool(contact),
+        language=data.get("language", "en"),
+        category=data["category"],
+        nature=Concern.Nature.ACTUAL,
+        area=data["area"],
+        description=data["description"],
+        suggestions=data.get("suggestions", ""),
+        intake_token=intake_token,
+    )
+    concern.reference = next_reference(concern.date_received.year)
+    _flag_conduct(concern)
+    concern.save()
+    _record(concern, K.RECEIVED, None, "Submitted through the public feedback form.")
+    _record_conduct_flag(concern)
+    return concern, True
+
+
+# --- The workflow ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def escalate_concern(*, concern: Concern, by, note: str = "") -> Concern:
+    """Beyond the officer's authority: to a supervisor (001 IV.B.2)."""
+    concern = _locked(concern)
+    _check("escalate", by, concern)
+    _move(concern, S.ESCALATED)
+    _record(concern, K.ESCALATED, by, note.strip())
+    return concern
+
+
+@transaction.atomic
+def resolve_as_officer(*, concern: Concern, by, resolution: str) -> Concern:
+    """Within the officer's authority: resolved on the spot (001 IV.B.1)."""
+    concern = _locked(concern)
+    _check("resolve-as-officer", by, concern)
+    resolution = _text(resolution)
+    _move(concern, S.RESOLVED)
+    _record(concern, K.RESOLVED, by, resolution)
+    return concern
+
+
+@transaction.atomic
+def forward_concern(*, concern: Concern, by, note: str = "") -> Concern:
+    """The supervisor passes it to the Community Relations Officer (001 IV.B.2.a)."""
+    concern = _locked(concern)
+    _check("forward", by, concern)
+    _move(concern, S.FORWARDED)
+    _record(concern, K.FORWARDED, by, note.strip())
+    return concern
+
+
+@transaction.atomic
+def recommend_action(*, concern: Concern, by, text: str) -> Concern:
+    """A recommended action for the concern (000 VI.9, 001 IV.A.3)."""
+    concern = _locked(concern)
+    _check("recommend", by, concern)
+    text = _text(text)
+    if concern.status != S.REFERRED:
+        _move(concern, S.ACTION_RECOMMENDED)
+    _record(concern, K.RECOMMENDATION, by, text)
+    return concern
+
+
+@transaction.atomic
+def route_to_unit(*, concern: Concern, by, unit: Unit, note: str = "") -> Routing:
+    """Relay the concern to a unit of the department, accurately and on time (000 III.5)."""
+    concern = _locked(concern)
+    _check("route", by, concern)
+    if not unit.is_active:
+        raise ValidationError(INACTIVE_UNIT)
+    routing = Routing.objects.create(concern=concern, unit=unit, routed_by=by)
+    if concern.status != S.REFERRED:
+        _move(concern, S.IN_PROGRESS)
+    text = f"Routed to {unit.name}." + (f" {note.strip()}" if note.strip() else "")
+    _record(concern, K.ROUTED, by, text)
+    return routing
+
+
+@transaction.atomic
+def acknowledge_routing(*, routing: Routing, by) -> Routing:
+    """The unit's commander confirms the concern reached them."""
+    routing = (
+        Routing.objects.select_for_update().select_related("unit", "concern").get(pk=routing.pk)
+    )
+    require(by, Permission.ACKNOWLEDGE_ROUTING, routing=routing)
+    if routing.acknowledged_at is not None:
+        raise ValidationError(ALREADY_ACKNOWLEDGED)
+    routing.acknowledged_at = timezone.now()
+    routing.acknowledged_by = by
+    routing.save(update_fields=["acknowledged_at", "acknowledged_by"])
+    _record(routing.concern, K.ACKNOWLEDGED, by, f"{routing.unit.name} acknowledged the concern.")
+    return routing
+
+
+@transaction.atomic
+def refer_concern(
+    *, concern: Concern, by, department: Department, referred_on: dt.date, note: str = ""
+) -> Referral:
+    """Another city department or agency can better remedy it (000 VI.9)."""
+    concern = _locked(concern)
+    _check("refer", by, concern)
+    if not department.is_active:
+        raise ValidationError(INACTIVE_DEPARTMENT)
+    if referred_on > timezone.localdate():
+        raise ValidationError({"referred_on": FUTURE_DATE})
+    referral = Referral.objects.create(
+        concern=concern,
+        department=department,
+        referred_on=referred_on,
+        due_on=referred_on + dt.timedelta(days=department.response_days),
+        referred_by=by,
+    )
+    _move(concern, S.REFERRED)
+    text = f"Referred to {department.name}." + (f" {note.strip()}" if note.strip() else "")
+    _record(concern, K.REFERRED, by, text)
+    return referral
+
+
+@transaction.atomic
+def record_referral_response(
+    *, referral: Referral, by, response: str, responded_on: dt.date
+) -> Referral:
+    """What the other department answered. When nothing else is awaited, work goes on."""
+    referral = Referral.objects.select_for_update().select_related("department").get(pk=referral.pk)
+    concern = _locked(referral.concern)
+    require(by, Permission.WORK_CONCERN, concern=concern)
+    if referral.responded_on is not None:
+        raise ValidationError(ALREADY_ANSWERED)
+    response = _text(response)
+    if responded_on > timezone.localdate():
+        raise ValidationError({"responded_on": FUTURE_DATE})
+    if responded_on < referral.referred_on:
+        raise ValidationError({"responded_on": RESPONSE_BEFORE_REFERRAL})
+    referral.response = response
+    referral.responded_on = responded_on
+    referral.response_recorded_by = by
+    referral.save(update_fields=["response", "responded_on", "response_recorded_by"])
+    still_awaiting = concern.referrals.filter(responded_on__isnull=True).exists()
+    if concern.status == S.REFERRED and not still_awaiting:
+        _move(concern, S.IN_PROGRESS)
+    _record(concern, K.RESPONSE, by, f"{referral.department.name} responded: {response}")
+    return referral
+
+
+@transaction.atomic
+def record_progress(*, concern: Concern, by, text: str) -> Concern:
+    """A statement of progress toward correcting the concern (001 IV.A.4)."""
+    concern = _locked(concern)
+    _check("progress", by, concern)
+    text = _text(text)
+    if concern.status != S.REFERRED:
+        _move(concern, S.IN_PROGRESS)
+    _record(concern, K.PROGRESS, by, text)
+    return concern
+
+
+@transaction.atomic
+def assign_concern(*, concern: Concern, by, assignee: User) -> Concern:
+    concern = _locked(concern)
+    _check("assign", by, concern)
+    if not assignee.is_active or not assignee.has_role(*Role):
+        raise ValidationError(ASSIGNEE_WITHOUT_ROLE)
+    if concern.assignee_id == assignee.pk:
+        raise ValidationError(SAME_ASSIGNEE)
+    concern.assignee = assignee
+    concern.save(update_fields=["assignee", "updated_at"])
+    _record(concern, K.ASSIGNED, by, f"Assigned to {assignee.display_name}.")
+    return concern
+
+
+@transaction.atomic
+def resolve_concern(*, concern: Concern, by, resolution: str) -> Concern:
+    concern = _locked(concern)
+    _check("resolve", by, concern)
+    resolution = _text(resolution)
+    _move(concern, S.RESOLVED)
+    _record(concern, K.RESOLVED, by, resolution)
+    return concern
+
+
+@transaction.atomic
+def reopen_concern(*, concern: Concern, by, reason: str) -> Concern:
+    concern = _locked(concern)
+    _check("reopen", by, concern)
+    reason = _text(reason)
+    _move(concern, S.REOPENED)
+    _record(concern, K.REOPENED, by, reason)
+    return concern
+
+
+@transaction.atomic
+def add_note(*, concern: Concern, by, text: str) -> ConcernUpdate:
+    concern = _locked(concern)
+    _check("note", by, concern)
+    return _record(concern, K.NOTE, by, _text(text))
+
+
+# --- Reference lists ------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_department(*, by, form) -> Department:
+    require(by, Permission.MANAGE_DEPARTMENTS)
+    return form.save()
+
+
+@transaction.atomic
+def save_unit(*, by, form) -> Unit:
+    require(by, Permission.MANAGE_DEPARTMENTS)
+    return form.save()

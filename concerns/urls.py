@@ -1,0 +1,26 @@
+from django.urls import path
+
+from concerns import views
+
+app_name = "concerns"
+
+urlpatterns = [
+    path("", views.concern_list, name="list"),
+    path("mine/", views.concern_mine, name="mine"),
+    path("new/", views.concern_new, name="new"),
+    path("export.csv", views.concern_export, name="export"),
+    path("departments/", views.departments, name="departments"),
+    path("departments/add/", views.department_edit, name="department-add"),
+    path("departments/<int:pk>/", views.department_edit, name="department-edit"),
+    path("units/add/", views.unit_edit, name="unit-add"),
+    path("units/<int:pk>/", views.unit_edit, name="unit-edit"),
+    path("<str:reference>/", views.concern_detail, name="detail"),
+    path("<str:reference>/logged/", views.concern_logged, name="logged"),
+    path("<str:reference>/respond/", views.concern_respond, name="respond"),
+    path(
+        "<str:reference>/routings/<int:routing_id>/acknowledge/",
+        views.routing_acknowledge,
+        name="acknowledge",
+    ),
+    path("<str:reference>/<slug:action>/", views.concern_step, name="step"),
+]

@@ -1,0 +1,492 @@
+import csv
+import hashlib
+import hmac
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.paging import paginate
+from accounts.permissions import Permission, has_permission
+from concerns import services
+from concerns.filters import ConcernFilter
+from concerns.forms import (
+    AssignForm,
+    DepartmentForm,
+    IntakeForm,
+    NoteForm,
+    OptionalNoteForm,
+    PublicFeedbackForm,
+    ReferForm,
+    ResolutionForm,
+    ResponseForm,
+    RouteForm,
+    UnitForm,
+)
+from concerns.models import Concern, Department, Routing, Unit
+from concerns.rules import can_see_source
+
+# --- Helpers --------------------------------------------------------------------------
+
+
+def get_concern_for(request, reference: str) -> Concern:
+    """A concern the user may see, or 404: a concern you may not see does not exist."""
+    concern = get_object_or_404(
+        Concern.objects.select_related("reported_by", "assignee"), reference=reference
+    )
+    if not has_permission(request.user, Permission.VIEW_CONCERN, concern=concern):
+        raise Http404
+    return concern
+
+
+def _crumbs(*pairs):
+    return [{"label": label, "url": url} for label, url in pairs]
+
+
+def _show_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form, by field where it names one."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+# --- Intake ---------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def concern_new(request):
+    if not has_permission(request.user, Permission.LOG_CONCERN):
+        raise PermissionDenied
+    form = IntakeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        token = data.pop("intake_token")
+        try:
+            concern, created = services.log_concern(by=request.user, data=data, intake_token=token)
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            if created:
+                messages.success(request, f"Concern {concern.reference} was logged.")
+            else:
+                messages.info(request, f"Concern {concern.reference} was already logged.")
+            if has_permission(request.user, Permission.VIEW_CONCERN, concern=concern):
+                return redirect(concern)
+            # A conduct or bias concern goes out of the officer's sight at once (001 IV.C).
+            return redirect(reverse("concerns:logged", args=[concern.reference]))
+    return render(
+        request,
+        "concerns/concern_form.html",
+        {
+            "form": form,
+            "breadcrumbs": _crumbs(("Home", reverse("home")), ("Log a concern", None)),
+        },
+    )
+
+
+def concern_logged(request, reference):
+    """Confirmation for a concern the officer logged but may no longer see."""
+    concern = get_object_or_404(
+        Concern.objects.only("reference", "reported_by"), reference=reference
+    )
+    if concern.reported_by_id != request.user.pk:
+        raise Http404
+    return render(
+        request,
+        "concerns/concern_logged.html",
+        {"concern": concern, "breadcrumbs": _crumbs(("Home", reverse("home")), (reference, None))},
+    )
+
+
+# --- Lists ----------------------------------------------------------------------------
+
+
+def _list(request, base_qs, *, title, mine=False):
+    filterset = ConcernFilter(request.GET or None, queryset=base_qs.for_list(), request=request)
+    qs = (
+        filterset.qs
+        if filterset.is_bound and filterset.is_valid()
+        else filterset.queryset.order_by("-date_received", "-id")
+    )
+    page = paginate(qs, request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "concerns/concern_list.html",
+        {
+            "title": title,
+            "mine": mine,
+            "filter": filterset,
+            "page": page,
+            "query": query.urlencode(),
+            "today": timezone.localdate(),
+            "can_export": has_permission(request.user, Permission.EXPORT_CONCERNS),
+            "can_log": has_permission(request.user, Permission.LOG_CONCERN),
+            "breadcrumbs": _crumbs(("Home", reverse("home")), (title, None)),
+        },
+    )
+
+
+def concern_list(request):
+    if not has_permission(request.user, Permission.VIEW_CONCERN):
+        raise PermissionDenied
+    return _list(request, Concern.objects.visible_to(request.user), title="Concerns")
+
+
+def concern_mine(request):
+    """The officer's own: what they logged and what they were assigned."""
+    if not has_permission(request.user, Permission.LOG_CONCERN):
+        raise PermissionDenied
+    from django.db.models import Q
+
+    qs = Concern.objects.visible_to(request.user).filter(
+        Q(reported_by=request.user) | Q(assignee=request.user)
+    )
+    return _list(request, qs, title="My concerns", mine=True)
+
+
+def concern_export(request):
+    """The filtered list as CSV. Source details only for roles allowed to see them."""
+    if not has_permission(request.user, Permission.EXPORT_CONCERNS):
+        raise PermissionDenied
+    filterset = ConcernFilter(
+        request.GET or None,
+        queryset=Concern.objects.visible_to(request.user).select_related("assignee"),
+        request=request,
+    )
+    qs = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
+    with_source = has_permission(request.user, Permission.VIEW_CONCERN_SOURCE)
+    header = [
+        "reference",
+        "date_received",
+        "status",
+        "category",
+        "nature",
+        "source_type",
+        "area",
+        "description",
+        "suggestions",
+        "priority",
+        "reporting_employee",
+        "reporter_dsn",
+        "assignee",
+    ]
+    if with_source:
+        header += ["source_name", "source_contact"]
+
+    def rows():
+        yield header
+        for c in qs.iterator(chunk_size=2000):
+            row = [
+                c.reference,
+                c.date_received.isoformat(),
+                c.get_status_display(),
+                c.get_category_display(),
+                c.get_nature_display(),
+                c.get_source_type_display(),
+                c.area,
+                c.description,
+                c.suggestions,
+                c.get_priority_display(),
+                c.reporter_name,
+                c.reporter_dsn,
+                c.assignee.display_name if c.assignee else "",
+            ]
+            if with_source:
+                row += [c.source_name, c.source_contact]
+            yield [_csv_safe(v) for v in row]
+
+    writer = csv.writer(_Echo())
+    response = StreamingHttpResponse(
+        (writer.writerow(r) for r in rows()), content_type="text/csv; charset=utf-8"
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="concerns-{stamp}.csv"'
+    return response
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _csv_safe(value: str) -> str:
+    """Spreadsheets run cells that start with = + - @ as formulas; neutralise them."""
+    value = str(value)
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+# --- Detail and workflow steps --------------------------------------------------------
+
+STEP_FORMS = {
+    # action: (form, submit label, what the user is told afterwards)
+    "escalate": (OptionalNoteForm, "Escalate", "Escalated to a supervisor."),
+    "resolve-as-officer": (ResolutionForm, "Resolve", "Resolved."),
+    "forward": (OptionalNoteForm, "Forward to CRO", "Forwarded to the CRO."),
+    "recommend": (NoteForm, "Recommend", "Recommendation recorded."),
+    "route": (RouteForm, "Route", "Routed to the unit; its commander is asked to acknowledge."),
+    "refer": (ReferForm, "Refer", "Referred. The response is now awaited."),
+    "progress": (NoteForm, "Record progress", "Progress recorded."),
+    "assign": (AssignForm, "Assign", "Assigned."),
+    "resolve": (ResolutionForm, "Resolve", "Resolved."),
+    "reopen": (NoteForm, "Reopen", "Reopened."),
+    "note": (NoteForm, "Add note", "Note added."),
+}
+
+
+def _step_forms(concern, actions, bound=None):
+    forms = []
+    for name in actions:
+        form_class, label, _ = STEP_FORMS[name]
+        form = bound[1] if bound and bound[0] == name else form_class(label=label, prefix=name)
+        forms.append({"name": name, "title": services.RULES[name].label, "form": form})
+    return forms
+
+
+def concern_detail(request, reference, *, bound=None, status=200):
+    concern = get_concern_for(request, reference)
+    actions = services.available_actions(request.user, concern)
+    if bound and bound[0] in STEP_FORMS and bound[0] not in actions:
+        # The step was refused (the concern moved on meanwhile): show what was typed and why.
+        actions.append(bound[0])
+    awaiting = [r for r in concern.referrals.select_related("department") if r.awaiting]
+    can_respond = awaiting and has_permission(
+        request.user, Permission.WORK_CONCERN, concern=concern
+    )
+    response_form = None
+    if can_respond:
+        response_form = (
+            bound[1]
+            if bound and bound[0] == "respond"
+            else ResponseForm(label="Record response", prefix="respond", concern=concern)
+        )
+    routings = list(concern.routings.select_related("unit", "routed_by", "acknowledged_by"))
+    return render(
+        request,
+        "concerns/concern_detail.html",
+        {
+            "concern": concern,
+            "updates": concern.updates.select_related("author"),
+            "routings": routings,
+            "referrals": concern.referrals.select_related("department"),
+            "step_forms": _step_forms(concern, actions, bound),
+            "response_form": response_form,
+            "show_source": can_see_source(request.user, concern),
+            "today": timezone.localdate(),
+            "ackable": [
+                r
+                for r in routings
+                if r.acknowledged_at is None
+                and has_permission(request.user, Permission.ACKNOWLEDGE_ROUTING, routing=r)
+            ],
+            "breadcrumbs": _crumbs(
+                ("Home", reverse("home")),
+                ("Concerns", reverse("concerns:list")),
+                (concern.reference, None),
+            ),
+        },
+        status=status,
+    )
+
+
+@require_POST
+def concern_step(request, reference, action):
+    if action not in STEP_FORMS:
+        raise Http404
+    concern = get_concern_for(request, reference)
+    form_class, label, done = STEP_FORMS[action]
+    form = form_class(request.POST, label=label, prefix=action)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            _perform(action, concern, request.user, data)
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, done)
+            return redirect(concern)
+    return concern_detail(request, reference, bound=(action, form), status=400)
+
+
+def _perform(action, concern, by, data):
+    if action == "escalate":
+        services.escalate_concern(concern=concern, by=by, note=data["note"])
+    elif action == "resolve-as-officer":
+        services.resolve_as_officer(concern=concern, by=by, resolution=data["text"])
+    elif action == "forward":
+        services.forward_concern(concern=concern, by=by, note=data["note"])
+    elif action == "recommend":
+        services.recommend_action(concern=concern, by=by, text=data["text"])
+    elif action == "route":
+        services.route_to_unit(concern=concern, by=by, unit=data["unit"], note=data["note"])
+    elif action == "refer":
+        services.refer_concern(
+            concern=concern,
+            by=by,
+            department=data["department"],
+            referred_on=data["referred_on"],
+            note=data["note"],
+        )
+    elif action == "progress":
+        services.record_progress(concern=concern, by=by, text=data["text"])
+    elif action == "assign":
+        services.assign_concern(concern=concern, by=by, assignee=data["assignee"])
+    elif action == "resolve":
+        services.resolve_concern(concern=concern, by=by, resolution=data["text"])
+    elif action == "reopen":
+        services.reopen_concern(concern=concern, by=by, reason=data["text"])
+    elif action == "note":
+        services.add_note(concern=concern, by=by, text=data["text"])
+
+
+@require_POST
+def concern_respond(request, reference):
+    concern = get_concern_for(request, reference)
+    if not has_permission(request.user, Permission.WORK_CONCERN, concern=concern):
+        raise PermissionDenied
+    form = ResponseForm(request.POST, label="Record response", prefix="respond", concern=concern)
+    if form.is_valid():
+        try:
+            services.record_referral_response(
+                referral=form.cleaned_data["referral"],
+                by=request.user,
+                response=form.cleaned_data["response"],
+                responded_on=form.cleaned_data["responded_on"],
+            )
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, "The response was recorded.")
+            return redirect(concern)
+    return concern_detail(request, reference, bound=("respond", form), status=400)
+
+
+@require_POST
+def routing_acknowledge(request, reference, routing_id):
+    concern = get_concern_for(request, reference)
+    routing = get_object_or_404(
+        Routing.objects.select_related("unit"), pk=routing_id, concern=concern
+    )
+    try:
+        services.acknowledge_routing(routing=routing, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Acknowledged for {routing.unit.name}.")
+    return redirect(concern)
+
+
+# --- Departments and units ------------------------------------------------------------
+
+
+def departments(request):
+    if not has_permission(request.user, Permission.MANAGE_DEPARTMENTS):
+        raise PermissionDenied
+    return render(
+        request,
+        "concerns/departments.html",
+        {
+            "departments": Department.objects.all(),
+            "units": Unit.objects.select_related("commander"),
+            "breadcrumbs": _crumbs(("Home", reverse("home")), ("Departments and units", None)),
+        },
+    )
+
+
+def _edit_reference(request, model, form_class, save, pk, noun):
+    if not has_permission(request.user, Permission.MANAGE_DEPARTMENTS):
+        raise PermissionDenied
+    instance = get_object_or_404(model, pk=pk) if pk else None
+    form = form_class(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        save(by=request.user, form=form)
+        messages.success(request, f"The {noun} was saved.")
+        return redirect("concerns:departments")
+    title = f"Edit {noun}" if instance else f"Add a {noun}"
+    return render(
+        request,
+        "concerns/reference_form.html",
+        {
+            "form": form,
+            "title": title,
+            "breadcrumbs": _crumbs(
+                ("Home", reverse("home")),
+                ("Departments and units", reverse("concerns:departments")),
+                (title, None),
+            ),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def department_edit(request, pk=None):
+    return _edit_reference(
+        request, Department, DepartmentForm, services.save_department, pk, "department"
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def unit_edit(request, pk=None):
+    return _edit_reference(request, Unit, UnitForm, services.save_unit, pk, "unit")
+
+
+# --- The public form ------------------------------------------------------------------
+
+
+def _client_key(request) -> str:
+    """A keyed hash of the client's address: enough to rate-limit, useless to anyone else."""
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    hops = settings.TRUSTED_PROXY_COUNT
+    if hops and forwarded:
+        chain = [p.strip() for p in forwarded.split(",") if p.strip()]
+        address = chain[-hops] if len(chain) >= hops else chain[0]
+    else:
+        address = request.META.get("REMOTE_ADDR", "")
+    return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def feedback(request):
+    form = PublicFeedbackForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        if form.is_spam:
+            # Say nothing useful to a robot, and store nothing.
+            return redirect("feedback-received")
+        data = dict(form.cleaned_data)
+        data["language"] = (getattr(request, "LANGUAGE_CODE", "") or "en")[:2]
+        try:
+            concern, _ = services.submit_public_concern(
+                data=data,
+                client=_client_key(request),
+                intake_token=data.pop("intake_token"),
+                limit=settings.PUBLIC_FORM_HOURLY_LIMIT,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            status = 429 if error.code == "rate_limited" else 400
+        else:
+            request.session["feedback_reference"] = concern.reference
+            return redirect("feedback-received")
+    elif request.method == "POST":
+        status = 400
+    return render(request, "concerns/feedback.html", {"form": form}, status=status)
+
+
+@login_not_required
+def feedback_received(request):
+    return render(
+        request,
+        "concerns/feedback_received.html",
+        {"reference": request.session.get("feedback_reference")},
+    )

@@ -1,0 +1,126 @@
+import re
+
+import pytest
+
+from accounts.roles import Role
+from concerns.models import Concern
+from tests.browser.conftest import serious_axe_violations
+from tests.factories import DepartmentFactory, UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def open_step(page, title):
+    page.locator("summary", has_text=title).click()
+
+
+def test_concern_from_officer_to_resolution(page_as, screenshot):
+    officer = UserFactory(username="j-officer", first_name="Dana", roles=[Role.OFFICER])
+    supervisor = UserFactory(username="j-supervisor", rank="Sgt.", roles=[Role.SUPERVISOR])
+    cro = UserFactory(username="j-cro", rank="Lt.", roles=[Role.CRO])
+    DepartmentFactory(name="Public Works", response_days=10)
+
+    # An officer logs what a resident said, then escalates it.
+    page = page_as(officer)
+    page.get_by_role("link", name="Log a concern").first.click()
+    page.get_by_label("Category").select_option(label="Street lighting")
+    page.get_by_label("Where").fill("Willow Creek trail")
+    page.get_by_label("What is the concern?").fill("Three lights out along the trail since May.")
+    page.get_by_label("Suggestions and alternate courses of action").fill("Ask Public Works.")
+    page.get_by_label("Who raised it").select_option(label="Neighborhood or business watch")
+    page.get_by_label("Name of the person or group").fill("Willow Creek Watch")
+    screenshot(page, "concern-intake")
+    page.get_by_role("button", name="Log concern").click()
+    page.wait_for_url(re.compile(r"/concerns/CR-\d{4}-\d{4}/$"))
+    reference = page.locator("h1").inner_text()
+    assert page.get_by_text(f"Concern {reference} was logged.").is_visible()
+    open_step(page, "Escalate to a supervisor")
+    page.locator("#id_escalate-note").fill("Public Works, not patrol.")
+    page.get_by_role("button", name="Escalate", exact=True).click()
+    assert page.locator(".status-badge").inner_text() == "Escalated to supervisor"
+
+    # The supervisor finds it in their queue and forwards it.
+    page = page_as(supervisor)
+    page.get_by_role("link", name="Show them").click()
+    page.get_by_role("link", name=reference).click()
+    open_step(page, "Forward to the CRO")
+    page.get_by_role("button", name="Forward to CRO").click()
+    assert page.locator(".status-badge").inner_text() == "Forwarded to CRO"
+
+    # The CRO recommends, refers to Public Works, records the answer and resolves.
+    page = page_as(cro)
+    page.goto(f"/concerns/{reference}/")
+    open_step(page, "Recommend an action")
+    page.locator("#id_recommend-text").fill("Refer to Public Works for repair.")
+    page.get_by_role("button", name="Recommend").click()
+    open_step(page, "Refer to a department")
+    page.get_by_label("Department or agency").select_option(label="Public Works")
+    page.get_by_role("button", name="Refer", exact=True).click()
+    assert page.locator(".status-badge").inner_text() == "Referred"
+    open_step(page, "Record a department's response")
+    page.get_by_label("Their response").fill("Crew replaced the three lights.")
+    page.get_by_role("button", name="Record response").click()
+    assert page.get_by_text("Public Works responded: Crew replaced the three lights.").is_visible()
+    open_step(page, "Resolve")
+    page.locator("#id_resolve-text").fill("Lights fixed; the watch group was told.")
+    page.get_by_role("button", name="Resolve", exact=True).click()
+    assert page.locator(".status-badge").inner_text() == "Resolved"
+    screenshot(page, "concern-resolved")
+
+    concern = Concern.objects.get(reference=reference)
+    kinds = list(concern.updates.values_list("kind", flat=True))
+    assert kinds == [
+        "received",
+        "escalated",
+        "forwarded",
+        "recommendation",
+        "referred",
+        "response",
+        "resolved",
+    ]
+
+
+def test_cro_list_filters_and_searches(page_as, screenshot):
+    from tests.factories import ConcernFactory
+
+    cro = UserFactory(username="j-cro2", roles=[Role.CRO])
+    ConcernFactory(category="noise", description="Loud generator at night", area="Oak Hollow")
+    ConcernFactory(category="traffic", description="Speeding near the school", area="Elm")
+    page = page_as(cro)
+    page.goto("/concerns/")
+    page.get_by_label("Search").fill("generator")
+    page.get_by_role("button", name="Apply").click()
+    rows = page.locator("table tbody tr")
+    assert rows.count() == 1
+    assert "Oak Hollow" in rows.first.inner_text()
+    screenshot(page, "concern-list-search")
+
+
+def test_resident_sends_public_form_on_a_phone(phone_page, screenshot):
+    page = phone_page
+    page.goto("/feedback/")
+    assert serious_axe_violations(page) == []
+    page.get_by_label("What is it about?").select_option(label="Noise")
+    page.get_by_label("Where?").fill("Cedar Grove apartments")
+    page.get_by_label("Tell us about it").fill("Music until 3 am every Saturday.")
+    page.get_by_label("Email").fill("resident@example.org")
+    page.get_by_label("You may contact me about this").check()
+    screenshot(page, "feedback-phone")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.get_by_role("button", name="Send").click()
+    page.wait_for_url("**/feedback/received/")
+    reference = page.locator(".reference-number").inner_text()
+    assert re.fullmatch(r"CR-\d{4}-\d{4}", reference)
+    screenshot(page, "feedback-received-phone")
+    concern = Concern.objects.get(reference=reference)
+    assert concern.source_type == "web_form"
+    assert concern.consent_to_contact
+
+
+def test_public_form_errors_keep_what_was_typed(page):
+    page.goto("/feedback/")
+    page.get_by_label("Where?").fill("Main Street")
+    page.get_by_role("button", name="Send").click()
+    assert page.get_by_text("This field is required.").first.is_visible()
+    assert page.get_by_label("Where?").input_value() == "Main Street"
+    assert not Concern.objects.exists()
