@@ -12,6 +12,8 @@ class NavItem:
     label: str
     url_name: str
     permission: Permission
+    # Items with a group are shown together in one dropdown named after it.
+    group: str = ""
 
 
 NAVIGATION: list[NavItem] = [
@@ -19,8 +21,21 @@ NAVIGATION: list[NavItem] = [
     NavItem("Log a concern", "concerns:new", Permission.LOG_CONCERN),
     NavItem("Concerns", "concerns:list", Permission.VIEW_ALL_CONCERNS),
     NavItem("My concerns", "concerns:mine", Permission.LOG_CONCERN),
-    NavItem("Departments", "concerns:departments", Permission.MANAGE_DEPARTMENTS),
-    NavItem("Agency profile", "accounts:agency", Permission.EDIT_AGENCY),
+    NavItem("Activities", "outreach:activities", Permission.LOG_ACTIVITY, "Outreach"),
+    NavItem("Organizations", "outreach:organizations", Permission.VIEW_ORGANIZATIONS, "Outreach"),
+    NavItem("Give-away materials", "outreach:materials", Permission.VIEW_MATERIALS, "Outreach"),
+    NavItem("Training needs", "outreach:training", Permission.VIEW_TRAINING_NEEDS, "Outreach"),
+    NavItem("Recognition", "outreach:recognition", Permission.VIEW_RECOGNITION, "Outreach"),
+    NavItem(
+        "Officers' community input",
+        "outreach:reporting",
+        Permission.VIEW_REPORTING_STATUS,
+        "Outreach",
+    ),
+    NavItem(
+        "Departments and units", "concerns:departments", Permission.MANAGE_DEPARTMENTS, "Setup"
+    ),
+    NavItem("Agency profile", "accounts:agency", Permission.EDIT_AGENCY, "Setup"),
 ]
 
 
@@ -30,4 +45,16 @@ def items_for(user, path: str = "") -> list[dict]:
     # The longest URL that prefixes the path is the active one ("/" only on itself).
     matches = [url for _, url in items if path == url or (url != "/" and path.startswith(url))]
     active = max(matches, key=len, default=None)
-    return [{"label": item.label, "url": url, "active": url == active} for item, url in items]
+    entries: list[dict] = []
+    groups: dict[str, dict] = {}
+    for item, url in items:
+        entry = {"label": item.label, "url": url, "active": url == active}
+        if not item.group:
+            entries.append(entry)
+            continue
+        if item.group not in groups:
+            groups[item.group] = {"label": item.group, "children": [], "active": False}
+            entries.append(groups[item.group])
+        groups[item.group]["children"].append(entry)
+        groups[item.group]["active"] |= entry["active"]
+    return entries

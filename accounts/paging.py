@@ -42,7 +42,9 @@ def paginate(queryset, page_param, *, per_page: int = PER_PAGE, cap: int = COUNT
     rows = list(queryset[offset : offset + per_page + 1])
     has_next = len(rows) > per_page
     rows = rows[:per_page]
-    total = queryset.order_by()[: cap + 1].count()
+    # Keep the ordering: the capped count then walks the same index as the page and stops
+    # at the cap, instead of a sequential scan whose cost depends on where it starts.
+    total = queryset[: cap + 1].count()
     return Page(
         rows=rows,
         number=number,

@@ -33,6 +33,26 @@ class Permission(StrEnum):
     ACKNOWLEDGE_ROUTING = "acknowledge_routing"  # record rule: the unit's commander
     EXPORT_CONCERNS = "export_concerns"
     MANAGE_DEPARTMENTS = "manage_departments"
+    # Outreach (000 III, 002 300.3-300.9)
+    VIEW_ORGANIZATIONS = "view_organizations"
+    MANAGE_ORGANIZATIONS = "manage_organizations"
+    LOG_ACTIVITY = "log_activity"
+    EDIT_ACTIVITY = "edit_activity"  # record rule: outreach.rules.may_edit_activity
+    VIEW_ALL_ACTIVITIES = "view_all_activities"
+    EDIT_ANY_ACTIVITY = "edit_any_activity"
+    VIEW_PARTICIPANTS = "view_participants"
+    MANAGE_PARTICIPANTS = "manage_participants"
+    VIEW_MATERIALS = "view_materials"
+    MANAGE_MATERIALS = "manage_materials"
+    DECIDE_MATERIALS = "decide_materials"
+    RECORD_TRAINING_NEED = "record_training_need"
+    VIEW_TRAINING_NEEDS = "view_training_needs"
+    FORWARD_TRAINING_NEED = "forward_training_need"
+    SCHEDULE_TRAINING = "schedule_training"
+    VIEW_RECOGNITION = "view_recognition"
+    RECOGNIZE = "recognize"
+    SUBMIT_COMMUNITY_INPUT = "submit_community_input"  # record rule: holds an assignment
+    VIEW_REPORTING_STATUS = "view_reporting_status"
 
 
 # Every employee, sworn or not, passes on what citizens say (000 IV.A, 001 IV.B).
@@ -44,6 +64,11 @@ _EVERY_ROLE = {
     Permission.ESCALATE_CONCERN,
     Permission.RESOLVE_AS_OFFICER,
     Permission.ACKNOWLEDGE_ROUTING,
+    Permission.VIEW_ORGANIZATIONS,
+    Permission.LOG_ACTIVITY,
+    Permission.EDIT_ACTIVITY,
+    Permission.VIEW_RECOGNITION,
+    Permission.SUBMIT_COMMUNITY_INPUT,
 }
 # Supervisors, the CRO and the Chief see every concern, conduct and bias ones included
 # (001 IV.C), and the confidential source details.
@@ -53,6 +78,17 @@ _OVERSIGHT = {
     Permission.VIEW_CONCERN_SOURCE,
     Permission.EXPORT_CONCERNS,
     Permission.REOPEN_CONCERN,
+    Permission.VIEW_ALL_ACTIVITIES,
+    Permission.RECORD_TRAINING_NEED,
+    Permission.VIEW_TRAINING_NEEDS,
+}
+
+# Participants' personal data and the give-away materials: the CRO and the Chief only.
+_UNIT_AND_CHIEF = {
+    Permission.VIEW_PARTICIPANTS,
+    Permission.VIEW_MATERIALS,
+    Permission.RECOGNIZE,
+    Permission.VIEW_REPORTING_STATUS,
 }
 
 ROLE_PERMISSIONS: dict[Role, set[Permission]] = {
@@ -60,11 +96,28 @@ ROLE_PERMISSIONS: dict[Role, set[Permission]] = {
     Role.SUPERVISOR: _EVERY_ROLE | _OVERSIGHT | {Permission.FORWARD_CONCERN},
     Role.CRO: _EVERY_ROLE
     | _OVERSIGHT
-    | {Permission.EDIT_AGENCY, Permission.WORK_CONCERN, Permission.MANAGE_DEPARTMENTS},
+    | _UNIT_AND_CHIEF
+    | {
+        Permission.EDIT_AGENCY,
+        Permission.WORK_CONCERN,
+        Permission.MANAGE_DEPARTMENTS,
+        Permission.MANAGE_ORGANIZATIONS,
+        Permission.EDIT_ANY_ACTIVITY,
+        Permission.MANAGE_PARTICIPANTS,
+        Permission.MANAGE_MATERIALS,
+        Permission.FORWARD_TRAINING_NEED,
+    },
     Role.CHIEF: _EVERY_ROLE
     | _OVERSIGHT
-    | {Permission.EDIT_AGENCY, Permission.FORWARD_CONCERN, Permission.WORK_CONCERN},
-    Role.TRAINING_OFFICER: set(_EVERY_ROLE),
+    | _UNIT_AND_CHIEF
+    | {
+        Permission.EDIT_AGENCY,
+        Permission.FORWARD_CONCERN,
+        Permission.WORK_CONCERN,
+        Permission.DECIDE_MATERIALS,
+    },
+    Role.TRAINING_OFFICER: _EVERY_ROLE
+    | {Permission.VIEW_TRAINING_NEEDS, Permission.SCHEDULE_TRAINING},
 }
 
 # Rules that look at the record. Each gets (user, **context) and returns True to allow.

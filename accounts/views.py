@@ -23,6 +23,13 @@ def home(request):
     needs_action = None
     if has_permission(user, Permission.VIEW_CONCERN):
         needs_action = Concern.objects.visible_to(user).needs_action_by(user).count()
+    from outreach.models import Material, TrainingNeed
+
+    materials_waiting = training_waiting = None
+    if has_permission(user, Permission.DECIDE_MATERIALS):
+        materials_waiting = Material.objects.filter(status=Material.Status.SUBMITTED).count()
+    if has_permission(user, Permission.SCHEDULE_TRAINING):
+        training_waiting = TrainingNeed.objects.filter(status=TrainingNeed.Status.FORWARDED).count()
     return render(
         request,
         "accounts/home.html",
@@ -30,6 +37,9 @@ def home(request):
             "roles": sections,
             "Role": Role,
             "needs_action": needs_action,
+            "materials_waiting": materials_waiting,
+            "training_waiting": training_waiting,
+            "reports_input": user.reporting_assignments.filter(is_active=True).exists(),
             "can_edit_agency": has_permission(user, Permission.EDIT_AGENCY),
             "can_manage_departments": has_permission(user, Permission.MANAGE_DEPARTMENTS),
         },

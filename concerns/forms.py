@@ -57,6 +57,8 @@ class IntakeForm(forms.ModelForm):
             "source_type",
             "source_name",
             "source_contact",
+            "organization",
+            "activity",
             "category",
             "nature",
             "area",
@@ -76,11 +78,21 @@ class IntakeForm(forms.ModelForm):
             "source_name": "Optional and confidential.",
             "source_contact": "Optional and confidential.",
         }
-        widgets = {"date_received": DateInput()}
+        widgets = {"date_received": DateInput(), "activity": forms.HiddenInput()}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        from outreach.models import CommunityOrganization, OutreachActivity
+
         today = timezone.localdate()
+        self.fields["organization"].queryset = CommunityOrganization.objects.active()
+        self.fields["organization"].label = "Community organization that raised it"
+        self.fields["organization"].help_text = "If a group raised it. Type to find it."
+        self.fields["organization"].widget.attrs["data-searchable"] = "true"
+        # A concern can be tied only to an activity the officer may see.
+        self.fields["activity"].queryset = (
+            OutreachActivity.objects.visible_to(user) if user else OutreachActivity.objects.none()
+        )
         self.fields["date_received"].widget.attrs["max"] = today.isoformat()
         if not self.is_bound:
             self.initial.setdefault("date_received", today)
@@ -110,7 +122,9 @@ class IntakeForm(forms.ModelForm):
                     Column("source_name", css_class="col-sm-4"),
                     Column("source_contact", css_class="col-sm-4"),
                 ),
+                "organization",
             ),
+            "activity",
             "intake_token",
             Submit("submit", "Log concern", css_class="btn-lg"),
         )

@@ -4,8 +4,6 @@ The intake fields are those of 000 IV.A (1-5) and 001 IV.B; the workflow is 001 
 No field anywhere asks about immigration or citizenship status (004 IV).
 """
 
-import uuid
-
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
@@ -121,7 +119,7 @@ class Concern(models.Model):
     ]
 
     reference = models.CharField(max_length=20, unique=True, editable=False)
-    date_received = models.DateField(db_index=True)
+    date_received = models.DateField()
     source_type = models.CharField(max_length=24, choices=SourceType.choices)
     # Confidential: shown only to roles allowed to see sources (Permission.VIEW_CONCERN_SOURCE).
     source_name = models.CharField("source name", max_length=120, blank=True)
@@ -131,7 +129,23 @@ class Concern(models.Model):
     contact_email = models.EmailField(blank=True)
     consent_to_contact = models.BooleanField(default=False)
     language = models.CharField(max_length=8, default="en")
-    category = models.CharField(max_length=24, choices=Category.choices, db_index=True)
+    # The community organization that raised it, and the outreach activity it came up at.
+    organization = models.ForeignKey(
+        "outreach.CommunityOrganization",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="concerns",
+    )
+    activity = models.ForeignKey(
+        "outreach.OutreachActivity",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="concerns_raised",
+        help_text="The outreach activity at which it was raised.",
+    )
+    category = models.CharField(max_length=24, choices=Category.choices)
     nature = models.CharField(max_length=12, choices=Nature.choices, default=Nature.ACTUAL)
     area = models.CharField(
         max_length=160, help_text="Neighborhood, beat or address the concern is about."
@@ -142,22 +156,26 @@ class Concern(models.Model):
         blank=True,
     )
     # 000 IV.A.5: the employee's name and DSN, as they were at intake.
+    # Indexed by concern_reporter_idx (reported_by, -date_received), not on its own.
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="reported_concerns",
+        db_index=False,
     )
     reporter_name = models.CharField(max_length=160, blank=True)
     reporter_dsn = models.CharField("reporter DSN", max_length=20, blank=True)
     priority = models.CharField(max_length=8, choices=Priority.choices, default=Priority.NORMAL)
+    # Indexed by concern_assignee_idx (assignee, status).
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="assigned_concerns",
+        db_index=False,
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECEIVED)
     resolved_at = models.DateTimeField(null=True, blank=True)
@@ -226,7 +244,10 @@ class ConcernUpdate(models.Model):
         RESOLVED = "resolved", "Resolved"
         REOPENED = "reopened", "Reopened"
 
-    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="updates")
+    # Indexed by update_timeline_idx (concern, created_at).
+    concern = models.ForeignKey(
+        Concern, on_delete=models.CASCADE, related_name="updates", db_index=False
+    )
     kind = models.CharField(max_length=16, choices=Kind.choices)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
@@ -337,7 +358,3 @@ class PublicSubmission(models.Model):
 
     def __str__(self):
         return self.client[:8]
-
-
-def new_intake_token() -> uuid.UUID:
-    return uuid.uuid4()

@@ -194,6 +194,8 @@ def _record_conduct_flag(concern: Concern) -> None:
 
 INTAKE_FIELDS = (
     "date_received",
+    "organization",
+    "activity",
     "source_type",
     "source_name",
     "source_contact",

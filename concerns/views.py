@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -38,7 +39,8 @@ from concerns.rules import can_see_source
 def get_concern_for(request, reference: str) -> Concern:
     """A concern the user may see, or 404: a concern you may not see does not exist."""
     concern = get_object_or_404(
-        Concern.objects.select_related("reported_by", "assignee"), reference=reference
+        Concern.objects.select_related("reported_by", "assignee", "organization", "activity"),
+        reference=reference,
     )
     if not has_permission(request.user, Permission.VIEW_CONCERN, concern=concern):
         raise Http404
@@ -65,7 +67,7 @@ def _show_errors(form, error: ValidationError) -> None:
 def concern_new(request):
     if not has_permission(request.user, Permission.LOG_CONCERN):
         raise PermissionDenied
-    form = IntakeForm(request.POST or None)
+    form = IntakeForm(request.POST or None, user=request.user, initial=_intake_initial(request))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         token = data.pop("intake_token")
@@ -90,6 +92,47 @@ def concern_new(request):
             "breadcrumbs": _crumbs(("Home", reverse("home")), ("Log a concern", None)),
         },
     )
+
+
+# How a community organization's kind maps to the source of what it raises.
+SOURCE_FOR_KIND = {
+    "neighborhood_watch": Concern.SourceType.WATCH_GROUP,
+    "business_watch": Concern.SourceType.WATCH_GROUP,
+    "civic": Concern.SourceType.CIVIC_FAITH,
+    "faith": Concern.SourceType.CIVIC_FAITH,
+    "advisory_committee": Concern.SourceType.CIVIC_FAITH,
+    "school": Concern.SourceType.SCHOOL,
+    "business_association": Concern.SourceType.BUSINESS,
+    "social_service": Concern.SourceType.OUTSIDE_AGENCY,
+    "family_violence": Concern.SourceType.OUTSIDE_AGENCY,
+    "sexual_assault": Concern.SourceType.OUTSIDE_AGENCY,
+}
+
+
+def _intake_initial(request) -> dict:
+    """Raising a concern from an outreach activity: its organization, area and date."""
+    from outreach.models import OutreachActivity
+
+    activity_id = request.GET.get("activity", "")
+    if not activity_id.isdigit():
+        return {}
+    activity = (
+        OutreachActivity.objects.visible_to(request.user)
+        .select_related("organization")
+        .filter(pk=activity_id)
+        .first()
+    )
+    if activity is None:
+        return {}
+    initial = {"activity": activity, "area": activity.area, "date_received": activity.date}
+    if activity.organization:
+        initial["organization"] = activity.organization
+        initial["source_name"] = activity.organization.name
+        initial["source_type"] = SOURCE_FOR_KIND.get(
+            activity.organization.kind, Concern.SourceType.CITIZEN
+        )
+        initial["area"] = activity.area or activity.organization.area
+    return initial
 
 
 def concern_logged(request, reference):
@@ -146,8 +189,6 @@ def concern_mine(request):
     """The officer's own: what they logged and what they were assigned."""
     if not has_permission(request.user, Permission.LOG_CONCERN):
         raise PermissionDenied
-    from django.db.models import Q
-
     qs = Concern.objects.visible_to(request.user).filter(
         Q(reported_by=request.user) | Q(assignee=request.user)
     )

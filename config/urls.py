@@ -10,6 +10,7 @@ urlpatterns = [
     path("healthz", account_views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("concerns/", include("concerns.urls")),
+    path("outreach/", include("outreach.urls")),
     path("feedback/", concern_views.feedback, name="feedback"),
     path("feedback/received/", concern_views.feedback_received, name="feedback-received"),
     path("admin/", admin.site.urls),

@@ -67,3 +67,9 @@ def client_for(client):
         return client
 
     return _login
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploaded files (designs, logos) go to a temporary folder, never the checkout."""
+    settings.MEDIA_ROOT = tmp_path / "media"

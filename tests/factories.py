@@ -81,3 +81,46 @@ class ConcernFactory(factory.django.DjangoModelFactory):
         lambda o: o.reported_by.display_name if o.reported_by else ""
     )
     reporter_dsn = factory.LazyAttribute(lambda o: o.reported_by.dsn if o.reported_by else "")
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "outreach.CommunityOrganization"
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Elm Street Watch {n}")
+    kind = "neighborhood_watch"
+    area = "Elm Street"
+    contact_name = "Rita Chen"
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "outreach.OutreachActivity"
+        skip_postgeneration_save = True
+
+    kind = "organization_meeting"
+    date = factory.LazyFunction(lambda: __import__("datetime").date.today())
+    title = factory.Sequence(lambda n: f"Watch meeting {n}")
+    area = "Elm Street"
+    attendance = 12
+    staff_hours = 2
+    logged_by = factory.SubFactory(UserFactory, roles=[Role.OFFICER])
+
+    @factory.post_generation
+    def officers(self, create, extracted, **kwargs):
+        if create:
+            self.officers.set(extracted or [self.logged_by])
+
+
+class MaterialFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "outreach.Material"
+
+    name = factory.Sequence(lambda n: f"Sticker {n}")
+    source = "purchased"
+    quantity = 100
+    cost = 50
+    created_by = factory.SubFactory(UserFactory, roles=[Role.CRO])
+    design = factory.django.FileField(filename="design.png", data=b"\x89PNG\r\n\x1a\n" + b"0" * 64)
+    design_type = "image/png"

@@ -16,3 +16,26 @@
     });
   });
 })();
+
+// Long pick-lists (community organizations): a box above the list filters its options.
+(function () {
+  "use strict";
+  document.querySelectorAll("select[data-searchable]").forEach(function (select) {
+    var box = document.createElement("input");
+    box.type = "search";
+    box.className = "form-control form-control-sm mb-1";
+    box.placeholder = "Type to filter the list";
+    box.setAttribute("aria-label", "Filter the list of " + (select.labels[0] ? select.labels[0].textContent.trim() : "choices"));
+    select.parentNode.insertBefore(box, select);
+    var options = Array.prototype.slice.call(select.options);
+    box.addEventListener("input", function () {
+      var needle = box.value.toLowerCase();
+      options.forEach(function (option) {
+        var match = !option.value || option.text.toLowerCase().indexOf(needle) !== -1;
+        option.hidden = !match;
+      });
+      var first = options.find(function (o) { return o.value && !o.hidden; });
+      if (needle && first) select.value = first.value;
+    });
+  });
+})();

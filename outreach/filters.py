@@ -1,0 +1,82 @@
+import datetime as dt
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.roles import Role
+from concerns.forms import DateInput
+from outreach.models import CommunityOrganization, OutreachActivity
+
+
+def _members(request):
+    return (
+        User.objects.filter(is_active=True, groups__name__in=[r.value for r in Role])
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+class OrganizationFilter(django_filters.FilterSet):
+    name = django_filters.CharFilter(lookup_expr="icontains", label="Name contains")
+    kind = django_filters.ChoiceFilter(
+        choices=CommunityOrganization.Kind.choices, empty_label="Any kind"
+    )
+    active = django_filters.BooleanFilter(
+        method="filter_active", label="Active only", widget=forms.CheckboxInput
+    )
+    stale = django_filters.BooleanFilter(
+        method="filter_stale", label="No contact for 90 days", widget=forms.CheckboxInput
+    )
+
+    class Meta:
+        model = CommunityOrganization
+        fields = []
+
+    def filter_active(self, queryset, name, value):
+        # An unticked box means "any", not "inactive only".
+        return queryset.filter(is_active=True) if value else queryset
+
+    def filter_stale(self, queryset, name, value):
+        if not value:
+            return queryset
+        cutoff = timezone.localdate() - dt.timedelta(days=90)
+        return queryset.filter(Q(last_contact__lt=cutoff) | Q(last_contact__isnull=True))
+
+
+class ActivityFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_search", label="Search")
+    kind = django_filters.ChoiceFilter(
+        choices=OutreachActivity.Kind.choices, empty_label="Any kind"
+    )
+    organization = django_filters.ModelChoiceFilter(
+        queryset=CommunityOrganization.objects.all(), empty_label="Any organization"
+    )
+    officer = django_filters.ModelChoiceFilter(
+        field_name="officers", queryset=_members, empty_label="Any officer"
+    )
+    date_from = django_filters.DateFilter(
+        field_name="date", lookup_expr="gte", label="From", widget=DateInput()
+    )
+    date_to = django_filters.DateFilter(
+        field_name="date", lookup_expr="lte", label="To", widget=DateInput()
+    )
+    report = django_filters.BooleanFilter(
+        method="filter_report", label="Community Services Report only", widget=forms.CheckboxInput
+    )
+
+    class Meta:
+        model = OutreachActivity
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["officer"].field.label_from_instance = lambda u: u.display_name
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value) if value.strip() else queryset
+
+    def filter_report(self, queryset, name, value):
+        return queryset.filter(kind__in=OutreachActivity.CSR_KINDS) if value else queryset

@@ -1,0 +1,338 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row, Submit
+from django import forms
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.roles import Role
+from concerns.forms import DateInput
+from outreach.models import (
+    CommunityInputReport,
+    CommunityOrganization,
+    Material,
+    OutreachActivity,
+    Participant,
+    Recognition,
+    ReportingAssignment,
+    TrainingNeed,
+)
+
+MAX_DESIGN_BYTES = 10 * 1024 * 1024
+# Checked by the file's first bytes, not its name: a renamed program is refused.
+DESIGN_SIGNATURES = [
+    (b"%PDF-", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+]
+DESIGN_REFUSED = "The design must be a PDF, PNG or JPEG file. This file is none of those."
+DESIGN_TOO_LARGE = "The design file must be 10 MB or smaller (this one is %(size).1f MB)."
+
+
+def department_members():
+    return (
+        User.objects.filter(is_active=True, groups__name__in=[r.value for r in Role])
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+def _member_label(user):
+    return f"{user.display_name} ({user.dsn})"
+
+
+class _Helper:
+    submit_label = "Save"
+
+    def _helper(self, layout=None):
+        self.helper = FormHelper()
+        if layout is not None:
+            self.helper.layout = layout
+        self.helper.add_input(Submit("submit", self.submit_label))
+
+
+class OrganizationForm(_Helper, forms.ModelForm):
+    submit_label = "Save organization"
+
+    class Meta:
+        model = CommunityOrganization
+        fields = [
+            "name",
+            "kind",
+            "area",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
+            "liaison_officer",
+            "helped_establish",
+            "is_active",
+            "notes",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["liaison_officer"].queryset = department_members()
+        self.fields["liaison_officer"].label_from_instance = _member_label
+        self._helper(
+            Layout(
+                Row(Column("name", css_class="col-md-8"), Column("kind", css_class="col-md-4")),
+                "area",
+                Row(Column("contact_name"), Column("contact_phone"), Column("contact_email")),
+                "liaison_officer",
+                Row(Column("helped_establish"), Column("is_active")),
+                "notes",
+            )
+        )
+
+
+class ActivityForm(_Helper, forms.ModelForm):
+    submit_label = "Save activity"
+
+    class Meta:
+        model = OutreachActivity
+        fields = [
+            "date",
+            "kind",
+            "title",
+            "organization",
+            "officers",
+            "area",
+            "attendance",
+            "staff_hours",
+            "materials_cost",
+            "summary",
+            "link",
+            "dispatch_notified_start",
+            "dispatch_notified_end",
+            "waivers_required",
+            "background_check_required",
+        ]
+        widgets = {
+            "date": DateInput(),
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "officers": forms.SelectMultiple(attrs={"size": 6}),
+        }
+        labels = {"title": "What was it", "kind": "Kind of activity"}
+        help_texts = {
+            "officers": "Everyone who took part. Hold Ctrl (or ⌘) to choose several.",
+            "staff_hours": "Hours of all officers together.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
+        self.initial.setdefault("date", timezone.localdate())
+        self.fields["organization"].queryset = CommunityOrganization.objects.active()
+        self.fields["organization"].widget.attrs["data-searchable"] = "true"
+        self.fields["officers"].queryset = department_members()
+        self.fields["officers"].label_from_instance = _member_label
+        self.fields["officers"].required = False
+        self._helper(
+            Layout(
+                Row(Column("date", css_class="col-md-3"), Column("kind", css_class="col-md-9")),
+                "title",
+                Row(Column("organization"), Column("area")),
+                "officers",
+                Row(Column("attendance"), Column("staff_hours"), Column("materials_cost")),
+                "summary",
+                "link",
+                Row(Column("dispatch_notified_start"), Column("dispatch_notified_end")),
+                Row(Column("waivers_required"), Column("background_check_required")),
+            )
+        )
+
+    def clean_date(self):
+        value = self.cleaned_data["date"]
+        if value > timezone.localdate():
+            raise forms.ValidationError("The date cannot be in the future.")
+        return value
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if kind == OutreachActivity.Kind.CITIZENS_ACADEMY:
+            # 002 300.7: citizen academies need waivers and a criminal-history check.
+            data["waivers_required"] = True
+            data["background_check_required"] = True
+        if kind == OutreachActivity.Kind.FOOT_PATROL and not data.get("area"):
+            self.add_error("area", "Say where the foot patrol was.")
+        return data
+
+
+class ParticipantForm(_Helper, forms.ModelForm):
+    submit_label = "Save participant"
+
+    class Meta:
+        model = Participant
+        fields = [
+            "name",
+            "phone",
+            "email",
+            "is_minor",
+            "guardian_name",
+            "waiver_signed_on",
+            "background_check",
+        ]
+        widgets = {"waiver_signed_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._helper(
+            Layout(
+                "name",
+                Row(Column("phone"), Column("email")),
+                Row(Column("is_minor"), Column("guardian_name")),
+                Row(Column("waiver_signed_on"), Column("background_check")),
+            )
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("is_minor") and data.get("waiver_signed_on") and not data.get("guardian_name"):
+            self.add_error(
+                "guardian_name", "A minor's waiver must name the parent or guardian who signed it."
+            )
+        return data
+
+
+class MaterialForm(_Helper, forms.ModelForm):
+    submit_label = "Save material"
+
+    class Meta:
+        model = Material
+        fields = ["name", "description", "source", "donor", "quantity", "cost", "design"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"design": "PDF, PNG or JPEG, at most 10 MB. The Chief approves the design."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["design"].widget.attrs["accept"] = ".pdf,.png,.jpg,.jpeg"
+        self._helper(
+            Layout(
+                "name",
+                "description",
+                Row(Column("source"), Column("donor")),
+                Row(Column("quantity"), Column("cost")),
+                "design",
+            )
+        )
+
+    def clean_design(self):
+        design = self.cleaned_data.get("design")
+        if not design or not hasattr(design, "content_type"):
+            return design  # unchanged
+        if design.size > MAX_DESIGN_BYTES:
+            raise forms.ValidationError(DESIGN_TOO_LARGE % {"size": design.size / 1024 / 1024})
+        head = design.read(16)
+        design.seek(0)
+        for signature, kind in DESIGN_SIGNATURES:
+            if head.startswith(signature):
+                self.design_type = kind
+                return design
+        raise forms.ValidationError(DESIGN_REFUSED)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("source") == Material.Source.DONATED and not data.get("donor"):
+            self.add_error("donor", "Name the donor of donated material.")
+        return data
+
+
+class DecisionForm(forms.Form):
+    comment = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Comment"
+    )
+
+
+class DistributionForm(forms.Form):
+    date = forms.DateField(widget=DateInput())
+    quantity = forms.IntegerField(min_value=1)
+    activity = forms.ModelChoiceField(
+        queryset=OutreachActivity.objects.none(), required=False, label="At an activity"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("date", timezone.localdate())
+        self.fields["activity"].queryset = OutreachActivity.objects.order_by("-date")[:200]
+
+
+class TrainingNeedForm(_Helper, forms.ModelForm):
+    submit_label = "Record training need"
+
+    class Meta:
+        model = TrainingNeed
+        fields = ["topic", "topic_detail", "source", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._helper()
+
+
+class ScheduleForm(forms.Form):
+    scheduled_for = forms.DateField(label="Training date", widget=DateInput())
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DeliveredForm(forms.Form):
+    delivered_on = forms.DateField(label="Delivered on", widget=DateInput())
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("delivered_on", timezone.localdate())
+
+
+class RecognitionForm(_Helper, forms.ModelForm):
+    submit_label = "Record recognition"
+
+    class Meta:
+        model = Recognition
+        fields = ["member", "community_member", "reason", "date"]
+        widgets = {"date": DateInput(), "reason": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = department_members()
+        self.fields["member"].label_from_instance = _member_label
+        self.initial.setdefault("date", timezone.localdate())
+        self._helper()
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("member")) == bool(data.get("community_member")):
+            raise forms.ValidationError("Name either a department member or a community member.")
+        return data
+
+
+class AssignmentForm(_Helper, forms.ModelForm):
+    submit_label = "Add"
+
+    class Meta:
+        model = ReportingAssignment
+        fields = ["officer", "duty", "since"]
+        widgets = {"since": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = department_members()
+        self.fields["officer"].label_from_instance = _member_label
+        self.initial.setdefault("since", timezone.localdate())
+        self._helper()
+
+
+class CommunityInputForm(_Helper, forms.ModelForm):
+    submit_label = "Send to the CRO"
+
+    class Meta:
+        model = CommunityInputReport
+        fields = ["concerns_heard", "suggestions"]
+        widgets = {
+            "concerns_heard": forms.Textarea(attrs={"rows": 5}),
+            "suggestions": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._helper()

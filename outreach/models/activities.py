@@ -1,0 +1,212 @@
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorField
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+
+class ActivityQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Officers see what they logged or took part in; oversight roles see all."""
+        from accounts.permissions import Permission, permissions_for
+
+        granted = permissions_for(user)
+        if Permission.LOG_ACTIVITY not in granted:
+            return self.none()
+        if Permission.VIEW_ALL_ACTIVITIES in granted:
+            return self
+        return self.filter(Q(logged_by=user) | Q(officers=user)).distinct()
+
+    def search(self, text: str):
+        return self.filter(
+            search_vector=SearchQuery(text, search_type="websearch", config="english")
+        )
+
+    def for_list(self):
+        return self.select_related("organization").only(
+            "date",
+            "kind",
+            "title",
+            "attendance",
+            "staff_hours",
+            "materials_cost",
+            "organization__name",
+            "area",
+        )
+
+
+class OutreachActivity(models.Model):
+    """What the unit and its officers did with the community."""
+
+    class Kind(models.TextChoices):
+        # The Community Services Report categories, 000 VI.1-9.
+        SAFETY_CLASS = "safety_class", "Safety school class"
+        SECURITY_INSPECTION = "security_inspection", "Residential or business security inspection"
+        SAFETY_PRESENTATION = (
+            "safety_presentation",
+            "Business or organizational safety presentation",
+        )
+        ORGANIZATION_MEETING = "organization_meeting", "Meeting with a community organization"
+        WEEKLY_INCIDENT_REPORT = "weekly_incident_report", "Weekly police incident report"
+        CITIZENS_ACADEMY = "citizens_academy", "Citizen's Academy"
+        MEDIA_CONTACT = "media_contact", "Media contact or interview"
+        CITY_COLLABORATION = "city_collaboration", "Collaboration with another city department"
+        AGENCY_COLLABORATION = "agency_collaboration", "Collaboration with a neighboring agency"
+        # Other outreach (DESIGN §2, 002 300.3-300.6, 004 §2 and IV).
+        FORUM = "forum", "Community forum"
+        COFFEE_WITH_CHIEF = "coffee_with_chief", "Coffee with the Chief"
+        OPEN_HOUSE = "open_house", "Open house"
+        SOCIAL_MEDIA = "social_media", "Social media"
+        PUBLICATION = "publication", "Publication (newsletter, press release, website)"
+        SCHOOL_VISIT = "school_visit", "School visit"
+        FOOT_PATROL = "foot_patrol", "Foot patrol"
+        COUNCIL_MEETING = "council_meeting", "Police Commission or council meeting"
+        ADVISORY_MEETING = "advisory_meeting", "Community advisory committee meeting"
+        CIVIC_RELIGIOUS = "civic_religious", "Civic or religious function"
+        IMMIGRATION_OUTREACH = (
+            "immigration_outreach",
+            "Immigration-status outreach to family-violence or sexual-assault providers",
+        )
+        OTHER = "other", "Other"
+
+    CSR_KINDS = frozenset(
+        {
+            Kind.SAFETY_CLASS,
+            Kind.SECURITY_INSPECTION,
+            Kind.SAFETY_PRESENTATION,
+            Kind.ORGANIZATION_MEETING,
+            Kind.WEEKLY_INCIDENT_REPORT,
+            Kind.CITIZENS_ACADEMY,
+            Kind.MEDIA_CONTACT,
+            Kind.CITY_COLLABORATION,
+            Kind.AGENCY_COLLABORATION,
+        }
+    )
+
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    date = models.DateField()
+    title = models.CharField(max_length=160)
+    # Indexed by activity_org_idx (organization, -date).
+    organization = models.ForeignKey(
+        "outreach.CommunityOrganization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="activities",
+        db_index=False,
+    )
+    officers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="outreach_activities", blank=True
+    )
+    area = models.CharField(max_length=160, blank=True)
+    attendance = models.PositiveIntegerField(default=0)
+    staff_hours = models.DecimalField(
+        max_digits=7, decimal_places=2, default=0, validators=[MinValueValidator(0)]
+    )
+    materials_cost = models.DecimalField(
+        max_digits=9, decimal_places=2, default=0, validators=[MinValueValidator(0)]
+    )
+    summary = models.TextField(blank=True)
+    link = models.URLField(blank=True, help_text="For publications: where it appeared.")
+    # 002 300.3(d): foot patrols tell the supervisor and dispatch at start and end.
+    dispatch_notified_start = models.BooleanField(
+        "dispatch told at the start", default=False, help_text="Foot patrols only."
+    )
+    dispatch_notified_end = models.BooleanField(
+        "dispatch told at the end", default=False, help_text="Foot patrols only."
+    )
+    # 002 300.7: waivers, guardians for minors, criminal-history checks.
+    waivers_required = models.BooleanField("participants sign waivers", default=False)
+    background_check_required = models.BooleanField(
+        "participants need a criminal-history check",
+        default=False,
+        help_text="Always on for a Citizen's Academy.",
+    )
+    # Indexed by activity_logger_idx (logged_by, -date).
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    search_vector = models.GeneratedField(
+        expression=SearchVector("title", "summary", "area", config="english"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    objects = ActivityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name_plural = "outreach activities"
+        indexes = [
+            models.Index(fields=["-date", "-id"], name="activity_recent_idx"),
+            models.Index(fields=["kind", "-date"], name="activity_kind_idx"),
+            models.Index(fields=["organization", "-date"], name="activity_org_idx"),
+            models.Index(fields=["logged_by", "-date"], name="activity_logger_idx"),
+            GinIndex(fields=["search_vector"], name="activity_search_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("outreach:activity", args=[self.pk])
+
+    @property
+    def in_services_report(self) -> bool:
+        return self.kind in self.CSR_KINDS
+
+
+class Participant(models.Model):
+    """A community member taking part in an event (002 300.7). Personal data: CRO and Chief."""
+
+    class Check(models.TextChoices):
+        NOT_REQUIRED = "not_required", "Not required"
+        REQUIRED = "required", "Required, not started"
+        PENDING = "pending", "Pending"
+        CLEARED = "cleared", "Cleared"
+        NOT_CLEARED = "not_cleared", "Not cleared"
+
+    activity = models.ForeignKey(
+        OutreachActivity, on_delete=models.CASCADE, related_name="participants"
+    )
+    name = models.CharField(max_length=120)
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    is_minor = models.BooleanField("under 18", default=False)
+    guardian_name = models.CharField("parent or guardian who signed", max_length=120, blank=True)
+    waiver_signed_on = models.DateField("waiver signed on", null=True, blank=True)
+    background_check = models.CharField(
+        "criminal-history check", max_length=16, choices=Check.choices, default=Check.NOT_REQUIRED
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            # A minor's waiver is signed by a parent or guardian (002 300.7).
+            models.CheckConstraint(
+                condition=~Q(is_minor=True, waiver_signed_on__isnull=False, guardian_name=""),
+                name="participant_minor_waiver_has_guardian",
+                violation_error_message=(
+                    "A minor's waiver must name the parent or guardian who signed it."
+                ),
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def problems(self) -> list[str]:
+        """What stands between this participant and taking part."""
+        found = []
+        if self.activity.waivers_required and not self.waiver_signed_on:
+            found.append("no signed waiver")
+        if self.is_minor and self.waiver_signed_on and not self.guardian_name:
+            found.append("minor without a guardian on the waiver")
+        if self.activity.background_check_required and self.background_check != self.Check.CLEARED:
+            found.append(f"criminal-history check: {self.get_background_check_display().lower()}")
+        return found

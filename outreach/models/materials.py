@@ -1,0 +1,95 @@
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q, Sum
+from django.urls import reverse
+
+
+class Material(models.Model):
+    """Give-away material; none is handed out before the Chief approves it (000 III.9)."""
+
+    class Source(models.TextChoices):
+        PURCHASED = "purchased", "Purchased"
+        DONATED = "donated", "Donated"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Waiting for the Chief"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    name = models.CharField(max_length=160)
+    description = models.TextField(blank=True)
+    source = models.CharField(max_length=12, choices=Source.choices)
+    donor = models.CharField(max_length=160, blank=True)
+    quantity = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    cost = models.DecimalField(
+        "total cost", max_digits=9, decimal_places=2, default=0, validators=[MinValueValidator(0)]
+    )
+    design = models.FileField(upload_to="materials/", blank=True)
+    design_type = models.CharField(max_length=40, blank=True, editable=False)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True, decided_at__isnull=True)
+                | Q(decided_by__isnull=False, decided_at__isnull=False),
+                name="material_decision_pair",
+            ),
+            models.CheckConstraint(
+                condition=~Q(source="donated", donor=""),
+                name="material_donation_has_donor",
+                violation_error_message="Name the donor of donated material.",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "-created_at"], name="material_status_idx")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("outreach:material", args=[self.pk])
+
+    def distributed(self) -> int:
+        if hasattr(self, "distributed_total"):
+            return self.distributed_total or 0
+        return self.distributions.aggregate(total=Sum("quantity"))["total"] or 0
+
+    @property
+    def design_is_image(self) -> bool:
+        return self.design_type in ("image/png", "image/jpeg")
+
+
+class MaterialDistribution(models.Model):
+    material = models.ForeignKey(Material, on_delete=models.PROTECT, related_name="distributions")
+    date = models.DateField()
+    quantity = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    activity = models.ForeignKey(
+        "outreach.OutreachActivity",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="distributions",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+
+    def __str__(self):
+        return f"{self.quantity} × {self.material}"

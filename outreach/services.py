@@ -1,0 +1,274 @@
+"""Writes for outreach: organizations, activities, participants, materials, training needs,
+recognition and the community input reports officers owe the CRO."""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.permissions import Permission, has_permission, require
+from outreach.models import (
+    CommunityInputReport,
+    CommunityOrganization,
+    Material,
+    MaterialDistribution,
+    OutreachActivity,
+    Participant,
+    Recognition,
+    ReportingAssignment,
+    TrainingNeed,
+)
+
+FUTURE_DATE = "The date cannot be in the future."
+NOT_DRAFT = "Only a draft or a rejected material can be submitted to the Chief."
+NOT_SUBMITTED = "Only a material waiting for the Chief can be approved or rejected."
+NOT_APPROVED = "Material can be handed out only after the Chief has approved it (000 III.9)."
+NO_DESIGN = "Upload the design before submitting it to the Chief."
+COMMENT_REQUIRED = "Say why, so the CRO knows what to change."
+MORE_THAN_STOCK = "That is more than is left: %(left)d."
+TRAINING_NOT_IDENTIFIED = "Only a newly identified need can be forwarded."
+TRAINING_NOT_FORWARDED = "Only a forwarded need can be scheduled."
+TRAINING_NOT_SCHEDULED = "Only a scheduled training can be marked delivered."
+DELIVERED_BEFORE_FORWARDED = "Delivery cannot come before the need was forwarded."
+NO_OFFICERS = "Name at least one officer who took part."
+
+
+# --- Organizations --------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_organization(*, by, form) -> CommunityOrganization:
+    require(by, Permission.MANAGE_ORGANIZATIONS)
+    return form.save()
+
+
+# --- Activities -----------------------------------------------------------------------
+
+
+def _check_activity(data: dict) -> None:
+    if data.get("date") and data["date"] > timezone.localdate():
+        raise ValidationError({"date": FUTURE_DATE})
+
+
+@transaction.atomic
+def log_activity(*, by, data: dict, officers) -> OutreachActivity:
+    """An officer records outreach they did; they are among its officers by default."""
+    require(by, Permission.LOG_ACTIVITY)
+    _check_activity(data)
+    activity = OutreachActivity.objects.create(logged_by=by, **data)
+    people = list(officers) or [by]
+    activity.officers.set(people)
+    return activity
+
+
+@transaction.atomic
+def update_activity(*, activity: OutreachActivity, by, data: dict, officers) -> OutreachActivity:
+    require(by, Permission.EDIT_ACTIVITY, activity=activity)
+    _check_activity(data)
+    people = list(officers)
+    if not people:
+        raise ValidationError({"officers": NO_OFFICERS})
+    for field, value in data.items():
+        setattr(activity, field, value)
+    activity.save()
+    activity.officers.set(people)
+    return activity
+
+
+# --- Participants (002 300.7) ---------------------------------------------------------
+
+
+@transaction.atomic
+def save_participant(*, by, form, activity: OutreachActivity) -> Participant:
+    require(by, Permission.MANAGE_PARTICIPANTS)
+    participant = form.save(commit=False)
+    participant.activity = activity
+    if participant.waiver_signed_on and participant.waiver_signed_on > timezone.localdate():
+        raise ValidationError({"waiver_signed_on": FUTURE_DATE})
+    participant.full_clean()
+    participant.save()
+    return participant
+
+
+@transaction.atomic
+def remove_participant(*, by, participant: Participant) -> None:
+    require(by, Permission.MANAGE_PARTICIPANTS)
+    participant.delete()
+
+
+# --- Give-away materials (000 III.9) --------------------------------------------------
+
+
+@transaction.atomic
+def save_material(*, by, form) -> Material:
+    require(by, Permission.MANAGE_MATERIALS)
+    material = form.save(commit=False)
+    if material.pk is None:
+        material.created_by = by
+    if material.status == Material.Status.APPROVED and form.has_changed():
+        # A changed design needs the Chief's eye again.
+        material.status = Material.Status.DRAFT
+        material.decided_by = None
+        material.decided_at = None
+    material.design_type = getattr(form, "design_type", material.design_type)
+    material.save()
+    return material
+
+
+def _locked_material(material: Material) -> Material:
+    return Material.objects.select_for_update().get(pk=material.pk)
+
+
+@transaction.atomic
+def submit_material(*, material: Material, by) -> Material:
+    require(by, Permission.MANAGE_MATERIALS)
+    material = _locked_material(material)
+    if material.status not in (Material.Status.DRAFT, Material.Status.REJECTED):
+        raise ValidationError(NOT_DRAFT)
+    if not material.design:
+        raise ValidationError(NO_DESIGN)
+    material.status = Material.Status.SUBMITTED
+    material.submitted_at = timezone.now()
+    material.decided_by = None
+    material.decided_at = None
+    material.save(update_fields=["status", "submitted_at", "decided_by", "decided_at"])
+    return material
+
+
+@transaction.atomic
+def decide_material(*, material: Material, by, approve: bool, comment: str = "") -> Material:
+    """The Chief (or designee) approves the design, or rejects it saying why."""
+    require(by, Permission.DECIDE_MATERIALS)
+    material = _locked_material(material)
+    if material.status != Material.Status.SUBMITTED:
+        raise ValidationError(NOT_SUBMITTED)
+    comment = comment.strip()
+    if not approve and not comment:
+        raise ValidationError({"comment": COMMENT_REQUIRED})
+    material.status = Material.Status.APPROVED if approve else Material.Status.REJECTED
+    material.decided_by = by
+    material.decided_at = timezone.now()
+    material.decision_comment = comment
+    material.save(update_fields=["status", "decided_by", "decided_at", "decision_comment"])
+    return material
+
+
+@transaction.atomic
+def record_distribution(
+    *, material: Material, by, date: dt.date, quantity: int, activity=None
+) -> MaterialDistribution:
+    require(by, Permission.MANAGE_MATERIALS)
+    material = _locked_material(material)
+    if material.status != Material.Status.APPROVED:
+        raise ValidationError(NOT_APPROVED)
+    if date > timezone.localdate():
+        raise ValidationError({"date": FUTURE_DATE})
+    left = material.quantity - material.distributed()
+    if quantity > left:
+        raise ValidationError({"quantity": MORE_THAN_STOCK % {"left": left}})
+    return MaterialDistribution.objects.create(
+        material=material, date=date, quantity=quantity, activity=activity, recorded_by=by
+    )
+
+
+# --- Training needs -------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_training_need(*, by, form) -> TrainingNeed:
+    require(by, Permission.RECORD_TRAINING_NEED)
+    need = form.save(commit=False)
+    need.identified_by = by
+    need.save()
+    return need
+
+
+def _locked_need(need):
+    return TrainingNeed.objects.select_for_update().get(pk=need.pk)
+
+
+@transaction.atomic
+def forward_training_need(*, need: TrainingNeed, by) -> TrainingNeed:
+    """To the Training Officer (000 III.7, 001 III.C.7)."""
+    require(by, Permission.FORWARD_TRAINING_NEED)
+    need = _locked_need(need)
+    if need.status != TrainingNeed.Status.IDENTIFIED:
+        raise ValidationError(TRAINING_NOT_IDENTIFIED)
+    need.status = TrainingNeed.Status.FORWARDED
+    need.forwarded_at = timezone.now()
+    need.save(update_fields=["status", "forwarded_at"])
+    return need
+
+
+@transaction.atomic
+def schedule_training(
+    *, need: TrainingNeed, by, scheduled_for: dt.date, notes: str = ""
+) -> TrainingNeed:
+    require(by, Permission.SCHEDULE_TRAINING)
+    need = _locked_need(need)
+    if need.status not in (TrainingNeed.Status.FORWARDED, TrainingNeed.Status.SCHEDULED):
+        raise ValidationError(TRAINING_NOT_FORWARDED)
+    need.status = TrainingNeed.Status.SCHEDULED
+    need.scheduled_for = scheduled_for
+    if notes.strip():
+        need.training_notes = notes.strip()
+    need.save(update_fields=["status", "scheduled_for", "training_notes"])
+    return need
+
+
+@transaction.atomic
+def mark_training_delivered(
+    *, need: TrainingNeed, by, delivered_on: dt.date, notes: str = ""
+) -> TrainingNeed:
+    require(by, Permission.SCHEDULE_TRAINING)
+    need = _locked_need(need)
+    if need.status != TrainingNeed.Status.SCHEDULED:
+        raise ValidationError(TRAINING_NOT_SCHEDULED)
+    if delivered_on > timezone.localdate():
+        raise ValidationError({"delivered_on": FUTURE_DATE})
+    if need.forwarded_at and delivered_on < timezone.localtime(need.forwarded_at).date():
+        raise ValidationError({"delivered_on": DELIVERED_BEFORE_FORWARDED})
+    need.status = TrainingNeed.Status.DELIVERED
+    need.delivered_on = delivered_on
+    if notes.strip():
+        need.training_notes = notes.strip()
+    need.save(update_fields=["status", "delivered_on", "training_notes"])
+    return need
+
+
+# --- Recognition ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def recognize(*, by, form) -> Recognition:
+    require(by, Permission.RECOGNIZE)
+    recognition = form.save(commit=False)
+    recognition.recognized_by = by
+    if recognition.date > timezone.localdate():
+        raise ValidationError({"date": FUTURE_DATE})
+    recognition.full_clean()
+    recognition.save()
+    return recognition
+
+
+# --- Community input to the CRO (003 1.b) ---------------------------------------------
+
+REPORT_EVERY_DAYS = 92  # at least four times a year
+
+
+@transaction.atomic
+def save_assignment(*, by, form) -> ReportingAssignment:
+    require(by, Permission.MANAGE_ORGANIZATIONS)
+    return form.save()
+
+
+@transaction.atomic
+def submit_community_input(
+    *, by, assignment: ReportingAssignment, data: dict
+) -> CommunityInputReport:
+    if not has_permission(by, Permission.SUBMIT_COMMUNITY_INPUT, assignment=assignment):
+        raise PermissionDenied("Only the officer holding this duty reports for it.")
+    return CommunityInputReport.objects.create(
+        assignment=assignment, submitted_on=timezone.localdate(), **data
+    )
