@@ -22,6 +22,8 @@ NAVIGATION: list[NavItem] = [
     NavItem("Concerns", "concerns:list", Permission.VIEW_ALL_CONCERNS),
     NavItem("My concerns", "concerns:mine", Permission.LOG_CONCERN),
     NavItem("Activities", "outreach:activities", Permission.LOG_ACTIVITY, "Outreach"),
+    NavItem("Programs", "programs:list", Permission.VIEW_PROGRAMS, "Outreach"),
+    NavItem("Program evaluations", "programs:schedule", Permission.VIEW_EVALUATIONS, "Outreach"),
     NavItem("Organizations", "outreach:organizations", Permission.VIEW_ORGANIZATIONS, "Outreach"),
     NavItem("Give-away materials", "outreach:materials", Permission.VIEW_MATERIALS, "Outreach"),
     NavItem("Training needs", "outreach:training", Permission.VIEW_TRAINING_NEEDS, "Outreach"),

@@ -53,6 +53,12 @@ class Permission(StrEnum):
     RECOGNIZE = "recognize"
     SUBMIT_COMMUNITY_INPUT = "submit_community_input"  # record rule: holds an assignment
     VIEW_REPORTING_STATUS = "view_reporting_status"
+    # Programs (000 V, 003 1.a.8)
+    VIEW_PROGRAMS = "view_programs"
+    MANAGE_PROGRAMS = "manage_programs"
+    DECIDE_PROGRAMS = "decide_programs"
+    EVALUATE_PROGRAMS = "evaluate_programs"
+    VIEW_EVALUATIONS = "view_evaluations"
 
 
 # Every employee, sworn or not, passes on what citizens say (000 IV.A, 001 IV.B).
@@ -69,6 +75,7 @@ _EVERY_ROLE = {
     Permission.EDIT_ACTIVITY,
     Permission.VIEW_RECOGNITION,
     Permission.SUBMIT_COMMUNITY_INPUT,
+    Permission.VIEW_PROGRAMS,
 }
 # Supervisors, the CRO and the Chief see every concern, conduct and bias ones included
 # (001 IV.C), and the confidential source details.
@@ -85,6 +92,7 @@ _OVERSIGHT = {
 
 # Participants' personal data and the give-away materials: the CRO and the Chief only.
 _UNIT_AND_CHIEF = {
+    Permission.VIEW_EVALUATIONS,
     Permission.VIEW_PARTICIPANTS,
     Permission.VIEW_MATERIALS,
     Permission.RECOGNIZE,
@@ -106,6 +114,8 @@ ROLE_PERMISSIONS: dict[Role, set[Permission]] = {
         Permission.MANAGE_PARTICIPANTS,
         Permission.MANAGE_MATERIALS,
         Permission.FORWARD_TRAINING_NEED,
+        Permission.MANAGE_PROGRAMS,
+        Permission.EVALUATE_PROGRAMS,
     },
     Role.CHIEF: _EVERY_ROLE
     | _OVERSIGHT
@@ -115,6 +125,7 @@ ROLE_PERMISSIONS: dict[Role, set[Permission]] = {
         Permission.FORWARD_CONCERN,
         Permission.WORK_CONCERN,
         Permission.DECIDE_MATERIALS,
+        Permission.DECIDE_PROGRAMS,
     },
     Role.TRAINING_OFFICER: _EVERY_ROLE
     | {Permission.VIEW_TRAINING_NEEDS, Permission.SCHEDULE_TRAINING},

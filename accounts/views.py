@@ -17,19 +17,33 @@ from accounts.services import update_agency
 def home(request):
     """Each role's start page: what to do next."""
     from concerns.models import Concern
+    from outreach.models import Material, TrainingNeed
+    from programs.models import ProgramEvaluation
+    from programs.services import evaluation_schedule
 
     user = request.user
     sections = [role for role in Role if user.has_role(role)]
     needs_action = None
     if has_permission(user, Permission.VIEW_CONCERN):
         needs_action = Concern.objects.visible_to(user).needs_action_by(user).count()
-    from outreach.models import Material, TrainingNeed
-
     materials_waiting = training_waiting = None
+    training_open = []
     if has_permission(user, Permission.DECIDE_MATERIALS):
         materials_waiting = Material.objects.filter(status=Material.Status.SUBMITTED).count()
     if has_permission(user, Permission.SCHEDULE_TRAINING):
         training_waiting = TrainingNeed.objects.filter(status=TrainingNeed.Status.FORWARDED).count()
+        training_open = list(
+            TrainingNeed.objects.filter(
+                status__in=[TrainingNeed.Status.FORWARDED, TrainingNeed.Status.SCHEDULED]
+            ).order_by("status", "scheduled_for", "created_at")[:8]
+        )
+    evaluations_overdue = evaluations_waiting = None
+    if has_permission(user, Permission.EVALUATE_PROGRAMS):
+        evaluations_overdue = sum(1 for r in evaluation_schedule() if r["overdue"])
+    if has_permission(user, Permission.DECIDE_PROGRAMS):
+        evaluations_waiting = ProgramEvaluation.objects.filter(
+            status=ProgramEvaluation.Status.SUBMITTED
+        ).count()
     return render(
         request,
         "accounts/home.html",
@@ -39,6 +53,9 @@ def home(request):
             "needs_action": needs_action,
             "materials_waiting": materials_waiting,
             "training_waiting": training_waiting,
+            "training_open": training_open,
+            "evaluations_overdue": evaluations_overdue,
+            "evaluations_waiting": evaluations_waiting,
             "reports_input": user.reporting_assignments.filter(is_active=True).exists(),
             "can_edit_agency": has_permission(user, Permission.EDIT_AGENCY),
             "can_manage_departments": has_permission(user, Permission.MANAGE_DEPARTMENTS),

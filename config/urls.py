@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("concerns/", include("concerns.urls")),
     path("outreach/", include("outreach.urls")),
+    path("programs/", include("programs.urls")),
     path("feedback/", concern_views.feedback, name="feedback"),
     path("feedback/received/", concern_views.feedback_received, name="feedback-received"),
     path("admin/", admin.site.urls),

@@ -9,6 +9,7 @@ from accounts.models import User
 from accounts.roles import Role
 from concerns.forms import DateInput
 from outreach.models import CommunityOrganization, OutreachActivity
+from programs.models import Program
 
 
 def _members(request):
@@ -53,6 +54,9 @@ class ActivityFilter(django_filters.FilterSet):
     )
     organization = django_filters.ModelChoiceFilter(
         queryset=CommunityOrganization.objects.all(), empty_label="Any organization"
+    )
+    program = django_filters.ModelChoiceFilter(
+        queryset=Program.objects.all(), empty_label="Any program"
     )
     officer = django_filters.ModelChoiceFilter(
         field_name="officers", queryset=_members, empty_label="Any officer"

@@ -16,6 +16,7 @@ from outreach.models import (
     ReportingAssignment,
     TrainingNeed,
 )
+from programs.models import Program
 
 MAX_DESIGN_BYTES = 10 * 1024 * 1024
 # Checked by the file's first bytes, not its name: a renamed program is refused.
@@ -94,6 +95,7 @@ class ActivityForm(_Helper, forms.ModelForm):
             "date",
             "kind",
             "title",
+            "program",
             "organization",
             "officers",
             "area",
@@ -122,6 +124,9 @@ class ActivityForm(_Helper, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
         self.initial.setdefault("date", timezone.localdate())
+        self.fields["program"].queryset = Program.objects.filter(
+            status__in=[Program.Status.APPROVED, Program.Status.ACTIVE]
+        )
         self.fields["organization"].queryset = CommunityOrganization.objects.active()
         self.fields["organization"].widget.attrs["data-searchable"] = "true"
         self.fields["officers"].queryset = department_members()
@@ -130,7 +135,7 @@ class ActivityForm(_Helper, forms.ModelForm):
         self._helper(
             Layout(
                 Row(Column("date", css_class="col-md-3"), Column("kind", css_class="col-md-9")),
-                "title",
+                Row(Column("title", css_class="col-md-8"), Column("program", css_class="col-md-4")),
                 Row(Column("organization"), Column("area")),
                 "officers",
                 Row(Column("attendance"), Column("staff_hours"), Column("materials_cost")),

@@ -149,7 +149,7 @@ def organization_edit(request, pk=None):
 def get_activity_for(request, pk, *, write=False) -> OutreachActivity:
     """An activity one may not see is a 404; one one may see but not change is a 403."""
     activity = get_object_or_404(
-        OutreachActivity.objects.select_related("organization", "logged_by"), pk=pk
+        OutreachActivity.objects.select_related("organization", "logged_by", "program"), pk=pk
     )
     if not OutreachActivity.objects.visible_to(request.user).filter(pk=pk).exists():
         raise Http404
@@ -276,6 +276,13 @@ def activity_new(request):
     initial = {"officers": [request.user.pk]}
     if (org_id := request.GET.get("organization", "")).isdigit():
         initial["organization"] = CommunityOrganization.objects.filter(pk=org_id).first()
+    if (program_id := request.GET.get("program", "")).isdigit():
+        from programs.models import Program
+
+        program = Program.objects.filter(pk=program_id).first()
+        if program:
+            initial["program"] = program
+            initial["title"] = program.name
     form = ActivityForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data, officers = _activity_data(form)

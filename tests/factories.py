@@ -124,3 +124,14 @@ class MaterialFactory(factory.django.DjangoModelFactory):
     created_by = factory.SubFactory(UserFactory, roles=[Role.CRO])
     design = factory.django.FileField(filename="design.png", data=b"\x89PNG\r\n\x1a\n" + b"0" * 64)
     design_type = "image/png"
+
+
+class ProgramFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "programs.Program"
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Program {n}")
+    category = "meetings"
+    objectives = "Bring residents and officers together."
+    proposed_by = factory.SubFactory(UserFactory, roles=[Role.CRO])

@@ -97,6 +97,16 @@ class OutreachActivity(models.Model):
         related_name="activities",
         db_index=False,
     )
+    # A program's sessions are its activities (DESIGN §2); indexed by activity_program_idx.
+    program = models.ForeignKey(
+        "programs.Program",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        db_index=False,
+        help_text="If this was a session of a department program.",
+    )
     officers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="outreach_activities", blank=True
     )
@@ -146,6 +156,7 @@ class OutreachActivity(models.Model):
             models.Index(fields=["kind", "-date"], name="activity_kind_idx"),
             models.Index(fields=["organization", "-date"], name="activity_org_idx"),
             models.Index(fields=["logged_by", "-date"], name="activity_logger_idx"),
+            models.Index(fields=["program", "-date"], name="activity_program_idx"),
             GinIndex(fields=["search_vector"], name="activity_search_idx"),
         ]
 

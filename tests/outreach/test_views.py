@@ -459,3 +459,47 @@ def test_services_used_by_views_refuse_wrong_roles(officer):
     material = MaterialFactory()
     with pytest.raises(Exception, match="permission"):
         services.submit_material(material=material, by=officer)
+
+
+def test_training_and_recognition_lists_query_count_flat(
+    client_for, cro, supervisor, django_assert_max_num_queries
+):
+    from outreach.models import Recognition, TrainingNeed
+
+    client = client_for(cro)
+
+    def make(n):
+        for i in range(n):
+            TrainingNeed.objects.create(
+                topic="other", source="other", description=f"need {i}", identified_by=supervisor
+            )
+            Recognition.objects.create(
+                community_member=f"Resident {i}", reason="Helped", date=TODAY(), recognized_by=cro
+            )
+
+    make(2)
+    counts = []
+    for _ in range(2):
+        for url in (reverse("outreach:training"), reverse("outreach:recognition")):
+            with django_assert_max_num_queries(10) as ctx:
+                assert client.get(url).status_code == 200
+            counts.append(len(ctx.captured_queries))
+        make(30)
+    assert counts[:2] == counts[2:]
+
+
+def test_training_officer_home_lists_needs(client_for, training_officer, supervisor):
+    from outreach.models import TrainingNeed
+
+    TrainingNeed.objects.create(
+        topic="diversity",
+        topic_detail="Language access",
+        source="surveys",
+        description="x",
+        identified_by=supervisor,
+        status="forwarded",
+        forwarded_at=timezone.now(),
+    )
+    html = client_for(training_officer).get(reverse("home")).content.decode()
+    assert "Training needs waiting for you" in html
+    assert "Language access" in html

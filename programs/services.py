@@ -1,0 +1,222 @@
+"""Writes for programs: the status of each program, and its evaluation (000 V)."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+
+from accounts.permissions import Permission, has_permission, require
+from programs.models import DUE_SOON_DAYS, Program, ProgramEvaluation, session_totals
+
+P = Program.Status
+E = ProgramEvaluation.Status
+
+WRONG_STATUS = "A program that is %(current)s cannot be %(action)s."
+COMMENT_REQUIRED = "Say what should change, so the CRO can revise the evaluation."
+NOT_EDITABLE = "Only a draft or a returned evaluation can be changed."
+NOT_SUBMITTED = "Only an evaluation waiting for the Chief can be accepted or returned."
+PERIOD_IN_FUTURE = "The period cannot end in the future."
+DUPLICATE_PERIOD = "This program already has an evaluation for that period."
+STATUS_AFTER_DECISION = (
+    "After an evaluation a program can only stay, be suspended or be discontinued."
+)
+
+
+@dataclass(frozen=True)
+class Move:
+    label: str
+    permission: Permission
+    sources: frozenset
+    target: str
+
+
+# Each status change, who makes it and from where (proposed → approved → active →
+# suspended → discontinued).
+MOVES = {
+    "approve": Move("approved", Permission.DECIDE_PROGRAMS, frozenset({P.PROPOSED}), P.APPROVED),
+    "activate": Move(
+        "activated", Permission.MANAGE_PROGRAMS, frozenset({P.APPROVED, P.SUSPENDED}), P.ACTIVE
+    ),
+    "suspend": Move("suspended", Permission.MANAGE_PROGRAMS, frozenset({P.ACTIVE}), P.SUSPENDED),
+    "discontinue": Move(
+        "discontinued",
+        Permission.DECIDE_PROGRAMS,
+        frozenset({P.PROPOSED, P.APPROVED, P.ACTIVE, P.SUSPENDED}),
+        P.DISCONTINUED,
+    ),
+}
+
+
+def available_moves(user, program: Program) -> list[str]:
+    return [
+        name
+        for name, move in MOVES.items()
+        if program.status in move.sources and has_permission(user, move.permission)
+    ]
+
+
+@transaction.atomic
+def propose_program(*, by, form) -> Program:
+    require(by, Permission.MANAGE_PROGRAMS)
+    program = form.save(commit=False)
+    program.proposed_by = by
+    program.status = P.PROPOSED
+    program.save()
+    form.save_m2m()
+    return program
+
+
+@transaction.atomic
+def update_program(*, by, form) -> Program:
+    require(by, Permission.MANAGE_PROGRAMS)
+    return form.save()
+
+
+@transaction.atomic
+def change_status(*, program: Program, by, move: str) -> Program:
+    """approve (Chief), activate, suspend (CRO), discontinue (Chief)."""
+    rule = MOVES[move]
+    require(by, rule.permission)
+    program = Program.objects.select_for_update().get(pk=program.pk)
+    _apply(program, rule, by)
+    return program
+
+
+def _apply(program: Program, rule: Move, by) -> None:
+    if program.status not in rule.sources:
+        raise ValidationError(
+            WRONG_STATUS % {"current": program.get_status_display().lower(), "action": rule.label}
+        )
+    program.status = rule.target
+    fields = ["status"]
+    if rule.target == P.APPROVED:
+        program.approved_by, program.approved_at = by, timezone.now()
+        fields += ["approved_by", "approved_at"]
+    if rule.target == P.ACTIVE and program.active_since is None:
+        program.active_since = timezone.localdate()
+        fields.append("active_since")
+    program.save(update_fields=fields)
+
+
+# --- Evaluation -----------------------------------------------------------------------
+
+
+def _check_period(evaluation: ProgramEvaluation) -> None:
+    if evaluation.period_end > timezone.localdate():
+        raise ValidationError({"period_end": PERIOD_IN_FUTURE})
+    evaluation.full_clean(exclude=["program", "evaluator"])
+
+
+def _fill_resources(evaluation: ProgramEvaluation) -> None:
+    """Resources used come from the sessions in the period, never from what was typed."""
+    totals = session_totals(evaluation.period_sessions())
+    evaluation.sessions = totals["sessions"]
+    evaluation.attendance = totals["attendance"]
+    evaluation.staff_hours = totals["staff_hours"]
+    evaluation.materials_cost = totals["materials_cost"]
+
+
+@transaction.atomic
+def start_evaluation(*, program: Program, by, form) -> ProgramEvaluation:
+    require(by, Permission.EVALUATE_PROGRAMS)
+    evaluation = form.save(commit=False)
+    evaluation.program = program
+    evaluation.evaluator = by
+    evaluation.status = E.DRAFT
+    _check_period(evaluation)
+    _fill_resources(evaluation)
+    try:
+        with transaction.atomic():
+            evaluation.save()
+    except IntegrityError:
+        raise ValidationError(DUPLICATE_PERIOD) from None
+    return evaluation
+
+
+@transaction.atomic
+def revise_evaluation(*, evaluation: ProgramEvaluation, by, form) -> ProgramEvaluation:
+    require(by, Permission.EVALUATE_PROGRAMS)
+    if ProgramEvaluation.objects.get(pk=evaluation.pk).status not in (E.DRAFT, E.RETURNED):
+        raise ValidationError(NOT_EDITABLE)
+    evaluation = form.save(commit=False)
+    _check_period(evaluation)
+    _fill_resources(evaluation)
+    evaluation.save()
+    return evaluation
+
+
+@transaction.atomic
+def submit_evaluation(*, evaluation: ProgramEvaluation, by) -> ProgramEvaluation:
+    require(by, Permission.EVALUATE_PROGRAMS)
+    evaluation = ProgramEvaluation.objects.select_for_update().get(pk=evaluation.pk)
+    if evaluation.status not in (E.DRAFT, E.RETURNED):
+        raise ValidationError(NOT_EDITABLE)
+    _fill_resources(evaluation)  # the sessions may have changed since the draft
+    evaluation.status = E.SUBMITTED
+    evaluation.submitted_at = timezone.now()
+    evaluation.decided_by = None
+    evaluation.decided_at = None
+    evaluation.save()
+    return evaluation
+
+
+@transaction.atomic
+def decide_evaluation(
+    *,
+    evaluation: ProgramEvaluation,
+    by,
+    accept: bool,
+    comment: str = "",
+    program_move: str = "",
+) -> ProgramEvaluation:
+    """The Chief accepts the evaluation (and may suspend or discontinue the program) or
+    returns it with comments."""
+    require(by, Permission.DECIDE_PROGRAMS)
+    evaluation = ProgramEvaluation.objects.select_for_update().get(pk=evaluation.pk)
+    if evaluation.status != E.SUBMITTED:
+        raise ValidationError(NOT_SUBMITTED)
+    comment = comment.strip()
+    if not accept and not comment:
+        raise ValidationError({"comment": COMMENT_REQUIRED})
+    if program_move and (not accept or program_move not in ("suspend", "discontinue")):
+        raise ValidationError(STATUS_AFTER_DECISION)
+    evaluation.status = E.ACCEPTED if accept else E.RETURNED
+    evaluation.decided_by = by
+    evaluation.decided_at = timezone.now()
+    evaluation.chief_comment = comment
+    evaluation.save(update_fields=["status", "decided_by", "decided_at", "chief_comment"])
+    if program_move:
+        program = Program.objects.select_for_update().get(pk=evaluation.program_id)
+        # The Chief decides here for the unit: the move's own permission is not asked again.
+        _apply(program, MOVES[program_move], by)
+    return evaluation
+
+
+# --- The schedule (003 1.a.8) ---------------------------------------------------------
+
+
+def evaluation_schedule(today: dt.date | None = None) -> list[dict]:
+    """Every active program with the date its next evaluation is due, most urgent first."""
+    today = today or timezone.localdate()
+    programs = Program.objects.filter(status=P.ACTIVE).annotate(
+        last_evaluated=Max("evaluations__period_end", filter=Q(evaluations__status=E.ACCEPTED))
+    )
+    rows = []
+    for program in programs.select_related("coordinator"):
+        due = program.evaluation_due(program.last_evaluated)
+        if due is None:
+            continue
+        rows.append(
+            {
+                "program": program,
+                "last_evaluated": program.last_evaluated,
+                "due": due,
+                "overdue": due < today,
+                "due_soon": today <= due <= today + dt.timedelta(days=DUE_SOON_DAYS),
+            }
+        )
+    rows.sort(key=lambda r: r["due"])
+    return rows
