@@ -1,4 +1,3 @@
-import csv
 import hashlib
 import hmac
 
@@ -7,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.paging import paginate
 from accounts.permissions import Permission, has_permission
+from accounts.web import crumbs, csv_download, show_errors
 from concerns import services
 from concerns.filters import ConcernFilter
 from concerns.forms import (
@@ -47,19 +47,6 @@ def get_concern_for(request, reference: str) -> Concern:
     return concern
 
 
-def _crumbs(*pairs):
-    return [{"label": label, "url": url} for label, url in pairs]
-
-
-def _show_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form, by field where it names one."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 # --- Intake ---------------------------------------------------------------------------
 
 
@@ -74,7 +61,7 @@ def concern_new(request):
         try:
             concern, created = services.log_concern(by=request.user, data=data, intake_token=token)
         except ValidationError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             if created:
                 messages.success(request, f"Concern {concern.reference} was logged.")
@@ -89,7 +76,7 @@ def concern_new(request):
         "concerns/concern_form.html",
         {
             "form": form,
-            "breadcrumbs": _crumbs(("Home", reverse("home")), ("Log a concern", None)),
+            "breadcrumbs": crumbs(("Log a concern", None)),
         },
     )
 
@@ -145,7 +132,7 @@ def concern_logged(request, reference):
     return render(
         request,
         "concerns/concern_logged.html",
-        {"concern": concern, "breadcrumbs": _crumbs(("Home", reverse("home")), (reference, None))},
+        {"concern": concern, "breadcrumbs": crumbs((reference, None))},
     )
 
 
@@ -174,7 +161,7 @@ def _list(request, base_qs, *, title, mine=False):
             "today": timezone.localdate(),
             "can_export": has_permission(request.user, Permission.EXPORT_CONCERNS),
             "can_log": has_permission(request.user, Permission.LOG_CONCERN),
-            "breadcrumbs": _crumbs(("Home", reverse("home")), (title, None)),
+            "breadcrumbs": crumbs((title, None)),
         },
     )
 
@@ -225,7 +212,6 @@ def concern_export(request):
         header += ["source_name", "source_contact"]
 
     def rows():
-        yield header
         for c in qs.iterator(chunk_size=2000):
             row = [
                 c.reference,
@@ -244,26 +230,10 @@ def concern_export(request):
             ]
             if with_source:
                 row += [c.source_name, c.source_contact]
-            yield [_csv_safe(v) for v in row]
+            yield row
 
-    writer = csv.writer(_Echo())
-    response = StreamingHttpResponse(
-        (writer.writerow(r) for r in rows()), content_type="text/csv; charset=utf-8"
-    )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="concerns-{stamp}.csv"'
-    return response
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _csv_safe(value: str) -> str:
-    """Spreadsheets run cells that start with = + - @ as formulas; neutralise them."""
-    value = str(value)
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    return csv_download(header, rows(), f"concerns-{stamp}.csv")
 
 
 # --- Detail and workflow steps --------------------------------------------------------
@@ -329,8 +299,7 @@ def concern_detail(request, reference, *, bound=None, status=200):
                 if r.acknowledged_at is None
                 and has_permission(request.user, Permission.ACKNOWLEDGE_ROUTING, routing=r)
             ],
-            "breadcrumbs": _crumbs(
-                ("Home", reverse("home")),
+            "breadcrumbs": crumbs(
                 ("Concerns", reverse("concerns:list")),
                 (concern.reference, None),
             ),
@@ -351,7 +320,7 @@ def concern_step(request, reference, action):
         try:
             _perform(action, concern, request.user, data)
         except ValidationError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, done)
             return redirect(concern)
@@ -404,7 +373,7 @@ def concern_respond(request, reference):
                 responded_on=form.cleaned_data["responded_on"],
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, "The response was recorded.")
             return redirect(concern)
@@ -438,7 +407,7 @@ def departments(request):
         {
             "departments": Department.objects.all(),
             "units": Unit.objects.select_related("commander"),
-            "breadcrumbs": _crumbs(("Home", reverse("home")), ("Departments and units", None)),
+            "breadcrumbs": crumbs(("Departments and units", None)),
         },
     )
 
@@ -459,8 +428,7 @@ def _edit_reference(request, model, form_class, save, pk, noun):
         {
             "form": form,
             "title": title,
-            "breadcrumbs": _crumbs(
-                ("Home", reverse("home")),
+            "breadcrumbs": crumbs(
                 ("Departments and units", reverse("concerns:departments")),
                 (title, None),
             ),

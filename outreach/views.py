@@ -1,10 +1,9 @@
-import csv
 import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max, OuterRef, Subquery, Sum
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,8 +11,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.paging import paginate
 from accounts.permissions import Permission, has_permission
+from accounts.web import crumbs, csv_download, require_permission, show_errors
 from concerns.models import Concern
-from concerns.views import _csv_safe, _Echo, _show_errors
 from outreach import services
 from outreach.filters import ActivityFilter, OrganizationFilter
 from outreach.forms import (
@@ -44,17 +43,6 @@ from outreach.models import (
 STALE_DAYS = 90
 
 
-def _require(request, perm, **context):
-    if not has_permission(request.user, perm, **context):
-        raise PermissionDenied
-
-
-def _crumbs(*pairs):
-    return [{"label": "Home", "url": reverse("home")}] + [
-        {"label": label, "url": url} for label, url in pairs
-    ]
-
-
 def _form_page(request, form, title, crumbs, *, enctype=False, intro=""):
     return render(
         request,
@@ -67,7 +55,7 @@ def _form_page(request, form, title, crumbs, *, enctype=False, intro=""):
 
 
 def organization_list(request):
-    _require(request, Permission.VIEW_ORGANIZATIONS)
+    require_permission(request, Permission.VIEW_ORGANIZATIONS)
     filterset = OrganizationFilter(
         request.GET or None,
         queryset=CommunityOrganization.objects.with_last_contact().select_related(
@@ -88,13 +76,13 @@ def organization_list(request):
             "today": timezone.localdate(),
             "stale_before": timezone.localdate() - dt.timedelta(days=STALE_DAYS),
             "can_manage": has_permission(request.user, Permission.MANAGE_ORGANIZATIONS),
-            "breadcrumbs": _crumbs(("Community organizations", None)),
+            "breadcrumbs": crumbs(("Community organizations", None)),
         },
     )
 
 
 def organization_detail(request, pk):
-    _require(request, Permission.VIEW_ORGANIZATIONS)
+    require_permission(request, Permission.VIEW_ORGANIZATIONS)
     organization = get_object_or_404(
         CommunityOrganization.objects.with_last_contact().select_related("liaison_officer"), pk=pk
     )
@@ -117,7 +105,7 @@ def organization_detail(request, pk):
             "days_since": (timezone.localdate() - last).days if last else None,
             "stale_days": STALE_DAYS,
             "can_manage": has_permission(request.user, Permission.MANAGE_ORGANIZATIONS),
-            "breadcrumbs": _crumbs(
+            "breadcrumbs": crumbs(
                 ("Community organizations", reverse("outreach:organizations")),
                 (organization.name, None),
             ),
@@ -127,7 +115,7 @@ def organization_detail(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def organization_edit(request, pk=None):
-    _require(request, Permission.MANAGE_ORGANIZATIONS)
+    require_permission(request, Permission.MANAGE_ORGANIZATIONS)
     instance = get_object_or_404(CommunityOrganization, pk=pk) if pk else None
     form = OrganizationForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
@@ -139,7 +127,7 @@ def organization_edit(request, pk=None):
         request,
         form,
         title,
-        _crumbs(("Community organizations", reverse("outreach:organizations")), (title, None)),
+        crumbs(("Community organizations", reverse("outreach:organizations")), (title, None)),
     )
 
 
@@ -169,7 +157,7 @@ def _activity_qs(request):
 
 
 def activity_list(request):
-    _require(request, Permission.LOG_ACTIVITY)
+    require_permission(request, Permission.LOG_ACTIVITY)
     filterset, qs = _activity_qs(request)
     page = paginate(qs.for_list(), request.GET.get("page"))
     query = request.GET.copy()
@@ -182,13 +170,13 @@ def activity_list(request):
             "page": page,
             "query": query.urlencode(),
             "sees_all": has_permission(request.user, Permission.VIEW_ALL_ACTIVITIES),
-            "breadcrumbs": _crumbs(("Outreach activities", None)),
+            "breadcrumbs": crumbs(("Outreach activities", None)),
         },
     )
 
 
 def activity_export(request):
-    _require(request, Permission.LOG_ACTIVITY)
+    require_permission(request, Permission.LOG_ACTIVITY)
     _, qs = _activity_qs(request)
     qs = qs.select_related("organization").prefetch_related("officers")
     header = [
@@ -206,31 +194,22 @@ def activity_export(request):
     ]
 
     def rows():
-        yield header
         for a in qs.iterator(chunk_size=2000):
-            yield [
-                _csv_safe(v)
-                for v in (
-                    a.date.isoformat(),
-                    a.get_kind_display(),
-                    "yes" if a.in_services_report else "no",
-                    a.title,
-                    a.organization.name if a.organization else "",
-                    a.area,
-                    "; ".join(o.display_name for o in a.officers.all()),
-                    a.attendance,
-                    a.staff_hours,
-                    a.materials_cost,
-                    a.summary,
-                )
-            ]
+            yield (
+                a.date.isoformat(),
+                a.get_kind_display(),
+                "yes" if a.in_services_report else "no",
+                a.title,
+                a.organization.name if a.organization else "",
+                a.area,
+                "; ".join(o.display_name for o in a.officers.all()),
+                a.attendance,
+                a.staff_hours,
+                a.materials_cost,
+                a.summary,
+            )
 
-    writer = csv.writer(_Echo())
-    response = StreamingHttpResponse(
-        (writer.writerow(r) for r in rows()), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = 'attachment; filename="outreach-activities.csv"'
-    return response
+    return csv_download(header, rows(), "outreach-activities.csv")
 
 
 def activity_detail(request, pk):
@@ -257,7 +236,7 @@ def activity_detail(request, pk):
             "can_edit": has_permission(request.user, Permission.EDIT_ACTIVITY, activity=activity),
             "can_log_concern": has_permission(request.user, Permission.LOG_CONCERN),
             "distributions": activity.distributions.select_related("material"),
-            "breadcrumbs": _crumbs(
+            "breadcrumbs": crumbs(
                 ("Outreach activities", reverse("outreach:activities")), (activity.title, None)
             ),
         },
@@ -272,7 +251,7 @@ def _activity_data(form):
 
 @require_http_methods(["GET", "POST"])
 def activity_new(request):
-    _require(request, Permission.LOG_ACTIVITY)
+    require_permission(request, Permission.LOG_ACTIVITY)
     initial = {"officers": [request.user.pk]}
     if (org_id := request.GET.get("organization", "")).isdigit():
         initial["organization"] = CommunityOrganization.objects.filter(pk=org_id).first()
@@ -289,7 +268,7 @@ def activity_new(request):
         try:
             activity = services.log_activity(by=request.user, data=data, officers=officers)
         except ValidationError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, "The activity was logged.")
             return redirect(activity)
@@ -297,7 +276,7 @@ def activity_new(request):
         request,
         form,
         "Log an outreach activity",
-        _crumbs(("Outreach activities", reverse("outreach:activities")), ("Log an activity", None)),
+        crumbs(("Outreach activities", reverse("outreach:activities")), ("Log an activity", None)),
         intro="You are chosen as its officer; add the others who took part.",
     )
 
@@ -313,7 +292,7 @@ def activity_edit(request, pk):
                 activity=activity, by=request.user, data=data, officers=officers
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, "The activity was saved.")
             return redirect(activity)
@@ -321,7 +300,7 @@ def activity_edit(request, pk):
         request,
         form,
         f"Edit {activity.title}",
-        _crumbs(
+        crumbs(
             ("Outreach activities", reverse("outreach:activities")),
             (activity.title, activity.get_absolute_url()),
             ("Edit", None),
@@ -335,7 +314,7 @@ def activity_edit(request, pk):
 @require_http_methods(["GET", "POST"])
 def participant_edit(request, activity_pk, pk=None):
     activity = get_activity_for(request, activity_pk)
-    _require(request, Permission.MANAGE_PARTICIPANTS)
+    require_permission(request, Permission.MANAGE_PARTICIPANTS)
     instance = get_object_or_404(Participant, pk=pk, activity=activity) if pk else None
     initial = {}
     if instance is None and activity.background_check_required:
@@ -345,7 +324,7 @@ def participant_edit(request, activity_pk, pk=None):
         try:
             services.save_participant(by=request.user, form=form, activity=activity)
         except ValidationError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, "The participant was saved.")
             return redirect(activity)
@@ -354,7 +333,7 @@ def participant_edit(request, activity_pk, pk=None):
         request,
         form,
         title,
-        _crumbs(
+        crumbs(
             ("Outreach activities", reverse("outreach:activities")),
             (activity.title, activity.get_absolute_url()),
             (title, None),
@@ -376,7 +355,7 @@ def participant_remove(request, activity_pk, pk):
 
 
 def material_list(request):
-    _require(request, Permission.VIEW_MATERIALS)
+    require_permission(request, Permission.VIEW_MATERIALS)
     status = request.GET.get("status", "")
     qs = Material.objects.annotate(distributed_total=Sum("distributions__quantity"))
     if status in Material.Status.values:
@@ -390,13 +369,13 @@ def material_list(request):
             "status": status,
             "statuses": Material.Status.choices,
             "can_manage": has_permission(request.user, Permission.MANAGE_MATERIALS),
-            "breadcrumbs": _crumbs(("Give-away materials", None)),
+            "breadcrumbs": crumbs(("Give-away materials", None)),
         },
     )
 
 
 def material_detail(request, pk, *, decision_form=None, distribution_form=None, status=200):
-    _require(request, Permission.VIEW_MATERIALS)
+    require_permission(request, Permission.VIEW_MATERIALS)
     material = get_object_or_404(Material.objects.select_related("created_by", "decided_by"), pk=pk)
     can_manage = has_permission(request.user, Permission.MANAGE_MATERIALS)
     return render(
@@ -410,7 +389,7 @@ def material_detail(request, pk, *, decision_form=None, distribution_form=None, 
             "can_decide": has_permission(request.user, Permission.DECIDE_MATERIALS),
             "decision_form": decision_form or DecisionForm(),
             "distribution_form": distribution_form or DistributionForm(),
-            "breadcrumbs": _crumbs(
+            "breadcrumbs": crumbs(
                 ("Give-away materials", reverse("outreach:materials")), (material.name, None)
             ),
         },
@@ -420,7 +399,7 @@ def material_detail(request, pk, *, decision_form=None, distribution_form=None, 
 
 def material_design(request, pk):
     """The design file, only to those who may see materials (never a public media URL)."""
-    _require(request, Permission.VIEW_MATERIALS)
+    require_permission(request, Permission.VIEW_MATERIALS)
     material = get_object_or_404(Material, pk=pk)
     if not material.design:
         raise Http404
@@ -432,14 +411,14 @@ def material_design(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def material_edit(request, pk=None):
-    _require(request, Permission.MANAGE_MATERIALS)
+    require_permission(request, Permission.MANAGE_MATERIALS)
     instance = get_object_or_404(Material, pk=pk) if pk else None
     form = MaterialForm(request.POST or None, request.FILES or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         try:
             material = services.save_material(by=request.user, form=form)
         except ValidationError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, f"{material.name} was saved.")
             return redirect(material)
@@ -448,7 +427,7 @@ def material_edit(request, pk=None):
         request,
         form,
         title,
-        _crumbs(("Give-away materials", reverse("outreach:materials")), (title, None)),
+        crumbs(("Give-away materials", reverse("outreach:materials")), (title, None)),
         enctype=True,
         intro="Nothing is handed out until the Chief approves the design (000 III.9).",
     )
@@ -481,7 +460,7 @@ def material_decide(request, pk, decision):
             comment=form.cleaned_data.get("comment", ""),
         )
     except ValidationError as error:
-        _show_errors(form, error)
+        show_errors(form, error)
         return material_detail(request, pk, decision_form=form, status=400)
     messages.success(request, "Approved." if decision == "approve" else "Returned to the CRO.")
     return redirect(material)
@@ -501,7 +480,7 @@ def material_distribute(request, pk):
                 activity=form.cleaned_data["activity"],
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, "The distribution was recorded.")
             return redirect(material)
@@ -512,7 +491,7 @@ def material_distribute(request, pk):
 
 
 def training_list(request):
-    _require(request, Permission.VIEW_TRAINING_NEEDS)
+    require_permission(request, Permission.VIEW_TRAINING_NEEDS)
     status = request.GET.get("status", "")
     qs = TrainingNeed.objects.select_related("identified_by")
     if status in TrainingNeed.Status.values:
@@ -530,14 +509,14 @@ def training_list(request):
             "can_schedule": has_permission(request.user, Permission.SCHEDULE_TRAINING),
             "schedule_form": ScheduleForm(),
             "delivered_form": DeliveredForm(),
-            "breadcrumbs": _crumbs(("Training needs", None)),
+            "breadcrumbs": crumbs(("Training needs", None)),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
 def training_new(request):
-    _require(request, Permission.RECORD_TRAINING_NEED)
+    require_permission(request, Permission.RECORD_TRAINING_NEED)
     form = TrainingNeedForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.record_training_need(by=request.user, form=form)
@@ -547,7 +526,7 @@ def training_new(request):
         request,
         form,
         "Record a training need",
-        _crumbs(("Training needs", reverse("outreach:training")), ("Record", None)),
+        crumbs(("Training needs", reverse("outreach:training")), ("Record", None)),
         intro="From citizen interviews, internal affairs, supervisors or surveys.",
     )
 
@@ -594,7 +573,7 @@ def training_step(request, pk, step):
 
 
 def recognition_list(request):
-    _require(request, Permission.VIEW_RECOGNITION)
+    require_permission(request, Permission.VIEW_RECOGNITION)
     page = paginate(
         Recognition.objects.select_related("member").order_by("-date", "-id"),
         request.GET.get("page"),
@@ -605,20 +584,20 @@ def recognition_list(request):
         {
             "page": page,
             "can_recognize": has_permission(request.user, Permission.RECOGNIZE),
-            "breadcrumbs": _crumbs(("Recognition", None)),
+            "breadcrumbs": crumbs(("Recognition", None)),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
 def recognition_new(request):
-    _require(request, Permission.RECOGNIZE)
+    require_permission(request, Permission.RECOGNIZE)
     form = RecognitionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.recognize(by=request.user, form=form)
         except ValidationError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, "The recognition was recorded.")
             return redirect("outreach:recognition")
@@ -626,7 +605,7 @@ def recognition_new(request):
         request,
         form,
         "Recognize exceptional work",
-        _crumbs(("Recognition", reverse("outreach:recognition")), ("Record", None)),
+        crumbs(("Recognition", reverse("outreach:recognition")), ("Record", None)),
     )
 
 
@@ -634,7 +613,7 @@ def recognition_new(request):
 
 
 def reporting_status(request):
-    _require(request, Permission.VIEW_REPORTING_STATUS)
+    require_permission(request, Permission.VIEW_REPORTING_STATUS)
     latest = CommunityInputReport.objects.filter(assignment=OuterRef("pk")).order_by(
         "-submitted_on"
     )
@@ -666,14 +645,14 @@ def reporting_status(request):
             "every": services.REPORT_EVERY_DAYS,
             "form": AssignmentForm(),
             "can_assign": has_permission(request.user, Permission.MANAGE_ORGANIZATIONS),
-            "breadcrumbs": _crumbs(("Community input from officers", None)),
+            "breadcrumbs": crumbs(("Community input from officers", None)),
         },
     )
 
 
 @require_POST
 def assignment_add(request):
-    _require(request, Permission.MANAGE_ORGANIZATIONS)
+    require_permission(request, Permission.MANAGE_ORGANIZATIONS)
     form = AssignmentForm(request.POST)
     if form.is_valid():
         services.save_assignment(by=request.user, form=form)
@@ -711,6 +690,6 @@ def community_input_new(request):
         request,
         form,
         "Report community input",
-        _crumbs(("Report community input", None)),
+        crumbs(("Report community input", None)),
         intro=intro,
     )

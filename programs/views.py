@@ -1,10 +1,8 @@
-import csv
-
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, DecimalField, IntegerField, Max, Q, Sum, Value
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,21 +10,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.paging import paginate
 from accounts.permissions import Permission, has_permission
-from concerns.views import _csv_safe, _Echo, _show_errors
+from accounts.web import crumbs, csv_download, require_permission, show_errors
 from programs import services
 from programs.forms import EvaluationDecisionForm, EvaluationForm, ProgramForm
 from programs.models import Program, ProgramEvaluation, session_totals
-
-
-def _require(request, perm):
-    if not has_permission(request.user, perm):
-        raise PermissionDenied
-
-
-def _crumbs(*pairs):
-    return [{"label": "Home", "url": reverse("home")}] + [
-        {"label": label, "url": url} for label, url in pairs
-    ]
 
 
 def _registry(request):
@@ -44,7 +31,7 @@ def _registry(request):
 
 
 def program_list(request):
-    _require(request, Permission.VIEW_PROGRAMS)
+    require_permission(request, Permission.VIEW_PROGRAMS)
     qs, status = _registry(request)
     return render(
         request,
@@ -55,13 +42,13 @@ def program_list(request):
             "statuses": Program.Status.choices,
             "query": f"status={status}" if status else "",
             "can_manage": has_permission(request.user, Permission.MANAGE_PROGRAMS),
-            "breadcrumbs": _crumbs(("Programs", None)),
+            "breadcrumbs": crumbs(("Programs", None)),
         },
     )
 
 
 def program_export(request):
-    _require(request, Permission.VIEW_PROGRAMS)
+    require_permission(request, Permission.VIEW_PROGRAMS)
     qs, _ = _registry(request)
     header = [
         "name",
@@ -78,31 +65,22 @@ def program_export(request):
     ]
 
     def rows():
-        yield header
         for p in qs.iterator(chunk_size=500):
-            yield [
-                _csv_safe(v)
-                for v in (
-                    p.name,
-                    p.get_category_display(),
-                    p.get_status_display(),
-                    p.coordinator.display_name if p.coordinator else "",
-                    p.schedule,
-                    p.objectives,
-                    p.session_count,
-                    p.attendance_total,
-                    p.hours_total,
-                    p.cost_total,
-                    p.last_session.isoformat() if p.last_session else "",
-                )
-            ]
+            yield (
+                p.name,
+                p.get_category_display(),
+                p.get_status_display(),
+                p.coordinator.display_name if p.coordinator else "",
+                p.schedule,
+                p.objectives,
+                p.session_count,
+                p.attendance_total,
+                p.hours_total,
+                p.cost_total,
+                p.last_session.isoformat() if p.last_session else "",
+            )
 
-    writer = csv.writer(_Echo())
-    response = StreamingHttpResponse(
-        (writer.writerow(r) for r in rows()), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = 'attachment; filename="programs.csv"'
-    return response
+    return csv_download(header, rows(), "programs.csv")
 
 
 def _half_year_totals(program):
@@ -142,7 +120,7 @@ def _half_year_totals(program):
 
 
 def program_detail(request, pk):
-    _require(request, Permission.VIEW_PROGRAMS)
+    require_permission(request, Permission.VIEW_PROGRAMS)
     program = get_object_or_404(
         Program.objects.select_related("coordinator", "proposed_by", "approved_by"), pk=pk
     )
@@ -174,14 +152,14 @@ def program_detail(request, pk):
             and program.status in (Program.Status.ACTIVE, Program.Status.SUSPENDED),
             "can_log_session": program.status in (Program.Status.APPROVED, Program.Status.ACTIVE),
             "can_see_evaluations": has_permission(request.user, Permission.VIEW_EVALUATIONS),
-            "breadcrumbs": _crumbs(("Programs", reverse("programs:list")), (program.name, None)),
+            "breadcrumbs": crumbs(("Programs", reverse("programs:list")), (program.name, None)),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
 def program_edit(request, pk=None):
-    _require(request, Permission.MANAGE_PROGRAMS)
+    require_permission(request, Permission.MANAGE_PROGRAMS)
     instance = get_object_or_404(Program, pk=pk) if pk else None
     form = ProgramForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
@@ -202,7 +180,7 @@ def program_edit(request, pk=None):
             "intro": ""
             if instance
             else "A new program starts as proposed until the Chief approves it.",
-            "breadcrumbs": _crumbs(("Programs", reverse("programs:list")), (title, None)),
+            "breadcrumbs": crumbs(("Programs", reverse("programs:list")), (title, None)),
         },
     )
 
@@ -225,7 +203,7 @@ def program_move(request, pk, move):
 
 
 def evaluation_schedule(request):
-    _require(request, Permission.VIEW_EVALUATIONS)
+    require_permission(request, Permission.VIEW_EVALUATIONS)
     waiting = ProgramEvaluation.objects.filter(
         status=ProgramEvaluation.Status.SUBMITTED
     ).select_related("program", "evaluator")
@@ -235,7 +213,7 @@ def evaluation_schedule(request):
         {
             "rows": services.evaluation_schedule(),
             "waiting": waiting,
-            "breadcrumbs": _crumbs(
+            "breadcrumbs": crumbs(
                 ("Programs", reverse("programs:list")), ("Evaluation schedule", None)
             ),
         },
@@ -266,7 +244,7 @@ def _evaluation_page(request, program, form, evaluation=None, status=200):
             "program": program,
             "preview": preview,
             "title": title,
-            "breadcrumbs": _crumbs(
+            "breadcrumbs": crumbs(
                 ("Programs", reverse("programs:list")),
                 (program.name, program.get_absolute_url()),
                 (title, None),
@@ -278,14 +256,14 @@ def _evaluation_page(request, program, form, evaluation=None, status=200):
 
 @require_http_methods(["GET", "POST"])
 def evaluation_new(request, pk):
-    _require(request, Permission.EVALUATE_PROGRAMS)
+    require_permission(request, Permission.EVALUATE_PROGRAMS)
     program = get_object_or_404(Program, pk=pk)
     form = EvaluationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             evaluation = services.start_evaluation(program=program, by=request.user, form=form)
         except ValidationError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, "The evaluation was saved as a draft.")
             return redirect(evaluation)
@@ -294,14 +272,14 @@ def evaluation_new(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def evaluation_edit(request, pk):
-    _require(request, Permission.EVALUATE_PROGRAMS)
+    require_permission(request, Permission.EVALUATE_PROGRAMS)
     evaluation = get_object_or_404(ProgramEvaluation.objects.select_related("program"), pk=pk)
     form = EvaluationForm(request.POST or None, instance=evaluation)
     if request.method == "POST" and form.is_valid():
         try:
             services.revise_evaluation(evaluation=evaluation, by=request.user, form=form)
         except ValidationError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, "The evaluation was saved.")
             return redirect(evaluation)
@@ -309,7 +287,7 @@ def evaluation_edit(request, pk):
 
 
 def evaluation_detail(request, pk, *, decision_form=None, status=200):
-    _require(request, Permission.VIEW_EVALUATIONS)
+    require_permission(request, Permission.VIEW_EVALUATIONS)
     evaluation = get_object_or_404(
         ProgramEvaluation.objects.select_related("program", "evaluator", "decided_by"), pk=pk
     )
@@ -323,7 +301,7 @@ def evaluation_detail(request, pk, *, decision_form=None, status=200):
             "can_evaluate": has_permission(request.user, Permission.EVALUATE_PROGRAMS),
             "can_decide": has_permission(request.user, Permission.DECIDE_PROGRAMS),
             "decision_form": decision_form or EvaluationDecisionForm(),
-            "breadcrumbs": _crumbs(
+            "breadcrumbs": crumbs(
                 ("Programs", reverse("programs:list")),
                 (evaluation.program.name, evaluation.program.get_absolute_url()),
                 ("Evaluation", None),
@@ -361,7 +339,7 @@ def evaluation_decide(request, pk, decision):
             program_move=form.cleaned_data.get("program_move", "") if decision == "accept" else "",
         )
     except ValidationError as error:
-        _show_errors(form, error)
+        show_errors(form, error)
         return evaluation_detail(request, pk, decision_form=form, status=400)
     messages.success(
         request, "The evaluation was accepted." if decision == "accept" else "Returned to the CRO."

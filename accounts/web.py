@@ -1,0 +1,57 @@
+"""Small helpers every app's views share: permission checks, breadcrumbs, form errors
+from services, and CSV downloads."""
+
+import csv
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import StreamingHttpResponse
+from django.urls import reverse
+
+from accounts.permissions import has_permission
+
+
+def require_permission(request, perm, **context) -> None:
+    """403 unless the signed-in user holds the permission (for the record, if given)."""
+    if not has_permission(request.user, perm, **context):
+        raise PermissionDenied
+
+
+def crumbs(*pairs) -> list[dict]:
+    """Breadcrumbs from Home: `crumbs(("Concerns", url), ("CR-2026-0001", None))`."""
+    return [{"label": "Home", "url": reverse("home")}] + [
+        {"label": label, "url": url} for label, url in pairs
+    ]
+
+
+def show_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form, by field where it names one."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def csv_safe(value) -> str:
+    """Spreadsheets run cells that start with = + - @ as formulas; neutralise them."""
+    value = str(value)
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def csv_download(header: list[str], rows, filename: str) -> StreamingHttpResponse:
+    """Stream a CSV file row by row: a million rows never sit in memory."""
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield writer.writerow(header)
+        for row in rows:
+            yield writer.writerow([csv_safe(v) for v in row])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
