@@ -21,6 +21,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("Log a concern", "concerns:new", Permission.LOG_CONCERN),
     NavItem("Concerns", "concerns:list", Permission.VIEW_ALL_CONCERNS),
     NavItem("My concerns", "concerns:mine", Permission.LOG_CONCERN),
+    NavItem("Reports", "reports:list", Permission.VIEW_REPORTS),
     NavItem("Activities", "outreach:activities", Permission.LOG_ACTIVITY, "Outreach"),
     NavItem("Programs", "programs:list", Permission.VIEW_PROGRAMS, "Outreach"),
     NavItem("Program evaluations", "programs:schedule", Permission.VIEW_EVALUATIONS, "Outreach"),

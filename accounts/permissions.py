@@ -59,6 +59,10 @@ class Permission(StrEnum):
     DECIDE_PROGRAMS = "decide_programs"
     EVALUATE_PROGRAMS = "evaluate_programs"
     VIEW_EVALUATIONS = "view_evaluations"
+    # Reports (001 IV.A, 003 1.a.8)
+    VIEW_REPORTS = "view_reports"
+    MANAGE_REPORTS = "manage_reports"
+    DECIDE_REPORTS = "decide_reports"
 
 
 # Every employee, sworn or not, passes on what citizens say (000 IV.A, 001 IV.B).
@@ -92,6 +96,7 @@ _OVERSIGHT = {
 
 # Participants' personal data and the give-away materials: the CRO and the Chief only.
 _UNIT_AND_CHIEF = {
+    Permission.VIEW_REPORTS,
     Permission.VIEW_EVALUATIONS,
     Permission.VIEW_PARTICIPANTS,
     Permission.VIEW_MATERIALS,
@@ -116,6 +121,7 @@ ROLE_PERMISSIONS: dict[Role, set[Permission]] = {
         Permission.FORWARD_TRAINING_NEED,
         Permission.MANAGE_PROGRAMS,
         Permission.EVALUATE_PROGRAMS,
+        Permission.MANAGE_REPORTS,
     },
     Role.CHIEF: _EVERY_ROLE
     | _OVERSIGHT
@@ -126,6 +132,7 @@ ROLE_PERMISSIONS: dict[Role, set[Permission]] = {
         Permission.WORK_CONCERN,
         Permission.DECIDE_MATERIALS,
         Permission.DECIDE_PROGRAMS,
+        Permission.DECIDE_REPORTS,
     },
     Role.TRAINING_OFFICER: _EVERY_ROLE
     | {Permission.VIEW_TRAINING_NEEDS, Permission.SCHEDULE_TRAINING},

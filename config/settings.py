@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
+    "django_tasks",
+    "django_tasks_db",
     "accounts",
     "concerns",
     "outreach",
@@ -170,6 +172,13 @@ if not DEBUG:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     # /healthz is probed over plain HTTP by load balancers inside the network.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Background work (PDF rendering): the database backend, run by `manage.py db_worker`.
+TASKS = {
+    "default": {
+        "BACKEND": env.str("CRD_TASKS_BACKEND", default="django_tasks_db.backend.DatabaseBackend")
+    }
+}
 
 # The public feedback form: submissions per client per hour, and how many reverse proxies
 # stand in front of the app (their X-Forwarded-For entries are trusted to find the client).

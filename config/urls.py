@@ -12,6 +12,7 @@ urlpatterns = [
     path("concerns/", include("concerns.urls")),
     path("outreach/", include("outreach.urls")),
     path("programs/", include("programs.urls")),
+    path("reports/", include("reports.urls")),
     path("feedback/", concern_views.feedback, name="feedback"),
     path("feedback/received/", concern_views.feedback_received, name="feedback-received"),
     path("admin/", admin.site.urls),

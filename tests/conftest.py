@@ -73,3 +73,9 @@ def client_for(client):
 def media_root(settings, tmp_path):
     """Uploaded files (designs, logos) go to a temporary folder, never the checkout."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def immediate_tasks(settings):
+    """Background tasks (PDF rendering) run at once in tests, in the same process."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -1,0 +1,240 @@
+"""The figures and lists of each report, computed in SQL from concerns, outreach and
+programs. The result is plain JSON (dates as ISO strings, money as strings) so that it
+can be frozen on the report at submission. Query counts do not grow with rows: every
+section is one aggregate or one `values()` list.
+
+Source names and contacts never appear in any report.
+"""
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+
+from concerns.models import Concern, ConcernUpdate, Referral
+from outreach.models import OutreachActivity
+from programs.models import ProgramEvaluation
+from reports.models import Report
+
+C = Concern
+
+
+def _labels(choices) -> dict:
+    return dict(choices)
+
+
+def _breakdown(qs, field: str, choices) -> list[list]:
+    labels = _labels(choices)
+    rows = qs.values(field).annotate(n=Count("id")).order_by("-n", field)
+    return [[labels.get(r[field], r[field]), r["n"]] for r in rows]
+
+
+def _concern_rows(qs) -> list[dict]:
+    cats, statuses, natures = (
+        _labels(C.Category.choices),
+        _labels(C.Status.choices),
+        _labels(C.Nature.choices),
+    )
+    return [
+        {
+            "reference": r["reference"],
+            "date": r["date_received"].isoformat(),
+            "category": cats[r["category"]],
+            "nature": natures[r["nature"]],
+            "area": r["area"],
+            "status": statuses[r["status"]],
+        }
+        for r in qs.order_by("date_received", "id").values(
+            "reference", "date_received", "category", "nature", "area", "status"
+        )
+    ]
+
+
+def _activity_kinds(qs) -> list[dict]:
+    labels = _labels(OutreachActivity.Kind.choices)
+    rows = (
+        qs.values("kind")
+        .annotate(n=Count("id"), people=Sum("attendance"), hours=Sum("staff_hours"))
+        .order_by("-n", "kind")
+    )
+    return [
+        {
+            "kind": labels[r["kind"]],
+            "csr": r["kind"] in OutreachActivity.CSR_KINDS,
+            "count": r["n"],
+            "attendance": r["people"] or 0,
+            "hours": str(r["hours"] or 0),
+        }
+        for r in rows
+    ]
+
+
+def _awaiting_referrals(end: dt.date) -> list[dict]:
+    """Referrals made by the period's end and not answered by then."""
+    qs = (
+        Referral.objects.filter(referred_on__lte=end)
+        .filter(Q(responded_on__isnull=True) | Q(responded_on__gt=end))
+        .select_related("department")
+        .order_by("due_on", "id")
+        .values("concern__reference", "department__name", "referred_on", "due_on")
+    )
+    return [
+        {
+            "reference": r["concern__reference"],
+            "department": r["department__name"],
+            "referred_on": r["referred_on"].isoformat(),
+            "due_on": r["due_on"].isoformat(),
+            "overdue": r["due_on"] < end,
+        }
+        for r in qs
+    ]
+
+
+def monthly(start: dt.date, end: dt.date) -> dict:
+    """001 IV.B.2.a, 003 1.a.8: what was received, what is awaited, what the unit did."""
+    received = Concern.objects.filter(date_received__range=(start, end))
+    activities = OutreachActivity.objects.filter(date__range=(start, end))
+    return {
+        "received": received.count(),
+        "by_category": _breakdown(received, "category", C.Category.choices),
+        "by_source": _breakdown(received, "source_type", C.SourceType.choices),
+        "by_nature": _breakdown(received, "nature", C.Nature.choices),
+        "by_status": _breakdown(received, "status", C.Status.choices),
+        "concerns": _concern_rows(received),
+        "awaiting_referrals": _awaiting_referrals(end),
+        "activities": _activity_kinds(activities),
+        "activity_total": activities.count(),
+    }
+
+
+def quarterly(start: dt.date, end: dt.date) -> dict:
+    """001 IV.A 1-5."""
+    received = Concern.objects.filter(date_received__range=(start, end))
+    earlier = Concern.objects.filter(date_received__lt=start)
+    in_quarter = ConcernUpdate.objects.filter(
+        created_at__date__gte=start, created_at__date__lte=end
+    )
+    # 3. Recommended actions this quarter on concerns identified before it.
+    recommendations = (
+        in_quarter.filter(kind=ConcernUpdate.Kind.RECOMMENDATION, concern__date_received__lt=start)
+        .order_by("created_at", "id")
+        .values("concern__reference", "concern__category", "text", "created_at")
+    )
+    cats = _labels(C.Category.choices)
+    statuses = _labels(C.Status.choices)
+    # 4. Progress on earlier concerns: what happened this quarter and where each stands.
+    worked = (
+        earlier.filter(Exists(in_quarter.filter(concern=OuterRef("pk"))))
+        .annotate(
+            steps=Count(
+                "updates",
+                filter=Q(updates__created_at__date__gte=start, updates__created_at__date__lte=end),
+            ),
+            resolved_now=Count(
+                "updates",
+                filter=Q(
+                    updates__kind=ConcernUpdate.Kind.RESOLVED,
+                    updates__created_at__date__gte=start,
+                    updates__created_at__date__lte=end,
+                ),
+            ),
+        )
+        .order_by("date_received", "id")
+        .values("reference", "category", "date_received", "status", "steps", "resolved_now")
+    )
+    progress = [
+        {
+            "reference": r["reference"],
+            "category": cats[r["category"]],
+            "received": r["date_received"].isoformat(),
+            "steps": r["steps"],
+            "resolved_this_quarter": bool(r["resolved_now"]),
+            "status": statuses[r["status"]],
+        }
+        for r in worked
+    ]
+    # 5. Monthly activities: counts per month and kind, in one grouped query.
+    kinds = _labels(OutreachActivity.Kind.choices)
+    per_month = defaultdict(dict)
+    for row in (
+        OutreachActivity.objects.filter(date__range=(start, end))
+        .values("date__month", "kind")
+        .annotate(n=Count("id"))
+    ):
+        per_month[kinds[row["kind"]]][row["date__month"]] = row["n"]
+    months = [start.month, start.month + 1, start.month + 2]
+    return {
+        "received": received.count(),
+        "by_category": _breakdown(received, "category", C.Category.choices),
+        "current_concerns": _concern_rows(received),
+        "potential_problems": _concern_rows(received.filter(nature=C.Nature.POTENTIAL)),
+        "recommendations": [
+            {
+                "reference": r["concern__reference"],
+                "category": cats[r["concern__category"]],
+                "text": r["text"],
+                "date": r["created_at"].date().isoformat(),
+            }
+            for r in recommendations
+        ],
+        "progress": progress,
+        "resolved_earlier_concerns": sum(1 for p in progress if p["resolved_this_quarter"]),
+        "months": [dt.date(start.year, m, 1).strftime("%B") for m in months],
+        "activity_matrix": [
+            {"kind": kind, "counts": [counts.get(m, 0) for m in months]}
+            for kind, counts in sorted(per_month.items())
+        ],
+    }
+
+
+def semi_annual(start: dt.date, end: dt.date) -> dict:
+    """000 V, 003 1.a.8: each program's evaluation in the half-year and the Chief's decision."""
+    rows = (
+        ProgramEvaluation.objects.filter(period_end__range=(start, end))
+        .exclude(status=ProgramEvaluation.Status.DRAFT)
+        .select_related("program", "decided_by")
+        .order_by("program__name", "period_start")
+    )
+    return {
+        "evaluations": [
+            {
+                "program": e.program.name,
+                "period": f"{e.period_start.isoformat()} – {e.period_end.isoformat()}",
+                "rating": e.rating,
+                "recommendation": e.get_recommendation_display(),
+                "alterations": e.alterations,
+                "outcomes": e.outcomes,
+                "sessions": e.sessions,
+                "attendance": e.attendance,
+                "staff_hours": str(e.staff_hours),
+                "materials_cost": str(e.materials_cost),
+                "decision": e.get_status_display(),
+                "chief_comment": e.chief_comment,
+            }
+            for e in rows
+        ],
+    }
+
+
+BUILDERS = {
+    Report.Kind.MONTHLY: monthly,
+    Report.Kind.QUARTERLY: quarterly,
+    Report.Kind.SEMI_ANNUAL: semi_annual,
+}
+
+# The narrative boxes of each kind: (key, heading). The CRO writes these; nothing else.
+NARRATIVES = {
+    Report.Kind.MONTHLY: [("summary", "Summary for the Chief")],
+    Report.Kind.QUARTERLY: [
+        ("current", "1. Current concerns voiced by the community"),
+        ("potential", "2. Potential problems bearing on law enforcement"),
+        ("recommended", "3. Recommended actions for previously identified concerns"),
+        ("progress", "4. Progress toward correcting previously identified concerns"),
+        ("activities", "5. Summary of monthly activities"),
+    ],
+    Report.Kind.SEMI_ANNUAL: [("summary", "Overall assessment of the programs")],
+}
+
+
+def build(kind: str, start: dt.date, end: dt.date) -> dict:
+    return BUILDERS[kind](start, end)

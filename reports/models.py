@@ -1,0 +1,95 @@
+"""The periodic reports the Chief receives (001 III.C.4 and IV.A, 000 V and VI, 003 1.a.8).
+
+A report is generated from the data for a period; the CRO writes only its narratives. At
+submission its figures are frozen into `data`, so the Chief approves exactly what was
+submitted; the approved PDF is stored with its SHA-256 and never changes.
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+
+class Report(models.Model):
+    class Kind(models.TextChoices):
+        MONTHLY = "monthly", "Monthly community relations report"
+        QUARTERLY = "quarterly", "Quarterly community relations report"
+        SEMI_ANNUAL = "semi_annual", "Semi-annual program evaluation report"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Waiting for the Chief"
+        RETURNED = "returned", "Returned for changes"
+        APPROVED = "approved", "Approved"
+
+    class Render(models.TextChoices):
+        NONE = "none", "Not rendered"
+        QUEUED = "queued", "Waiting to render"
+        RUNNING = "running", "Rendering"
+        DONE = "done", "Rendered"
+        FAILED = "failed", "Rendering failed"
+
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    version = models.PositiveSmallIntegerField(default=1)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    narratives = models.JSONField(default=dict, blank=True)
+    # The figures, frozen at submission (empty while a draft: drafts show live data).
+    data = models.JSONField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    late_reason = models.TextField(blank=True)
+    chief_comment = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    pdf = models.FileField(upload_to="reports/", blank=True)
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
+    render_state = models.CharField(max_length=8, choices=Render.choices, default=Render.NONE)
+    render_progress = models.PositiveSmallIntegerField(default=0)
+    render_error = models.TextField(blank=True)
+    rendered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-period_start", "kind", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "period_start", "version"], name="report_version_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")), name="report_period_order"
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "status", "-period_start"], name="report_kind_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}, {self.period_label} (v{self.version})"
+
+    def get_absolute_url(self):
+        return reverse("reports:detail", args=[self.pk])
+
+    @property
+    def period_label(self) -> str:
+        return period_label(self.kind, self.period_start, self.period_end)
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+
+def period_label(kind: str, start: dt.date, end: dt.date) -> str:
+    if kind == Report.Kind.MONTHLY:
+        return f"{start:%B %Y}"
+    if kind == Report.Kind.QUARTERLY:
+        return f"Q{(start.month - 1) // 3 + 1} {start.year}"
+    if kind == Report.Kind.SEMI_ANNUAL:
+        return f"{'January–June' if start.month == 1 else 'July–December'} {start.year}"
+    return f"{start:%b %-d, %Y} – {end:%b %-d, %Y}"
