@@ -1,5 +1,5 @@
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Layout, Row, Submit
+from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 
@@ -35,7 +35,18 @@ class AgencyForm(forms.ModelForm):
 
     class Meta:
         model = Agency
-        fields = ["name", "address", "phone", "website", "chief_name", "logo"]
+        fields = [
+            "name",
+            "address",
+            "phone",
+            "website",
+            "chief_name",
+            "logo",
+            "monthly_due_day",
+            "quarterly_due_days",
+            "semi_annual_due_days",
+            "annual_due_days",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -46,8 +57,23 @@ class AgencyForm(forms.ModelForm):
             Row(Column("phone"), Column("website")),
             "chief_name",
             "logo",
+            Fieldset(
+                "When reports are due",
+                Row(
+                    Column("monthly_due_day"),
+                    Column("quarterly_due_days"),
+                    Column("semi_annual_due_days"),
+                    Column("annual_due_days"),
+                ),
+            ),
             Submit("submit", "Save profile"),
         )
+
+    def clean_monthly_due_day(self):
+        day = self.cleaned_data["monthly_due_day"]
+        if not 1 <= day <= 28:
+            raise forms.ValidationError("Choose a day from 1 to 28, which every month has.")
+        return day
 
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")

@@ -80,6 +80,19 @@ class Agency(models.Model):
         blank=True,
         help_text="PNG or JPEG, shown on letterheads. A square image about 300 px wide works best.",
     )
+    # The compliance calendar: when each report is due (001 IV.A, 003 1.a.8).
+    monthly_due_day = models.PositiveSmallIntegerField(
+        "monthly report due on day", default=10, help_text="Day of the following month (1-28)."
+    )
+    quarterly_due_days = models.PositiveSmallIntegerField(
+        "quarterly report due after (days)", default=15
+    )
+    semi_annual_due_days = models.PositiveSmallIntegerField(
+        "semi-annual report due after (days)", default=30
+    )
+    annual_due_days = models.PositiveSmallIntegerField(
+        "annual report due after (days)", default=31, help_text="31 means by January 31."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from accounts import views as account_views
 from concerns import views as concern_views
+from reports import views as report_views
 
 urlpatterns = [
     path("", account_views.home, name="home"),
@@ -13,6 +14,8 @@ urlpatterns = [
     path("outreach/", include("outreach.urls")),
     path("programs/", include("programs.urls")),
     path("reports/", include("reports.urls")),
+    path("transparency/", report_views.transparency, name="transparency"),
+    path("transparency/<int:pk>.pdf", report_views.transparency_pdf, name="transparency-pdf"),
     path("feedback/", concern_views.feedback, name="feedback"),
     path("feedback/received/", concern_views.feedback_received, name="feedback-received"),
     path("admin/", admin.site.urls),

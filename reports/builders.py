@@ -216,10 +216,132 @@ def semi_annual(start: dt.date, end: dt.date) -> dict:
     }
 
 
+def _year_before(day: dt.date) -> dt.date:
+    return day.replace(year=day.year - 1)
+
+
+def _compare(this_qs, last_qs, field: str, choices) -> list[dict]:
+    labels = _labels(choices)
+    this = dict(this_qs.values_list(field).annotate(n=Count("id")))
+    last = dict(last_qs.values_list(field).annotate(n=Count("id")))
+    keys = sorted(set(this) | set(last), key=lambda k: (-this.get(k, 0), k))
+    return [
+        {"label": labels.get(k, k), "this": this.get(k, 0), "last": last.get(k, 0)} for k in keys
+    ]
+
+
+def annual(start: dt.date, end: dt.date) -> dict:
+    """001 III.C.4, 000 VI: objectives, statistics, trends, the nine Community Services
+    Report counts, programs, recognition and training delivered."""
+    from outreach.models import Recognition, TrainingNeed
+    from programs.models import Program
+    from reports.models import Plan
+
+    prev = (_year_before(start), _year_before(end))
+    this_concerns = Concern.objects.filter(date_received__range=(start, end))
+    last_concerns = Concern.objects.filter(date_received__range=prev)
+    this_acts = OutreachActivity.objects.filter(date__range=(start, end))
+    last_acts = OutreachActivity.objects.filter(date__range=prev)
+    kinds = _labels(OutreachActivity.Kind.choices)
+    csr_this = dict(this_acts.values_list("kind").annotate(n=Count("id")))
+    csr_last = dict(last_acts.values_list("kind").annotate(n=Count("id")))
+    plan = Plan.objects.filter(year=start.year, status=Plan.Status.APPROVED).first()
+    sessions = this_acts.filter(program__isnull=False).aggregate(
+        n=Count("id"), people=Sum("attendance")
+    )
+    evaluations = (
+        ProgramEvaluation.objects.filter(
+            period_end__range=(start, end), status=ProgramEvaluation.Status.ACCEPTED
+        )
+        .select_related("program")
+        .order_by("program__name")
+    )
+    return {
+        "objectives": [{"position": o.position, "text": o.text} for o in plan.objectives.all()]
+        if plan
+        else [],
+        "plan_approved": plan is not None,
+        "received": this_concerns.count(),
+        "received_last_year": last_concerns.count(),
+        "resolved": Concern.objects.filter(
+            resolved_at__date__gte=start, resolved_at__date__lte=end
+        ).count(),
+        "by_category": _compare(this_concerns, last_concerns, "category", C.Category.choices),
+        "csr": [
+            {"kind": kinds[k], "this": csr_this.get(k, 0), "last": csr_last.get(k, 0)}
+            for k in OutreachActivity.Kind.values
+            if k in OutreachActivity.CSR_KINDS
+        ],
+        "activities": this_acts.count(),
+        "activities_last_year": last_acts.count(),
+        "attendance": this_acts.aggregate(n=Sum("attendance"))["n"] or 0,
+        "programs_active": Program.objects.filter(status=Program.Status.ACTIVE).count(),
+        "program_sessions": sessions["n"],
+        "program_attendance": sessions["people"] or 0,
+        "evaluations": [
+            {
+                "program": e.program.name,
+                "rating": e.rating,
+                "recommendation": e.get_recommendation_display(),
+            }
+            for e in evaluations
+        ],
+        "recognitions": [
+            {"recipient": r.recipient, "reason": r.reason, "date": r.date.isoformat()}
+            for r in Recognition.objects.filter(date__range=(start, end))
+            .select_related("member")
+            .order_by("date", "id")
+        ],
+        "training_delivered": [
+            {
+                "topic": t.get_topic_display(),
+                "detail": t.topic_detail,
+                "delivered_on": t.delivered_on.isoformat(),
+            }
+            for t in TrainingNeed.objects.filter(delivered_on__range=(start, end)).order_by(
+                "delivered_on", "id"
+            )
+        ],
+    }
+
+
+SMALL = 5
+
+
+def suppress(n: int):
+    """002 300.8: statistics only, and a count this small could point to a person."""
+    return n if n >= SMALL else f"fewer than {SMALL}"
+
+
+def transparency(start: dt.date, end: dt.date) -> dict:
+    """For the public: statistics only. No names of officers, suspects or sources, no DSNs,
+    no references or case numbers; any count under 5 is shown as "fewer than 5"."""
+    received = Concern.objects.filter(date_received__range=(start, end))
+    activities = OutreachActivity.objects.filter(date__range=(start, end))
+    cats = _labels(C.Category.choices)
+    kinds = _labels(OutreachActivity.Kind.choices)
+    by_category = received.values_list("category").annotate(n=Count("id")).order_by("-n")
+    by_kind = activities.values_list("kind").annotate(n=Count("id")).order_by("-n")
+    resolved = received.filter(status=C.Status.RESOLVED).count()
+    total = received.count()
+    return {
+        "received": suppress(total),
+        "resolved": suppress(resolved),
+        "open": suppress(total - resolved),
+        "by_category": [[cats[k], suppress(n)] for k, n in by_category],
+        "referred": suppress(Referral.objects.filter(referred_on__range=(start, end)).count()),
+        "activities": suppress(activities.count()),
+        "attendance": suppress(activities.aggregate(n=Sum("attendance"))["n"] or 0),
+        "by_kind": [[kinds[k], suppress(n)] for k, n in by_kind],
+    }
+
+
 BUILDERS = {
     Report.Kind.MONTHLY: monthly,
     Report.Kind.QUARTERLY: quarterly,
     Report.Kind.SEMI_ANNUAL: semi_annual,
+    Report.Kind.ANNUAL: annual,
+    Report.Kind.TRANSPARENCY: transparency,
 }
 
 # The narrative boxes of each kind: (key, heading). The CRO writes these; nothing else.
@@ -233,7 +355,24 @@ NARRATIVES = {
         ("activities", "5. Summary of monthly activities"),
     ],
     Report.Kind.SEMI_ANNUAL: [("summary", "Overall assessment of the programs")],
+    Report.Kind.ANNUAL: [
+        ("trends", "Trends against the previous year"),
+        ("problems", "Problems"),
+        ("successes", "Successes"),
+    ],
+    Report.Kind.TRANSPARENCY: [("introduction", "About this report (shown to the public)")],
 }
+
+
+def narrative_fields(kind: str, data: dict | None = None) -> list[tuple[str, str]]:
+    """The narrative boxes of a report; the annual report has one per plan objective."""
+    fields = list(NARRATIVES[kind])
+    if kind == Report.Kind.ANNUAL and data:
+        fields = [
+            (f"objective_{o['position']}", f"Objective {o['position']}: {o['text']}")
+            for o in data.get("objectives", [])
+        ] + fields
+    return fields
 
 
 def build(kind: str, start: dt.date, end: dt.date) -> dict:

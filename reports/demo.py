@@ -24,6 +24,8 @@ def seed(stdout=None) -> dict:
         ("quarterly", previous_period("quarterly", today)[0]),
         ("quarterly", previous_period("quarterly", previous_period("quarterly", today)[0])[0]),
         ("semi_annual", previous_period("semi_annual", today)[0]),
+        ("annual", previous_period("annual", today)[0]),
+        ("transparency", previous_period("transparency", today)[0]),
     ]
     for kind, day in past:
         report = services.generate_report(kind=kind, day=day, by=cro)
@@ -42,4 +44,15 @@ def seed(stdout=None) -> dict:
         made += 1
     start, _ = period_containing("quarterly", today)
     services.generate_report(kind="quarterly", day=start, by=cro)
-    return {"reports": made + 1}
+    plan = services.save_plan(
+        year=today.year,
+        by=cro,
+        objectives_text=(
+            "Meet every neighborhood and business watch group at least twice\n"
+            "Answer every referral to another department within its due date\n"
+            "Hold a Citizens Police Academy each semester"
+        ),
+    )
+    services.submit_plan(plan=plan, by=cro)
+    services.decide_plan(plan=plan, by=chief, approve=True)
+    return {"reports": made + 1, "plans": 1}

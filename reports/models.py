@@ -18,6 +18,8 @@ class Report(models.Model):
         MONTHLY = "monthly", "Monthly community relations report"
         QUARTERLY = "quarterly", "Quarterly community relations report"
         SEMI_ANNUAL = "semi_annual", "Semi-annual program evaluation report"
+        ANNUAL = "annual", "Annual community relations report"
+        TRANSPARENCY = "transparency", "Public transparency report"
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -92,4 +94,55 @@ def period_label(kind: str, start: dt.date, end: dt.date) -> str:
         return f"Q{(start.month - 1) // 3 + 1} {start.year}"
     if kind == Report.Kind.SEMI_ANNUAL:
         return f"{'January–June' if start.month == 1 else 'July–December'} {start.year}"
-    return f"{start:%b %-d, %Y} – {end:%b %-d, %Y}"
+    return f"{start.year}"
+
+
+class Plan(models.Model):
+    """The year's community relations plan (001 III.C): objectives the Chief approves and
+    the annual report reports against."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Waiting for the Chief"
+        RETURNED = "returned", "Returned for changes"
+        APPROVED = "approved", "Approved"
+
+    year = models.PositiveSmallIntegerField(unique=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    chief_comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-year"]
+
+    def __str__(self):
+        return f"Community relations plan {self.year}"
+
+    def get_absolute_url(self):
+        return reverse("reports:plan", args=[self.year])
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+
+class Objective(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="objectives")
+    position = models.PositiveSmallIntegerField()
+    text = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "position"], name="objective_position_once")
+        ]
+
+    def __str__(self):
+        return self.text

@@ -7,21 +7,28 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import Agency
-from reports.builders import NARRATIVES, build
+from reports.builders import build, narrative_fields
 from reports.models import Report
 
 
 def report_context(report: Report) -> dict:
     """What every rendering of the report (page or PDF) shows: frozen figures once
     submitted, live ones while a draft."""
+    data = (
+        report.data
+        if report.data is not None
+        else build(report.kind, report.period_start, report.period_end)
+    )
     return {
         "report": report,
-        "data": report.data
-        if report.data is not None
-        else build(report.kind, report.period_start, report.period_end),
+        "data": data,
         "narratives": [
             (key, heading, report.narratives.get(key, ""))
-            for key, heading in NARRATIVES[report.kind]
+            for key, heading in narrative_fields(report.kind, data)
+        ],
+        "objective_rows": [
+            (o, report.narratives.get(f"objective_{o['position']}", ""))
+            for o in data.get("objectives", [])
         ],
         "section_template": f"reports/sections/_{report.kind}.html",
     }

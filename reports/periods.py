@@ -3,6 +3,7 @@
 import calendar
 import datetime as dt
 
+from accounts.models import Agency
 from reports.models import Report
 
 K = Report.Kind
@@ -22,6 +23,8 @@ def period_containing(kind: str, day: dt.date) -> tuple[dt.date, dt.date]:
         if day.month <= 6:
             return dt.date(day.year, 1, 1), dt.date(day.year, 6, 30)
         return dt.date(day.year, 7, 1), dt.date(day.year, 12, 31)
+    if kind in (K.ANNUAL, K.TRANSPARENCY):
+        return dt.date(day.year, 1, 1), dt.date(day.year, 12, 31)
     raise ValueError(kind)
 
 
@@ -30,24 +33,31 @@ def previous_period(kind: str, day: dt.date) -> tuple[dt.date, dt.date]:
     return period_containing(kind, start - dt.timedelta(days=1))
 
 
-def due_date(kind: str, period_end: dt.date) -> dt.date:
-    """Monthly by the 10th of the next month; quarterly 15 days after the quarter;
-    semi-annual 30 days after the half."""
+def due_date(kind: str, period_end: dt.date, agency=None) -> dt.date:
+    """By default: monthly by the 10th of the next month, quarterly 15 days after the
+    quarter, semi-annual 30 days after the half, annual (and transparency) by January 31.
+    Each agency may set its own in its profile."""
+    agency = agency or Agency.load()
     if kind == K.MONTHLY:
-        return (period_end + dt.timedelta(days=1)).replace(day=10)
+        return (period_end + dt.timedelta(days=1)).replace(day=agency.monthly_due_day)
     if kind == K.QUARTERLY:
-        return period_end + dt.timedelta(days=15)
-    return period_end + dt.timedelta(days=30)
+        return period_end + dt.timedelta(days=agency.quarterly_due_days)
+    if kind == K.SEMI_ANNUAL:
+        return period_end + dt.timedelta(days=agency.semi_annual_due_days)
+    return period_end + dt.timedelta(days=agency.annual_due_days)
 
 
 def calendar_rows(today: dt.date, *, periods_back: int = 3) -> list[dict]:
     """The last few periods of each kind: due date and where its report stands."""
+    agency = Agency.load()
     rows = []
     for kind in K:
         day = today
-        for _ in range(periods_back):
+        for _ in range(1 if kind in (K.ANNUAL, K.TRANSPARENCY) else periods_back):
             start, end = previous_period(kind, day)
-            rows.append({"kind": kind, "start": start, "end": end, "due": due_date(kind, end)})
+            rows.append(
+                {"kind": kind, "start": start, "end": end, "due": due_date(kind, end, agency)}
+            )
             day = start
     reports = Report.objects.filter(period_start__in={r["start"] for r in rows}).values_list(
         "kind", "period_start", "status", "submitted_at"

@@ -9,8 +9,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.permissions import Permission, require
-from reports.builders import NARRATIVES, build
-from reports.models import Report
+from reports.builders import build, narrative_fields
+from reports.models import Objective, Plan, Report
 from reports.periods import due_date, period_containing
 
 S = Report.Status
@@ -55,7 +55,8 @@ def _editable(report: Report) -> Report:
 def save_narratives(*, report: Report, by, narratives: dict) -> Report:
     require(by, Permission.MANAGE_REPORTS)
     report = _editable(report)
-    allowed = {key for key, _ in NARRATIVES[report.kind]}
+    data = report.data or build(report.kind, report.period_start, report.period_end)
+    allowed = {key for key, _ in narrative_fields(report.kind, data)}
     report.narratives = {k: v.strip() for k, v in narratives.items() if k in allowed}
     report.save(update_fields=["narratives"])
     return report
@@ -132,3 +133,55 @@ def _enqueue_render(report: Report) -> None:
     report_id = report.pk
     # After commit: the worker must see the report as this transaction leaves it.
     transaction.on_commit(lambda: render_report.enqueue(report_id))
+
+
+# --- The community relations plan (001 III.C) ------------------------------------------
+
+PLAN_NOT_EDITABLE = "Only a draft or a returned plan can be changed or submitted."
+PLAN_EMPTY = "Write at least one objective, one per line."
+PLAN_NOT_SUBMITTED = "Only a plan waiting for the Chief can be approved or returned."
+
+
+@transaction.atomic
+def save_plan(*, year: int, by, objectives_text: str) -> Plan:
+    """The CRO records the year's objectives, one per line."""
+    require(by, Permission.MANAGE_REPORTS)
+    lines = [line.strip() for line in objectives_text.splitlines() if line.strip()]
+    if not lines:
+        raise ValidationError({"objectives": PLAN_EMPTY})
+    plan, _ = Plan.objects.select_for_update().get_or_create(year=year, defaults={"created_by": by})
+    if not plan.is_editable:
+        raise ValidationError(PLAN_NOT_EDITABLE)
+    plan.objectives.all().delete()
+    Objective.objects.bulk_create(
+        Objective(plan=plan, position=i, text=text[:300]) for i, text in enumerate(lines, 1)
+    )
+    return plan
+
+
+@transaction.atomic
+def submit_plan(*, plan: Plan, by) -> Plan:
+    require(by, Permission.MANAGE_REPORTS)
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if not plan.is_editable:
+        raise ValidationError(PLAN_NOT_EDITABLE)
+    if not plan.objectives.exists():
+        raise ValidationError(PLAN_EMPTY)
+    plan.status = Plan.Status.SUBMITTED
+    plan.submitted_at = timezone.now()
+    plan.save(update_fields=["status", "submitted_at"])
+    return plan
+
+
+@transaction.atomic
+def decide_plan(*, plan: Plan, by, approve: bool, comment: str = "") -> Plan:
+    require(by, Permission.DECIDE_REPORTS)
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if plan.status != Plan.Status.SUBMITTED:
+        raise ValidationError(PLAN_NOT_SUBMITTED)
+    if not approve and not comment.strip():
+        raise ValidationError({"comment": COMMENT_REQUIRED})
+    plan.status = Plan.Status.APPROVED if approve else Plan.Status.RETURNED
+    plan.decided_by, plan.decided_at, plan.chief_comment = by, timezone.now(), comment.strip()
+    plan.save(update_fields=["status", "decided_by", "decided_at", "chief_comment"])
+    return plan

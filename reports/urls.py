@@ -7,6 +7,7 @@ app_name = "reports"
 urlpatterns = [
     path("", views.report_list, name="list"),
     path("generate/", views.report_generate, name="generate"),
+    path("archive.zip", views.archive_zip, name="archive"),
     path("<int:pk>/", views.report_detail, name="detail"),
     path("<int:pk>/narratives/", views.report_narratives, name="narratives"),
     path("<int:pk>/submit/", views.report_submit, name="submit"),
@@ -14,4 +15,8 @@ urlpatterns = [
     path("<int:pk>/approve/", views.report_approve, name="approve"),
     path("<int:pk>/render/", views.report_render, name="render"),
     path("<int:pk>/pdf/", views.report_pdf, name="pdf"),
+    path("plan/<int:year>/", views.plan_detail, name="plan"),
+    path("plan/<int:year>/save/", views.plan_save, name="plan-save"),
+    path("plan/<int:year>/submit/", views.plan_submit, name="plan-submit"),
+    path("plan/<int:year>/decide/<slug:decision>/", views.plan_decide, name="plan-decide"),
 ]

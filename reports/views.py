@@ -1,7 +1,12 @@
+import csv
+import io
+import zipfile
+
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,8 +17,7 @@ from accounts.permissions import Permission, has_permission
 from accounts.web import crumbs, require_permission
 from concerns.forms import DateInput
 from reports import services
-from reports.builders import NARRATIVES
-from reports.models import Report
+from reports.models import Plan, Report
 from reports.pdf import report_context
 from reports.periods import calendar_rows, due_date
 
@@ -44,6 +48,10 @@ def report_list(request):
             "kinds": Report.Kind.choices,
             "query": f"kind={kind}" if kind else "",
             "form": GenerateForm(initial={"kind": Report.Kind.QUARTERLY, "day": today}),
+            "this_year": today.year,
+            "archive_form": ArchiveForm(
+                initial={"date_from": today.replace(year=today.year - 1, day=1), "date_to": today}
+            ),
             "can_manage": has_permission(request.user, Permission.MANAGE_REPORTS),
             "breadcrumbs": crumbs(("Reports", None)),
         },
@@ -91,7 +99,7 @@ def report_detail(request, pk, *, errors=None, status=200):
 @require_POST
 def report_narratives(request, pk):
     report = get_object_or_404(Report, pk=pk)
-    keys = [key for key, _ in NARRATIVES[report.kind]]
+    keys = [key for key, _, _ in report_context(report)["narratives"]]
     try:
         services.save_narratives(
             report=report, by=request.user, narratives={k: request.POST.get(k, "") for k in keys}
@@ -168,4 +176,170 @@ def report_pdf(request, pk):
     response = FileResponse(report.pdf.open("rb"), content_type="application/pdf")
     name = report.pdf.name.rsplit("/", 1)[-1]
     response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
+
+
+# --- The plan -------------------------------------------------------------------------
+
+
+def plan_detail(request, year, *, errors=None, typed=None, status=200):
+    require_permission(request, Permission.VIEW_REPORTS)
+    plan = Plan.objects.filter(year=year).select_related("decided_by").first()
+    objectives = list(plan.objectives.all()) if plan else []
+    return render(
+        request,
+        "reports/plan.html",
+        {
+            "year": year,
+            "plan": plan,
+            "objectives": objectives,
+            "objectives_text": typed
+            if typed is not None
+            else "\n".join(o.text for o in objectives),
+            "errors": errors or {},
+            "can_manage": has_permission(request.user, Permission.MANAGE_REPORTS),
+            "can_decide": has_permission(request.user, Permission.DECIDE_REPORTS),
+            "breadcrumbs": crumbs(
+                ("Reports", reverse("reports:list")), (f"Community relations plan {year}", None)
+            ),
+        },
+        status=status,
+    )
+
+
+def _plan_step(request, year, action, success):
+    try:
+        action()
+    except ValidationError as error:
+        errors = getattr(error, "message_dict", {"__all__": error.messages})
+        return plan_detail(
+            request, year, errors=errors, typed=request.POST.get("objectives"), status=400
+        )
+    messages.success(request, success)
+    return redirect("reports:plan", year=year)
+
+
+@require_POST
+def plan_save(request, year):
+    return _plan_step(
+        request,
+        year,
+        lambda: services.save_plan(
+            year=year, by=request.user, objectives_text=request.POST.get("objectives", "")
+        ),
+        "The objectives were saved.",
+    )
+
+
+@require_POST
+def plan_submit(request, year):
+    plan = get_object_or_404(Plan, year=year)
+    return _plan_step(
+        request,
+        year,
+        lambda: services.submit_plan(plan=plan, by=request.user),
+        "Sent to the Chief.",
+    )
+
+
+@require_POST
+def plan_decide(request, year, decision):
+    if decision not in ("approve", "return"):
+        raise Http404
+    plan = get_object_or_404(Plan, year=year)
+    return _plan_step(
+        request,
+        year,
+        lambda: services.decide_plan(
+            plan=plan,
+            by=request.user,
+            approve=decision == "approve",
+            comment=request.POST.get("comment", ""),
+        ),
+        "The plan was approved." if decision == "approve" else "Returned to the CRO.",
+    )
+
+
+# --- The public transparency page (002 300.8) -------------------------------------------
+
+
+@login_not_required
+def transparency(request):
+    published = Report.objects.filter(
+        kind=Report.Kind.TRANSPARENCY, status=Report.Status.APPROVED
+    ).order_by("-period_start", "-version")
+    latest = published.first()
+    return render(
+        request,
+        "reports/transparency.html",
+        {
+            "latest": latest,
+            "data": latest.data if latest else None,
+            "introduction": latest.narratives.get("introduction", "") if latest else "",
+            "published": published,
+        },
+    )
+
+
+@login_not_required
+def transparency_pdf(request, pk):
+    report = get_object_or_404(
+        Report, pk=pk, kind=Report.Kind.TRANSPARENCY, status=Report.Status.APPROVED
+    )
+    if not report.pdf_sha256:
+        raise Http404
+    response = FileResponse(report.pdf.open("rb"), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="transparency-{report.period_label}.pdf"'
+    return response
+
+
+# --- The accreditation file -------------------------------------------------------------
+
+
+class ArchiveForm(forms.Form):
+    date_from = forms.DateField(label="Periods from", widget=DateInput())
+    date_to = forms.DateField(label="to", widget=DateInput())
+
+
+def archive_zip(request):
+    """Every approved report in a date range, with an index, for an accreditation assessor."""
+    require_permission(request, Permission.VIEW_REPORTS)
+    form = ArchiveForm(request.GET)
+    if not form.is_valid():
+        messages.error(request, "Give the first and last dates of the periods to include.")
+        return redirect("reports:list")
+    start, end = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
+    reports = (
+        Report.objects.filter(
+            status=Report.Status.APPROVED, period_start__gte=start, period_start__lte=end
+        )
+        .exclude(pdf_sha256="")
+        .select_related("decided_by")
+        .order_by("period_start", "kind", "version")
+    )
+    buffer = io.BytesIO()
+    index = io.StringIO()
+    writer = csv.writer(index)
+    writer.writerow(["file", "report", "period", "version", "approved_by", "approved_at", "sha256"])
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for report in reports:
+            name = report.pdf.name.rsplit("/", 1)[-1]
+            with report.pdf.open("rb") as pdf:
+                archive.writestr(name, pdf.read())
+            writer.writerow(
+                [
+                    name,
+                    report.get_kind_display(),
+                    report.period_label,
+                    report.version,
+                    report.decided_by.display_name,
+                    timezone.localtime(report.decided_at).isoformat(timespec="minutes"),
+                    report.pdf_sha256,
+                ]
+            )
+        archive.writestr("index.csv", index.getvalue())
+    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = (
+        f'attachment; filename="community-relations-reports-{start:%Y%m%d}-{end:%Y%m%d}.zip"'
+    )
     return response

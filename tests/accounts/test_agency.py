@@ -36,12 +36,32 @@ def test_cro_saves_agency_profile(client_for, cro):
             "phone": "(555) 010-7777",
             "website": "",
             "chief_name": "Sam Ito",
+            "monthly_due_day": 5,
+            "quarterly_due_days": 20,
+            "semi_annual_due_days": 30,
+            "annual_due_days": 31,
         },
     )
     assert response.status_code == 302
     agency = Agency.load()
     assert agency.name == "Harbor City Police Department"
     assert agency.chief_name == "Sam Ito"
+    assert (agency.monthly_due_day, agency.quarterly_due_days) == (5, 20)
+
+
+def test_agency_due_day_must_exist_in_every_month(client_for, cro):
+    response = client_for(cro).post(
+        URL,
+        {
+            "name": "X PD",
+            "monthly_due_day": 31,
+            "quarterly_due_days": 15,
+            "semi_annual_due_days": 30,
+            "annual_due_days": 31,
+        },
+    )
+    assert response.status_code == 200
+    assert "Choose a day from 1 to 28" in response.content.decode()
 
 
 def test_agency_bad_input_keeps_what_was_typed(client_for, chief):

@@ -1,0 +1,288 @@
+import datetime as dt
+import hashlib
+import io
+import zipfile
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from pypdf import PdfReader
+
+from accounts.models import Agency
+from outreach.models import Recognition, TrainingNeed
+from reports import services
+from reports.builders import build, suppress
+from reports.models import Plan, Report
+from reports.periods import due_date
+from tests.factories import ActivityFactory, AgencyFactory, ConcernFactory
+
+pytestmark = pytest.mark.django_db
+Y2026 = (dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+
+
+def approved(kind, day, cro, chief, capture, narratives=None):
+    report = services.generate_report(kind=kind, day=day, by=cro)
+    if narratives:
+        services.save_narratives(report=report, by=cro, narratives=narratives)
+    services.submit_report(report=report, by=cro, late_reason="test")
+    with capture(execute=True):
+        services.approve_report(report=report, by=chief)
+    report.refresh_from_db()
+    return report
+
+
+def text_of(report):
+    with report.pdf.open("rb") as f:
+        return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(f.read())).pages)
+
+
+# --- Plan ---
+
+
+def test_plan_lifecycle(cro, chief, officer):
+    with pytest.raises(PermissionDenied):
+        services.save_plan(year=2026, by=officer, objectives_text="x")
+    with pytest.raises(ValidationError, match="at least one objective"):
+        services.save_plan(year=2026, by=cro, objectives_text="  \n ")
+    plan = services.save_plan(
+        year=2026, by=cro, objectives_text="Meet every watch group\n\nCut response time"
+    )
+    assert [o.text for o in plan.objectives.all()] == [
+        "Meet every watch group",
+        "Cut response time",
+    ]
+    services.submit_plan(plan=plan, by=cro)
+    with pytest.raises(PermissionDenied):
+        services.decide_plan(plan=plan, by=cro, approve=True)
+    with pytest.raises(ValidationError, match="Say what should change"):
+        services.decide_plan(plan=plan, by=chief, approve=False)
+    services.decide_plan(plan=plan, by=chief, approve=False, comment="Make them measurable.")
+    services.save_plan(year=2026, by=cro, objectives_text="Meet all 25 watch groups twice")
+    plan = services.submit_plan(plan=plan, by=cro)
+    services.decide_plan(plan=plan, by=chief, approve=True)
+    with pytest.raises(ValidationError, match="Only a draft or a returned plan"):
+        services.save_plan(year=2026, by=cro, objectives_text="Sneaky change")
+    assert Plan.objects.get().status == "approved"
+
+
+# --- Annual ---
+
+
+def test_annual_report_numbers_and_objectives(
+    cro, chief, officer, django_capture_on_commit_callbacks
+):
+    plan = services.save_plan(year=2026, by=cro, objectives_text="Meet every watch group")
+    services.submit_plan(plan=plan, by=cro)
+    services.decide_plan(plan=plan, by=chief, approve=True)
+    ConcernFactory(date_received=dt.date(2026, 3, 1), category="traffic", reported_by=officer)
+    ConcernFactory(date_received=dt.date(2026, 12, 31), category="traffic", reported_by=officer)
+    ConcernFactory(date_received=dt.date(2025, 6, 1), category="noise", reported_by=officer)
+    ActivityFactory(date=dt.date(2026, 4, 1), kind="safety_class", attendance=30)
+    ActivityFactory(date=dt.date(2025, 4, 1), kind="safety_class")
+    Recognition.objects.create(
+        community_member="Rosa Ruiz",
+        reason="Led the watch.",
+        date=dt.date(2026, 5, 1),
+        recognized_by=cro,
+    )
+    TrainingNeed.objects.create(
+        topic="diversity",
+        source="surveys",
+        description="x",
+        identified_by=cro,
+        status="delivered",
+        delivered_on=dt.date(2026, 6, 1),
+    )
+    data = build("annual", *Y2026)
+    assert (data["received"], data["received_last_year"]) == (2, 1)
+    assert {r["label"]: (r["this"], r["last"]) for r in data["by_category"]} == {
+        "Traffic": (2, 0),
+        "Noise": (0, 1),
+    }
+    safety = next(r for r in data["csr"] if r["kind"] == "Safety school class")
+    assert (safety["this"], safety["last"]) == (1, 1)
+    assert len(data["csr"]) == 9
+    assert data["objectives"] == [{"position": 1, "text": "Meet every watch group"}]
+    report = approved(
+        "annual",
+        dt.date(2026, 6, 1),
+        cro,
+        chief,
+        django_capture_on_commit_callbacks,
+        narratives={"objective_1": "Met 23 of 25 groups.", "successes": "Two new watch groups."},
+    )
+    text = text_of(report)
+    for piece in (
+        "Objective 1: Meet every watch group",
+        "Met 23 of 25 groups.",
+        "Community Services Report",
+        "Safety school class",
+        "Rosa Ruiz",
+        "Two new watch groups.",
+    ):
+        assert piece in text
+
+
+# --- Transparency ---
+
+
+def test_suppress_small_counts():
+    assert suppress(4) == "fewer than 5"
+    assert suppress(0) == "fewer than 5"
+    assert suppress(5) == 5
+
+
+def test_transparency_pdf_has_no_names_dsns_sources_or_references(
+    client, cro, chief, officer, django_capture_on_commit_callbacks
+):
+    AgencyFactory(chief_name="Alex Morgan")
+    concerns = [
+        ConcernFactory(
+            date_received=dt.date(2026, 2, d),
+            category="traffic",
+            source_name="Secret Sam",
+            reported_by=officer,
+        )
+        for d in range(1, 8)
+    ]
+    ConcernFactory(date_received=dt.date(2026, 3, 1), category="noise", reported_by=officer)
+    ActivityFactory(date=dt.date(2026, 3, 3), kind="forum", logged_by=officer)
+    report = approved(
+        "transparency",
+        dt.date(2026, 1, 1),
+        cro,
+        chief,
+        django_capture_on_commit_callbacks,
+        narratives={"introduction": "What residents told us this year."},
+    )
+    text = text_of(report)
+    assert "Traffic 7" in text.replace("\n", " ") or "Traffic\n7" in text
+    assert "fewer than 5" in text
+    forbidden = [
+        officer.get_full_name(),
+        officer.dsn,
+        cro.get_full_name(),
+        cro.dsn,
+        chief.get_full_name(),
+        chief.dsn,
+        "Alex Morgan",
+        "Secret Sam",
+        "CR-",
+    ] + [c.reference for c in concerns]
+    for word in forbidden:
+        assert word not in text, word
+    # Published for anyone, without a login.
+    page = client.get(reverse("transparency"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "What residents told us this year." in html
+    assert officer.get_full_name() not in html and "CR-" not in html
+    pdf = client.get(reverse("transparency-pdf", args=[report.pk]))
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+
+
+def test_unapproved_transparency_report_is_not_public(client, cro):
+    report = services.generate_report(kind="transparency", day=dt.date(2026, 1, 1), by=cro)
+    assert client.get(reverse("transparency-pdf", args=[report.pk])).status_code == 404
+    assert "has not published" in client.get(reverse("transparency")).content.decode()
+
+
+# --- Due dates, archive ---
+
+
+def test_due_dates_follow_the_agency_profile(db):
+    agency = Agency.load()
+    assert due_date("annual", dt.date(2026, 12, 31), agency) == dt.date(2027, 1, 31)
+    agency.monthly_due_day = 5
+    agency.quarterly_due_days = 20
+    assert due_date("monthly", dt.date(2026, 11, 30), agency) == dt.date(2026, 12, 5)
+    assert due_date("quarterly", dt.date(2026, 9, 30), agency) == dt.date(2026, 10, 20)
+
+
+def test_archive_zip_holds_approved_reports_and_their_hashes(
+    client_for, cro, chief, officer, django_capture_on_commit_callbacks
+):
+    ConcernFactory(date_received=dt.date(2026, 9, 3), reported_by=officer)
+    first = approved("monthly", dt.date(2026, 9, 1), cro, chief, django_capture_on_commit_callbacks)
+    services.generate_report(kind="monthly", day=dt.date(2026, 8, 1), by=cro)  # a draft: left out
+    response = client_for(chief).get(
+        reverse("reports:archive") + "?date_from=2026-01-01&date_to=2026-12-31"
+    )
+    assert response.status_code == 200
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    names = archive.namelist()
+    assert "index.csv" in names and len(names) == 2
+    pdf_name = next(n for n in names if n.endswith(".pdf"))
+    assert hashlib.sha256(archive.read(pdf_name)).hexdigest() == first.pdf_sha256
+    assert first.pdf_sha256 in archive.read("index.csv").decode()
+    assert (
+        client_for(officer)
+        .get(reverse("reports:archive") + "?date_from=2026-01-01&date_to=2026-12-31")
+        .status_code
+        == 403
+    )
+
+
+def test_plan_pages(client_for, cro, chief, officer):
+    url = reverse("reports:plan", args=[2026])
+    assert client_for(officer).get(url).status_code == 403
+    client = client_for(cro)
+    bad = client.post(reverse("reports:plan-save", args=[2026]), {"objectives": ""})
+    assert bad.status_code == 400
+    client.post(reverse("reports:plan-save", args=[2026]), {"objectives": "One\nTwo"})
+    client.post(reverse("reports:plan-submit", args=[2026]))
+    assert (
+        client_for(chief).post(reverse("reports:plan-decide", args=[2026, "approve"])).status_code
+        == 302
+    )
+    assert Plan.objects.get(year=2026).status == "approved"
+    assert Report.objects.count() == 0
+
+
+def test_semi_annual_report_lists_evaluations_and_decisions(
+    cro, chief, django_capture_on_commit_callbacks
+):
+    from programs.models import ProgramEvaluation
+    from tests.factories import ProgramFactory
+
+    program = ProgramFactory(name="Coffee with the Chief", proposed_by=cro)
+    ActivityFactory(program=program, date=dt.date(2026, 2, 1), attendance=40)
+    ProgramEvaluation.objects.create(
+        program=program,
+        period_start=dt.date(2026, 1, 1),
+        period_end=dt.date(2026, 6, 30),
+        evaluator=cro,
+        rating=5,
+        criteria="c",
+        outcomes="Packed every time.",
+        recommendation="continue",
+        sessions=1,
+        attendance=40,
+        status="accepted",
+        decided_by=chief,
+        decided_at=dt.datetime(2026, 7, 5, tzinfo=dt.UTC),
+    )
+    ProgramEvaluation.objects.create(
+        program=ProgramFactory(name="Draft only", proposed_by=cro),
+        period_start=dt.date(2026, 1, 1),
+        period_end=dt.date(2026, 6, 30),
+        evaluator=cro,
+        rating=2,
+        criteria="c",
+        outcomes="o",
+        recommendation="continue",
+        status="draft",
+    )
+    data = build("semi_annual", dt.date(2026, 1, 1), dt.date(2026, 6, 30))
+    assert [e["program"] for e in data["evaluations"]] == ["Coffee with the Chief"]
+    assert data["evaluations"][0]["attendance"] == 40
+    assert data["evaluations"][0]["decision"] == "Accepted"
+    report = approved(
+        "semi_annual", dt.date(2026, 3, 1), cro, chief, django_capture_on_commit_callbacks
+    )
+    text = text_of(report)
+    assert (
+        "Coffee with the Chief" in text
+        and "Packed every time." in text
+        and "Draft only" not in text
+    )
