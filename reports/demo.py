@@ -30,8 +30,21 @@ def seed(stdout=None) -> dict:
     for kind, day in past:
         report = services.generate_report(kind=kind, day=day, by=cro)
         report.narratives = dict.fromkeys(
-            ("summary", "current", "potential", "recommended", "progress", "activities"),
+            (
+                "summary",
+                "current",
+                "potential",
+                "recommended",
+                "progress",
+                "activities",
+                "trends",
+                "problems",
+                "successes",
+            ),
             "Residents' concerns centered on traffic and noise; the unit met every watch group.",
+        )
+        report.narratives["introduction"] = (
+            "What residents told the department last year, and what it did in the community."
         )
         report.save(update_fields=["narratives"])
         services.submit_report(report=report, by=cro, late_reason="Demo data, entered afterwards.")
