@@ -37,7 +37,8 @@ format: install
 
 test: lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest
+	@# Two workers: this machine (and CI's) has two cores; each gets its own test database.
+	$(BIN)/pytest -n 2
 
 clean-db:
 	rm -rf .data/postgres
