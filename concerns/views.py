@@ -269,7 +269,8 @@ def concern_detail(request, reference, *, bound=None, status=200):
     if bound and bound[0] in STEP_FORMS and bound[0] not in actions:
         # The step was refused (the concern moved on meanwhile): show what was typed and why.
         actions.append(bound[0])
-    awaiting = [r for r in concern.referrals.select_related("department") if r.awaiting]
+    referrals = list(concern.referrals.select_related("department"))
+    awaiting = [r for r in referrals if r.awaiting]
     can_respond = awaiting and has_permission(
         request.user, Permission.WORK_CONCERN, concern=concern
     )
@@ -288,7 +289,7 @@ def concern_detail(request, reference, *, bound=None, status=200):
             "concern": concern,
             "updates": concern.updates.select_related("author"),
             "routings": routings,
-            "referrals": concern.referrals.select_related("department"),
+            "referrals": referrals,
             "step_forms": _step_forms(concern, actions, bound),
             "response_form": response_form,
             "show_source": can_see_source(request.user, concern),

@@ -340,3 +340,61 @@ def test_detail_query_count_flat(client_for, cro, officer, django_assert_max_num
     with django_assert_max_num_queries(30) as large:
         client.get(report.get_absolute_url())
     assert len(small.captured_queries) == len(large.captured_queries)
+
+
+@pytest.mark.parametrize("persona", ["officer", "supervisor", "training_officer", "outsider"])
+def test_every_report_action_refused_to_other_roles(client_for, personas, persona, cro):
+    report = Report.objects.create(
+        kind="monthly",
+        period_start=dt.date(2026, 9, 1),
+        period_end=dt.date(2026, 9, 30),
+        created_by=cro,
+    )
+    client = client_for(personas[persona])
+    for name in ("narratives", "submit", "return", "approve", "render"):
+        assert client.post(reverse(f"reports:{name}", args=[report.pk])).status_code == 403, name
+    assert client.get(reverse("reports:pdf", args=[report.pk])).status_code == 403
+    assert (
+        client.post(
+            reverse("reports:generate"), {"kind": "monthly", "day": "2026-09-01"}
+        ).status_code
+        == 403
+    )
+    save = reverse("reports:plan-save", args=[2026])
+    assert client.post(save, {"objectives": "x"}).status_code == 403
+    # No plan exists for 2026: its steps are not found before anyone's role is asked.
+    assert client.post(reverse("reports:plan-submit", args=[2026])).status_code == 404
+    assert client.post(reverse("reports:plan-decide", args=[2026, "approve"])).status_code == 404
+    report.refresh_from_db()
+    assert report.status == "draft" and report.narratives == {}
+
+
+def test_generate_with_bad_input_says_so_and_creates_nothing(client_for, cro):
+    client = client_for(cro)
+    for data in (
+        {"kind": "weekly", "day": "2026-09-01"},
+        {"kind": "monthly", "day": "someday"},
+        {},
+    ):
+        response = client.post(reverse("reports:generate"), data, follow=True)
+        assert "Choose a report and a day in its period." in response.content.decode()
+    future = client.post(
+        reverse("reports:generate"), {"kind": "monthly", "day": "2099-01-01"}, follow=True
+    )
+    assert "has begun" in future.content.decode()
+    assert not Report.objects.exists()
+
+
+def test_submit_of_an_approved_report_is_refused_with_a_message(client_for, cro):
+    report = Report.objects.create(
+        kind="monthly",
+        period_start=dt.date(2026, 9, 1),
+        period_end=dt.date(2026, 9, 30),
+        created_by=cro,
+        status="approved",
+    )
+    response = client_for(cro).post(
+        reverse("reports:submit", args=[report.pk]), {"late_reason": "x"}
+    )
+    assert response.status_code == 400
+    assert "Only a draft or a returned report" in response.content.decode()
