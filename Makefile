@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # A developer's machine runs with DEBUG on; production sets DJANGO_DEBUG=false itself.
 export DJANGO_DEBUG ?= true
 
-.PHONY: run test install lint format bench clean-db
+.PHONY: run test install messages lint format bench clean-db
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required (set PYTHON=python3.11).")'
@@ -18,7 +18,12 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 
 install: $(VENV)/.installed
 
-run: install
+# Compiled translations (.mo) are built from the .po files in locale/, never committed.
+messages: install
+	@command -v msgfmt >/dev/null || { echo "msgfmt not found: install gettext (apt-get install gettext) for the Spanish pages."; exit 1; }
+	$(BIN)/python manage.py compilemessages --ignore '.venv/*' -v0
+
+run: messages
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo
 	@echo "Serving on http://127.0.0.1:8000 (demo users: see README.md). Ctrl-C stops it."
@@ -35,7 +40,7 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: lint
+test: lint messages
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	@# Two workers: this machine (and CI's) has two cores; each gets its own test database.
 	$(BIN)/pytest -n 2

@@ -22,6 +22,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("Concerns", "concerns:list", Permission.VIEW_ALL_CONCERNS),
     NavItem("My concerns", "concerns:mine", Permission.LOG_CONCERN),
     NavItem("Reports", "reports:list", Permission.VIEW_REPORTS),
+    NavItem("Surveys", "surveys:list", Permission.VIEW_SURVEYS, "Outreach"),
     NavItem("Activities", "outreach:activities", Permission.LOG_ACTIVITY, "Outreach"),
     NavItem("Programs", "programs:list", Permission.VIEW_PROGRAMS, "Outreach"),
     NavItem("Program evaluations", "programs:schedule", Permission.VIEW_EVALUATIONS, "Outreach"),

@@ -59,6 +59,11 @@ class Permission(StrEnum):
     DECIDE_PROGRAMS = "decide_programs"
     EVALUATE_PROGRAMS = "evaluate_programs"
     VIEW_EVALUATIONS = "view_evaluations"
+    # Surveys (002 300.5, 004 III.2)
+    VIEW_SURVEYS = "view_surveys"
+    MANAGE_SURVEYS = "manage_surveys"
+    ENTER_PAPER_RESPONSES = "enter_paper_responses"
+    DECIDE_SURVEYS = "decide_surveys"
     # Reports (001 IV.A, 003 1.a.8)
     VIEW_REPORTS = "view_reports"
     MANAGE_REPORTS = "manage_reports"
@@ -102,6 +107,7 @@ _UNIT_AND_CHIEF = {
     Permission.VIEW_MATERIALS,
     Permission.RECOGNIZE,
     Permission.VIEW_REPORTING_STATUS,
+    Permission.VIEW_SURVEYS,
 }
 
 ROLE_PERMISSIONS: dict[Role, set[Permission]] = {
@@ -122,6 +128,8 @@ ROLE_PERMISSIONS: dict[Role, set[Permission]] = {
         Permission.MANAGE_PROGRAMS,
         Permission.EVALUATE_PROGRAMS,
         Permission.MANAGE_REPORTS,
+        Permission.MANAGE_SURVEYS,
+        Permission.ENTER_PAPER_RESPONSES,
     },
     Role.CHIEF: _EVERY_ROLE
     | _OVERSIGHT
@@ -133,6 +141,7 @@ ROLE_PERMISSIONS: dict[Role, set[Permission]] = {
         Permission.DECIDE_MATERIALS,
         Permission.DECIDE_PROGRAMS,
         Permission.DECIDE_REPORTS,
+        Permission.DECIDE_SURVEYS,
     },
     Role.TRAINING_OFFICER: _EVERY_ROLE
     | {Permission.VIEW_TRAINING_NEEDS, Permission.SCHEDULE_TRAINING},

@@ -2,7 +2,10 @@
 from services, and CSV downloads."""
 
 import csv
+import hashlib
+import hmac
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import StreamingHttpResponse
 from django.urls import reverse
@@ -14,6 +17,19 @@ def require_permission(request, perm, **context) -> None:
     """403 unless the signed-in user holds the permission (for the record, if given)."""
     if not has_permission(request.user, perm, **context):
         raise PermissionDenied
+
+
+def client_key(request) -> str:
+    """A keyed hash of the client's address: enough to rate-limit, useless to anyone else.
+    Behind TRUSTED_PROXY_COUNT proxies, the address the nearest trusted proxy saw."""
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    hops = settings.TRUSTED_PROXY_COUNT
+    if hops and forwarded:
+        chain = [p.strip() for p in forwarded.split(",") if p.strip()]
+        address = chain[-hops] if len(chain) >= hops else chain[0]
+    else:
+        address = request.META.get("REMOTE_ADDR", "")
+    return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()
 
 
 def crumbs(*pairs) -> list[dict]:

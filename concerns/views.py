@@ -1,6 +1,3 @@
-import hashlib
-import hmac
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -14,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.paging import paginate
 from accounts.permissions import Permission, has_permission
-from accounts.web import crumbs, csv_download, show_errors
+from accounts.web import client_key, crumbs, csv_download, show_errors
 from concerns import services
 from concerns.filters import ConcernFilter
 from concerns.forms import (
@@ -452,18 +449,6 @@ def unit_edit(request, pk=None):
 # --- The public form ------------------------------------------------------------------
 
 
-def _client_key(request) -> str:
-    """A keyed hash of the client's address: enough to rate-limit, useless to anyone else."""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    hops = settings.TRUSTED_PROXY_COUNT
-    if hops and forwarded:
-        chain = [p.strip() for p in forwarded.split(",") if p.strip()]
-        address = chain[-hops] if len(chain) >= hops else chain[0]
-    else:
-        address = request.META.get("REMOTE_ADDR", "")
-    return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()
-
-
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def feedback(request):
@@ -478,7 +463,7 @@ def feedback(request):
         try:
             concern, _ = services.submit_public_concern(
                 data=data,
-                client=_client_key(request),
+                client=client_key(request),
                 intake_token=data.pop("intake_token"),
                 limit=settings.PUBLIC_FORM_HOURLY_LIMIT,
             )

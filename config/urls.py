@@ -5,6 +5,7 @@ from django.urls import include, path
 from accounts import views as account_views
 from concerns import views as concern_views
 from reports import views as report_views
+from surveys import views as survey_views
 
 urlpatterns = [
     path("", account_views.home, name="home"),
@@ -14,10 +15,14 @@ urlpatterns = [
     path("outreach/", include("outreach.urls")),
     path("programs/", include("programs.urls")),
     path("reports/", include("reports.urls")),
+    path("surveys/", include("surveys.urls")),
     path("transparency/", report_views.transparency, name="transparency"),
     path("transparency/<int:pk>.pdf", report_views.transparency_pdf, name="transparency-pdf"),
     path("feedback/", concern_views.feedback, name="feedback"),
     path("feedback/received/", concern_views.feedback_received, name="feedback-received"),
+    path("s/<slug:slug>/", survey_views.public_form, name="survey-public"),
+    path("s/<slug:slug>/f/<slug:forum_slug>/", survey_views.public_form, name="survey-forum"),
+    path("s/<slug:slug>/thanks/", survey_views.public_thanks, name="survey-thanks"),
     path("admin/", admin.site.urls),
 ]
 

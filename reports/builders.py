@@ -292,6 +292,7 @@ def annual(start: dt.date, end: dt.date) -> dict:
             .select_related("member")
             .order_by("date", "id")
         ],
+        "surveys": _survey_section(start, end),
         "training_delivered": [
             {
                 "topic": t.get_topic_display(),
@@ -303,6 +304,56 @@ def annual(start: dt.date, end: dt.date) -> dict:
             )
         ],
     }
+
+
+def _survey_section(start: dt.date, end: dt.date) -> list[dict]:
+    """The annual report's survey summary (003 1.c, 002 300.5): each survey that closed in
+    the year, its responses and dimension indexes against the same audience's last year."""
+    from surveys.models import Dimension, Survey
+    from surveys.results import indexes
+
+    statuses = [Survey.Status.APPROVED, Survey.Status.CLOSED]
+    surveys = list(
+        Survey.objects.filter(closes_on__range=(start, end), status__in=statuses)
+        .annotate(n=Count("responses"))
+        .order_by("audience", "closes_on")
+    )
+    if not surveys:
+        return []
+    previous = {}
+    for s in (
+        Survey.objects.filter(
+            closes_on__range=(_year_before(start), _year_before(end)), status__in=statuses
+        )
+        .annotate(n=Count("responses"))
+        .filter(n__gt=0)
+        .order_by("closes_on")
+    ):
+        previous[s.audience] = s.pk
+    found = indexes([s.pk for s in surveys] + list(previous.values()), standard_only=True)
+    labels = dict(Dimension.choices)
+    out = []
+    for s in surveys:
+        last = found.get(previous.get(s.audience), {})
+        dims = found.get(s.pk, {})
+        out.append(
+            {
+                "title": s.title,
+                "audience": s.get_audience_display(),
+                "period": f"{s.opens_on.isoformat()} – {s.closes_on.isoformat()}",
+                "responses": s.n,
+                "indexes": [
+                    {
+                        "label": labels[d],
+                        "this": dims[d]["index"],
+                        "last": last.get(d, {}).get("index"),
+                    }
+                    for d in Dimension.values
+                    if d in dims
+                ],
+            }
+        )
+    return out
 
 
 SMALL = 5
@@ -361,6 +412,11 @@ NARRATIVES = {
         ("successes", "Successes"),
     ],
     Report.Kind.TRANSPARENCY: [("introduction", "About this report (shown to the public)")],
+    Report.Kind.SURVEY: [
+        ("summary", "Written summary of the compiled results"),
+        ("findings", "What the results say about the relationship with the community"),
+        ("recommendations", "Recommended actions for the Chief"),
+    ],
 }
 
 
@@ -377,3 +433,12 @@ def narrative_fields(kind: str, data: dict | None = None) -> list[tuple[str, str
 
 def build(kind: str, start: dt.date, end: dt.date) -> dict:
     return BUILDERS[kind](start, end)
+
+
+def build_for(report: Report) -> dict:
+    """The live figures of a report (a survey summary is about its survey, not a period)."""
+    if report.kind == Report.Kind.SURVEY:
+        from surveys.results import summary
+
+        return summary(report.survey)
+    return build(report.kind, report.period_start, report.period_end)

@@ -55,6 +55,29 @@ def seed(stdout=None) -> dict:
         report.save(update_fields=["status", "decided_by", "decided_at"])
         render_report.call(report.pk)
         made += 1
+    # The written summary of last year's community survey, approved, with its PDF.
+    from surveys.models import Survey
+
+    for survey in Survey.objects.filter(status=Survey.Status.CLOSED):
+        report = services.generate_survey_summary(survey=survey, by=cro)
+        report.narratives = {
+            "summary": "Residents rate the department's overall performance and its members' "
+            "courtesy well; trust is the lowest index, lowest among Spanish-speaking "
+            "respondents.",
+            "findings": "Concerns about speeding and street lighting lead again; a third of "
+            "comments ask for officers on foot downtown.",
+            "recommendations": "A quarterly Spanish-language community meeting; walking patrols "
+            "downtown on weekend evenings.",
+        }
+        report.save(update_fields=["narratives"])
+        services.submit_report(report=report, by=cro, late_reason="Demo data, entered afterwards.")
+        report.refresh_from_db()
+        report.status = Report.Status.APPROVED
+        report.decided_by = chief
+        report.decided_at = timezone.now() - dt.timedelta(days=300)
+        report.save(update_fields=["status", "decided_by", "decided_at"])
+        render_report.call(report.pk)
+        made += 1
     start, _ = period_containing("quarterly", today)
     services.generate_report(kind="quarterly", day=start, by=cro)
     plan = services.save_plan(

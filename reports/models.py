@@ -20,6 +20,7 @@ class Report(models.Model):
         SEMI_ANNUAL = "semi_annual", "Semi-annual program evaluation report"
         ANNUAL = "annual", "Annual community relations report"
         TRANSPARENCY = "transparency", "Public transparency report"
+        SURVEY = "survey", "Survey results summary"
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -38,6 +39,14 @@ class Report(models.Model):
     period_start = models.DateField()
     period_end = models.DateField()
     version = models.PositiveSmallIntegerField(default=1)
+    # The survey a results summary is about (002 300.5); empty for the periodic reports.
+    survey = models.ForeignKey(
+        "surveys.Survey",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="summaries",
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     narratives = models.JSONField(default=dict, blank=True)
     # The figures, frozen at submission (empty while a draft: drafts show live data).
@@ -64,7 +73,19 @@ class Report(models.Model):
         ordering = ["-period_start", "kind", "-version"]
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "period_start", "version"], name="report_version_once"
+                fields=["kind", "period_start", "version"],
+                condition=Q(survey__isnull=True),
+                name="report_version_once",
+            ),
+            models.UniqueConstraint(
+                fields=["survey", "version"],
+                condition=Q(survey__isnull=False),
+                name="report_survey_version_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="survey", survey__isnull=False)
+                | (~Q(kind="survey") & Q(survey__isnull=True)),
+                name="report_survey_kind",
             ),
             models.CheckConstraint(
                 condition=Q(period_end__gte=models.F("period_start")), name="report_period_order"
@@ -77,6 +98,13 @@ class Report(models.Model):
 
     def get_absolute_url(self):
         return reverse("reports:detail", args=[self.pk])
+
+    @property
+    def title(self) -> str:
+        """The heading of the report: its kind, or for a survey summary, the survey."""
+        if self.kind == self.Kind.SURVEY and self.survey_id:
+            return f"{self.survey.title}: results summary"
+        return self.get_kind_display()
 
     @property
     def period_label(self) -> str:
@@ -94,6 +122,8 @@ def period_label(kind: str, start: dt.date, end: dt.date) -> str:
         return f"Q{(start.month - 1) // 3 + 1} {start.year}"
     if kind == Report.Kind.SEMI_ANNUAL:
         return f"{'January–June' if start.month == 1 else 'July–December'} {start.year}"
+    if kind == Report.Kind.SURVEY:
+        return f"{start:%B %-d, %Y} – {end:%B %-d, %Y}"
     return f"{start.year}"
 
 

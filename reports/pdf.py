@@ -7,18 +7,14 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import Agency
-from reports.builders import build, narrative_fields
+from reports.builders import build_for, narrative_fields
 from reports.models import Report
 
 
 def report_context(report: Report) -> dict:
     """What every rendering of the report (page or PDF) shows: frozen figures once
     submitted, live ones while a draft."""
-    data = (
-        report.data
-        if report.data is not None
-        else build(report.kind, report.period_start, report.period_end)
-    )
+    data = report.data if report.data is not None else build_for(report)
     return {
         "report": report,
         "data": data,

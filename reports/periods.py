@@ -7,6 +7,8 @@ from accounts.models import Agency
 from reports.models import Report
 
 K = Report.Kind
+# A survey's written summary reaches the Chief within 30 days of the survey closing.
+SURVEY_SUMMARY_DAYS = 30
 
 
 def period_containing(kind: str, day: dt.date) -> tuple[dt.date, dt.date]:
@@ -44,6 +46,8 @@ def due_date(kind: str, period_end: dt.date, agency=None) -> dt.date:
         return period_end + dt.timedelta(days=agency.quarterly_due_days)
     if kind == K.SEMI_ANNUAL:
         return period_end + dt.timedelta(days=agency.semi_annual_due_days)
+    if kind == K.SURVEY:
+        return period_end + dt.timedelta(days=SURVEY_SUMMARY_DAYS)
     return period_end + dt.timedelta(days=agency.annual_due_days)
 
 
@@ -52,6 +56,8 @@ def calendar_rows(today: dt.date, *, periods_back: int = 3) -> list[dict]:
     agency = Agency.load()
     rows = []
     for kind in K:
+        if kind == K.SURVEY:  # due from the survey's closing, not on a calendar
+            continue
         day = today
         for _ in range(1 if kind in (K.ANNUAL, K.TRANSPARENCY) else periods_back):
             start, end = previous_period(kind, day)

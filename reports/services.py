@@ -9,7 +9,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.permissions import Permission, require
-from reports.builders import build, narrative_fields
+from reports.builders import build_for, narrative_fields
 from reports.models import Objective, Plan, Report
 from reports.periods import due_date, period_containing
 
@@ -44,6 +44,35 @@ def generate_report(*, kind: str, day: dt.date, by) -> Report:
     )
 
 
+NO_RESULTS = "A summary can be written once the Chief has approved the survey and it has opened."
+
+
+@transaction.atomic
+def generate_survey_summary(*, survey, by) -> Report:
+    """The written summary of a survey's compiled results for the Chief (002 300.5): a
+    report like the others, through the same narratives, submission and approval."""
+    from surveys.models import Survey
+
+    require(by, Permission.MANAGE_REPORTS)
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    if survey.status not in (Survey.Status.APPROVED, Survey.Status.CLOSED) or (
+        survey.opens_on > timezone.localdate()
+    ):
+        raise ValidationError(NO_RESULTS)
+    existing = Report.objects.filter(survey=survey)
+    version = (existing.aggregate(v=Max("version"))["v"] or 0) + 1
+    previous = existing.order_by("-version").first()
+    return Report.objects.create(
+        kind=Report.Kind.SURVEY,
+        survey=survey,
+        period_start=survey.opens_on,
+        period_end=survey.closes_on,
+        version=version,
+        created_by=by,
+        narratives=dict(previous.narratives) if previous else {},
+    )
+
+
 def _editable(report: Report) -> Report:
     report = Report.objects.select_for_update().get(pk=report.pk)
     if not report.is_editable:
@@ -55,7 +84,7 @@ def _editable(report: Report) -> Report:
 def save_narratives(*, report: Report, by, narratives: dict) -> Report:
     require(by, Permission.MANAGE_REPORTS)
     report = _editable(report)
-    data = report.data or build(report.kind, report.period_start, report.period_end)
+    data = report.data or build_for(report)
     allowed = {key for key, _ in narrative_fields(report.kind, data)}
     report.narratives = {k: v.strip() for k, v in narratives.items() if k in allowed}
     report.save(update_fields=["narratives"])
@@ -71,7 +100,7 @@ def submit_report(*, report: Report, by, late_reason: str = "") -> Report:
     if timezone.localdate() > due and not late_reason:
         raise ValidationError({"late_reason": LATE_REASON % {"due": f"{due:%B %-d, %Y}"}})
     # The Chief approves exactly these figures, whatever happens to the data afterwards.
-    report.data = build(report.kind, report.period_start, report.period_end)
+    report.data = build_for(report)
     report.status = S.SUBMITTED
     report.submitted_at = timezone.now()
     report.late_reason = late_reason

@@ -37,7 +37,8 @@ def render_report(report_id: int) -> None:
         )
         return
     final = report.status == Report.Status.APPROVED
-    name = f"{report.kind}-{report.period_start:%Y-%m-%d}-v{report.version}"
+    kind = f"survey{report.survey_id}" if report.survey_id else report.kind
+    name = f"{kind}-{report.period_start:%Y-%m-%d}-v{report.version}"
     name += ".pdf" if final else "-draft.pdf"
     old = report.pdf.name if report.pdf and not final else ""
     report.pdf.save(name, ContentFile(pdf), save=False)

@@ -21,9 +21,12 @@ from reports.models import Plan, Report
 from reports.pdf import report_context
 from reports.periods import calendar_rows, due_date
 
+# A survey's summary is generated from the survey's own page.
+PERIODIC_KINDS = [(k, label) for k, label in Report.Kind.choices if k != Report.Kind.SURVEY]
+
 
 class GenerateForm(forms.Form):
-    kind = forms.ChoiceField(choices=Report.Kind.choices, label="Report")
+    kind = forms.ChoiceField(choices=PERIODIC_KINDS, label="Report")
     day = forms.DateField(
         label="Any day in the period", widget=DateInput(), help_text="e.g. a day of the quarter"
     )
@@ -32,7 +35,7 @@ class GenerateForm(forms.Form):
 def report_list(request):
     require_permission(request, Permission.VIEW_REPORTS)
     kind = request.GET.get("kind", "")
-    qs = Report.objects.select_related("created_by", "decided_by")
+    qs = Report.objects.select_related("created_by", "decided_by", "survey")
     if kind in Report.Kind.values:
         qs = qs.filter(kind=kind)
     today = timezone.localdate()
@@ -78,7 +81,9 @@ def report_generate(request):
 
 def report_detail(request, pk, *, errors=None, status=200):
     require_permission(request, Permission.VIEW_REPORTS)
-    report = get_object_or_404(Report.objects.select_related("created_by", "decided_by"), pk=pk)
+    report = get_object_or_404(
+        Report.objects.select_related("created_by", "decided_by", "survey"), pk=pk
+    )
     context = report_context(report)
     due = due_date(report.kind, report.period_end)
     context.update(
@@ -88,7 +93,9 @@ def report_detail(request, pk, *, errors=None, status=200):
         can_manage=has_permission(request.user, Permission.MANAGE_REPORTS),
         can_decide=has_permission(request.user, Permission.DECIDE_REPORTS),
         rendering=report.render_state in (Report.Render.QUEUED, Report.Render.RUNNING),
-        versions=Report.objects.filter(kind=report.kind, period_start=report.period_start)
+        versions=Report.objects.filter(
+            kind=report.kind, period_start=report.period_start, survey=report.survey_id
+        )
         .exclude(pk=report.pk)
         .order_by("-version"),
         breadcrumbs=crumbs(("Reports", reverse("reports:list")), (str(report), None)),
@@ -314,7 +321,7 @@ def archive_zip(request):
             status=Report.Status.APPROVED, period_start__gte=start, period_start__lte=end
         )
         .exclude(pdf_sha256="")
-        .select_related("decided_by")
+        .select_related("decided_by", "survey")
         .order_by("period_start", "kind", "version")
     )
     buffer = io.BytesIO()
@@ -329,7 +336,7 @@ def archive_zip(request):
             writer.writerow(
                 [
                     name,
-                    report.get_kind_display(),
+                    report.title,
                     report.period_label,
                     report.version,
                     report.decided_by.display_name,

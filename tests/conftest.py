@@ -1,7 +1,25 @@
+from pathlib import Path
+
 import pytest
 
 from accounts.roles import Role
 from tests.factories import UserFactory
+
+
+def pytest_configure(config):
+    """Compile the translations when a .po file is newer than its .mo (`make test` does it
+    too; this covers a bare `pytest`). Once, in the controller, not in every xdist worker."""
+    if hasattr(config, "workerinput"):
+        return
+    for po in Path(__file__).resolve().parent.parent.joinpath("locale").rglob("*.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            import django
+            from django.core.management import call_command
+
+            django.setup()
+            call_command("compilemessages", ignore_patterns=[".venv/*"], verbosity=0)
+            return
 
 
 @pytest.fixture

@@ -29,3 +29,26 @@ def concern_lines(rows) -> str:
         "".join(_cell(row[key], width) for key, width in LISTING_COLUMNS) + row["status"]
         for row in rows
     )
+
+
+@register.simple_tag
+def percent_bars(rows, title):
+    from reports.charts import percent_bars as chart
+
+    return chart(rows, title)
+
+
+@register.simple_tag
+def index_trend(trend, dimensions, title):
+    """The dimension indexes over the years, one line per dimension."""
+    from reports.charts import line_chart
+
+    years = [str(row["year"]) for row in trend]
+    series = [(label, [row["indexes"].get(key) for row in trend]) for key, label in dimensions]
+    return line_chart(series, years, title)
+
+
+@register.filter
+def get(mapping, key):
+    """`row|get:key` for a dictionary key held in a variable."""
+    return mapping.get(key) if hasattr(mapping, "get") else None

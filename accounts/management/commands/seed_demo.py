@@ -6,7 +6,14 @@ from django.db import transaction
 
 # Each app with demo data has a `demo.seed()`; they run in this order (later ones
 # refer to records the earlier ones made). Every seeder is idempotent.
-SEEDERS = ["accounts.demo", "concerns.demo", "outreach.demo", "programs.demo", "reports.demo"]
+SEEDERS = [
+    "accounts.demo",
+    "concerns.demo",
+    "outreach.demo",
+    "programs.demo",
+    "surveys.demo",
+    "reports.demo",
+]
 
 REFUSED = (
     "seed_demo creates accounts whose password is published in the README, so it runs only "

@@ -1,0 +1,120 @@
+"""Charts as inline SVG, built in Python so the browser page and the PDF draw the very same
+picture. Every chart carries a role="img" label; the page or PDF shows the figures beside
+it in a table, which is the text alternative."""
+
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+
+INK = "#1b2430"
+BAR = "#17375f"
+# Distinguishable by shape (dash patterns) as well as by colour.
+SERIES = [
+    ("#17375f", ""),
+    ("#b5651d", "6 3"),
+    ("#2e7d32", "2 3"),
+    ("#7b1fa2", "8 3 2 3"),
+    ("#c62828", "1 2"),
+]
+
+
+def percent_bars(rows, title: str, *, width: int = 520) -> str:
+    """Horizontal bars for [[label, count, percent], ...], scaled to 100%."""
+    row_h = 20
+    label_w = 200
+    bar_w = width - label_w - 50
+    parts = [
+        format_html(
+            '<svg class="bars" role="img" aria-label="{}" width="{}" height="{}" '
+            'xmlns="http://www.w3.org/2000/svg">',
+            title,
+            width,
+            row_h * len(rows),
+        )
+    ]
+    for i, (label, count, pct) in enumerate(rows):
+        y = i * row_h
+        w = round(bar_w * pct / 100)
+        text = str(label)
+        if len(text) > 34:
+            text = text[:33] + "…"
+        parts.append(
+            format_html(
+                '<g transform="translate(0 {})"><text x="0" y="14" font-size="11" fill="{}">{}'
+                '</text><rect x="{}" y="4" height="12" width="{}" fill="{}"></rect>'
+                '<text x="{}" y="14" font-size="11" fill="{}">{}% ({})</text></g>',
+                y,
+                INK,
+                text,
+                label_w,
+                w,
+                BAR,
+                label_w + w + 6,
+                INK,
+                pct,
+                count,
+            )
+        )
+    parts.append("</svg>")
+    # Every piece above went through format_html, which escapes the labels.
+    return mark_safe("".join(str(p) for p in parts))  # noqa: S308
+
+
+def line_chart(series, labels, title: str, *, width: int = 520, height: int = 180) -> str:
+    """Lines on a 0-100 scale: `series` is [(name, [value or None, ...]), ...] over `labels`
+    (e.g. years). A missing value breaks the line."""
+    left, right, top, bottom = 34, 130, 10, 24
+    plot_w, plot_h = width - left - right, height - top - bottom
+    n = max(len(labels), 1)
+
+    def x(i):
+        return left + (plot_w * i / (n - 1) if n > 1 else plot_w / 2)
+
+    def y(v):
+        return top + plot_h * (1 - v / 100)
+
+    out = [
+        f'<svg class="chart" role="img" aria-label="{escape(title)}" width="{width}" '
+        f'height="{height}" xmlns="http://www.w3.org/2000/svg">'
+    ]
+    for tick in (0, 25, 50, 75, 100):
+        out.append(
+            f'<line x1="{left}" x2="{left + plot_w}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" '
+            f'stroke="#dde2ea" stroke-width="1"></line><text x="{left - 4}" y="{y(tick) + 4:.1f}" '
+            f'font-size="10" text-anchor="end" fill="{INK}">{tick}</text>'
+        )
+    for i, label in enumerate(labels):
+        out.append(
+            f'<text x="{x(i):.1f}" y="{height - 6}" font-size="10" text-anchor="middle" '
+            f'fill="{INK}">{escape(label)}</text>'
+        )
+    for k, (name, values) in enumerate(series):
+        colour, dash = SERIES[k % len(SERIES)]
+        segment: list[str] = []
+        segments = []
+        for i, v in enumerate(values):
+            if v is None:
+                if segment:
+                    segments.append(segment)
+                segment = []
+                continue
+            segment.append(f"{x(i):.1f},{y(v):.1f}")
+        if segment:
+            segments.append(segment)
+        for points in segments:
+            out.append(
+                f'<polyline fill="none" stroke="{colour}" stroke-width="2" '
+                f'stroke-dasharray="{dash}" points="{" ".join(points)}"></polyline>'
+            )
+            for point in points:
+                cx, cy = point.split(",")
+                out.append(f'<circle cx="{cx}" cy="{cy}" r="2.5" fill="{colour}"></circle>')
+        ly = top + 12 + k * 16
+        out.append(
+            f'<line x1="{left + plot_w + 10}" x2="{left + plot_w + 30}" y1="{ly - 4}" '
+            f'y2="{ly - 4}" stroke="{colour}" stroke-width="2" stroke-dasharray="{dash}"></line>'
+            f'<text x="{left + plot_w + 34}" y="{ly}" font-size="10" fill="{INK}">'
+            f"{escape(name[:18])}</text>"
+        )
+    out.append("</svg>")
+    # Numbers we computed, and names and labels passed through escape().
+    return mark_safe("".join(out))  # noqa: S308

@@ -1,0 +1,72 @@
+from django import forms
+from django.utils import timezone
+
+from concerns.forms import DateInput
+from surveys.models import ForumLink, Question, Survey
+
+
+class SurveyForm(forms.ModelForm):
+    standard = forms.BooleanField(
+        label="Start from the standard instrument",
+        required=False,
+        initial=True,
+        help_text="Eleven questions covering the six perceptions of General Order 002 §300.5, "
+        "in English and Spanish; years compare question by question. You can change them.",
+    )
+
+    class Meta:
+        model = Survey
+        fields = ["title", "title_es", "audience", "opens_on", "closes_on", "intro", "intro_es"]
+        widgets = {
+            "opens_on": DateInput(),
+            "closes_on": DateInput(),
+            "intro": forms.Textarea(attrs={"rows": 3}),
+            "intro_es": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "audience": "Department-member surveys use one-time invitation codes.",
+            "intro": "Shown above the questions: who is asking, why, how long it takes.",
+        }
+
+    def __init__(self, *args, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:
+            del self.fields["standard"]
+        else:
+            today = timezone.localdate()
+            self.fields["opens_on"].initial = today
+            self.fields["closes_on"].initial = today.replace(day=28) + timezone.timedelta(days=35)
+
+
+class QuestionForm(forms.ModelForm):
+    class Meta:
+        model = Question
+        fields = ["kind", "dimension", "text", "text_es", "choices", "choices_es", "required"]
+        widgets = {
+            "choices": forms.Textarea(attrs={"rows": 4}),
+            "choices_es": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {
+            "dimension": "Which perception of 002 §300.5 the question measures.",
+            "choices": "For one-choice and several-choice questions only.",
+        }
+
+
+class ForumForm(forms.ModelForm):
+    class Meta:
+        model = ForumLink
+        fields = ["name", "held_on"]
+        widgets = {"held_on": DateInput()}
+        labels = {"name": "Forum", "held_on": "Held on"}
+
+
+class InvitationForm(forms.Form):
+    count = forms.IntegerField(
+        label="How many codes", min_value=1, max_value=2000, help_text="One per member."
+    )
+
+
+class ActionForm(forms.Form):
+    text = forms.CharField(label="Action decided", max_length=500)
+    responsible = forms.CharField(label="Who carries it out", max_length=150, required=False)
+    due_on = forms.DateField(label="By", required=False, widget=DateInput())

@@ -1,0 +1,269 @@
+"""A survey's compiled results, computed in SQL (a handful of grouped queries, whatever the
+number of responses), as plain JSON so a summary report can freeze them.
+
+Scoring for the dimension indexes (0-100): a rating of 1-5 scores (rating - 1) x 25, a yes
+scores 100 and a no 0; a dimension's index is the mean score of all its scored answers.
+Choice and text questions describe, they do not score. Any figure resting on fewer than 5
+responses is suppressed: in a small department, a handful of answers can point to a person.
+"""
+
+from collections import defaultdict
+
+from django.db.models import Avg, Case, Count, F, FloatField, IntegerField, Q, Value, When
+
+from surveys.models import Answer, Dimension, Question, Response, Survey
+
+SMALL = 5
+K = Question.Kind
+SHORT = {
+    "overall": "Overall",
+    "competence": "Competence",
+    "attitude": "Attitude",
+    "trust": "Trust",
+    "safety": "Safety",
+    "recommendations": "Recommendations",
+    "other": "Other",
+}
+
+SCORE = Case(
+    When(question__kind=K.RATING, then=(F("value") - 1) * 25),
+    When(question__kind=K.YES_NO, value=1, then=Value(100)),
+    When(question__kind=K.YES_NO, then=Value(0)),
+    output_field=IntegerField(),
+)
+
+
+def _subset(survey_id: int, channel: str = "", language: str = ""):
+    responses = Response.objects.filter(survey_id=survey_id)
+    if channel:
+        responses = responses.filter(channel=channel)
+    if language:
+        responses = responses.filter(language=language)
+    return responses
+
+
+def _answers(survey_id: int, channel: str = "", language: str = ""):
+    answers = Answer.objects.filter(response__survey_id=survey_id)
+    if channel:
+        answers = answers.filter(response__channel=channel)
+    if language:
+        answers = answers.filter(response__language=language)
+    return answers
+
+
+def indexes(survey_ids, *, standard_only: bool = False, channel="", language="") -> dict:
+    """{survey_id: {dimension: {"index": int | None, "n": responses}}} in one query."""
+    answers = Answer.objects.filter(
+        response__survey_id__in=list(survey_ids),
+        question__kind__in=[K.RATING, K.YES_NO],
+        value__isnull=False,
+    )
+    if standard_only:
+        answers = answers.exclude(question__code="")
+    if channel:
+        answers = answers.filter(response__channel=channel)
+    if language:
+        answers = answers.filter(response__language=language)
+    rows = (
+        answers.values("response__survey_id", "question__dimension")
+        .annotate(
+            score=Avg(SCORE, output_field=FloatField()),
+            n=Count("response_id", distinct=True),
+        )
+        .order_by()
+    )
+    out: dict = defaultdict(dict)
+    for r in rows:
+        n = r["n"]
+        out[r["response__survey_id"]][r["question__dimension"]] = {
+            "index": round(r["score"]) if n >= SMALL else None,
+            "n": n,
+        }
+    return out
+
+
+def compile_results(survey: Survey, *, channel: str = "", language: str = "") -> dict:
+    """Per-question distributions and means with n, the dimension indexes, and the counts
+    by channel and language."""
+    responses = _subset(survey.pk, channel, language)
+    total = responses.count()
+    by_channel = dict(_subset(survey.pk).values_list("channel").annotate(n=Count("id")).order_by())
+    by_language = dict(
+        _subset(survey.pk).values_list("language").annotate(n=Count("id")).order_by()
+    )
+    questions = list(survey.questions.all())
+    suppressed = total < SMALL
+    counts: dict[int, dict] = defaultdict(dict)
+    answered: dict[int, int] = {}
+    if not suppressed:
+        answers = _answers(survey.pk, channel, language)
+        for qid, value, n in (
+            answers.filter(value__isnull=False)
+            .values_list("question_id", "value")
+            .annotate(n=Count("id"))
+            .order_by()
+        ):
+            counts[qid][value] = n
+        answered = dict(
+            answers.values_list("question_id")
+            .annotate(n=Count("response_id", distinct=True))
+            .order_by()
+        )
+    dims = indexes([survey.pk], channel=channel, language=language).get(survey.pk, {})
+    rows = []
+    for q in questions:
+        n = answered.get(q.pk, 0)
+        row = {
+            "id": q.pk,
+            "position": q.position,
+            "text": q.text,
+            "kind": q.kind,
+            "kind_label": q.get_kind_display(),
+            "dimension": q.dimension,
+            "dimension_label": q.get_dimension_display(),
+            "code": q.code,
+            "n": n,
+            "suppressed": n < SMALL,
+            "distribution": [],
+            "mean": None,
+        }
+        if q.kind != K.TEXT and n >= SMALL:
+            options = q.options()
+            row["distribution"] = [
+                [label, counts[q.pk].get(i, 0), round(100 * counts[q.pk].get(i, 0) / n)]
+                for i, label in enumerate(options, 1)
+            ]
+            if q.kind == K.RATING:
+                votes = sum(counts[q.pk].values())
+                row["mean"] = round(sum(v * c for v, c in counts[q.pk].items()) / votes, 2)
+        rows.append(row)
+    return {
+        "survey": survey.pk,
+        "title": survey.title,
+        "audience": survey.get_audience_display(),
+        "opens_on": survey.opens_on.isoformat(),
+        "closes_on": survey.closes_on.isoformat(),
+        "responses": total,
+        "suppressed": suppressed,
+        "by_channel": [
+            [label, by_channel.get(value, 0)] for value, label in Response.Channel.choices
+        ],
+        "by_language": [
+            ["English", by_language.get("en", 0)],
+            ["Spanish", by_language.get("es", 0)],
+        ],
+        "questions": rows,
+        "indexes": [
+            {
+                "dimension": value,
+                "label": label,
+                "index": dims.get(value, {}).get("index"),
+                "n": dims.get(value, {}).get("n", 0),
+            }
+            for value, label in Dimension.choices
+            if value in dims
+        ],
+    }
+
+
+def comparison(survey: Survey) -> dict | None:
+    """The community's and the department's indexes side by side, for the survey's year:
+    this survey against the latest approved or closed survey of the other audience."""
+    other_audience = {
+        Survey.Audience.COMMUNITY: Survey.Audience.DEPARTMENT,
+        Survey.Audience.DEPARTMENT: Survey.Audience.COMMUNITY,
+    }.get(survey.audience)
+    if not other_audience:
+        return None
+    other = (
+        Survey.objects.filter(
+            audience=other_audience,
+            closes_on__year=survey.year,
+            status__in=[Survey.Status.APPROVED, Survey.Status.CLOSED],
+        )
+        .order_by("-closes_on")
+        .first()
+    )
+    if other is None:
+        return None
+    found = indexes([survey.pk, other.pk])
+    community, department = (
+        (survey, other) if survey.audience == Survey.Audience.COMMUNITY else (other, survey)
+    )
+    rows = []
+    for value, label in Dimension.choices:
+        c = found.get(community.pk, {}).get(value)
+        d = found.get(department.pk, {}).get(value)
+        if c or d:
+            rows.append(
+                {
+                    "label": label,
+                    "community": c["index"] if c else None,
+                    "department": d["index"] if d else None,
+                }
+            )
+    return {"community": community.title, "department": department.title, "rows": rows}
+
+
+def trend(survey: Survey, *, years: int = 6) -> list[dict]:
+    """Each year's indexes for the survey's audience, on the standard questions only, so
+    that the years compare like with like; the latest survey of each year counts."""
+    candidates = (
+        Survey.objects.filter(
+            audience=survey.audience,
+            status__in=[Survey.Status.APPROVED, Survey.Status.CLOSED],
+            closes_on__year__lte=survey.year,
+        )
+        .annotate(responses_n=Count("responses"))
+        .filter(Q(responses_n__gt=0) | Q(pk=survey.pk))
+        .order_by("-closes_on")
+        .values("pk", "closes_on")
+    )
+    per_year: dict[int, int] = {}
+    for row in candidates:
+        year = row["closes_on"].year
+        if year not in per_year and len(per_year) < years:
+            per_year[year] = row["pk"]
+    found = indexes(per_year.values(), standard_only=True)
+    out = []
+    for year in sorted(per_year):
+        dims = found.get(per_year[year], {})
+        out.append(
+            {
+                "year": year,
+                "indexes": {value: dims.get(value, {}).get("index") for value in Dimension.values},
+            }
+        )
+    return out
+
+
+def comments(survey: Survey):
+    """The free-text answers, newest response first, with their question."""
+    return (
+        Answer.objects.filter(response__survey=survey, question__kind=K.TEXT)
+        .exclude(text="")
+        .select_related("question", "response")
+        .order_by("-response_id", "question__position")
+    )
+
+
+def summary(survey: Survey) -> dict:
+    """Everything the written summary to the Chief shows, as JSON to freeze (002 300.5)."""
+    data = compile_results(survey)
+    data["comparison"] = comparison(survey)
+    data["trend"] = trend(survey)
+    data["trend_dimensions"] = [
+        [value, SHORT[value]]
+        for value in Dimension.values
+        if any(year["indexes"].get(value) is not None for year in data["trend"])
+    ]
+    rows = (
+        []
+        if data["suppressed"]
+        else comments(survey).values_list("question__position", "text")[:200]
+    )
+    data["comments"] = [{"question": position, "text": text} for position, text in rows]
+    data["comments_total"] = (
+        comments(survey).count() if len(data["comments"]) == 200 else len(data["comments"])
+    )
+    return data
