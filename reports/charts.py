@@ -25,8 +25,10 @@ def percent_bars(rows, title: str, *, width: int = 520) -> str:
     parts = [
         format_html(
             '<svg class="bars" role="img" aria-label="{}" width="{}" height="{}" '
-            'xmlns="http://www.w3.org/2000/svg">',
+            'viewBox="0 0 {} {}" xmlns="http://www.w3.org/2000/svg">',
             title,
+            width,
+            row_h * len(rows),
             width,
             row_h * len(rows),
         )
@@ -74,7 +76,7 @@ def line_chart(series, labels, title: str, *, width: int = 520, height: int = 18
 
     out = [
         f'<svg class="chart" role="img" aria-label="{escape(title)}" width="{width}" '
-        f'height="{height}" xmlns="http://www.w3.org/2000/svg">'
+        f'height="{height}" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">'
     ]
     for tick in (0, 25, 50, 75, 100):
         out.append(

@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from concerns.forms import DateInput
 from surveys.models import ForumLink, Question, Survey
+from surveys.services import PERIOD_ORDER
 
 
 class SurveyForm(forms.ModelForm):
@@ -36,6 +37,13 @@ class SurveyForm(forms.ModelForm):
             today = timezone.localdate()
             self.fields["opens_on"].initial = today
             self.fields["closes_on"].initial = today.replace(day=28) + timezone.timedelta(days=35)
+
+    def clean(self):
+        data = super().clean()
+        opens, closes = data.get("opens_on"), data.get("closes_on")
+        if opens and closes and closes < opens:
+            self.add_error("closes_on", PERIOD_ORDER)
+        return data
 
 
 class QuestionForm(forms.ModelForm):

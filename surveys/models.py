@@ -49,7 +49,7 @@ class Survey(models.Model):
         CLOSED = "closed", "Closed"
 
     title = models.CharField(max_length=150)
-    title_es = models.CharField("Title (Spanish)", max_length=150)
+    title_es = models.CharField("Title (Spanish)", max_length=150, blank=True)
     audience = models.CharField(max_length=10, choices=Audience.choices)
     opens_on = models.DateField()
     closes_on = models.DateField()
@@ -124,7 +124,7 @@ class Question(models.Model):
     kind = models.CharField(max_length=8, choices=Kind.choices)
     dimension = models.CharField(max_length=16, choices=Dimension.choices)
     text = models.CharField("Question (English)", max_length=300)
-    text_es = models.CharField("Question (Spanish)", max_length=300)
+    text_es = models.CharField("Question (Spanish)", max_length=300, blank=True)
     choices = models.TextField("Choices (English), one per line", blank=True)
     choices_es = models.TextField("Choices (Spanish), one per line", blank=True)
     required = models.BooleanField(default=True)

@@ -163,7 +163,7 @@ def delete_question(*, survey: Survey, by, question: Question) -> None:
     require(by, Permission.MANAGE_SURVEYS)
     survey = _lock(survey)
     _content_change(survey)
-    position = question.position
+    position = survey.questions.select_for_update().get(pk=question.pk).position
     survey.questions.filter(pk=question.pk).delete()
     survey.questions.filter(position__gt=position).update(position=F("position") - 1)
 

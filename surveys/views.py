@@ -623,7 +623,7 @@ def _public_post(request, survey, forum, language):
                 client=client_key(request),
             )
         except ValidationError as error:
-            if error.code == "rate_limited":
+            if getattr(error, "code", None) == "rate_limited":
                 status = 429
             errors = _error_dict(error)
             errors = {
