@@ -44,6 +44,11 @@ def home(request):
         evaluations_waiting = ProgramEvaluation.objects.filter(
             status=ProgramEvaluation.Status.SUBMITTED
         ).count()
+    surveys_waiting = None
+    if has_permission(user, Permission.DECIDE_SURVEYS):
+        from surveys.models import Survey
+
+        surveys_waiting = Survey.objects.filter(status=Survey.Status.SUBMITTED).count()
     return render(
         request,
         "accounts/home.html",
@@ -56,6 +61,7 @@ def home(request):
             "training_open": training_open,
             "evaluations_overdue": evaluations_overdue,
             "evaluations_waiting": evaluations_waiting,
+            "surveys_waiting": surveys_waiting,
             "reports_input": user.reporting_assignments.filter(is_active=True).exists(),
             "can_edit_agency": has_permission(user, Permission.EDIT_AGENCY),
             "can_manage_departments": has_permission(user, Permission.MANAGE_DEPARTMENTS),
