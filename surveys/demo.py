@@ -221,8 +221,8 @@ def seed(stdout=None) -> dict:
     )
     made += 1
 
-    # A draft the CRO is still building.
-    services.create_survey(
+    # Waiting for the Chief's approval.
+    agencies = services.create_survey(
         by=cro,
         data={
             "title": f"Outside agencies' survey {this_year + 1}",
@@ -234,5 +234,6 @@ def seed(stdout=None) -> dict:
             "intro_es": "Para bomberos, servicios de emergencia, escuelas y la administración.",
         },
     )
+    services.submit_survey(survey=agencies, by=cro)
     made += 1
     return {"surveys": made, "responses": Response.objects.count()}

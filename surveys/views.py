@@ -384,7 +384,7 @@ def paper_entry(request, pk):
         "surveys/paper_entry.html",
         {
             "survey": survey,
-            "rows": _question_rows(questions, language, typed, errors),
+            "rows": _question_rows(questions, language, typed, errors, paper=True),
             "form_error": errors.get("__all__", ""),
             "error_count": len(errors),
             "language": language,
@@ -535,11 +535,13 @@ def _token(raw) -> uuid.UUID:
         return uuid.uuid4()
 
 
-def _question_rows(questions, language, typed, errors):
+def _question_rows(questions, language, typed, errors, *, paper=False):
     rows = []
     for q in questions:
         name = answer_form.field_name(q)
-        value = typed.get(name, [] if q.kind == Question.Kind.MULTIPLE else "")
+        # Checkboxes on the web form come back as a list; staff type "2 5" on paper entry.
+        empty = [] if q.kind == Question.Kind.MULTIPLE and not paper else ""
+        value = typed.get(name, empty)
         rows.append(
             {
                 "q": q,

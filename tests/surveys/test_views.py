@@ -228,6 +228,8 @@ def test_department_survey_asks_for_a_code(client, cro, chief):
 def test_paper_entry_by_keyboard_codes(client_for, survey, cro):
     client = client_for(cro)
     url = reverse("surveys:paper", args=[survey.pk])
+    blank = client.get(url)
+    assert blank.status_code == 200 and 'value="[]"' not in blank.text
     fair = survey.questions.get(code="std-attitude-fair")
     concerns = survey.questions.get(code="std-safety-concerns")
     data = fields(survey, std_attitude_fair="y", std_safety_concerns="2, 5 9") | {"language": "es"}
