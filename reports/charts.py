@@ -21,7 +21,7 @@ def percent_bars(rows, title: str, *, width: int = 520) -> str:
     """Horizontal bars for [[label, count, percent], ...], scaled to 100%."""
     row_h = 20
     label_w = 200
-    bar_w = width - label_w - 50
+    bar_w = width - label_w - 90  # room after a full bar for "100% (1234)"
     parts = [
         format_html(
             '<svg class="bars" role="img" aria-label="{}" width="{}" height="{}" '

@@ -11,7 +11,7 @@ class SurveyForm(forms.ModelForm):
         label="Start from the standard instrument",
         required=False,
         initial=True,
-        help_text="Eleven questions covering the six perceptions of General Order 002 §300.5, "
+        help_text="A dozen questions covering the six perceptions of General Order 002 §300.5, "
         "in English and Spanish; years compare question by question. You can change them.",
     )
 
