@@ -64,6 +64,13 @@ class Permission(StrEnum):
     MANAGE_SURVEYS = "manage_surveys"
     ENTER_PAPER_RESPONSES = "enter_paper_responses"
     DECIDE_SURVEYS = "decide_surveys"
+    # The Chief's dashboard and inbox (000 III, 001 IV.C), recommendations, briefings (004)
+    VIEW_DASHBOARD = "view_dashboard"
+    VIEW_INBOX = "view_inbox"
+    VIEW_RECOMMENDATIONS = "view_recommendations"
+    MANAGE_RECOMMENDATIONS = "manage_recommendations"
+    DECIDE_RECOMMENDATIONS = "decide_recommendations"
+    VIEW_BRIEFING = "view_briefing"
     # Reports (001 IV.A, 003 1.a.8)
     VIEW_REPORTS = "view_reports"
     MANAGE_REPORTS = "manage_reports"
@@ -97,6 +104,7 @@ _OVERSIGHT = {
     Permission.VIEW_ALL_ACTIVITIES,
     Permission.RECORD_TRAINING_NEED,
     Permission.VIEW_TRAINING_NEEDS,
+    Permission.VIEW_BRIEFING,
 }
 
 # Participants' personal data and the give-away materials: the CRO and the Chief only.
@@ -108,6 +116,8 @@ _UNIT_AND_CHIEF = {
     Permission.RECOGNIZE,
     Permission.VIEW_REPORTING_STATUS,
     Permission.VIEW_SURVEYS,
+    Permission.VIEW_DASHBOARD,
+    Permission.VIEW_RECOMMENDATIONS,
 }
 
 ROLE_PERMISSIONS: dict[Role, set[Permission]] = {
@@ -130,6 +140,7 @@ ROLE_PERMISSIONS: dict[Role, set[Permission]] = {
         Permission.MANAGE_REPORTS,
         Permission.MANAGE_SURVEYS,
         Permission.ENTER_PAPER_RESPONSES,
+        Permission.MANAGE_RECOMMENDATIONS,
     },
     Role.CHIEF: _EVERY_ROLE
     | _OVERSIGHT
@@ -142,6 +153,8 @@ ROLE_PERMISSIONS: dict[Role, set[Permission]] = {
         Permission.DECIDE_PROGRAMS,
         Permission.DECIDE_REPORTS,
         Permission.DECIDE_SURVEYS,
+        Permission.DECIDE_RECOMMENDATIONS,
+        Permission.VIEW_INBOX,
     },
     Role.TRAINING_OFFICER: _EVERY_ROLE
     | {Permission.VIEW_TRAINING_NEEDS, Permission.SCHEDULE_TRAINING},

@@ -49,10 +49,16 @@ def home(request):
         from surveys.models import Survey
 
         surveys_waiting = Survey.objects.filter(status=Survey.Status.SUBMITTED).count()
+    dashboard = {}
+    if has_permission(user, Permission.VIEW_DASHBOARD):
+        from reports.dashboard_views import dashboard_context
+
+        dashboard = dashboard_context(request)
     return render(
         request,
         "accounts/home.html",
         {
+            "dashboard": dashboard,
             "roles": sections,
             "Role": Role,
             "needs_action": needs_action,

@@ -4,12 +4,20 @@ from django.urls import include, path
 
 from accounts import views as account_views
 from concerns import views as concern_views
+from reports import dashboard_views
 from reports import views as report_views
 from surveys import views as survey_views
 
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("healthz", account_views.healthz, name="healthz"),
+    path("dashboard.pdf", dashboard_views.dashboard_pdf, name="dashboard-pdf"),
+    path("inbox/", dashboard_views.inbox, name="inbox"),
+    path(
+        "inbox/<slug:kind>/<int:pk>/<slug:decision>/",
+        dashboard_views.inbox_decide,
+        name="inbox-decide",
+    ),
     path("accounts/", include("accounts.urls")),
     path("concerns/", include("concerns.urls")),
     path("outreach/", include("outreach.urls")),

@@ -61,9 +61,34 @@ def percent_bars(rows, title: str, *, width: int = 520) -> str:
     return mark_safe("".join(str(p) for p in parts))  # noqa: S308
 
 
-def line_chart(series, labels, title: str, *, width: int = 520, height: int = 180) -> str:
-    """Lines on a 0-100 scale: `series` is [(name, [value or None, ...]), ...] over `labels`
-    (e.g. years). A missing value breaks the line."""
+def _nice_ceiling(value: float) -> int:
+    """A round top for an axis: 7 -> 10, 43 -> 50, 380 -> 400."""
+    if value <= 10:
+        return 10
+    magnitude = 10 ** (len(str(int(value))) - 1)
+    for step in (1, 2, 2.5, 5, 10):
+        top = step * magnitude
+        if top >= value:
+            return int(top)
+    return int(10 * magnitude)
+
+
+def line_chart(
+    series,
+    labels,
+    title: str,
+    *,
+    width: int = 520,
+    height: int = 180,
+    top_value: int | None = 100,
+    label_every: int = 1,
+) -> str:
+    """Lines over `labels` (years, months): `series` is [(name, [value or None, ...]), ...].
+    The scale is 0-100 (indexes) unless `top_value` is None, when it fits the data. A
+    missing value breaks the line."""
+    if top_value is None:
+        peak = max((v for _, values in series for v in values if v is not None), default=0)
+        top_value = _nice_ceiling(peak)
     left, right, top, bottom = 34, 130, 10, 24
     plot_w, plot_h = width - left - right, height - top - bottom
     n = max(len(labels), 1)
@@ -72,19 +97,21 @@ def line_chart(series, labels, title: str, *, width: int = 520, height: int = 18
         return left + (plot_w * i / (n - 1) if n > 1 else plot_w / 2)
 
     def y(v):
-        return top + plot_h * (1 - v / 100)
+        return top + plot_h * (1 - v / top_value)
 
     out = [
         f'<svg class="chart" role="img" aria-label="{escape(title)}" width="{width}" '
         f'height="{height}" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">'
     ]
-    for tick in (0, 25, 50, 75, 100):
+    for tick in [round(top_value * q / 4) for q in range(5)]:
         out.append(
             f'<line x1="{left}" x2="{left + plot_w}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" '
             f'stroke="#dde2ea" stroke-width="1"></line><text x="{left - 4}" y="{y(tick) + 4:.1f}" '
             f'font-size="10" text-anchor="end" fill="{INK}">{tick}</text>'
         )
     for i, label in enumerate(labels):
+        if i % label_every and i != len(labels) - 1:
+            continue
         out.append(
             f'<text x="{x(i):.1f}" y="{height - 6}" font-size="10" text-anchor="middle" '
             f'fill="{INK}">{escape(label)}</text>'
@@ -119,4 +146,38 @@ def line_chart(series, labels, title: str, *, width: int = 520, height: int = 18
         )
     out.append("</svg>")
     # Numbers we computed, and names and labels passed through escape().
+    return mark_safe("".join(out))  # noqa: S308
+
+
+def column_chart(labels, values, title: str, *, width: int = 520, height: int = 150) -> str:
+    """Vertical bars, one per label (months), with the axis fitted to the data."""
+    left, top, bottom = 34, 8, 22
+    plot_w, plot_h = width - left - 6, height - top - bottom
+    top_value = _nice_ceiling(max(values, default=0))
+    slot = plot_w / max(len(values), 1)
+    out = [
+        f'<svg class="chart" role="img" aria-label="{escape(title)}" width="{width}" '
+        f'height="{height}" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">'
+    ]
+    for tick in (0, top_value // 2, top_value):
+        ty = top + plot_h * (1 - tick / top_value)
+        out.append(
+            f'<line x1="{left}" x2="{left + plot_w}" y1="{ty:.1f}" y2="{ty:.1f}" '
+            f'stroke="#dde2ea"></line><text x="{left - 4}" y="{ty + 4:.1f}" font-size="10" '
+            f'text-anchor="end" fill="{INK}">{tick}</text>'
+        )
+    for i, (label, value) in enumerate(zip(labels, values, strict=True)):
+        h = plot_h * value / top_value
+        x = left + i * slot + slot * 0.15
+        out.append(
+            f'<rect x="{x:.1f}" y="{top + plot_h - h:.1f}" width="{slot * 0.7:.1f}" '
+            f'height="{h:.1f}" fill="{BAR}"></rect>'
+        )
+        if i % 2 == 0 or i == len(values) - 1:
+            out.append(
+                f'<text x="{x + slot * 0.35:.1f}" y="{height - 6}" font-size="9" '
+                f'text-anchor="middle" fill="{INK}">{escape(label)}</text>'
+            )
+    out.append("</svg>")
+    # Numbers we computed and labels passed through escape().
     return mark_safe("".join(out))  # noqa: S308

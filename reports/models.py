@@ -176,3 +176,64 @@ class Objective(models.Model):
 
     def __str__(self):
         return self.text
+
+
+class Recommendation(models.Model):
+    """A draft policy idea or a recommended improvement to a practice or program, from the
+    CRO to the Chief (000 III.3 and III.6, 001 III.C.3 and C.6, 003 1.a.2 and a.5), with the
+    concerns, evaluations or survey results behind it. Accepted ones are tracked to done and
+    appear in the annual report."""
+
+    class Kind(models.TextChoices):
+        POLICY = "policy", "Draft policy"
+        PRACTICE = "practice", "Improvement to a practice"
+        PROGRAM = "program", "Improvement to a program"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Waiting for the Chief"
+        MORE_INFO = "more_info", "Chief asked for more"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        DONE = "done", "Done"
+
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    text = models.TextField("The recommendation")
+    reasons = models.TextField("Why: what the community said, what the data shows", blank=True)
+    concerns = models.ManyToManyField("concerns.Concern", blank=True, related_name="+")
+    evaluation = models.ForeignKey(
+        "programs.ProgramEvaluation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    survey = models.ForeignKey(
+        "surveys.Survey", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    chief_comment = models.TextField(blank=True)
+    done_on = models.DateField(null=True, blank=True)
+    outcome = models.TextField("What was done", blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["status", "submitted_at"], name="recommendation_status_idx")
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("reports:recommendation", args=[self.pk])

@@ -52,3 +52,35 @@ def index_trend(trend, dimensions, title):
 def get(mapping, key):
     """`row|get:key` for a dictionary key held in a variable."""
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.simple_tag
+def count_lines(months, series, title):
+    """Counts per month, one line per series, the axis fitted to the data."""
+    from reports.charts import line_chart
+
+    return line_chart(series, months, title, top_value=None, label_every=3)
+
+
+@register.simple_tag
+def month_columns(months, values, title):
+    from reports.charts import column_chart
+
+    return column_chart(months, values, title)
+
+
+@register.simple_tag
+def two_indexes(years, trust, overall, title):
+    """The trust and overall-performance indexes over the years (0-100)."""
+    from reports.charts import line_chart
+
+    return line_chart([("Trust", trust), ("Overall", overall)], years, title, height=150)
+
+
+@register.filter
+def get_item(sequence, index):
+    """`list|get_item:i` for a position held in a variable."""
+    try:
+        return sequence[int(index)]
+    except (IndexError, TypeError, ValueError):
+        return None
