@@ -18,11 +18,16 @@ class NavItem:
 
 NAVIGATION: list[NavItem] = [
     NavItem("Home", "home", Permission.VIEW_HOME),
+    NavItem("Inbox", "inbox", Permission.VIEW_INBOX),
     NavItem("Log a concern", "concerns:new", Permission.LOG_CONCERN),
-    NavItem("Concerns", "concerns:list", Permission.VIEW_ALL_CONCERNS),
-    NavItem("My concerns", "concerns:mine", Permission.LOG_CONCERN),
+    NavItem("All concerns", "concerns:list", Permission.VIEW_ALL_CONCERNS, "Concerns"),
+    NavItem("My concerns", "concerns:mine", Permission.LOG_CONCERN, "Concerns"),
+    NavItem("Roll-call briefing", "concerns:briefing", Permission.VIEW_BRIEFING, "Concerns"),
     NavItem("Reports", "reports:list", Permission.VIEW_REPORTS),
     NavItem("Surveys", "surveys:list", Permission.VIEW_SURVEYS, "Outreach"),
+    NavItem(
+        "Recommendations", "reports:recommendations", Permission.VIEW_RECOMMENDATIONS, "Outreach"
+    ),
     NavItem("Activities", "outreach:activities", Permission.LOG_ACTIVITY, "Outreach"),
     NavItem("Programs", "programs:list", Permission.VIEW_PROGRAMS, "Outreach"),
     NavItem("Program evaluations", "programs:schedule", Permission.VIEW_EVALUATIONS, "Outreach"),
@@ -61,4 +66,5 @@ def items_for(user, path: str = "") -> list[dict]:
             entries.append(groups[item.group])
         groups[item.group]["children"].append(entry)
         groups[item.group]["active"] |= entry["active"]
-    return entries
+    # A group with one entry for this user is just that entry (an officer's "My concerns").
+    return [e["children"][0] if len(e.get("children", ())) == 1 else e for e in entries]

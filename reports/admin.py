@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from reports.models import Report
+from reports.models import Recommendation, Report
 
 
 @admin.register(Report)
@@ -14,6 +14,26 @@ class ReportAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(admin.ModelAdmin):
+    """Read-only: recommendations are written, submitted, decided and marked done in the
+    app, through the services that check who may do each step."""
+
+    list_display = ("title", "kind", "status", "created_by", "submitted_at", "decided_by")
+    list_filter = ("kind", "status")
+    search_fields = ("title",)
+    date_hierarchy = "created_at"
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields] + ["concerns"]
 
     def has_add_permission(self, request):
         return False

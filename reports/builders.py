@@ -10,6 +10,7 @@ import datetime as dt
 from collections import defaultdict
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.utils import timezone
 
 from concerns.models import Concern, ConcernUpdate, Referral
 from outreach.models import OutreachActivity
@@ -293,6 +294,7 @@ def annual(start: dt.date, end: dt.date) -> dict:
             .order_by("date", "id")
         ],
         "surveys": _survey_section(start, end),
+        "recommendations": _recommendations_section(start, end),
         "training_delivered": [
             {
                 "topic": t.get_topic_display(),
@@ -304,6 +306,35 @@ def annual(start: dt.date, end: dt.date) -> dict:
             )
         ],
     }
+
+
+def _recommendations_section(start: dt.date, end: dt.date) -> list[dict]:
+    """Recommendations the Chief accepted in the year, and whether each has been carried
+    out (000 III.3 and III.6, 001 III.C.4): one query."""
+    from reports.models import Recommendation
+
+    R = Recommendation
+    kinds, statuses = _labels(R.Kind.choices), _labels(R.Status.choices)
+    rows = (
+        R.objects.filter(
+            status__in=[R.Status.ACCEPTED, R.Status.DONE],
+            decided_at__date__gte=start,
+            decided_at__date__lte=end,
+        )
+        .order_by("decided_at", "id")
+        .values("title", "kind", "status", "decided_at", "done_on", "outcome")
+    )
+    return [
+        {
+            "title": r["title"],
+            "kind": kinds[r["kind"]],
+            "status": statuses[r["status"]],
+            "decided_on": timezone.localdate(r["decided_at"]).isoformat(),
+            "done_on": r["done_on"].isoformat() if r["done_on"] else None,
+            "outcome": r["outcome"],
+        }
+        for r in rows
+    ]
 
 
 def _survey_section(start: dt.date, end: dt.date) -> list[dict]:

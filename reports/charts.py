@@ -103,14 +103,17 @@ def line_chart(
         f'<svg class="chart" role="img" aria-label="{escape(title)}" width="{width}" '
         f'height="{height}" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">'
     ]
-    for tick in [round(top_value * q / 4) for q in range(5)]:
+    quarters = top_value == 100 or top_value % 4 == 0
+    for tick in (
+        [top_value * q // 4 for q in range(5)] if quarters else [0, top_value // 2, top_value]
+    ):
         out.append(
             f'<line x1="{left}" x2="{left + plot_w}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" '
             f'stroke="#dde2ea" stroke-width="1"></line><text x="{left - 4}" y="{y(tick) + 4:.1f}" '
             f'font-size="10" text-anchor="end" fill="{INK}">{tick}</text>'
         )
     for i, label in enumerate(labels):
-        if i % label_every and i != len(labels) - 1:
+        if (len(labels) - 1 - i) % label_every:  # counted from the latest, which always shows
             continue
         out.append(
             f'<text x="{x(i):.1f}" y="{height - 6}" font-size="10" text-anchor="middle" '

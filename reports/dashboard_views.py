@@ -28,7 +28,22 @@ def dashboard_context(request) -> dict:
     query = f"period={period.key}"
     if period.key == "custom":
         query += f"&from={period.start.isoformat()}&to={period.end.isoformat()}"
+    queue = None
+    if has_permission(request.user, Permission.MANAGE_REPORTS):
+        # The CRO's own work queue: the concerns waiting for the CRO's next step, oldest first.
+        from concerns.models import Concern
+
+        queue = list(
+            Concern.objects.visible_to(request.user)
+            .needs_action_by(request.user)
+            .order_by("date_received", "id")
+            .values("reference", "date_received", "category", "area", "status")[:8]
+        )
+        labels = dict(Concern.Category.choices)
+        for row in queue:
+            row["category_label"] = labels[row["category"]]
     data.update(
+        queue=queue,
         periods=PERIODS,
         period_error=error,
         period_query=query,

@@ -14,7 +14,8 @@ from reports.tasks import render_report
 
 def seed(stdout=None) -> dict:
     if Report.objects.exists():
-        return {"reports": 0}
+        # A database seeded before recommendations existed still gets them.
+        return {"reports": 0, "recommendations": _seed_recommendations()}
     users = {u.username: u for u in User.objects.filter(is_demo=True)}
     cro, chief = users["cro"], users["chief"]
     today = timezone.localdate()
@@ -91,4 +92,109 @@ def seed(stdout=None) -> dict:
     )
     services.submit_plan(plan=plan, by=cro)
     services.decide_plan(plan=plan, by=chief, approve=True)
-    return {"reports": made + 1, "plans": 1}
+    recommendations = _seed_recommendations()
+    return {"reports": made + 1, "plans": 1, "recommendations": recommendations}
+
+
+def _seed_recommendations() -> int:
+    """Four fictional recommendations to the Chief, one in each state the desk shows:
+    waiting for the Chief, accepted and in progress, done, and sent back for more."""
+    from concerns.models import Concern
+    from programs.models import ProgramEvaluation
+    from reports import recommendations as rec
+    from reports.models import Recommendation
+    from surveys.models import Survey
+
+    users = {u.username: u for u in User.objects.filter(is_demo=True)}
+    if Recommendation.objects.exists() or not {"cro", "chief"} <= users.keys():
+        return 0
+    cro, chief = users["cro"], users["chief"]
+    now = timezone.now()
+    survey = Survey.objects.filter(status=Survey.Status.CLOSED).first()
+    evaluation = (
+        ProgramEvaluation.objects.filter(status=ProgramEvaluation.Status.ACCEPTED)
+        .order_by("-period_end", "id")
+        .first()
+    )
+
+    def concerns(category, n=3):
+        return list(Concern.objects.filter(category=category).order_by("-date_received")[:n])
+
+    specs = [
+        {
+            "kind": "program",
+            "title": "A Spanish-language community forum every quarter",
+            "text": "Hold one of the quarterly community forums in Spanish, with the "
+            "neighborhood's parish and the school district as co-hosts.",
+            "reasons": "Trust is the lowest index in the community survey, lowest among "
+            "Spanish-speaking respondents; forum attendance from the eastside is low.",
+            "concerns": concerns("quality_of_life", 2),
+            "evaluation": evaluation,
+            "survey": survey,
+            "state": "submitted",
+        },
+        {
+            "kind": "practice",
+            "title": "Rotate the speed trailer past the schools at pick-up time",
+            "text": "Move the speed trailer weekly between the three elementary schools "
+            "during the school year, with directed enforcement in the second week.",
+            "reasons": "Speeding near schools is the most frequent traffic concern this year.",
+            "concerns": concerns("traffic"),
+            "evaluation": None,
+            "survey": None,
+            "state": "accepted",
+            "decided_days_ago": 20,
+        },
+        {
+            "kind": "practice",
+            "title": "Street-light outages straight to Public Works",
+            "text": "Officers report a street-light outage seen on patrol directly to Public "
+            "Works through the city's service request line, and log it as a concern.",
+            "reasons": "Outages residents report take weeks to reach Public Works by memo.",
+            "concerns": concerns("street_lighting"),
+            "evaluation": None,
+            "survey": None,
+            "state": "done",
+            "decided_days_ago": 60,
+            "done_days_ago": 12,
+            "outcome": "Training bulletin issued to all shifts; Public Works now answers "
+            "within five working days on average.",
+        },
+        {
+            "kind": "policy",
+            "title": "Draft policy: weekend evening foot patrols downtown",
+            "text": "A general order establishing foot patrols downtown on Friday and "
+            "Saturday evenings from May to September.",
+            "reasons": "A third of the survey comments ask for officers on foot downtown.",
+            "concerns": concerns("noise", 2),
+            "evaluation": None,
+            "survey": survey,
+            "state": "more_info",
+            "decided_days_ago": 5,
+            "comment": "What would it cost in overtime, and which shifts would cover it?",
+        },
+    ]
+    for spec in specs:
+        data = {k: spec[k] for k in ("kind", "title", "text", "reasons", "evaluation", "survey")}
+        item = rec.save_recommendation(by=cro, data=data, concerns=spec["concerns"])
+        rec.submit_recommendation(recommendation=item, by=cro)
+        state = spec["state"]
+        if state == "submitted":
+            continue
+        decision = {"accepted": "accept", "done": "accept", "more_info": "more"}[state]
+        rec.decide_recommendation(
+            recommendation=item, by=chief, decision=decision, comment=spec.get("comment", "")
+        )
+        if state == "done":
+            rec.complete_recommendation(recommendation=item, by=cro, outcome=spec["outcome"])
+        # Spread the dates over the last weeks, as if the work had happened over time.
+        decided_at = now - dt.timedelta(days=spec["decided_days_ago"])
+        Recommendation.objects.filter(pk=item.pk).update(
+            created_at=decided_at - dt.timedelta(days=9),
+            submitted_at=decided_at - dt.timedelta(days=7),
+            decided_at=decided_at,
+            done_on=timezone.localdate(now - dt.timedelta(days=spec["done_days_ago"]))
+            if state == "done"
+            else None,
+        )
+    return len(specs)

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from reports import recommendation_views as rec_views
 from reports import views
 
 app_name = "reports"
@@ -19,4 +20,27 @@ urlpatterns = [
     path("plan/<int:year>/save/", views.plan_save, name="plan-save"),
     path("plan/<int:year>/submit/", views.plan_submit, name="plan-submit"),
     path("plan/<int:year>/decide/<slug:decision>/", views.plan_decide, name="plan-decide"),
+    path("recommendations/", rec_views.recommendation_list, name="recommendations"),
+    path("recommendations/new/", rec_views.recommendation_new, name="recommendation-new"),
+    path("recommendations/<int:pk>/", rec_views.recommendation_detail, name="recommendation"),
+    path(
+        "recommendations/<int:pk>/edit/",
+        rec_views.recommendation_edit,
+        name="recommendation-edit",
+    ),
+    path(
+        "recommendations/<int:pk>/submit/",
+        rec_views.recommendation_submit,
+        name="recommendation-submit",
+    ),
+    path(
+        "recommendations/<int:pk>/decide/",
+        rec_views.recommendation_decide,
+        name="recommendation-decide",
+    ),
+    path(
+        "recommendations/<int:pk>/complete/",
+        rec_views.recommendation_complete,
+        name="recommendation-complete",
+    ),
 ]

@@ -317,3 +317,13 @@ def test_inbox_decisions_refused_to_others(client_for, cro, supervisor):
         assert client_for(user).post(url).status_code == 403
     material.refresh_from_db()
     assert material.status == Material.Status.SUBMITTED and material.decided_by is None
+
+
+def test_cro_dashboard_has_its_own_queue_and_no_inbox(client_for, cro, supervisor, officer):
+    from concerns import services as concern_services
+
+    concern = ConcernFactory(reported_by=officer, status="escalated")
+    concern_services.forward_concern(concern=concern, by=supervisor, note="For the CRO.")
+    home = client_for(cro).get(reverse("home")).text
+    assert "Your queue: waiting longest" in home and concern.reference in home
+    assert "wait for your decision" not in home

@@ -1,0 +1,112 @@
+import re
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row
+from django import forms
+from django.db.models import Q
+
+from concerns.models import Concern
+from programs.models import ProgramEvaluation
+from reports.models import Recommendation
+from surveys.models import Survey
+
+UNKNOWN_REFERENCES = "These concern references were not found: %(refs)s. Check the numbers."
+TOO_MANY_REFERENCES = "Link at most %(max)d concerns; the report can say the rest in words."
+MAX_CONCERNS = 50
+
+
+def parse_references(text: str) -> list[str]:
+    """'CR-2026-0042, cr-2026-0050; CR-2026-0042' -> the distinct references, in order."""
+    seen: dict[str, None] = {}
+    for piece in re.split(r"[\s,;]+", text or ""):
+        if piece:
+            seen.setdefault(piece.upper(), None)
+    return list(seen)
+
+
+def _evaluation_label(evaluation: ProgramEvaluation) -> str:
+    return (
+        f"{evaluation.program.name}, {evaluation.period_start:%b %-d, %Y} – "
+        f"{evaluation.period_end:%b %-d, %Y} ({evaluation.get_status_display().lower()})"
+    )
+
+
+def _survey_label(survey: Survey) -> str:
+    return f"{survey.title} ({survey.opens_on:%b %-d, %Y} – {survey.closes_on:%b %-d, %Y})"
+
+
+class RecommendationForm(forms.ModelForm):
+    concern_refs = forms.CharField(
+        label="Concerns behind it",
+        required=False,
+        max_length=2000,
+        help_text="Concern references separated by commas, e.g. CR-2026-0042, CR-2026-0050.",
+    )
+
+    class Meta:
+        model = Recommendation
+        fields = ["kind", "title", "text", "reasons", "evaluation", "survey"]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 5}),
+            "reasons": forms.Textarea(attrs={"rows": 4}),
+        }
+        labels = {
+            "kind": "What it is",
+            "evaluation": "Program evaluation behind it",
+            "survey": "Survey results behind it",
+        }
+        help_texts = {
+            "title": "A short name the Chief will recognize, e.g. “Spanish-language forum”.",
+            "text": "What you recommend the department do, in plain words.",
+            "reasons": "What residents said, what the figures show, what it would cost.",
+            "evaluation": "Evaluations sent to the Chief or accepted.",
+            "survey": "Surveys that have opened or closed.",
+        }
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        current = self.instance
+        if current.pk and not self.is_bound:
+            self.initial["concern_refs"] = ", ".join(
+                current.concerns.order_by("reference").values_list("reference", flat=True)
+            )
+        E = ProgramEvaluation.Status
+        self.fields["evaluation"].queryset = (
+            ProgramEvaluation.objects.filter(
+                Q(status__in=[E.SUBMITTED, E.ACCEPTED]) | Q(pk=current.evaluation_id)
+            )
+            .select_related("program")
+            .order_by("-period_end", "program__name")
+        )
+        self.fields["evaluation"].label_from_instance = _evaluation_label
+        self.fields["survey"].queryset = Survey.objects.filter(
+            Q(status__in=[Survey.Status.APPROVED, Survey.Status.CLOSED]) | Q(pk=current.survey_id)
+        ).order_by("-opens_on", "title")
+        self.fields["survey"].label_from_instance = _survey_label
+        self.fields["kind"].choices = [("", "Choose…"), *Recommendation.Kind.choices]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Row(Column("kind", css_class="col-md-4"), Column("title", css_class="col-md-8")),
+            "text",
+            "reasons",
+            "concern_refs",
+            Row(Column("evaluation"), Column("survey")),
+        )
+
+    def clean_concern_refs(self) -> list:
+        """The typed references as concerns; any that match nothing the user may see are
+        named in the error, so nothing is linked silently or dropped."""
+        refs = parse_references(self.cleaned_data.get("concern_refs", ""))
+        if len(refs) > MAX_CONCERNS:
+            raise forms.ValidationError(TOO_MANY_REFERENCES % {"max": MAX_CONCERNS})
+        if not refs:
+            return []
+        found = {
+            c.reference: c for c in Concern.objects.visible_to(self.user).filter(reference__in=refs)
+        }
+        unknown = [ref for ref in refs if ref not in found]
+        if unknown:
+            raise forms.ValidationError(UNKNOWN_REFERENCES % {"refs": ", ".join(unknown)})
+        return [found[ref] for ref in refs]
