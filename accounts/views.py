@@ -13,6 +13,8 @@ from accounts.permissions import Permission, has_permission
 from accounts.roles import Role
 from accounts.services import update_agency
 
+NEEDS_ACTION_CAP = 1000
+
 
 def home(request):
     """Each role's start page: what to do next."""
@@ -25,7 +27,10 @@ def home(request):
     sections = [role for role in Role if user.has_role(role)]
     needs_action = None
     if has_permission(user, Permission.VIEW_CONCERN):
-        needs_action = Concern.objects.visible_to(user).needs_action_by(user).count()
+        # Counted up to a cap, newest first, like the concern list: an exact count of a
+        # large queue reads the whole table (PERFORMANCE.md, the Chief's dashboard).
+        waiting = Concern.objects.visible_to(user).needs_action_by(user)
+        needs_action = waiting.order_by("-date_received", "-id")[: NEEDS_ACTION_CAP + 1].count()
     materials_waiting = training_waiting = None
     training_open = []
     if has_permission(user, Permission.DECIDE_MATERIALS):
@@ -62,6 +67,7 @@ def home(request):
             "roles": sections,
             "Role": Role,
             "needs_action": needs_action,
+            "needs_action_capped": needs_action is not None and needs_action > NEEDS_ACTION_CAP,
             "materials_waiting": materials_waiting,
             "training_waiting": training_waiting,
             "training_open": training_open,

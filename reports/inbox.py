@@ -135,7 +135,7 @@ def waiting_items() -> list[Item]:
         items.append(
             Item(
                 "recommendation",
-                rec.get_kind_display(),
+                f"Recommendation: {rec.get_kind_display().lower()}",
                 rec.pk,
                 rec.title,
                 rec.get_absolute_url(),

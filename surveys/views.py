@@ -32,6 +32,11 @@ def _error_dict(error: ValidationError) -> dict:
     return getattr(error, "message_dict", {"__all__": error.messages})
 
 
+def _form_errors(form) -> dict:
+    """A small form's errors for the survey page's error box."""
+    return {field: [str(e) for e in errors] for field, errors in form.errors.items()}
+
+
 # --- Staff: the list and the builder ----------------------------------------------------
 
 
@@ -266,8 +271,7 @@ def forum_add(request, pk):
     require_permission(request, P.MANAGE_SURVEYS)
     form = ForumForm(request.POST)
     if not form.is_valid():
-        errors = {k: [str(e) for e in v] for k, v in form.errors.items()}
-        return survey_detail(request, pk, errors=errors, status=400)
+        return survey_detail(request, pk, errors=_form_errors(form), status=400)
     return _step(
         request,
         pk,
@@ -323,8 +327,7 @@ def invitations_issue(request, pk):
     survey = get_object_or_404(Survey, pk=pk)
     form = InvitationForm(request.POST)
     if not form.is_valid():
-        errors = {k: [str(e) for e in v] for k, v in form.errors.items()}
-        return survey_detail(request, pk, errors=errors, status=400)
+        return survey_detail(request, pk, errors=_form_errors(form), status=400)
     try:
         codes = services.issue_invitations(
             survey=survey, by=request.user, count=form.cleaned_data["count"]
@@ -506,8 +509,7 @@ def action_add(request, pk):
     require_permission(request, P.DECIDE_SURVEYS)
     form = ActionForm(request.POST)
     if not form.is_valid():
-        errors = {k: [str(e) for e in v] for k, v in form.errors.items()}
-        return survey_detail(request, pk, errors=errors, status=400)
+        return survey_detail(request, pk, errors=_form_errors(form), status=400)
     return _step(
         request,
         pk,

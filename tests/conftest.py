@@ -88,6 +88,16 @@ def client_for(client):
 
 
 @pytest.fixture(autouse=True)
+def fresh_cache():
+    """The dashboard keeps slow figures in the cache: each test starts without them."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     """Uploaded files (designs, logos) go to a temporary folder, never the checkout."""
     settings.MEDIA_ROOT = tmp_path / "media"

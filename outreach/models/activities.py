@@ -152,7 +152,9 @@ class OutreachActivity(models.Model):
         ordering = ["-date", "-id"]
         verbose_name_plural = "outreach activities"
         indexes = [
-            models.Index(fields=["-date", "-id"], name="activity_recent_idx"),
+            models.Index(
+                fields=["-date", "-id"], name="activity_recent_idx", include=["kind", "attendance"]
+            ),
             models.Index(fields=["kind", "-date"], name="activity_kind_idx"),
             models.Index(fields=["organization", "-date"], name="activity_org_idx"),
             models.Index(fields=["logged_by", "-date"], name="activity_logger_idx"),

@@ -327,3 +327,17 @@ def test_cro_dashboard_has_its_own_queue_and_no_inbox(client_for, cro, superviso
     home = client_for(cro).get(reverse("home")).text
     assert "Your queue: waiting longest" in home and concern.reference in home
     assert "wait for your decision" not in home
+
+
+def test_slow_figures_are_cached_and_what_waits_is_live(officer):
+    first = build_dashboard(NOVEMBER, TODAY)
+    ConcernFactory(reported_by=officer, date_received=dt.date(2026, 11, 2))
+    flagged = ConcernFactory(reported_by=officer, category="conduct_bias")
+    again = build_dashboard(NOVEMBER, TODAY)
+    assert again["concerns"]["new"] == first["concerns"]["new"]  # kept two minutes
+    assert again["computed_at"] == first["computed_at"]
+    assert [f["reference"] for f in again["flags"]["rows"]] == [flagged.reference]  # live
+    from django.core.cache import cache
+
+    cache.clear()
+    assert build_dashboard(NOVEMBER, TODAY)["concerns"]["new"]["this"] == 2

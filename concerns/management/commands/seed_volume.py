@@ -7,26 +7,56 @@ from concerns.volume import seed_volume
 
 
 class Command(BaseCommand):
-    help = "Add N realistic concerns fast (COPY), spread over ten years, for benchmarks."
+    help = (
+        "Add N realistic concerns (and, with --activities, outreach activities) fast, "
+        "spread over ten years, for benchmarks."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--concerns", type=int, required=True, help="How many concerns.")
+        parser.add_argument("--concerns", type=int, help="How many concerns.")
+        parser.add_argument(
+            "--activities",
+            type=int,
+            help="How many outreach activities (filling the organization registry to 2,000).",
+        )
         parser.add_argument("--years", type=int, default=10)
         parser.add_argument("--seed", type=int, default=1, help="Random seed (repeatable data).")
 
-    def handle(self, *args, concerns, years, seed, **options):
-        if concerns < 1:
+    def handle(self, *args, concerns, activities, years, seed, **options):
+        if concerns is None and activities is None:
+            raise CommandError("Give --concerns N, --activities N or both.")
+        if concerns is not None and concerns < 1:
             raise CommandError("--concerns must be at least 1.")
+        if activities is not None and activities < 1:
+            raise CommandError("--activities must be at least 1.")
         reporters = list(User.objects.filter(is_active=True, dsn__isnull=False)[:500])
         if not reporters:
             raise CommandError("No department members to report concerns: run seed_demo first.")
-        started = time.monotonic()
-        seed_volume(
-            count=concerns,
-            reporters=reporters,
-            years=years,
-            seed=seed,
-            log=self.stdout.write,
-        )
-        seconds = time.monotonic() - started
-        self.stdout.write(self.style.SUCCESS(f"Created {concerns:,} concerns in {seconds:.1f} s."))
+        if concerns:
+            started = time.monotonic()
+            seed_volume(
+                count=concerns,
+                reporters=reporters,
+                years=years,
+                seed=seed,
+                log=self.stdout.write,
+            )
+            seconds = time.monotonic() - started
+            self.stdout.write(
+                self.style.SUCCESS(f"Created {concerns:,} concerns in {seconds:.1f} s.")
+            )
+        if activities:
+            from outreach.volume import seed_activities
+
+            started = time.monotonic()
+            seed_activities(
+                count=activities,
+                loggers=reporters,
+                years=years,
+                seed=seed,
+                log=self.stdout.write,
+            )
+            seconds = time.monotonic() - started
+            self.stdout.write(
+                self.style.SUCCESS(f"Created {activities:,} activities in {seconds:.1f} s.")
+            )
