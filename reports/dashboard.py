@@ -19,6 +19,16 @@ from outreach.models import CommunityOrganization, OutreachActivity
 
 C = Concern
 STALE_DAYS = 90
+# Column heads narrow enough for the one-page PDF.
+SHORT_STATUS = {
+    "received": "Received",
+    "escalated": "Escalated",
+    "forwarded": "To CRO",
+    "action_recommended": "Action",
+    "referred": "Referred",
+    "in_progress": "Underway",
+    "reopened": "Reopened",
+}
 SPIKE_WINDOW_DAYS = 30
 SPIKE_MIN = 3
 
@@ -160,6 +170,7 @@ def concern_figures(period: Period, today: dt.date) -> dict:
         "oldest": age["oldest"],
         "oldest_days": (today - age["oldest"]).days if age["oldest"] else None,
         "statuses": [(s, statuses[s]) for s in open_statuses],
+        "short_statuses": [SHORT_STATUS.get(s, statuses[s]) for s in open_statuses],
         "by_category": by_category,
         "new": counts,
         "previous_period": prev,
