@@ -341,3 +341,29 @@ def test_slow_figures_are_cached_and_what_waits_is_live(officer):
 
     cache.clear()
     assert build_dashboard(NOVEMBER, TODAY)["concerns"]["new"]["this"] == 2
+
+
+def test_recommendation_decided_from_the_inbox(client_for, chief, cro):
+    from reports.models import Recommendation
+    from reports.recommendations import save_recommendation, submit_recommendation
+
+    recommendation = save_recommendation(
+        by=cro,
+        data={"kind": "practice", "title": "Foot patrols downtown", "text": "Fridays."},
+    )
+    submit_recommendation(recommendation=recommendation, by=cro)
+    client = client_for(chief)
+    assert "Recommendation: improvement to a practice" in client.get(reverse("inbox")).text
+    more = reverse("inbox-decide", args=["recommendation", recommendation.pk, "more"])
+    response = client.post(more)
+    assert response.status_code == 400
+    recommendation.refresh_from_db()
+    assert recommendation.status == Recommendation.Status.SUBMITTED
+    client.post(more, {"comment": "Which evenings, and how many officers?"})
+    recommendation.refresh_from_db()
+    assert recommendation.status == Recommendation.Status.MORE_INFO
+    submit_recommendation(recommendation=recommendation, by=cro)
+    client.post(reverse("inbox-decide", args=["recommendation", recommendation.pk, "approve"]))
+    recommendation.refresh_from_db()
+    assert recommendation.status == Recommendation.Status.ACCEPTED
+    assert recommendation.decided_by == chief

@@ -342,3 +342,16 @@ def test_summary_refused_before_approval(client_for, cro):
     response = client_for(cro).post(reverse("surveys:summary", args=[survey.pk]))
     assert response.status_code == 400 and "once the Chief has approved" in response.text
     assert not Report.objects.exists()
+
+
+def test_forum_and_invitation_bad_input_says_so(client_for, cro, chief):
+    survey = open_survey(cro, chief, audience=Survey.Audience.DEPARTMENT)
+    client = client_for(cro)
+    response = client.post(reverse("surveys:invitations", args=[survey.pk]), {"count": "0"})
+    assert response.status_code == 400
+    assert "greater than or equal to 1" in response.text
+    response = client.post(
+        reverse("surveys:forum-add", args=[survey.pk]), {"name": "", "held_on": "not a date"}
+    )
+    assert response.status_code == 400 and "This field is required." in response.text
+    assert survey.invitations.count() == 0 and survey.forums.count() == 0
