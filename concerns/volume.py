@@ -55,7 +55,9 @@ def seed_volume(*, count: int, reporters: list, years: int = 10, seed: int = 1, 
         fk_checks_skipped = _skip_foreign_key_checks(cursor)
         cursor.execute("SELECT COALESCE(MAX(id), 0) FROM concerns_concern")
         (start_id,) = cursor.fetchone()
-        dropped = _drop_indexes(cursor) if rebuild else []
+        dropped = (
+            drop_indexes(cursor, ["concerns_concern", "concerns_concernupdate"]) if rebuild else []
+        )
         started = time.monotonic()
         # Every value interpolated here is a code constant or quoted by _lit().
         cursor.execute(
@@ -151,14 +153,7 @@ def seed_volume(*, count: int, reporters: list, years: int = 10, seed: int = 1, 
             [start_id],
         )
         log(f"  timeline lines and counters in {time.monotonic() - started:.1f} s")
-        if dropped:
-            started = time.monotonic()
-            if not fk_checks_skipped:
-                # Django's foreign keys are deferred; check them now so indexes can be built.
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            for statement in dropped:
-                cursor.execute(statement)
-            log(f"  {len(dropped)} indexes rebuilt in {time.monotonic() - started:.1f} s")
+        rebuild_indexes(cursor, dropped, fk_checks_skipped=fk_checks_skipped, log=log)
     # Outside the transaction: fresh statistics and visibility map now, rather than an
     # autovacuum that changes plans halfway through whatever runs next.
     if not connection.in_atomic_block:
@@ -178,23 +173,37 @@ def _skip_foreign_key_checks(cursor) -> bool:
     return True
 
 
-def _lit(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
+def _lit(value) -> str:
+    return "'" + str(value).replace("'", "''") + "'"
 
 
-def _drop_indexes(cursor) -> list[str]:
-    """Drop the secondary indexes of the two big tables; return the statements to rebuild."""
+def drop_indexes(cursor, tables: list[str]) -> list[str]:
+    """Drop the secondary indexes of the tables (not those behind constraints); return the
+    statements that rebuild them."""
     cursor.execute(
         """
         SELECT i.indexname, i.indexdef FROM pg_indexes i
-        WHERE i.tablename IN ('concerns_concern', 'concerns_concernupdate')
+        WHERE i.tablename = ANY(%s)
           AND i.indexname NOT IN (
-              SELECT conname FROM pg_constraint
-              WHERE conrelid IN ('concerns_concern'::regclass, 'concerns_concernupdate'::regclass)
+              SELECT conname FROM pg_constraint WHERE conrelid::regclass::text = ANY(%s)
           )
-        """
+        """,
+        [tables, tables],
     )
     rows = cursor.fetchall()
     for name, _ in rows:
         cursor.execute(f'DROP INDEX "{name}"')  # noqa: S608 - names read from pg_indexes
     return [definition for _, definition in rows]
+
+
+def rebuild_indexes(cursor, dropped: list[str], *, fk_checks_skipped: bool, log=print) -> None:
+    """Build again what drop_indexes() dropped, once the rows are in."""
+    if not dropped:
+        return
+    started = time.monotonic()
+    if not fk_checks_skipped:
+        # Django's foreign keys are deferred; check them now so indexes can be built.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    for statement in dropped:
+        cursor.execute(statement)
+    log(f"  {len(dropped)} indexes rebuilt in {time.monotonic() - started:.1f} s")

@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from concerns.demo import AREAS
-from concerns.volume import _skip_foreign_key_checks
+from concerns.volume import _array, _lit, _skip_foreign_key_checks, drop_indexes, rebuild_indexes
 from outreach.models import CommunityOrganization, OutreachActivity
 
 A = OutreachActivity.Kind
@@ -70,14 +70,6 @@ ORGANIZATION_NOUNS = {
 }
 
 REBUILD_ABOVE = 50_000
-
-
-def _lit(value) -> str:
-    return "'" + str(value).replace("'", "''") + "'"
-
-
-def _array(values) -> str:
-    return f"ARRAY[{', '.join(_lit(v) for v in values)}]"
 
 
 def ensure_organizations(*, at_least: int, liaisons: list, log=print) -> int:
@@ -161,7 +153,7 @@ def seed_activities(
         cursor.execute("SELECT setseed(%s)", [(seed % 1000) / 1000])
         cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
         fk_checks_skipped = _skip_foreign_key_checks(cursor)
-        dropped = _drop_indexes(cursor) if rebuild else []
+        dropped = drop_indexes(cursor, ["outreach_outreachactivity"]) if rebuild else []
         started = time.monotonic()
         # Every value interpolated here is a code constant, a primary key or quoted by _lit().
         cursor.execute(
@@ -222,14 +214,7 @@ def seed_activities(
             {"count": count, "span": 365 * years, "today": timezone.localdate()},
         )
         log(f"  {count:,} activities inserted in {time.monotonic() - started:.1f} s")
-        if dropped:
-            started = time.monotonic()
-            if not fk_checks_skipped:
-                # Django's foreign keys are deferred; check them now so indexes can be built.
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            for statement in dropped:
-                cursor.execute(statement)
-            log(f"  {len(dropped)} indexes rebuilt in {time.monotonic() - started:.1f} s")
+        rebuild_indexes(cursor, dropped, fk_checks_skipped=fk_checks_skipped, log=log)
     # Outside the transaction: fresh statistics before whatever runs next.
     if not connection.in_atomic_block:
         with connection.cursor() as cursor:
@@ -237,21 +222,3 @@ def seed_activities(
                 "VACUUM (ANALYZE) outreach_outreachactivity, outreach_communityorganization"
             )
     return count
-
-
-def _drop_indexes(cursor) -> list[str]:
-    """Drop the activity table's secondary indexes; return the statements to rebuild them."""
-    cursor.execute(
-        """
-        SELECT i.indexname, i.indexdef FROM pg_indexes i
-        WHERE i.tablename = 'outreach_outreachactivity'
-          AND i.indexname NOT IN (
-              SELECT conname FROM pg_constraint
-              WHERE conrelid = 'outreach_outreachactivity'::regclass
-          )
-        """
-    )
-    rows = cursor.fetchall()
-    for name, _ in rows:
-        cursor.execute(f'DROP INDEX "{name}"')  # noqa: S608 - names read from pg_indexes
-    return [definition for _, definition in rows]
