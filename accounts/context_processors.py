@@ -1,10 +1,24 @@
-from accounts.models import Agency
+from accounts.models import Agency, Notification, OutboundEmail
 from accounts.navigation import items_for
+from accounts.permissions import Permission, has_permission
+
+UNREAD_CAP = 99
 
 
 def navigation(request):
     user = getattr(request, "user", None)
-    return {
+    signed_in = bool(user and user.is_authenticated)
+    context = {
         "agency": Agency.objects.filter(pk=1).only("name").first(),
-        "nav_items": items_for(user, request.path) if user and user.is_authenticated else [],
+        "nav_items": items_for(user, request.path) if signed_in else [],
     }
+    if signed_in:
+        # One capped count per page; the menu's rows are fetched when it opens.
+        unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+        context["unread_count"] = unread.values("id")[: UNREAD_CAP + 1].count()
+        context["unread_cap"] = UNREAD_CAP
+        if has_permission(user, Permission.MANAGE_ACCOUNTS):
+            context["failed_emails"] = OutboundEmail.objects.filter(
+                status=OutboundEmail.Status.FAILED
+            ).count()
+    return context

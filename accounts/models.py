@@ -107,3 +107,147 @@ class Agency(models.Model):
     def load(cls) -> "Agency":
         agency, _ = cls.objects.get_or_create(pk=1)
         return agency
+
+
+# --- Notifications (issue: notifications) ---------------------------------------------
+
+
+class Delivery(models.TextChoices):
+    IMMEDIATE = "immediate", "By email at once"
+    DIGEST = "digest", "In a daily email digest"
+    APP = "app", "In the app only"
+
+
+class NotificationQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(recipient=user)
+
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """One thing one person should hear about. The title says what happened in a few words
+    and never carries a concern's source, its text, or anything confidential: the page it
+    links to decides what the reader may see."""
+
+    recipient = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notifications", db_index=False
+    )
+    kind = models.CharField(max_length=32)
+    title = models.CharField(max_length=200)
+    url = models.CharField(max_length=300)
+    actor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    delivery = models.CharField(max_length=12, choices=Delivery.choices)
+    # A digest notification is marked when the digest that carried it is queued.
+    digested_at = models.DateTimeField(null=True, blank=True)
+    # Reminders found by the hourly sweep carry a key so that each is sent once.
+    dedupe_key = models.CharField(max_length=120, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notification_list_idx"),
+            models.Index(
+                fields=["recipient"],
+                name="notification_unread_idx",
+                condition=Q(read_at__isnull=True),
+            ),
+            models.Index(
+                fields=["recipient", "created_at"],
+                name="notification_digest_idx",
+                condition=Q(delivery="digest", digested_at__isnull=True),
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "dedupe_key"],
+                condition=~Q(dedupe_key=""),
+                name="notification_once_per_key",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.recipient_id}: {self.title}"
+
+
+class NotificationPreference(models.Model):
+    """How one person wants to hear of one kind of event. No row means the kind's default."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notification_choices")
+    kind = models.CharField(max_length=32)
+    delivery = models.CharField(max_length=12, choices=Delivery.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="one_choice_per_kind"),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.kind}: {self.delivery}"
+
+
+class OutboundEmail(models.Model):
+    """A message waiting for, or past, the mail server. Written in the same transaction as
+    the action it reports, sent afterwards by a background task, retried on failure."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    to = models.EmailField()
+    recipient = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=32)
+    subject = models.CharField(max_length=250)
+    body_text = models.TextField()
+    body_html = models.TextField()
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    # A digest is one message per person per day, whatever runs the sweep.
+    dedupe_key = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "outgoing email"
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                name="outbound_due_idx",
+                condition=Q(status="queued"),
+            ),
+            models.Index(fields=["status", "-created_at"], name="outbound_status_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dedupe_key"], condition=~Q(dedupe_key=""), name="outbound_once_per_key"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.to}: {self.subject}"
+
+
+class ResidentOptOut(models.Model):
+    """A resident asked for no more messages. Holds a keyed hash of the address only."""
+
+    address_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "resident opt-out"
+
+    def __str__(self):
+        return self.address_hash[:8]

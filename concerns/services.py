@@ -15,6 +15,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.notify import email_resident, holders, notify, unit_supervisors
 from accounts.permissions import Permission, has_permission, require
 from accounts.roles import Role
 from concerns.models import (
@@ -184,9 +185,19 @@ def _flag_conduct(concern: Concern) -> None:
         concern.status = S.ESCALATED
 
 
-def _record_conduct_flag(concern: Concern) -> None:
+def _record_conduct_flag(concern: Concern, by=None) -> None:
     if concern.is_conduct:
         _record(concern, K.ESCALATED, None, CONDUCT_FLAG)
+        # The Chief and the supervisors hear at once; the title names no one and quotes
+        # nothing (the reader opens the concern to see what they may see).
+        notify(
+            "conduct_concern",
+            holders(Role.CHIEF, Role.SUPERVISOR),
+            title=f"Officer conduct or bias concern {concern.reference} received: it waits "
+            "for a supervisor's review",
+            url=concern.get_absolute_url(),
+            by=by,
+        )
 
 
 # --- Intake ---------------------------------------------------------------------------
@@ -232,7 +243,7 @@ def log_concern(*, by, data: dict, intake_token=None) -> tuple[Concern, bool]:
             _flag_conduct(concern)
             concern.save()
             _record(concern, K.RECEIVED, by, f"Logged by {by.display_name} (DSN {by.dsn}).")
-            _record_conduct_flag(concern)
+            _record_conduct_flag(concern, by)
     except IntegrityError:
         # The same token committed by a parallel request between our check and insert.
         if intake_token and (existing := Concern.objects.filter(intake_token=intake_token).first()):
@@ -274,6 +285,7 @@ def submit_public_concern(
     concern.save()
     _record(concern, K.RECEIVED, None, "Submitted through the public feedback form.")
     _record_conduct_flag(concern)
+    email_resident(concern, "ack")
     return concern, True
 
 
@@ -287,6 +299,13 @@ def escalate_concern(*, concern: Concern, by, note: str = "") -> Concern:
     _check("escalate", by, concern)
     _move(concern, S.ESCALATED)
     _record(concern, K.ESCALATED, by, note.strip())
+    notify(
+        "concern_escalated",
+        unit_supervisors(concern.reported_by),
+        title=f"{concern.reference} escalated by {by.display_name} for a supervisor's review",
+        url=concern.get_absolute_url(),
+        by=by,
+    )
     return concern
 
 
@@ -298,6 +317,7 @@ def resolve_as_officer(*, concern: Concern, by, resolution: str) -> Concern:
     resolution = _text(resolution)
     _move(concern, S.RESOLVED)
     _record(concern, K.RESOLVED, by, resolution)
+    email_resident(concern, "resolved")
     return concern
 
 
@@ -308,6 +328,14 @@ def forward_concern(*, concern: Concern, by, note: str = "") -> Concern:
     _check("forward", by, concern)
     _move(concern, S.FORWARDED)
     _record(concern, K.FORWARDED, by, note.strip())
+    notify(
+        "concern_forwarded",
+        holders(Role.CRO),
+        title=f"{concern.reference} forwarded to the Community Relations Officer by "
+        f"{by.display_name}",
+        url=concern.get_absolute_url(),
+        by=by,
+    )
     return concern
 
 
@@ -335,6 +363,14 @@ def route_to_unit(*, concern: Concern, by, unit: Unit, note: str = "") -> Routin
         _move(concern, S.IN_PROGRESS)
     text = f"Routed to {unit.name}." + (f" {note.strip()}" if note.strip() else "")
     _record(concern, K.ROUTED, by, text)
+    notify(
+        "concern_routed",
+        [unit.commander],
+        title=f"{concern.reference} routed to {unit.name} by {by.display_name}: please "
+        "acknowledge it",
+        url=concern.get_absolute_url(),
+        by=by,
+    )
     return routing
 
 
@@ -427,6 +463,13 @@ def assign_concern(*, concern: Concern, by, assignee: User) -> Concern:
     concern.assignee = assignee
     concern.save(update_fields=["assignee", "updated_at"])
     _record(concern, K.ASSIGNED, by, f"Assigned to {assignee.display_name}.")
+    notify(
+        "concern_assigned",
+        [assignee],
+        title=f"{concern.reference} assigned to you by {by.display_name}",
+        url=concern.get_absolute_url(),
+        by=by,
+    )
     return concern
 
 
@@ -437,6 +480,7 @@ def resolve_concern(*, concern: Concern, by, resolution: str) -> Concern:
     resolution = _text(resolution)
     _move(concern, S.RESOLVED)
     _record(concern, K.RESOLVED, by, resolution)
+    email_resident(concern, "resolved")
     return concern
 
 

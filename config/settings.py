@@ -188,6 +188,11 @@ TASKS = {
 PUBLIC_FORM_HOURLY_LIMIT = env.int("CRD_PUBLIC_FORM_HOURLY_LIMIT", default=5)
 TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
 
+# Notifications: the address links in emails point to, and the local hour after which the
+# hourly sweep (`manage.py send_notifications`) sends each person's daily digest.
+CRD_SITE_URL = env.str("CRD_SITE_URL", default="http://127.0.0.1:8000")
+CRD_DIGEST_HOUR = env.int("CRD_DIGEST_HOUR", default=7)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

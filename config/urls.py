@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts import notification_views
 from accounts import views as account_views
 from concerns import views as concern_views
 from reports import dashboard_views
@@ -19,6 +20,8 @@ urlpatterns = [
         name="inbox-decide",
     ),
     path("accounts/", include("accounts.urls")),
+    path("notifications/", include("accounts.notification_urls")),
+    path("stop/<str:token>/", notification_views.resident_stop, name="resident-stop"),
     path("concerns/", include("concerns.urls")),
     path("outreach/", include("outreach.urls")),
     path("programs/", include("programs.urls")),

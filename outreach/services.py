@@ -5,9 +5,12 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
+from accounts.notify import approval_decided, holders, notify, submitted_for_approval
 from accounts.permissions import Permission, has_permission, require
+from accounts.roles import Role
 from outreach.models import (
     CommunityInputReport,
     CommunityOrganization,
@@ -130,9 +133,18 @@ def submit_material(*, material: Material, by) -> Material:
         raise ValidationError(NO_DESIGN)
     material.status = Material.Status.SUBMITTED
     material.submitted_at = timezone.now()
+    material.submitted_by = by
     material.decided_by = None
     material.decided_at = None
-    material.save(update_fields=["status", "submitted_at", "decided_by", "decided_at"])
+    material.save(
+        update_fields=["status", "submitted_at", "submitted_by", "decided_by", "decided_at"]
+    )
+    submitted_for_approval(
+        material,
+        what=f"give-away material “{material.name}”",
+        permission=Permission.DECIDE_MATERIALS,
+        by=by,
+    )
     return material
 
 
@@ -151,6 +163,13 @@ def decide_material(*, material: Material, by, approve: bool, comment: str = "")
     material.decided_at = timezone.now()
     material.decision_comment = comment
     material.save(update_fields=["status", "decided_by", "decided_at", "decision_comment"])
+    approval_decided(
+        material,
+        what=f"give-away material “{material.name}”",
+        outcome="approved" if approve else "rejected",
+        by=by,
+        submitter=material.submitted_by or material.created_by,
+    )
     return material
 
 
@@ -198,6 +217,13 @@ def forward_training_need(*, need: TrainingNeed, by) -> TrainingNeed:
     need.status = TrainingNeed.Status.FORWARDED
     need.forwarded_at = timezone.now()
     need.save(update_fields=["status", "forwarded_at"])
+    notify(
+        "training_forwarded",
+        holders(Role.TRAINING_OFFICER),
+        title=f"Training need forwarded by {by.display_name}: {need}",
+        url=reverse("outreach:training"),
+        by=by,
+    )
     return need
 
 

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from accounts.notify import approval_decided, submitted_for_approval
 from accounts.permissions import Permission, has_permission, require
 from programs.models import DUE_SOON_DAYS, Program, ProgramEvaluation, session_totals
 
@@ -66,6 +67,12 @@ def propose_program(*, by, form) -> Program:
     program.status = P.PROPOSED
     program.save()
     form.save_m2m()
+    submitted_for_approval(
+        program,
+        what=f"program proposal “{program.name}”",
+        permission=Permission.DECIDE_PROGRAMS,
+        by=by,
+    )
     return program
 
 
@@ -81,7 +88,16 @@ def change_status(*, program: Program, by, move: str) -> Program:
     rule = MOVES[move]
     require(by, rule.permission)
     program = Program.objects.select_for_update().get(pk=program.pk)
+    was_proposed = program.status == P.PROPOSED
     _apply(program, rule, by)
+    if was_proposed:
+        approval_decided(
+            program,
+            what=f"program proposal “{program.name}”",
+            outcome="approved" if program.status == P.APPROVED else "declined",
+            by=by,
+            submitter=program.proposed_by,
+        )
     return program
 
 
@@ -157,9 +173,16 @@ def submit_evaluation(*, evaluation: ProgramEvaluation, by) -> ProgramEvaluation
     _fill_resources(evaluation)  # the sessions may have changed since the draft
     evaluation.status = E.SUBMITTED
     evaluation.submitted_at = timezone.now()
+    evaluation.submitted_by = by
     evaluation.decided_by = None
     evaluation.decided_at = None
     evaluation.save()
+    submitted_for_approval(
+        evaluation,
+        what=f"evaluation of {evaluation.program.name}",
+        permission=Permission.DECIDE_PROGRAMS,
+        by=by,
+    )
     return evaluation
 
 
@@ -188,6 +211,13 @@ def decide_evaluation(
     evaluation.decided_at = timezone.now()
     evaluation.chief_comment = comment
     evaluation.save(update_fields=["status", "decided_by", "decided_at", "chief_comment"])
+    approval_decided(
+        evaluation,
+        what=f"evaluation of {evaluation.program.name}",
+        outcome="accepted" if accept else "returned",
+        by=by,
+        submitter=evaluation.submitted_by or evaluation.evaluator,
+    )
     if program_move:
         program = Program.objects.select_for_update().get(pk=evaluation.program_id)
         # The Chief decides here for the unit: the move's own permission is not asked again.

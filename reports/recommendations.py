@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.notify import approval_decided, submitted_for_approval
 from accounts.permissions import Permission, has_permission, require
 from reports.models import Recommendation
 
@@ -101,9 +102,18 @@ def submit_recommendation(*, recommendation: Recommendation, by) -> Recommendati
         raise ValidationError(NOT_EDITABLE)
     recommendation.status = S.SUBMITTED
     recommendation.submitted_at = timezone.now()
+    recommendation.submitted_by = by
     recommendation.decided_by = None
     recommendation.decided_at = None
-    recommendation.save(update_fields=["status", "submitted_at", "decided_by", "decided_at"])
+    recommendation.save(
+        update_fields=["status", "submitted_at", "submitted_by", "decided_by", "decided_at"]
+    )
+    submitted_for_approval(
+        recommendation,
+        what=f"recommendation “{recommendation.title}”",
+        permission=Permission.DECIDE_RECOMMENDATIONS,
+        by=by,
+    )
     return recommendation
 
 
@@ -127,6 +137,13 @@ def decide_recommendation(
     recommendation.decided_at = timezone.now()
     recommendation.chief_comment = comment
     recommendation.save(update_fields=["status", "decided_by", "decided_at", "chief_comment"])
+    approval_decided(
+        recommendation,
+        what=f"recommendation “{recommendation.title}”",
+        outcome={"accept": "accepted", "decline": "declined"}.get(decision, "sent back for more"),
+        by=by,
+        submitter=recommendation.submitted_by or recommendation.created_by,
+    )
     return recommendation
 
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from accounts.notify import approval_decided, submitted_for_approval
 from accounts.permissions import Permission, require
 from reports.builders import build_for, narrative_fields
 from reports.models import Objective, Plan, Report
@@ -104,10 +105,18 @@ def submit_report(*, report: Report, by, late_reason: str = "") -> Report:
     report.status = S.SUBMITTED
     report.submitted_at = timezone.now()
     report.late_reason = late_reason
+    report.submitted_by = by
     report.decided_by = None
     report.decided_at = None
     report.save()
+    submitted_for_approval(
+        report, what=_report_what(report), permission=Permission.DECIDE_REPORTS, by=by
+    )
     return report
+
+
+def _report_what(report: Report) -> str:
+    return f"{report.title}, {report.period_label}"
 
 
 @transaction.atomic
@@ -123,6 +132,13 @@ def return_report(*, report: Report, by, comment: str) -> Report:
     report.decided_by = by
     report.decided_at = timezone.now()
     report.save(update_fields=["status", "chief_comment", "decided_by", "decided_at"])
+    approval_decided(
+        report,
+        what=_report_what(report),
+        outcome="returned",
+        by=by,
+        submitter=report.submitted_by or report.created_by,
+    )
     return report
 
 
@@ -139,6 +155,13 @@ def approve_report(*, report: Report, by, comment: str = "") -> Report:
     report.decided_at = timezone.now()
     report.save(update_fields=["status", "chief_comment", "decided_by", "decided_at"])
     _enqueue_render(report)
+    approval_decided(
+        report,
+        what=_report_what(report),
+        outcome="approved",
+        by=by,
+        submitter=report.submitted_by or report.created_by,
+    )
     return report
 
 
@@ -198,7 +221,9 @@ def submit_plan(*, plan: Plan, by) -> Plan:
         raise ValidationError(PLAN_EMPTY)
     plan.status = Plan.Status.SUBMITTED
     plan.submitted_at = timezone.now()
-    plan.save(update_fields=["status", "submitted_at"])
+    plan.submitted_by = by
+    plan.save(update_fields=["status", "submitted_at", "submitted_by"])
+    submitted_for_approval(plan, what=str(plan), permission=Permission.DECIDE_REPORTS, by=by)
     return plan
 
 
@@ -213,4 +238,11 @@ def decide_plan(*, plan: Plan, by, approve: bool, comment: str = "") -> Plan:
     plan.status = Plan.Status.APPROVED if approve else Plan.Status.RETURNED
     plan.decided_by, plan.decided_at, plan.chief_comment = by, timezone.now(), comment.strip()
     plan.save(update_fields=["status", "decided_by", "decided_at", "chief_comment"])
+    approval_decided(
+        plan,
+        what=str(plan),
+        outcome="approved" if approve else "returned",
+        by=by,
+        submitter=plan.submitted_by or plan.created_by,
+    )
     return plan

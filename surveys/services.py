@@ -12,6 +12,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from accounts.notify import approval_decided, submitted_for_approval
 from accounts.permissions import Permission, has_permission, require
 from surveys.instrument import standard_questions
 from surveys.models import (
@@ -207,7 +208,14 @@ def submit_survey(*, survey: Survey, by) -> Survey:
         raise ValidationError(problems)
     survey.status = S.SUBMITTED
     survey.submitted_at = timezone.now()
-    survey.save(update_fields=["status", "submitted_at"])
+    survey.submitted_by = by
+    survey.save(update_fields=["status", "submitted_at", "submitted_by"])
+    submitted_for_approval(
+        survey,
+        what=f"survey questions “{survey.title}”",
+        permission=Permission.DECIDE_SURVEYS,
+        by=by,
+    )
     return survey
 
 
@@ -224,6 +232,13 @@ def decide_survey(*, survey: Survey, by, approve: bool, comment: str = "") -> Su
     survey.decided_by, survey.decided_at = by, timezone.now()
     survey.chief_comment = comment.strip()
     survey.save(update_fields=["status", "decided_by", "decided_at", "chief_comment"])
+    approval_decided(
+        survey,
+        what=f"survey questions “{survey.title}”",
+        outcome="approved" if approve else "returned",
+        by=by,
+        submitter=survey.submitted_by or survey.created_by,
+    )
     return survey
 
 

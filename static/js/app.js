@@ -39,3 +39,18 @@
     });
   });
 })();
+
+// The notifications menu: its latest entries are fetched when it opens.
+(function () {
+  "use strict";
+  var toggle = document.getElementById("notif-menu");
+  if (!toggle) return;
+  toggle.addEventListener("show.bs.dropdown", function () {
+    var target = document.getElementById("notif-menu-items");
+    var here = encodeURIComponent(window.location.pathname + window.location.search);
+    fetch(toggle.dataset.menuUrl + "?next=" + here, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
+      .then(function (response) { return response.ok ? response.text() : Promise.reject(); })
+      .then(function (html) { target.innerHTML = html; })
+      .catch(function () { /* the link to the full list stays */ });
+  });
+})();
