@@ -27,9 +27,11 @@ run: messages
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo
 	@echo "Serving on http://127.0.0.1:8000 (demo users: see README.md). Ctrl-C stops it."
-	@# The task worker (PDF rendering) runs beside the web server and stops with it.
+	@# The task worker (PDFs, email) and the hourly notification sweep run beside the web
+	@# server and stop with it.
 	$(BIN)/python manage.py db_worker & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/python manage.py send_notifications --every 3600 & sweeper=$$!; \
+	trap 'kill $$worker $$sweeper 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 lint: install

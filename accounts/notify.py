@@ -12,10 +12,12 @@ carry a concern's source name or contact, its description, or the text of a note
 they link to decides what the reader may see.
 """
 
+import contextvars
 import hashlib
 import hmac
 import logging
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -130,6 +132,18 @@ def site_url(path: str) -> str:
 
 # --- Notify ---------------------------------------------------------------------------
 
+_quiet = contextvars.ContextVar("crd_notifications_quiet", default=False)
+
+
+@contextmanager
+def quiet():
+    """Record nothing and send nothing (loading demo data or an import replays old events)."""
+    token = _quiet.set(True)
+    try:
+        yield
+    finally:
+        _quiet.reset(token)
+
 
 def delivery_for(users: list[User], kind: str) -> dict[int, str]:
     event = EVENTS[kind]
@@ -151,18 +165,23 @@ def notify(
     url: str,
     by: User | None = None,
     dedupe_key: str = "",
+    email: bool = True,
 ) -> list[Notification]:
     """Tell these people that something happened. Never raises: a failure is logged and the
     caller's action goes on (it runs in a savepoint of the caller's transaction)."""
+    if _quiet.get():
+        return []
     try:
         with transaction.atomic():
-            return _notify(kind, recipients, title=title, url=url, by=by, dedupe_key=dedupe_key)
+            return _notify(
+                kind, recipients, title=title, url=url, by=by, dedupe_key=dedupe_key, email=email
+            )
     except Exception:
         log.exception("Could not record the %s notification %r", kind, title)
         return []
 
 
-def _notify(kind, recipients, *, title, url, by, dedupe_key) -> list[Notification]:
+def _notify(kind, recipients, *, title, url, by, dedupe_key, email) -> list[Notification]:
     assert kind in EVENTS, kind
     people: dict[int, User] = {}
     for user in recipients:
@@ -197,7 +216,7 @@ def _notify(kind, recipients, *, title, url, by, dedupe_key) -> list[Notificatio
     )
     agency = Agency.load()
     for row, user in zip(rows, users, strict=True):
-        if row.delivery == Delivery.IMMEDIATE and user.email:
+        if email and row.delivery == Delivery.IMMEDIATE and user.email:
             queue_email(
                 to=user.email,
                 recipient=user,
@@ -275,7 +294,7 @@ def email_resident(concern, what: str) -> OutboundEmail | None:
     gave an address and consent, in the language they used. Reference, dates and the
     department's contact only: no notes, no names, no details of the concern."""
     address = (concern.contact_email or "").strip()
-    if not address or not concern.consent_to_contact:
+    if not address or not concern.consent_to_contact or _quiet.get():
         return None
     if ResidentOptOut.objects.filter(address_hash=address_hash(address)).exists():
         return None

@@ -112,6 +112,25 @@ def due_dates(today: dt.date) -> int:
                 f"report:{row['kind']}:{row['start']}",
             )
         )
+    # A survey's written summary is due 30 days after it closes (issue: surveys).
+    from reports.periods import SURVEY_SUMMARY_DAYS
+    from surveys.models import Survey
+
+    summary_days = dt.timedelta(days=SURVEY_SUMMARY_DAYS)
+    closed = Survey.objects.filter(
+        status__in=[Survey.Status.APPROVED, Survey.Status.CLOSED],
+        closes_on__lt=today,
+        closes_on__gte=today - LOOK_BACK - summary_days,
+    ).exclude(summaries__status__in=[Report.Status.SUBMITTED, Report.Status.APPROVED])
+    for survey in closed:
+        items.append(
+            (
+                survey.closes_on + summary_days,
+                f"Survey results summary for “{survey.title}”",
+                survey.get_absolute_url(),
+                f"survey-summary:{survey.pk}",
+            )
+        )
     for row in evaluation_schedule(today):
         program = row["program"]
         items.append(

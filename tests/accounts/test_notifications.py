@@ -292,9 +292,7 @@ def test_programs_evaluations_and_recommendations_notify_both_ways(cro, chief):
     assert "accepted" in titles[3][2]
 
 
-def test_reports_due_in_five_days_reach_the_cro_and_overdue_also_the_chief(
-    cro, chief, supervisor
-):
+def test_reports_due_in_five_days_reach_the_cro_and_overdue_also_the_chief(cro, chief, supervisor):
     # The monthly report for October is due on November 10 (the agency's default).
     october = "Oct 1, 2026 to Oct 31, 2026"
     reminders.sweep(now=timezone.make_aware(dt.datetime(2026, 11, 5, 9, 0)))
@@ -320,6 +318,45 @@ def test_an_evaluation_due_soon_reaches_the_cro(cro, chief):
     reminders.due_dates(due - dt.timedelta(days=3))
     assert recipients("due_soon") >= {"t-cro"}
     assert Notification.objects.filter(kind="due_soon", title__contains=program.name).exists()
+
+
+def test_a_survey_summary_due_reaches_the_cro_until_it_is_submitted(cro, chief):
+    from surveys import services as survey_services
+    from surveys.models import Survey
+
+    today = timezone.localdate()
+    survey = survey_services.create_survey(
+        by=cro,
+        data={
+            "title": "Community survey 2026",
+            "title_es": "Encuesta comunitaria 2026",
+            "audience": Survey.Audience.COMMUNITY,
+            "opens_on": today - dt.timedelta(days=60),
+            "closes_on": today - dt.timedelta(days=27),
+            "intro": "",
+            "intro_es": "",
+        },
+    )
+    survey_services.submit_survey(survey=survey, by=cro)
+    survey_services.decide_survey(survey=survey, by=chief, approve=True)
+    reminders.due_dates(today)
+    note = Notification.objects.get(kind="due_soon", title__contains="Community survey 2026")
+    assert note.recipient == cro and "Survey results summary" in note.title
+    report = report_services.generate_survey_summary(survey=survey, by=cro)
+    report_services.submit_report(report=report, by=cro)
+    reminders.due_dates(today + dt.timedelta(days=10))
+    assert not Notification.objects.filter(kind="overdue", title__contains="survey").exists()
+
+
+def test_the_sweep_command_runs_and_reports_its_counts(cro):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("send_notifications", stdout=out)
+    assert "referrals overdue: 0" in out.getvalue()
+    assert "digests:" in out.getvalue()
 
 
 def test_a_forwarded_training_need_reaches_the_training_officer_only(
