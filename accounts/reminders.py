@@ -132,6 +132,8 @@ def due_dates(today: dt.date) -> int:
             )
         )
     for row in evaluation_schedule(today):
+        if row["due"] < today - LOOK_BACK:
+            continue  # long overdue: on the dashboard, not announced afresh
         program = row["program"]
         items.append(
             (
