@@ -82,6 +82,21 @@ def traffic_supervisor(db):
     )
 
 
+def intake(**overrides) -> dict:
+    """What an officer types at intake, with recognizable confidential details."""
+    return {
+        "date_received": timezone.localdate(),
+        "source_type": "citizen",
+        "source_name": SOURCE_NAME,
+        "source_contact": SOURCE_CONTACT,
+        "category": "conduct_bias",
+        "nature": "actual",
+        "area": "Main Street",
+        "description": CONDUCT_TEXT,
+        **overrides,
+    }
+
+
 def recipients(kind: str) -> set[str]:
     return set(Notification.objects.filter(kind=kind).values_list("recipient__username", flat=True))
 
@@ -203,16 +218,7 @@ def test_a_conduct_concern_reaches_the_chief_and_supervisors_at_once(
     with on_commit():
         concern_services.log_concern(
             by=officer,
-            data={
-                "date_received": timezone.localdate(),
-                "source_type": "citizen",
-                "source_name": SOURCE_NAME,
-                "source_contact": SOURCE_CONTACT,
-                "category": "conduct_bias",
-                "nature": "actual",
-                "area": "Main Street",
-                "description": CONDUCT_TEXT,
-            },
+            data=intake(),
         )
     assert recipients("conduct_concern") == {"t-chief", "t-sgt-patrol", "t-sgt-traffic"}
     assert mailed_to() == {chief.email, patrol_supervisor.email, traffic_supervisor.email}
@@ -450,30 +456,11 @@ def test_no_message_contains_confidential_fields(
     with on_commit():
         conduct, _ = concern_services.log_concern(
             by=officer,
-            data={
-                "date_received": timezone.localdate(),
-                "source_type": "citizen",
-                "source_name": SOURCE_NAME,
-                "source_contact": SOURCE_CONTACT,
-                "category": "conduct_bias",
-                "nature": "actual",
-                "area": "Larkspur Avenue",
-                "description": CONDUCT_TEXT,
-                "suggestions": CONDUCT_TEXT,
-            },
+            data=intake(area="Larkspur Avenue", suggestions=CONDUCT_TEXT),
         )
         ordinary, _ = concern_services.log_concern(
             by=officer,
-            data={
-                "date_received": timezone.localdate(),
-                "source_type": "citizen",
-                "source_name": SOURCE_NAME,
-                "source_contact": SOURCE_CONTACT,
-                "category": "traffic",
-                "nature": "actual",
-                "area": "Elm Street",
-                "description": CONDUCT_TEXT,
-            },
+            data=intake(category="traffic", area="Elm Street"),
         )
         concern_services.add_note(concern=ordinary, by=officer, text=NOTE_TEXT)
         concern_services.escalate_concern(concern=ordinary, by=officer, note=NOTE_TEXT)
