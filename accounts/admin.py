@@ -5,6 +5,8 @@ from django.contrib.auth.forms import UserCreationForm
 from accounts.models import (
     DSN_REQUIRED_FOR_STAFF,
     Agency,
+    CalendarFeed,
+    ImportLog,
     Notification,
     OutboundEmail,
     ResidentOptOut,
@@ -137,6 +139,41 @@ class OutboundEmailAdmin(admin.ModelAdmin):
 class ResidentOptOutAdmin(admin.ModelAdmin):
     list_display = ("address_hash", "created_at")
     readonly_fields = ("address_hash", "created_at")
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ImportLog)
+class ImportLogAdmin(admin.ModelAdmin):
+    list_display = (
+        "created_at",
+        "kind",
+        "file_name",
+        "by",
+        "status",
+        "rows",
+        "created",
+        "problems",
+    )
+    list_filter = ("kind", "status")
+    search_fields = ("file_name", "by__username")
+    readonly_fields = [f.name for f in ImportLog._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    """Revoke a lost link here too (set "revoked at"); the secret itself is never stored."""
+
+    list_display = ("user", "created_at", "last_used_at", "revoked_at")
+    list_select_related = ("user",)
+    readonly_fields = ("user", "token_hash", "created_at", "last_used_at")
 
     def has_add_permission(self, request):
         return False

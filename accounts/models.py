@@ -251,3 +251,71 @@ class ResidentOptOut(models.Model):
 
     def __str__(self):
         return self.address_hash[:8]
+
+
+# --- Integration: imports and calendar feeds (issue: integration) -----------------------
+
+
+class ImportLog(models.Model):
+    """One import of a spreadsheet: who, when, which file, and what came of it. Records it
+    created point back here, so each shows it was imported and from where."""
+
+    class Kind(models.TextChoices):
+        CONCERNS = "concerns", "Concerns"
+        ORGANIZATIONS = "organizations", "Community organizations"
+        ACTIVITIES = "activities", "Outreach activities"
+        PROGRAMS = "programs", "Programs"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Importing"
+        IMPORTED = "imported", "Imported"
+        REFUSED = "refused", "Refused"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    file_name = models.CharField(max_length=200)
+    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    rows = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    problems = models.PositiveIntegerField(default=0)
+    # While it runs: the uploaded file (a generated name) and the column mapping chosen.
+    stored_file = models.CharField(max_length=64, blank=True, editable=False)
+    mapping = models.JSONField(default=dict, blank=True, editable=False)
+    # The first problems found, to show on the import's page: [[row, column, message]].
+    problem_list = models.JSONField(default=list, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} from {self.file_name} ({self.created_at:%Y-%m-%d})"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("imports:log", args=[self.pk])
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+
+class CalendarFeed(models.Model):
+    """A secret, revocable iCalendar link for one person. Only a hash of the secret is
+    kept; the link is shown once, when it is made."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="calendar_feeds")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.user_id}: {self.token_hash[:8]}"

@@ -45,6 +45,8 @@ NAVIGATION: list[NavItem] = [
         "Departments and units", "concerns:departments", Permission.MANAGE_DEPARTMENTS, "Setup"
     ),
     NavItem("Agency profile", "accounts:agency", Permission.EDIT_AGENCY, "Setup"),
+    NavItem("Import records", "imports:home", Permission.IMPORT_RECORDS, "Setup"),
+    NavItem("City 311 keys", "concerns:open311-keys", Permission.MANAGE_OPEN311_KEYS, "Setup"),
 ]
 
 

@@ -75,6 +75,9 @@ class Permission(StrEnum):
     VIEW_REPORTS = "view_reports"
     MANAGE_REPORTS = "manage_reports"
     DECIDE_REPORTS = "decide_reports"
+    # Integration: spreadsheet imports, the city's 311 system (issue: integration)
+    IMPORT_RECORDS = "import_records"
+    MANAGE_OPEN311_KEYS = "manage_open311_keys"
 
 
 # Every employee, sworn or not, passes on what citizens say (000 IV.A, 001 IV.B).
@@ -141,6 +144,8 @@ ROLE_PERMISSIONS: dict[Role, set[Permission]] = {
         Permission.MANAGE_SURVEYS,
         Permission.ENTER_PAPER_RESPONSES,
         Permission.MANAGE_RECOMMENDATIONS,
+        Permission.IMPORT_RECORDS,
+        Permission.MANAGE_OPEN311_KEYS,
     },
     Role.CHIEF: _EVERY_ROLE
     | _OVERSIGHT
@@ -173,7 +178,8 @@ def permissions_for(user) -> set[Permission]:
         if role.value in user.role_names:
             granted |= ROLE_PERMISSIONS[role]
     if user.is_superuser:
-        granted.add(Permission.MANAGE_ACCOUNTS)
+        # Administrators manage accounts and may bring old records in (issue: integration).
+        granted |= {Permission.MANAGE_ACCOUNTS, Permission.IMPORT_RECORDS}
     return granted
 
 

@@ -252,6 +252,23 @@ def retry_due(now: dt.datetime) -> int:
     return sum(1 for pk in list(due) if deliver(pk) == OutboundEmail.Status.SENT)
 
 
+def clean_uploads(now: dt.datetime) -> int:
+    """Spreadsheets uploaded for an import that never happened: gone after a day (the link
+    to their check page expires then too)."""
+    from pathlib import Path
+
+    folder = Path(settings.MEDIA_ROOT) / "imports"
+    if not folder.is_dir():
+        return 0
+    cutoff = now.timestamp() - 24 * 3600
+    removed = 0
+    for path in folder.iterdir():
+        if path.is_file() and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
 def sweep(now: dt.datetime | None = None) -> dict[str, int] | None:
     """Everything above, once. Returns the counts, or None when another sweep is running."""
     now = now or timezone.now()
@@ -272,6 +289,7 @@ def sweep(now: dt.datetime | None = None) -> dict[str, int] | None:
                 counts[name] = step(today)
         counts["digests"] = send_digests(now)
         counts["emails retried and sent"] = retry_due(now)
+        counts["old uploads removed"] = clean_uploads(now)
         return counts
     finally:
         with connection.cursor() as cursor:

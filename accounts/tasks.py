@@ -72,3 +72,47 @@ def deliver(email_id: int) -> str:
 @task()
 def deliver_email(email_id: int) -> None:
     deliver(email_id)
+
+
+@task()
+def import_file(log_id: int) -> None:
+    """Import a checked spreadsheet in the background (accounts.importing.run_import).
+
+    The file was claimed by renaming it to `<name>.importing` when the import was asked
+    for; it is deleted once imported, and given back its name when refused, so the person
+    can correct the column mapping and try again. Any failure leaves nothing saved."""
+    from accounts.import_views import pending_path
+    from accounts.importing import Problem, _finish, read_file, run_import
+    from accounts.models import ImportLog
+
+    claimed = ImportLog.objects.filter(pk=log_id, status=ImportLog.Status.QUEUED).update(
+        status=ImportLog.Status.RUNNING, progress=1
+    )
+    if not claimed:
+        return  # already run (a retried task) or never queued
+    log = ImportLog.objects.select_related("by").get(pk=log_id)
+    path = pending_path(log.stored_file)
+    taken = path.with_suffix(path.suffix + ".importing")
+    try:
+        dataset = read_file(taken.read_bytes(), log.file_name)
+        status = run_import(log=log, dataset=dataset)
+    except Exception as error:
+        log_exception = logging.getLogger(__name__).exception
+        log_exception("Import %s failed", log_id)
+        _finish(
+            log,
+            ImportLog.Status.REFUSED,
+            [
+                Problem(
+                    0,
+                    "",
+                    f"The import stopped: {type(error).__name__}: {error}. Nothing was saved.",
+                )
+            ],
+            progress=100,
+        )
+        status = ImportLog.Status.REFUSED
+    if status == ImportLog.Status.IMPORTED:
+        taken.unlink(missing_ok=True)
+    elif taken.exists():
+        taken.rename(path)

@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from concerns.models import Concern, ConcernUpdate, Department, Referral, Routing, Unit
+from concerns.models import (
+    Concern,
+    ConcernUpdate,
+    Department,
+    Open311Key,
+    Referral,
+    Routing,
+    Unit,
+)
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -113,3 +121,31 @@ class UnitAdmin(admin.ModelAdmin):
     list_display = ("name", "commander", "is_active")
     list_filter = ("is_active",)
     raw_id_fields = ("commander",)
+
+
+@admin.register(Open311Key)
+class Open311KeyAdmin(admin.ModelAdmin):
+    """Read-only: keys are issued and revoked on the CRO's page, which shows a key once."""
+
+    list_display = ("name", "prefix", "created_at", "revoked_at", "last_used_at")
+    list_filter = ("revoked_at",)
+    search_fields = ("name", "prefix")
+    fields = (
+        "name",
+        "prefix",
+        "created_by",
+        "created_at",
+        "last_used_at",
+        "revoked_by",
+        "revoked_at",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

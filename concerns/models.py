@@ -179,6 +179,24 @@ class Concern(models.Model):
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECEIVED)
     resolved_at = models.DateTimeField(null=True, blank=True)
+    # What the department tells the public about it (the city's 311 system shows it with
+    # the status). Never names, never the details of people.
+    public_note = models.CharField(
+        "public note",
+        max_length=500,
+        blank=True,
+        help_text="Shown to the public with the status (city 311). No names or personal details.",
+    )
+    import_log = models.ForeignKey(
+        "accounts.ImportLog",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        editable=False,
+        help_text="The import that created this record, if it came from a spreadsheet.",
+    )
     # One intake form, one concern: a double submit finds the first and creates nothing.
     intake_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -253,6 +271,7 @@ class ConcernUpdate(models.Model):
         ASSIGNED = "assigned", "Assigned"
         RESOLVED = "resolved", "Resolved"
         REOPENED = "reopened", "Reopened"
+        IMPORTED = "imported", "Imported"
 
     # Indexed by update_timeline_idx (concern, created_at).
     concern = models.ForeignKey(
@@ -368,3 +387,32 @@ class PublicSubmission(models.Model):
 
     def __str__(self):
         return self.client[:8]
+
+
+class Open311Key(models.Model):
+    """A key the city's 311 system (or an app) sends with new requests. Issued and revoked
+    by the CRO; only a hash is kept, the key itself is shown once."""
+
+    name = models.CharField(max_length=120, help_text='Who uses it, e.g. "City 311 system".')
+    prefix = models.CharField(max_length=8, help_text="The first characters, to recognize it.")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "Open311 API key"
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from concerns import briefing, views
+from concerns import briefing, open311, views
 
 app_name = "concerns"
 
@@ -16,6 +16,8 @@ urlpatterns = [
     path("departments/<int:pk>/", views.department_edit, name="department-edit"),
     path("units/add/", views.unit_edit, name="unit-add"),
     path("units/<int:pk>/", views.unit_edit, name="unit-edit"),
+    path("open311-keys/", open311.keys_page, name="open311-keys"),
+    path("open311-keys/<int:pk>/revoke/", open311.key_revoke, name="open311-key-revoke"),
     path("<str:reference>/", views.concern_detail, name="detail"),
     path("<str:reference>/logged/", views.concern_logged, name="logged"),
     path("<str:reference>/respond/", views.concern_respond, name="respond"),

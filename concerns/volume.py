@@ -98,7 +98,7 @@ def seed_volume(*, count: int, reporters: list, years: int = 10, seed: int = 1, 
                 contact_email, consent_to_contact, language, category, nature, area,
                 description, suggestions, reported_by_id, reporter_name, reporter_dsn,
                 priority, assignee_id, status, resolved_at, intake_token, created_at,
-                updated_at
+                updated_at, public_note
             )
             SELECT
                 'CR-' || n.yr || '-' || lpad(
@@ -125,7 +125,8 @@ def seed_volume(*, count: int, reporters: list, years: int = 10, seed: int = 1, 
                      END,
                 NULL,
                 n.d + make_interval(hours => 8 + floor(n.r1 * 12)::int),
-                n.d + make_interval(hours => 8 + floor(n.r1 * 12)::int)
+                n.d + make_interval(hours => 8 + floor(n.r1 * 12)::int),
+                ''
             FROM numbered n
             JOIN stories s ON s.n = n.story
             JOIN reporters r ON r.n = n.reporter

@@ -89,6 +89,16 @@ class Program(models.Model):
     )
     approved_at = models.DateTimeField(null=True, blank=True)
     active_since = models.DateField(null=True, blank=True)
+    import_log = models.ForeignKey(
+        "accounts.ImportLog",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        editable=False,
+        help_text="The import that created this record, if it came from a spreadsheet.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ProgramQuerySet.as_manager()

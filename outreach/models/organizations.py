@@ -56,6 +56,16 @@ class CommunityOrganization(models.Model):
     )
     is_active = models.BooleanField("active", default=True)
     notes = models.TextField(blank=True)
+    import_log = models.ForeignKey(
+        "accounts.ImportLog",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        editable=False,
+        help_text="The import that created this record, if it came from a spreadsheet.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = OrganizationQuerySet.as_manager()

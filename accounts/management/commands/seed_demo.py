@@ -15,6 +15,7 @@ SEEDERS = [
     "programs.demo",
     "surveys.demo",
     "reports.demo",
+    "accounts.demo_integration",
 ]
 # Replaying the demo's history notifies nobody; this one then gives each demo user a few
 # recent notifications, as if they had been away for a day.
