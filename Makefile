@@ -37,6 +37,8 @@ run: messages
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	@# Static security analysis of the application (tests and benchmarks excluded).
+	$(BIN)/bandit -q -c pyproject.toml -r . 2>/dev/null
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 from accounts.models import Agency, User
 from accounts.roles import Role
 
-DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - published in the README, DEBUG only
+DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - published in the README, DEBUG only  # nosec B105
 
 # username, first, last, DSN, rank, unit, roles
 DEMO_USERS = [

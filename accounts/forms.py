@@ -79,4 +79,9 @@ class AgencyForm(forms.ModelForm):
         logo = self.cleaned_data.get("logo")
         if logo and getattr(logo, "size", 0) > MAX_LOGO_BYTES:
             raise forms.ValidationError("The logo must be 2 MB or smaller.")
+        if logo and hasattr(logo, "content_type"):  # a new upload: check what it really is
+            head = logo.read(8)
+            logo.seek(0)
+            if not (head.startswith(b"\x89PNG\r\n\x1a\n") or head.startswith(b"\xff\xd8\xff")):
+                raise forms.ValidationError("The logo must be a PNG or JPEG image.")
         return logo

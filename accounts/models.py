@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from accounts.roles import Role
+from accounts.uploads import agency_logo_path
 
 DSN_REQUIRED_FOR_STAFF = "Every department member needs a DSN (departmental serial number)."
 
@@ -76,7 +77,7 @@ class Agency(models.Model):
     website = models.URLField(blank=True)
     chief_name = models.CharField("Chief's name", max_length=120, blank=True)
     logo = models.ImageField(
-        upload_to="agency/",
+        upload_to=agency_logo_path,
         blank=True,
         help_text="PNG or JPEG, shown on letterheads. A square image about 300 px wide works best.",
     )

@@ -182,7 +182,8 @@ def notify(
 
 
 def _notify(kind, recipients, *, title, url, by, dedupe_key, email) -> list[Notification]:
-    assert kind in EVENTS, kind
+    if kind not in EVENTS:
+        raise ValueError(f"Unknown notification kind: {kind}")
     people: dict[int, User] = {}
     for user in recipients:
         if user is not None and user.is_active and (by is None or user.pk != by.pk):

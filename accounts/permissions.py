@@ -18,6 +18,7 @@ class Permission(StrEnum):
     VIEW_HOME = "view_home"
     EDIT_AGENCY = "edit_agency"
     MANAGE_ACCOUNTS = "manage_accounts"
+    UNLOCK_ACCOUNTS = "unlock_accounts"
     # Concerns (001 IV.B-C)
     LOG_CONCERN = "log_concern"
     VIEW_CONCERN = "view_concern"  # record rule: concerns.rules.can_view
@@ -146,6 +147,7 @@ ROLE_PERMISSIONS: dict[Role, set[Permission]] = {
         Permission.MANAGE_RECOMMENDATIONS,
         Permission.IMPORT_RECORDS,
         Permission.MANAGE_OPEN311_KEYS,
+        Permission.UNLOCK_ACCOUNTS,
     },
     Role.CHIEF: _EVERY_ROLE
     | _OVERSIGHT
@@ -160,6 +162,7 @@ ROLE_PERMISSIONS: dict[Role, set[Permission]] = {
         Permission.DECIDE_SURVEYS,
         Permission.DECIDE_RECOMMENDATIONS,
         Permission.VIEW_INBOX,
+        Permission.UNLOCK_ACCOUNTS,
     },
     Role.TRAINING_OFFICER: _EVERY_ROLE
     | {Permission.VIEW_TRAINING_NEEDS, Permission.SCHEDULE_TRAINING},
@@ -179,7 +182,11 @@ def permissions_for(user) -> set[Permission]:
             granted |= ROLE_PERMISSIONS[role]
     if user.is_superuser:
         # Administrators manage accounts and may bring old records in (issue: integration).
-        granted |= {Permission.MANAGE_ACCOUNTS, Permission.IMPORT_RECORDS}
+        granted |= {
+            Permission.MANAGE_ACCOUNTS,
+            Permission.IMPORT_RECORDS,
+            Permission.UNLOCK_ACCOUNTS,
+        }
     return granted
 
 

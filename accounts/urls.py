@@ -11,7 +11,7 @@ urlpatterns = [
     path(
         "login/",
         login_not_required(
-            auth_views.LoginView.as_view(
+            views.LoginView.as_view(
                 template_name="accounts/login.html",
                 authentication_form=LoginForm,
                 redirect_authenticated_user=True,
@@ -35,4 +35,5 @@ urlpatterns = [
         name="password-changed",
     ),
     path("agency/", views.agency_edit, name="agency"),
+    path("locked/", views.locked_accounts, name="locked"),
 ]

@@ -1,17 +1,22 @@
+import datetime as dt
+
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.forms import AgencyForm
-from accounts.models import Agency
+from accounts.models import Agency, User
 from accounts.permissions import Permission, has_permission
 from accounts.roles import Role
 from accounts.services import update_agency
+from accounts.web import client_key
 
 NEEDS_ACTION_CAP = 1000
 
@@ -106,3 +111,66 @@ def agency_edit(request):
         messages.success(request, "The agency profile was saved.")
         return redirect("accounts:agency")
     return render(request, "accounts/agency_form.html", {"form": form, "agency": agency})
+
+
+def locked_accounts(request):
+    """Accounts locked after too many failed sign-ins, and the button that unlocks each
+    (the CRO, the Chief, administrators)."""
+    from axes.utils import reset
+
+    from accounts.lockout import locked_usernames
+    from accounts.web import crumbs
+
+    if not has_permission(request.user, Permission.UNLOCK_ACCOUNTS):
+        raise PermissionDenied
+    if request.method == "POST":
+        username = request.POST.get("username", "")
+        if username and reset(username=username):
+            messages.success(request, f"“{username}” is unlocked and can sign in again.")
+        else:
+            messages.info(request, f"“{username}” was not locked.")
+        return redirect("accounts:locked")
+    locked = list(locked_usernames()[:500])
+    known = dict(
+        User.objects.filter(username__in=[row["username"] for row in locked]).values_list(
+            "username", "last_name"
+        )
+    )
+    for row in locked:
+        row["is_member"] = row["username"] in known
+    return render(
+        request,
+        "accounts/locked.html",
+        {"locked": locked, "breadcrumbs": crumbs(("Locked accounts", None))},
+    )
+
+
+LOGIN_CLIENT_LIMIT = 30  # failed sign-ins from one client in 15 minutes, whatever usernames
+LOGIN_CLIENT_WINDOW = 15
+LOGIN_THROTTLED = (
+    "Too many failed sign-ins from this connection. Wait 15 minutes, or ask the Community "
+    "Relations Officer or an administrator for help."
+)
+
+
+class LoginView(auth_views.LoginView):
+    """Django's sign-in, with a limit per client on top of the lock per username: one
+    address trying many usernames is slowed down too (the lock alone would never see it).
+    Counted in the same hashed-address table as the public form's limit."""
+
+    def post(self, request, *args, **kwargs):
+        from concerns.models import PublicSubmission
+
+        key = "login:" + client_key(request)[:58]
+        since = timezone.now() - dt.timedelta(minutes=LOGIN_CLIENT_WINDOW)
+        if PublicSubmission.objects.filter(client=key, created_at__gte=since).count() >= (
+            LOGIN_CLIENT_LIMIT
+        ):
+            form = self.get_form()
+            form.add_error(None, LOGIN_THROTTLED)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        response = super().post(request, *args, **kwargs)
+        if response.status_code == 200:  # the form came back: a failed sign-in
+            PublicSubmission.objects.filter(client=key, created_at__lt=since).delete()
+            PublicSubmission.objects.create(client=key)
+        return response

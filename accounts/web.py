@@ -12,6 +12,17 @@ from django.urls import reverse
 
 from accounts.permissions import has_permission
 
+# Shown under every staff free-text field: this product is not a records system for
+# criminal-justice information (CJIS Security Policy 4.1), and says so where people type.
+CJI_NOTICE = (
+    "Do not enter criminal-justice information: no case or report numbers, criminal "
+    "histories or identifying details of suspects or victims."
+)
+
+
+def with_cji_notice(help_text: str = "") -> str:
+    return f"{help_text} {CJI_NOTICE}".strip()
+
 
 def require_permission(request, perm, **context) -> None:
     """403 unless the signed-in user holds the permission (for the record, if given)."""

@@ -194,7 +194,7 @@ def seed(stdout=None) -> dict:
     _reference_lists(users)
     if Concern.objects.filter(reported_by__is_demo=True).exists():
         return {"concerns": 0}
-    rng = random.Random(2026)  # noqa: S311 - fictional data
+    rng = random.Random(2026)  # noqa: S311 - fictional data  # nosec B311
     officers = [users["officer"], users["officer2"], users["supervisor"], users["training"]]
     cro, supervisor, chief = users["cro"], users["supervisor"], users["chief"]
     departments = list(Department.objects.all())

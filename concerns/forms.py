@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
+from accounts.web import with_cji_notice
 from concerns.models import Concern, Department, Referral, Unit
 
 DESCRIPTION_MAX = 5000
@@ -26,7 +27,7 @@ def _long_text(label, *, required=True, rows=4, help_text="", max_length=TEXT_MA
         label=label,
         required=required,
         max_length=max_length,
-        help_text=help_text,
+        help_text=with_cji_notice(help_text),
         widget=forms.Textarea(attrs={"rows": rows}),
         error_messages={"max_length": TOO_LONG},
     )

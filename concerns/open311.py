@@ -17,7 +17,7 @@ import json
 import math
 import re
 import secrets
-import xml.etree.ElementTree as ET
+import xml.etree.ElementTree as ET  # nosec B405
 from collections.abc import Callable, Mapping
 from functools import wraps
 

@@ -33,7 +33,7 @@ def embedded_database_settings(data_dir: Path) -> dict:
         "ENGINE": "django.db.backends.postgresql",
         "NAME": DATABASE_NAME,
         "USER": "postgres",
-        "PASSWORD": "",
+        "PASSWORD": "",  # nosec B105
         # A Unix socket in the data folder: no TCP port to collide with another server.
         "HOST": query.get("host", [""])[0],
         "PORT": query.get("port", [""])[0],

@@ -9,6 +9,7 @@ DJANGO_DEBUG=true.
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -51,6 +52,8 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "csp",
     "accounts",
     "concerns",
     "outreach",
@@ -61,6 +64,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response (django-csp): nothing inline runs.
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The resident's language: the cookie set by the public pages, else the browser's.
@@ -72,6 +77,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Idle (30 minutes) and absolute (12 hours) session limits.
+    "accounts.middleware.SessionLimits",
+    # Refuses a locked account's sign-in before any password is checked.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -107,7 +116,11 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["accounts.backends.DepartmentBackend"]
+# django-axes first: a locked account is refused before its password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "accounts.backends.DepartmentBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -120,7 +133,30 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.passwords.MaximumLengthValidator", "OPTIONS": {"max_length": 128}},
 ]
+# Passwords are never forced to rotate (NIST SP 800-63B, CJIS 5.6.2.1.1).
+
+# Account lockout (django-axes): five failed sign-ins in a row for one username, each
+# within 15 minutes of the one before, lock that username, from any address, until the
+# CRO, the Chief or an administrator unlocks it (/accounts/locked/). An unknown username
+# locks the same way, so the lock says nothing about which usernames exist.
+AXES_FAILURE_LIMIT = 5
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_COOLOFF_TIME = None
+AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "accounts.lockout.WindowedDatabaseHandler"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 403
+AXES_VERBOSE = False
+CRD_FAILURE_WINDOW_MINUTES = 15
+# Locking by address too would lock a whole station behind one NAT or proxy; the lock is
+# by username, as the department's policy asks (docs/ARCHITECTURE.md, security).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# Sessions: signed out after 30 minutes without a request and 12 hours after signing in.
+CRD_SESSION_IDLE_MINUTES = env.int("CRD_SESSION_IDLE_MINUTES", default=30)
+CRD_SESSION_ABSOLUTE_HOURS = env.int("CRD_SESSION_ABSOLUTE_HOURS", default=12)
 
 LANGUAGE_CODE = "en-us"
 LANGUAGES = [("en", "English"), ("es", "Español")]
@@ -160,7 +196,27 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Security. In production the app sits behind a TLS-terminating proxy; set
 # DJANGO_SECURE_PROXY_SSL_HEADER=true when that proxy sends X-Forwarded-Proto.
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=8 * 60 * 60)  # one shift
+SESSION_COOKIE_AGE = CRD_SESSION_ABSOLUTE_HOURS * 60 * 60  # the absolute limit
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True  # no script reads it: forms carry the token
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Scripts and styles come from our own static files only; no inline code, no other site.
+# Bootstrap's icons are data: SVG in its stylesheet, hence data: for images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -97,7 +97,7 @@ def seed(stdout=None) -> dict:
     users = {u.username: u for u in User.objects.filter(is_demo=True)}
     if CommunityOrganization.objects.filter(name=ORGANIZATIONS[0][0]).exists():
         return {"organizations": 0, "activities": 0}
-    rng = random.Random(300)  # noqa: S311 - fictional data
+    rng = random.Random(300)  # noqa: S311 - fictional data  # nosec B311
     today = timezone.localdate()
     officers = [users["officer"], users["officer2"], users["supervisor"], users["cro"]]
     cro, chief = users["cro"], users["chief"]

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
+from accounts.web import with_cji_notice
 from concerns.forms import DateInput
 from outreach.models import (
     CommunityInputReport,
@@ -118,6 +119,7 @@ class ActivityForm(_Helper, forms.ModelForm):
         help_texts = {
             "officers": "Everyone who took part. Hold Ctrl (or ⌘) to choose several.",
             "staff_hours": "Hours of all officers together.",
+            "summary": with_cji_notice(),
         }
 
     def __init__(self, *args, **kwargs):

@@ -404,7 +404,11 @@ def material_design(request, pk):
     if not material.design:
         raise Http404
     response = FileResponse(material.design.open("rb"), content_type=material.design_type)
-    response["Content-Disposition"] = "inline"
+    # A download, never rendered as a page of this site (an <img> still shows it).
+    extension = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}.get(
+        material.design_type, "bin"
+    )
+    response["Content-Disposition"] = f'attachment; filename="design-{material.pk}.{extension}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -38,7 +38,7 @@ def seed(stdout=None) -> dict:
         return {"programs": 0, "evaluations": 0}
     users = {u.username: u for u in User.objects.filter(is_demo=True)}
     cro, chief = users["cro"], users["chief"]
-    rng = random.Random(5)  # noqa: S311 - fictional data
+    rng = random.Random(5)  # noqa: S311 - fictional data  # nosec B311
     today = timezone.localdate()
     programs = []
     for name, category, status, kind in PROGRAMS:

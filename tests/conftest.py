@@ -107,3 +107,10 @@ def media_root(settings, tmp_path):
 def immediate_tasks(settings):
     """Background tasks (PDF rendering) run at once in tests, in the same process."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Sign-ins in tests need not cost a production hash each (the lockout tests make
+    dozens); the hasher itself is Django's and is not what these tests prove."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import Q, Sum
 from django.urls import reverse
 
+from accounts.uploads import material_design_path
+
 
 class Material(models.Model):
     """Give-away material; none is handed out before the Chief approves it (000 III.9)."""
@@ -26,7 +28,7 @@ class Material(models.Model):
     cost = models.DecimalField(
         "total cost", max_digits=9, decimal_places=2, default=0, validators=[MinValueValidator(0)]
     )
-    design = models.FileField(upload_to="materials/", blank=True)
+    design = models.FileField(upload_to=material_design_path, blank=True)
     design_type = models.CharField(max_length=40, blank=True, editable=False)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
     created_by = models.ForeignKey(

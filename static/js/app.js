@@ -4,6 +4,11 @@
   // One click, one record: disable a form's submit buttons once it is sent.
   document.addEventListener("submit", function (event) {
     var form = event.target;
+    // A survey shown in preview is read, never sent.
+    if (form.hasAttribute("data-preview")) {
+      event.preventDefault();
+      return;
+    }
     if (form.method.toLowerCase() !== "post") return;
     if (form.dataset.sent) {
       event.preventDefault();
@@ -49,8 +54,16 @@
     var target = document.getElementById("notif-menu-items");
     var here = encodeURIComponent(window.location.pathname + window.location.search);
     fetch(toggle.dataset.menuUrl + "?next=" + here, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
-      .then(function (response) { return response.ok ? response.text() : Promise.reject(); })
+      .then(function (response) {
+        if (response.redirected) { window.location.reload(); return Promise.reject(); }  // signed out
+        return response.ok ? response.text() : Promise.reject();
+      })
       .then(function (html) { target.innerHTML = html; })
       .catch(function () { /* the link to the full list stays */ });
   });
 })();
+
+// Print buttons (no inline handlers: the Content-Security-Policy forbids them).
+document.addEventListener("click", function (event) {
+  if (event.target.closest("[data-print]")) window.print();
+});

@@ -89,3 +89,29 @@ def test_agency_rejects_a_file_that_is_not_an_image(client_for, cro):
     response = client_for(cro).post(URL, {"name": "X PD", "logo": fake})
     assert response.status_code == 200
     assert "Upload a valid image" in response.content.decode()
+
+
+def test_agency_logo_is_checked_by_content_and_stored_under_a_generated_name(client_for, cro):
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    data = {
+        "name": "Harbor City Police Department",
+        "monthly_due_day": 5,
+        "quarterly_due_days": 20,
+        "semi_annual_due_days": 30,
+        "annual_due_days": 31,
+    }
+    gif = BytesIO()
+    Image.new("RGB", (4, 4)).save(gif, "GIF")
+    renamed = SimpleUploadedFile("logo.png", gif.getvalue(), content_type="image/png")
+    refused = client_for(cro).post(URL, {**data, "logo": renamed})
+    assert "must be a PNG or JPEG" in refused.content.decode()
+    png = BytesIO()
+    Image.new("RGB", (4, 4)).save(png, "PNG")
+    upload = SimpleUploadedFile("Our Logo (final).png", png.getvalue(), content_type="image/png")
+    assert client_for(cro).post(URL, {**data, "logo": upload}).status_code == 302
+    name = Agency.load().logo.name
+    assert name.startswith("agency/") and name.endswith(".png") and "Logo" not in name

@@ -207,7 +207,7 @@ def test_the_import_page_shows_progress_while_it_runs(client_for, cro):
     )
     page = client_for(cro).get(log.get_absolute_url()).content.decode()
     assert 'http-equiv="refresh"' in page and "Waiting for the background worker" in page
-    assert 'aria-valuenow="0"' in page
+    assert '<progress class="app-progress" max="100" value="0"' in page
 
 
 def test_problems_name_the_row_and_the_column(cro):

@@ -56,16 +56,37 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
+def csp_violations():
+    """Every page a journey opens reports Content-Security-Policy violations here; a
+    journey fails if the browser refused anything (an inline style or script slipped in)."""
+    found: list[str] = []
+
+    def watch(page):
+        page.on(
+            "console",
+            lambda message: (
+                found.append(f"{page.url}: {message.text}")
+                if "Content Security Policy" in message.text
+                else None
+            ),
+        )
+        return page
+
+    yield watch
+    assert found == [], "\n".join(found)
+
+
+@pytest.fixture
+def page(browser, live_server, csp_violations):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     context.set_default_timeout(15_000)
-    page = context.new_page()
+    page = csp_violations(context.new_page())
     yield page
     context.close()
 
 
 @pytest.fixture
-def phone_page(browser, live_server):
+def phone_page(browser, live_server, csp_violations):
     context = browser.new_context(
         base_url=live_server.url,
         viewport={"width": 360, "height": 780},
@@ -74,7 +95,7 @@ def phone_page(browser, live_server):
         device_scale_factor=2,
     )
     context.set_default_timeout(15_000)
-    page = context.new_page()
+    page = csp_violations(context.new_page())
     yield page
     context.close()
 
@@ -95,7 +116,7 @@ def login(page):
 
 
 @pytest.fixture
-def page_as(browser, live_server):
+def page_as(browser, live_server, csp_violations):
     """`page_as(user)`: a fresh browser window signed in as that user."""
     contexts = []
 
@@ -105,7 +126,7 @@ def page_as(browser, live_server):
         )
         context.set_default_timeout(15_000)
         contexts.append(context)
-        page = context.new_page()
+        page = csp_violations(context.new_page())
         page.goto("/accounts/login/")
         page.get_by_label("Username").fill(user.username)
         page.get_by_label("Password").fill(password)

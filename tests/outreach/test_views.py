@@ -503,3 +503,17 @@ def test_training_officer_home_lists_needs(client_for, training_officer, supervi
     html = client_for(training_officer).get(reverse("home")).content.decode()
     assert "Training needs waiting for you" in html
     assert "Language access" in html
+
+
+def test_a_design_is_stored_under_a_generated_name_and_served_as_a_download(client_for, cro, chief):
+    design = SimpleUploadedFile(
+        "../../etc/Bike Sticker FINAL.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 100
+    )
+    client_for(cro).post(reverse("outreach:material-new"), material_post(design=design))
+    material = Material.objects.get()
+    stored = material.design.name
+    assert stored.startswith("materials/") and stored.endswith(".png")
+    assert "Sticker" not in stored and ".." not in stored and len(stored) == len("materials/") + 36
+    response = client_for(chief).get(reverse("outreach:material-design", args=[material.pk]))
+    assert response["Content-Disposition"] == f'attachment; filename="design-{material.pk}.png"'
+    assert response["X-Content-Type-Options"] == "nosniff"
