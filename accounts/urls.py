@@ -35,5 +35,6 @@ urlpatterns = [
         name="password-changed",
     ),
     path("agency/", views.agency_edit, name="agency"),
+    path("agency/logo/", views.agency_logo, name="agency-logo"),
     path("locked/", views.locked_accounts, name="locked"),
 ]

@@ -174,3 +174,19 @@ class LoginView(auth_views.LoginView):
             PublicSubmission.objects.filter(client=key, created_at__lt=since).delete()
             PublicSubmission.objects.create(client=key)
         return response
+
+
+def agency_logo(request):
+    """The letterhead logo, for the agency page (stored files are never served by URL)."""
+    from django.http import FileResponse, Http404
+
+    if not has_permission(request.user, Permission.EDIT_AGENCY):
+        raise PermissionDenied
+    agency = Agency.load()
+    if not agency.logo:
+        raise Http404
+    content_type = "image/png" if agency.logo.name.lower().endswith(".png") else "image/jpeg"
+    response = FileResponse(agency.logo.open("rb"), content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=300"
+    return response
