@@ -137,9 +137,10 @@ def program_detail(request, pk):
         {
             "program": program,
             "partners": program.partners.all(),
-            "sessions": program.sessions.select_related("organization").order_by("-date", "-id")[
-                :20
-            ],
+            # Only the sessions this person may open (the totals count them all).
+            "sessions": program.sessions.visible_to(request.user)
+            .select_related("organization")
+            .order_by("-date", "-id")[:20],
             "totals": session_totals(program.sessions.all()),
             "periods": periods,
             "peak": peak or 1,

@@ -192,3 +192,18 @@ def test_log_session_link_prefills_program(client_for, officer, active):
         .content.decode()
     )
     assert f'<option value="{active.pk}" selected>' in html
+
+
+def test_the_latest_sessions_list_only_what_the_reader_may_open(
+    client_for, officer, other_officer, cro
+):
+    from tests.factories import ActivityFactory, ProgramFactory
+
+    program = ProgramFactory(name="Youth league", status="active")
+    ActivityFactory(title="Mine: practice night", program=program, logged_by=officer)
+    ActivityFactory(title="Theirs: league final", program=program, logged_by=other_officer)
+    url = reverse("programs:detail", args=[program.pk])
+    page = client_for(officer).get(url).content.decode()
+    assert "Mine: practice night" in page and "Theirs: league final" not in page
+    page = client_for(cro).get(url).content.decode()
+    assert "Mine: practice night" in page and "Theirs: league final" in page
