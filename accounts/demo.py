@@ -5,6 +5,10 @@ from django.contrib.auth.models import Group
 from accounts.models import Agency, User
 from accounts.roles import Role
 
+# The demo accounts whose role needs a second factor share one authenticator key, published
+# in the README (base32 OJUX MZLS MJSW 4ZBN MRSW 23ZN GIYD ENRB): add it to any authenticator
+# app to sign in as them. Demo accounts sign in only while DEBUG is on.
+DEMO_TOTP_KEY = b"riverbend-demo-2026!".hex()
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - published in the README, DEBUG only  # nosec B105
 
 # username, first, last, DSN, rank, unit, roles
@@ -77,4 +81,17 @@ def seed(stdout=None) -> dict:
         admin.set_password(DEMO_PASSWORD)
         admin.save(update_fields=["password"])
         created["users"] += 1
+    _demo_authenticators()
     return created
+
+
+def _demo_authenticators() -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.mfa import mfa_required
+
+    for user in User.objects.filter(is_demo=True):
+        if mfa_required(user) and not TOTPDevice.objects.filter(user=user).exists():
+            TOTPDevice.objects.create(
+                user=user, name="Demo authenticator", key=DEMO_TOTP_KEY, confirmed=True
+            )

@@ -46,6 +46,7 @@ class AgencyForm(forms.ModelForm):
             "quarterly_due_days",
             "semi_annual_due_days",
             "annual_due_days",
+            "mfa_for_everyone",
         ]
 
     def __init__(self, *args, **kwargs):
@@ -66,6 +67,7 @@ class AgencyForm(forms.ModelForm):
                     Column("annual_due_days"),
                 ),
             ),
+            Fieldset("Sign-in", "mfa_for_everyone"),
             Submit("submit", "Save profile"),
         )
 

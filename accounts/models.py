@@ -94,6 +94,12 @@ class Agency(models.Model):
     annual_due_days = models.PositiveSmallIntegerField(
         "annual report due after (days)", default=31, help_text="31 means by January 31."
     )
+    mfa_for_everyone = models.BooleanField(
+        "two-factor sign-in for everyone",
+        default=False,
+        help_text="The Chief, the CRO, supervisors and administrators always use it; tick this "
+        "to require it of every member.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path, reverse_lazy
 
-from accounts import views
+from accounts import mfa, views
 from accounts.forms import LoginForm, StyledPasswordChangeForm
 
 app_name = "accounts"
@@ -37,4 +37,7 @@ urlpatterns = [
     path("agency/", views.agency_edit, name="agency"),
     path("agency/logo/", views.agency_logo, name="agency-logo"),
     path("locked/", views.locked_accounts, name="locked"),
+    path("two-factor/", mfa.mfa_verify, name="mfa-verify"),
+    path("two-factor/setup/", mfa.mfa_setup, name="mfa-setup"),
+    path("two-factor/manage/", mfa.mfa_manage, name="mfa-manage"),
 ]

@@ -50,7 +50,10 @@ for i in range(20):
         username=f"bench-officer-{i}", defaults={"dsn": f"B-{100 + i}", "last_name": f"Off {i}"}
     )
     o.groups.add(*Group.objects.filter(name=Role.OFFICER))
+from django_otp.plugins.otp_totp.models import TOTPDevice
+device, _ = TOTPDevice.objects.get_or_create(user=chief, name="Bench", defaults={"confirmed": True})
 s = SessionStore()
+s["otp_device_id"] = device.persistent_id  # past the second factor, as after a code
 s["_auth_user_id"] = str(chief.pk)
 s["_auth_user_backend"] = "accounts.backends.DepartmentBackend"
 s["_auth_user_hash"] = chief.get_session_auth_hash()

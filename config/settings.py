@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "concerns",
     "outreach",
@@ -73,12 +76,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Which second factor, if any, this session has proved (django-otp).
+    "django_otp.middleware.OTPMiddleware",
     # Every page needs a login unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Idle (30 minutes) and absolute (12 hours) session limits.
     "accounts.middleware.SessionLimits",
+    # The Chief, the CRO, supervisors and administrators (or everyone, by the agency's
+    # choice) give a code after the password before any other page.
+    "accounts.mfa.RequireTwoFactor",
     # Refuses a locked account's sign-in before any password is checked.
     "axes.middleware.AxesMiddleware",
 ]
@@ -153,6 +161,9 @@ CRD_FAILURE_WINDOW_MINUTES = 15
 # Locking by address too would lock a whole station behind one NAT or proxy; the lock is
 # by username, as the department's policy asks (docs/ARCHITECTURE.md, security).
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# Two-factor sign-in: the name authenticator apps show beside the code.
+OTP_TOTP_ISSUER = "Community Relations Desk"
 
 # Sessions: signed out after 30 minutes without a request and 12 hours after signing in.
 CRD_SESSION_IDLE_MINUTES = env.int("CRD_SESSION_IDLE_MINUTES", default=30)

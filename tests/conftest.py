@@ -76,13 +76,31 @@ def personas(officer, supervisor, cro, chief, training_officer, outsider):
     }
 
 
+def sign_in(client, user):
+    """Sign the test client in as the user, past the second factor where the user's role
+    requires one (a confirmed authenticator, proved for this session), as after a code."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.mfa import mfa_required
+
+    client.force_login(user)
+    if mfa_required(user):
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="Test phone", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
 @pytest.fixture
 def client_for(client):
     """`client_for(user)` returns the test client signed in as that user."""
 
     def _login(user):
-        client.force_login(user)
-        return client
+        return sign_in(client, user)
 
     return _login
 

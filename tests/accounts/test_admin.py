@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from accounts.roles import Role
+from tests.conftest import sign_in
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -12,7 +13,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def admin_client_(client):
     admin = UserFactory(username="root", dsn="9999", is_staff=True, is_superuser=True)
-    client.force_login(admin)
+    sign_in(client, admin)
     return client
 
 

@@ -100,17 +100,44 @@ def phone_page(browser, live_server, csp_violations):
     context.close()
 
 
+def current_code(user) -> str:
+    """The code the user's authenticator shows now (a test phone is set up if none is)."""
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Test phone", confirmed=True)
+    # A code may serve once per 30 seconds; journeys sign in more often than that.
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        last_t=-1, throttling_failure_count=0, throttling_failure_timestamp=None
+    )
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+def sign_in_through_the_form(page, user, password=TEST_PASSWORD):
+    """The real sign-in form, then the second factor where the role requires one."""
+    from accounts.mfa import mfa_required
+
+    code = current_code(user) if mfa_required(user) else None
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    if code is not None:
+        page.wait_for_url("**/accounts/two-factor/**")
+        page.get_by_label("Code").fill(code)
+        page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/")
+    return page
+
+
 @pytest.fixture
 def login(page):
     """`login(user)` signs the page in through the real login form."""
 
     def _login(user, password=TEST_PASSWORD, target=page):
-        target.goto("/accounts/login/")
-        target.get_by_label("Username").fill(user.username)
-        target.get_by_label("Password").fill(password)
-        target.get_by_role("button", name="Sign in").click()
-        target.wait_for_url("**/")
-        return target
+        return sign_in_through_the_form(target, user, password)
 
     return _login
 
@@ -127,12 +154,7 @@ def page_as(browser, live_server, csp_violations):
         context.set_default_timeout(15_000)
         contexts.append(context)
         page = csp_violations(context.new_page())
-        page.goto("/accounts/login/")
-        page.get_by_label("Username").fill(user.username)
-        page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url("**/")
-        return page
+        return sign_in_through_the_form(page, user, password)
 
     yield _open
     for context in contexts:

@@ -104,7 +104,8 @@ def test_cro_builds_survey_from_standard_instrument_and_chief_approves(
 
     # The preview shows the public form, in Spanish too, and cannot be sent.
     page.get_by_role("link", name="Preview").click()
-    assert page.get_by_text("Preview: this is what respondents see.").is_visible()
+    page.wait_for_url("**/preview/**")
+    page.get_by_text("Preview: this is what respondents see.").wait_for()
     assert page.get_by_role("group", name=OWN_QUESTION).is_visible()
     assert page.get_by_role("button", name="Send my answers").is_disabled()
     page.get_by_role("link", name="Español").click()

@@ -29,6 +29,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.roles import Role
+from tests.conftest import sign_in
 from tests.factories import (
     ActivityFactory,
     AgencyFactory,
@@ -116,6 +117,21 @@ TABLE: dict[str, dict] = {
     "accounts:agency": only(*CRO_AND_CHIEF),
     "accounts:agency-logo": row(CRO_AND_CHIEF, ok=404),  # the test agency has no logo
     "accounts:locked": only(*CRO_AND_CHIEF),
+    # Two-factor pages. The personas whose role needs a second factor come signed in past
+    # it (tests/conftest.sign_in); the officer and the training officer have none set up.
+    "accounts:mfa-verify": row(
+        others=Redirect("/"),
+        officer=Redirect("/accounts/two-factor/setup/"),
+        training_officer=Redirect("/accounts/two-factor/setup/"),
+    ),
+    "accounts:mfa-setup": row(
+        ("officer", "training_officer"), others=Redirect("/accounts/two-factor/manage/")
+    ),
+    "accounts:mfa-manage": row(
+        others=200,
+        officer=Redirect("/accounts/two-factor/setup/"),
+        training_officer=Redirect("/accounts/two-factor/setup/"),
+    ),
     # --- Notifications (tests run with DEBUG off: the outbox is the administrators')
     "notifications:list": SIGNED_IN,
     "notifications:menu": SIGNED_IN,
@@ -271,6 +287,9 @@ KNOWN_BUGS: dict[tuple[str, str], str] = {}
 # --- The admin: one rule for every admin URL ---------------------------------------------------
 
 ADMIN_MODEL_SUFFIXES = ("_changelist", "_add", "_history", "_delete", "_change")
+# django-otp's admin pages that show an authenticator's secret (its set-up QR code): model
+# pages like the others, for those with permission on authenticators only.
+OTP_DEVICE_VIEWS = ("otp_totp_totpdevice_config", "otp_totp_totpdevice_qrcode")
 
 
 def admin_row(name: str) -> dict | None:
@@ -300,7 +319,7 @@ def admin_row(name: str) -> dict | None:
     }
     if short in site:
         staff, anonymous = site[short], ADMIN_LOGIN
-    elif short == "auth_user_password_change" or (
+    elif short in ("auth_user_password_change", *OTP_DEVICE_VIEWS) or (
         short.endswith(ADMIN_MODEL_SUFFIXES) and admin_model(name)
     ):
         staff, anonymous = 403, LOGIN
@@ -614,6 +633,12 @@ def build_records() -> SimpleNamespace:
         exception_class_path="",
         traceback="",
     )
+    # Second factors: a confirmed authenticator and recovery codes (the admin lists them).
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    r.totp = TOTPDevice.objects.create(user=cro, name="Phone", confirmed=True)
+    r.static = StaticDevice.objects.create(user=cro, name="Recovery codes", confirmed=True)
     return r
 
 
@@ -733,6 +758,8 @@ def admin_kwargs(name: str, r) -> dict:
         return {"app_label": "concerns"}
     if "id" in arguments:  # the user admin's password page
         return {"id": r.users["officer"].pk}
+    if name.removeprefix("admin:") in OTP_DEVICE_VIEWS:
+        return {next(iter(arguments)): r.totp.pk}
     if "object_id" in arguments:
         model = admin_model(name)
         row_ = model._default_manager.order_by("pk").first()
@@ -772,7 +799,7 @@ def test_get_answers_as_the_table_says(name, persona, records, client):
     expected = expected_outcome(name, persona)
     path = reverse(name, kwargs=url_kwargs(name, records))
     if persona != "anonymous":
-        client.force_login(records.users[persona])
+        sign_in(client, records.users[persona])
     response = client.get(path)
     if response.streaming:
         # Read to the end: the test client closes the response (and its file) then.
@@ -802,7 +829,7 @@ GUESSERS = ("other_officer", "training_officer", "staff_no_role")
 def as_user(client, user):
     client.logout()
     if user is not None:
-        client.force_login(user)
+        sign_in(client, user)
     return client
 
 
