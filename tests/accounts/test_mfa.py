@@ -80,6 +80,8 @@ def test_setting_it_up_with_the_first_code(client, chief):
     page = client.get(SETUP)
     text = page.content.decode()
     assert 'src="data:image/svg+xml;base64,' in text  # the QR code, CSP-safe
+    # Nothing else is on offer until the code is given: no menu, no bell.
+    assert ">Inbox<" not in text and 'id="notif-menu"' not in text
     key = re.search(r'id="totp-key">([A-Z2-7 ]+)<', text)[1]
     device = TOTPDevice.objects.get(user=chief, confirmed=False)
     import base64
