@@ -311,6 +311,21 @@ class ImportLog(models.Model):
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
 
 
+def import_log_field():
+    """The link from an imported record to the import that created it (one definition for
+    the concerns, organizations, activities and programs that carry it)."""
+    return models.ForeignKey(
+        "accounts.ImportLog",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        editable=False,
+        help_text="The import that created this record, if it came from a spreadsheet.",
+    )
+
+
 class CalendarFeed(models.Model):
     """A secret, revocable iCalendar link for one person. Only a hash of the secret is
     kept; the link is shown once, when it is made."""

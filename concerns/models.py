@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from accounts.models import import_log_field
 from concerns.querysets import ConcernQuerySet
 
 
@@ -187,16 +188,7 @@ class Concern(models.Model):
         blank=True,
         help_text="Shown to the public with the status (city 311). No names or personal details.",
     )
-    import_log = models.ForeignKey(
-        "accounts.ImportLog",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_index=False,
-        editable=False,
-        help_text="The import that created this record, if it came from a spreadsheet.",
-    )
+    import_log = import_log_field()
     # One intake form, one concern: a double submit finds the first and creates nothing.
     intake_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -12,6 +12,8 @@ from django.db.models import Count, DecimalField, IntegerField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
+from accounts.models import import_log_field
+
 EVALUATE_EVERY_MONTHS = 6  # 003 1.a.8: semi-annual evaluation of the programs
 DUE_SOON_DAYS = 30
 
@@ -89,16 +91,7 @@ class Program(models.Model):
     )
     approved_at = models.DateTimeField(null=True, blank=True)
     active_since = models.DateField(null=True, blank=True)
-    import_log = models.ForeignKey(
-        "accounts.ImportLog",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_index=False,
-        editable=False,
-        help_text="The import that created this record, if it came from a spreadsheet.",
-    )
+    import_log = import_log_field()
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ProgramQuerySet.as_manager()

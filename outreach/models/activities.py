@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from accounts.models import import_log_field
+
 
 class ActivityQuerySet(models.QuerySet):
     def visible_to(self, user):
@@ -138,16 +140,7 @@ class OutreachActivity(models.Model):
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
     )
-    import_log = models.ForeignKey(
-        "accounts.ImportLog",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_index=False,
-        editable=False,
-        help_text="The import that created this record, if it came from a spreadsheet.",
-    )
+    import_log = import_log_field()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     search_vector = models.GeneratedField(

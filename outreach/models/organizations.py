@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import Max, OuterRef, Subquery
 from django.urls import reverse
 
+from accounts.models import import_log_field
+
 
 class OrganizationQuerySet(models.QuerySet):
     def with_last_contact(self):
@@ -56,16 +58,7 @@ class CommunityOrganization(models.Model):
     )
     is_active = models.BooleanField("active", default=True)
     notes = models.TextField(blank=True)
-    import_log = models.ForeignKey(
-        "accounts.ImportLog",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_index=False,
-        editable=False,
-        help_text="The import that created this record, if it came from a spreadsheet.",
-    )
+    import_log = import_log_field()
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = OrganizationQuerySet.as_manager()
