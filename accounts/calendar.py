@@ -12,7 +12,6 @@ services come first, then the pages (`accounts/calendar_urls.py` mounts them at
 """
 
 import datetime as dt
-import hashlib
 import secrets
 from urllib.parse import urlsplit
 
@@ -31,7 +30,7 @@ from icalendar import Calendar, Event
 
 from accounts.models import Agency, CalendarFeed, User
 from accounts.permissions import Permission, has_permission, require
-from accounts.web import crumbs, require_permission
+from accounts.web import crumbs, require_permission, secret_digest
 from outreach.models import OutreachActivity
 from programs.services import evaluation_schedule
 from reports.models import Report
@@ -51,7 +50,7 @@ NOT_YOUR_FEED = "You can revoke only your own calendar link."
 
 
 def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+    return secret_digest(token)
 
 
 def feed_url(token: str) -> str:

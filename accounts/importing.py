@@ -74,7 +74,6 @@ class Check:
     problems: list[Problem]
     mapping: dict[str, str]
     headers: list[str]
-    total_rows: int
 
     @property
     def ok(self) -> bool:
@@ -276,7 +275,7 @@ def check(spec: Spec, dataset: tablib.Dataset, mapping: dict[str, str]) -> Check
                 )
             )
     if dataset.height == 0:
-        return Check(spec.kind, [], [Problem(2, "", EMPTY)], mapping, headers, 0)
+        return Check(spec.kind, [], [Problem(2, "", EMPTY)], mapping, headers)
     index = {h: i for i, h in enumerate(headers)}
     context = _context()
     rows = []
@@ -300,7 +299,7 @@ def check(spec: Spec, dataset: tablib.Dataset, mapping: dict[str, str]) -> Check
         rows.append(row)
     if not rows:
         problems.append(Problem(2, "", EMPTY))
-    return Check(spec.kind, rows, problems, mapping, headers, dataset.height)
+    return Check(spec.kind, rows, problems, mapping, headers)
 
 
 def _unique(row, number, problems, context, *, column: Column, existing: Callable):
@@ -321,7 +320,6 @@ def _unique(row, number, problems, context, *, column: Column, existing: Callabl
 
 # --- Importing --------------------------------------------------------------------------
 
-NOT_VALID = "The file has problems; nothing was imported. Correct them and check again."
 IMPORT_LOCK = 730_912  # pg advisory lock: one import saves at a time
 
 

@@ -13,8 +13,6 @@ they link to decides what the reader may see.
 """
 
 import contextvars
-import hashlib
-import hmac
 import logging
 from collections.abc import Iterable
 from contextlib import contextmanager
@@ -38,6 +36,7 @@ from accounts.models import (
 )
 from accounts.permissions import ROLE_PERMISSIONS, Permission
 from accounts.roles import Role
+from accounts.web import keyed_hash
 
 log = logging.getLogger(__name__)
 
@@ -279,8 +278,7 @@ def enqueue_delivery(email_id: int, run_after=None) -> None:
 
 
 def address_hash(address: str) -> str:
-    key = settings.SECRET_KEY.encode()
-    return hmac.new(key, address.strip().lower().encode(), hashlib.sha256).hexdigest()
+    return keyed_hash(address.strip().lower())
 
 
 STOP_SALT = "crd.resident-stop"

@@ -97,8 +97,7 @@ def import_file(log_id: int) -> None:
         dataset = read_file(taken.read_bytes(), log.file_name)
         status = run_import(log=log, dataset=dataset)
     except Exception as error:
-        log_exception = logging.getLogger(__name__).exception
-        log_exception("Import %s failed", log_id)
+        log.exception("Import %s failed", log_id)
         _finish(
             log,
             ImportLog.Status.REFUSED,

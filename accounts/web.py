@@ -40,7 +40,18 @@ def client_key(request) -> str:
         address = chain[-hops] if len(chain) >= hops else chain[0]
     else:
         address = request.META.get("REMOTE_ADDR", "")
-    return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()
+    return keyed_hash(address)
+
+
+def keyed_hash(text: str) -> str:
+    """HMAC-SHA256 under the secret key: matches the same text again, reveals nothing
+    (client addresses for rate limits, residents' addresses for opt-outs)."""
+    return hmac.new(settings.SECRET_KEY.encode(), text.encode(), hashlib.sha256).hexdigest()
+
+
+def secret_digest(secret: str) -> str:
+    """What is stored of a random secret shown once (API keys, calendar links)."""
+    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def crumbs(*pairs) -> list[dict]:

@@ -12,7 +12,6 @@ such concerns never appear in any answer, whatever their source.
 """
 
 import datetime as dt
-import hashlib
 import json
 import math
 import re
@@ -39,7 +38,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Agency
 from accounts.permissions import Permission, has_permission, require
-from accounts.web import crumbs, show_errors
+from accounts.web import crumbs, secret_digest, show_errors
 from concerns.models import Concern, ConcernUpdate, Open311Key, PublicSubmission
 from concerns.services import next_reference
 
@@ -220,7 +219,7 @@ def _absolute(path: str) -> str:
 
 
 def hash_key(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
+    return secret_digest(raw)
 
 
 @transaction.atomic
