@@ -45,6 +45,7 @@ class SessionLimits:
             elif now - started > absolute * 3600:
                 reason = ABSOLUTE_MESSAGE % absolute
             if reason:
+                request.audit_detail = reason
                 logout(request)
                 messages.info(request, reason)
                 return redirect_to_login(request.get_full_path())

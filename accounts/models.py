@@ -3,6 +3,7 @@ from functools import cached_property
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Now
 
 from accounts.roles import Role
 from accounts.uploads import agency_logo_path
@@ -341,3 +342,54 @@ class CalendarFeed(models.Model):
 
     def __str__(self):
         return f"{self.user_id}: {self.token_hash[:8]}"
+
+
+class AuditEvent(models.Model):
+    """One line of the audit trail (CJIS 5.4, ASVS V7). Row changes are written by a
+    database trigger on every table (accounts.audit), the rest by the application. The
+    database refuses UPDATE and DELETE on this table: it only grows."""
+
+    class Action(models.TextChoices):
+        INSERT = "insert", "Created"
+        UPDATE = "update", "Changed"
+        DELETE = "delete", "Deleted"
+        LOGIN = "login", "Signed in"
+        LOGIN_FAILED = "login_failed", "Sign-in failed"
+        LOCKOUT = "lockout", "Account locked"
+        UNLOCK = "unlock", "Account unlocked"
+        LOGOUT = "logout", "Signed out"
+        PASSWORD = "password", "Password changed"
+        MFA = "mfa", "Second factor changed"
+        EXPORT = "export", "Exported"
+        SOURCE_VIEWED = "source_viewed", "Viewed source details"
+        ARCHIVED = "archived", "Older entries archived"
+
+    at = models.DateTimeField(db_default=Now(), db_index=True)
+    action = models.CharField(max_length=20, choices=Action.choices)
+    # No foreign key constraint: a member's account may go, their trail may not.
+    actor = models.ForeignKey(
+        User,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_name = models.CharField(max_length=150, blank=True)
+    client_address = models.GenericIPAddressField(null=True, blank=True)
+    path = models.CharField(max_length=500, blank=True)
+    record_type = models.CharField(max_length=100, blank=True)
+    record_id = models.CharField(max_length=64, blank=True)
+    changes = models.JSONField(null=True, blank=True)
+    detail = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["actor_name", "-id"], name="audit_actor_idx"),
+            models.Index(fields=["record_type", "record_id", "-id"], name="audit_record_idx"),
+            models.Index(fields=["action", "-id"], name="audit_action_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.action} {self.record_type} {self.record_id}"

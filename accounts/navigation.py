@@ -47,6 +47,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("Agency profile", "accounts:agency", Permission.EDIT_AGENCY, "Setup"),
     NavItem("Import records", "imports:home", Permission.IMPORT_RECORDS, "Setup"),
     NavItem("Locked accounts", "accounts:locked", Permission.UNLOCK_ACCOUNTS, "Setup"),
+    NavItem("Audit trail", "accounts:audit", Permission.VIEW_AUDIT, "Setup"),
     NavItem("City 311 keys", "concerns:open311-keys", Permission.MANAGE_OPEN311_KEYS, "Setup"),
 ]
 

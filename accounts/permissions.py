@@ -19,6 +19,7 @@ class Permission(StrEnum):
     EDIT_AGENCY = "edit_agency"
     MANAGE_ACCOUNTS = "manage_accounts"
     UNLOCK_ACCOUNTS = "unlock_accounts"
+    VIEW_AUDIT = "view_audit"  # the audit trail: the Chief and administrators
     # Concerns (001 IV.B-C)
     LOG_CONCERN = "log_concern"
     VIEW_CONCERN = "view_concern"  # record rule: concerns.rules.can_view
@@ -163,6 +164,7 @@ ROLE_PERMISSIONS: dict[Role, set[Permission]] = {
         Permission.DECIDE_RECOMMENDATIONS,
         Permission.VIEW_INBOX,
         Permission.UNLOCK_ACCOUNTS,
+        Permission.VIEW_AUDIT,
     },
     Role.TRAINING_OFFICER: _EVERY_ROLE
     | {Permission.VIEW_TRAINING_NEEDS, Permission.SCHEDULE_TRAINING},
@@ -186,6 +188,7 @@ def permissions_for(user) -> set[Permission]:
             Permission.MANAGE_ACCOUNTS,
             Permission.IMPORT_RECORDS,
             Permission.UNLOCK_ACCOUNTS,
+            Permission.VIEW_AUDIT,
         }
     return granted
 

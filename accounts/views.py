@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from accounts import audit
 from accounts.forms import AgencyForm
-from accounts.models import Agency, User
+from accounts.models import Agency, AuditEvent, User
 from accounts.permissions import Permission, has_permission
 from accounts.roles import Role
 from accounts.services import update_agency
@@ -126,6 +127,11 @@ def locked_accounts(request):
     if request.method == "POST":
         username = request.POST.get("username", "")
         if username and reset(username=username):
+            audit.record(
+                AuditEvent.Action.UNLOCK,
+                request=request,
+                detail=f"Unlocked {username}"[:500],
+            )
             messages.success(request, f"“{username}” is unlocked and can sign in again.")
         else:
             messages.info(request, f"“{username}” was not locked.")

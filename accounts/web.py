@@ -30,17 +30,20 @@ def require_permission(request, perm, **context) -> None:
         raise PermissionDenied
 
 
-def client_key(request) -> str:
-    """A keyed hash of the client's address: enough to rate-limit, useless to anyone else.
-    Behind TRUSTED_PROXY_COUNT proxies, the address the nearest trusted proxy saw."""
+def client_address(request) -> str:
+    """The client's address; behind TRUSTED_PROXY_COUNT proxies, the one the nearest
+    trusted proxy saw."""
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     hops = settings.TRUSTED_PROXY_COUNT
     if hops and forwarded:
         chain = [p.strip() for p in forwarded.split(",") if p.strip()]
-        address = chain[-hops] if len(chain) >= hops else chain[0]
-    else:
-        address = request.META.get("REMOTE_ADDR", "")
-    return keyed_hash(address)
+        return chain[-hops] if len(chain) >= hops else chain[0]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def client_key(request) -> str:
+    """A keyed hash of the client's address: enough to rate-limit, useless to anyone else."""
+    return keyed_hash(client_address(request))
 
 
 def keyed_hash(text: str) -> str:

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts import audit
 from accounts.paging import paginate
 from accounts.permissions import Permission, has_permission
 from accounts.web import client_key, crumbs, csv_download, show_errors
@@ -279,6 +280,9 @@ def concern_detail(request, reference, *, bound=None, status=200):
             else ResponseForm(label="Record response", prefix="respond", concern=concern)
         )
     routings = list(concern.routings.select_related("unit", "routed_by", "acknowledged_by"))
+    show_source = can_see_source(request.user, concern)
+    if show_source and (concern.source_name or concern.source_contact):
+        audit.source_viewed(request, concern)
     return render(
         request,
         "concerns/concern_detail.html",
@@ -289,7 +293,7 @@ def concern_detail(request, reference, *, bound=None, status=200):
             "referrals": referrals,
             "step_forms": _step_forms(concern, actions, bound),
             "response_form": response_form,
-            "show_source": can_see_source(request.user, concern),
+            "show_source": show_source,
             "today": timezone.localdate(),
             "ackable": [
                 r

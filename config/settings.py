@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The audit trail: who is acting, put on each write; every export recorded.
+    "accounts.audit.AuditContext",
     # Which second factor, if any, this session has proved (django-otp).
     "django_otp.middleware.OTPMiddleware",
     # Every page needs a login unless its view is marked @login_not_required.

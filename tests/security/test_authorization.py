@@ -117,6 +117,8 @@ TABLE: dict[str, dict] = {
     "accounts:agency": only(*CRO_AND_CHIEF),
     "accounts:agency-logo": row(CRO_AND_CHIEF, ok=404),  # the test agency has no logo
     "accounts:locked": only(*CRO_AND_CHIEF),
+    "accounts:audit": only("chief"),
+    "accounts:audit-export": only("chief"),
     # Two-factor pages. The personas whose role needs a second factor come signed in past
     # it (tests/conftest.sign_in); the officer and the training officer have none set up.
     "accounts:mfa-verify": row(
