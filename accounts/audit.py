@@ -68,12 +68,13 @@ GUC_NAME = "crd.actor_name"
 GUC_CLIENT = "crd.client"
 GUC_PATH = "crd.path"
 
-FUNCTIONS_SQL = f"""
+# Written out in full (no formatting): the names match the constants above.
+FUNCTIONS_SQL = """
 CREATE OR REPLACE FUNCTION crd_audit_row() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
     pk text := TG_ARGV[0];
-    hidden text[] := coalesce(TG_ARGV[1:TG_NARGS - 1], '{{}}');
+    hidden text[] := coalesce(TG_ARGV[1:TG_NARGS - 1], '{}');
     old_full jsonb;
     new_full jsonb;
     diff jsonb;
@@ -88,8 +89,8 @@ BEGIN
         WHERE n.value IS DISTINCT FROM o.value;
         FOREACH column_name IN ARRAY hidden LOOP
             IF (new_full -> column_name) IS DISTINCT FROM (old_full -> column_name) THEN
-                diff := coalesce(diff, '{{}}'::jsonb)
-                    || jsonb_build_object(column_name, '{HIDDEN_VALUE}');
+                diff := coalesce(diff, '{}'::jsonb)
+                    || jsonb_build_object(column_name, '(changed)');
             END IF;
         END LOOP;
         IF diff IS NULL THEN
@@ -100,16 +101,16 @@ BEGIN
     ELSE
         diff := old_full - hidden;
     END IF;
-    INSERT INTO {AUDIT_TABLE}
+    INSERT INTO accounts_auditevent
         (at, action, actor_id, actor_name, client_address, path, record_type, record_id,
          changes, detail)
     VALUES (
         statement_timestamp(),
         lower(TG_OP),
-        nullif(current_setting('{GUC_ACTOR}', true), '')::bigint,
-        coalesce(current_setting('{GUC_NAME}', true), ''),
-        nullif(current_setting('{GUC_CLIENT}', true), '')::inet,
-        coalesce(current_setting('{GUC_PATH}', true), ''),
+        nullif(current_setting('crd.actor_id', true), '')::bigint,
+        coalesce(current_setting('crd.actor_name', true), ''),
+        nullif(current_setting('crd.client', true), '')::inet,
+        coalesce(current_setting('crd.path', true), ''),
         TG_TABLE_NAME,
         coalesce(new_full ->> pk, old_full ->> pk, ''),
         diff,
@@ -126,7 +127,7 @@ BEGIN
         USING ERRCODE = 'insufficient_privilege';
 END;
 $$;
-"""  # noqa: S608 - built from this module's constants only
+"""
 
 
 def audited_tables() -> dict[str, tuple[str, list[str]]]:
@@ -164,9 +165,10 @@ def install_triggers(using: str = DEFAULT_DB_ALIAS) -> int:
         (present,) = cursor.fetchone()
         cursor.execute("SELECT count(*) FROM pg_trigger WHERE tgname = %s", [APPEND_ONLY_TRIGGER])
         (guarded,) = cursor.fetchone()
-        if present == len(tables) and guarded == 1 and not getattr(conn, "_audit_refresh", 0):
-            return len(tables)
+        # The functions are always refreshed (cheap); the triggers only when one is missing.
         cursor.execute(FUNCTIONS_SQL)
+        if present == len(tables) and guarded == 1:
+            return len(tables)
         for table, (pk, hidden) in tables.items():
             arguments = ", ".join(_literal(a) for a in [pk, *hidden])
             cursor.execute(

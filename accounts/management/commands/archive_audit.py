@@ -91,7 +91,7 @@ class Command(BaseCommand):
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(f"ALTER TABLE {AUDIT_TABLE} DISABLE TRIGGER {APPEND_ONLY_TRIGGER}")
             cursor.execute(
-                f"DELETE FROM {AUDIT_TABLE} WHERE at < %s AND id <= %s",  # noqa: S608
+                f"DELETE FROM {AUDIT_TABLE} WHERE at < %s AND id <= %s",  # noqa: S608  # nosec B608
                 [cutoff, last],
             )
             deleted = cursor.rowcount
