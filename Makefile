@@ -49,5 +49,10 @@ test: lint messages
 	@# Two workers: this machine (and CI's) has two cores; each gets its own test database.
 	$(BIN)/pytest -n 2
 
+# A large department's decade served as in production, with one table of figures
+# (docs/PERFORMANCE.md). Needs PostgreSQL at 127.0.0.1:5432 or BENCH_DATABASE_URL.
+bench: messages
+	$(BIN)/python bench/run.py
+
 clean-db:
 	rm -rf .data/postgres

@@ -18,3 +18,19 @@ def material_design_path(instance, filename: str) -> str:
 
 def agency_logo_path(instance, filename: str) -> str:
     return _generated("agency", filename)
+
+
+def logo_data_uri(agency) -> str:
+    """The agency's logo as a data: URI for the PDFs, read through the storage (a local
+    folder or object storage alike); empty when there is none or it cannot be read."""
+    import base64
+
+    if not agency.logo:
+        return ""
+    try:
+        with agency.logo.open("rb") as handle:
+            data = handle.read()
+    except OSError:
+        return ""
+    kind = "image/png" if data[:8] == b"\x89PNG\r\n\x1a\n" else "image/jpeg"
+    return f"data:{kind};base64,{base64.b64encode(data).decode()}"

@@ -48,6 +48,7 @@ class ConcernAdmin(admin.ModelAdmin):
     list_display = ("reference", "date_received", "category", "status", "area", "assignee")
     list_filter = ("status", "category", "source_type", "nature")
     search_fields = ("reference", "area")
+
     date_hierarchy = "date_received"
     list_select_related = ("assignee",)
     show_full_result_count = False
@@ -89,6 +90,13 @@ class ConcernAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def save_model(self, request, obj, form, change):
+        # A correction here counts as a revision, so an edit form open in the app meanwhile
+        # is refused rather than overwriting it.
+        if change:
+            obj.revision = (obj.revision or 0) + 1
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(ConcernUpdate)

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.models import Agency
 from accounts.permissions import Permission
+from accounts.uploads import logo_data_uri
 from accounts.web import crumbs, require_permission
 from concerns.models import Concern
 from outreach.models import OutreachActivity
@@ -334,7 +335,7 @@ def briefing_pdf(request):
         {
             "briefing": briefing,
             "agency": agency,
-            "logo_url": agency.logo.path if agency.logo else "",
+            "logo_url": logo_data_uri(agency),
             "generated_at": generated_at,
             "generated_by": request.user,
         },

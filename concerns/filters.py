@@ -1,8 +1,8 @@
 import django_filters
 from django import forms
+from django.db.models import Q
 
 from accounts.models import User
-from accounts.roles import Role
 from concerns.forms import DateInput
 from concerns.models import Concern
 
@@ -15,12 +15,18 @@ SORTS = {
 }
 
 
-def _staff(request):
-    return (
-        User.objects.filter(is_active=True, groups__name__in=[r.value for r in Role])
-        .distinct()
-        .order_by("last_name", "first_name")
-    )
+def _members(value: str):
+    """Members a "name or DSN" typed in a filter means: the DSN or username exactly, or a
+    surname or first name. A text box, not a list: a large department has hundreds of
+    members, and a list of them all made every page of the concern list slow to build."""
+    value = value.strip()
+    return User.objects.filter(
+        Q(dsn__iexact=value)
+        | Q(username__iexact=value)
+        | Q(last_name__iexact=value)
+        | Q(first_name__iexact=value)
+        | Q(last_name__istartswith=value)
+    ).values("pk")
 
 
 class ConcernFilter(django_filters.FilterSet):
@@ -41,9 +47,11 @@ class ConcernFilter(django_filters.FilterSet):
     received_to = django_filters.DateFilter(
         field_name="date_received", lookup_expr="lte", label="Received to", widget=DateInput()
     )
-    assignee = django_filters.ModelChoiceFilter(queryset=_staff, empty_label="Anyone")
-    reported_by = django_filters.ModelChoiceFilter(
-        queryset=_staff, label="Reporting officer", empty_label="Anyone"
+    assignee = django_filters.CharFilter(
+        method="filter_member", label="Assigned to (name or DSN)", max_length=150
+    )
+    reported_by = django_filters.CharFilter(
+        method="filter_member", label="Reporting officer (name or DSN)", max_length=150
     )
     awaiting = django_filters.BooleanFilter(
         method="filter_awaiting", label="Referred, awaiting response", widget=forms.CheckboxInput
@@ -68,11 +76,10 @@ class ConcernFilter(django_filters.FilterSet):
         model = Concern
         fields = []
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        label = lambda u: f"{u.display_name} ({u.dsn})"  # noqa: E731
-        self.filters["assignee"].field.label_from_instance = label
-        self.filters["reported_by"].field.label_from_instance = label
+    def filter_member(self, queryset, name, value):
+        if not value.strip():
+            return queryset
+        return queryset.filter(**{f"{name}__in": _members(value)})
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value) if value.strip() else queryset

@@ -9,6 +9,7 @@ from accounts.models import User
 from accounts.roles import Role
 from accounts.web import with_cji_notice
 from concerns.models import Concern, Department, Referral, Unit
+from concerns.services import editable_values, fingerprint
 
 DESCRIPTION_MAX = 5000
 TEXT_MAX = 5000
@@ -193,13 +194,26 @@ class PublicFeedbackForm(forms.Form):
 
 
 class _StepForm(forms.Form):
-    """A workflow step's form; the view fills in the submit label."""
+    """A workflow step's form; the view fills in the submit label. It carries the revision
+    of the concern it was shown with, so a step from a stale page can be refused."""
 
-    def __init__(self, *args, label="Save", **kwargs):
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    def __init__(self, *args, label="Save", concern=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if concern is not None and not self.is_bound:
+            self.initial.setdefault("revision", concern.revision)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.submit_label = label
+
+    def show_stored(self, conflict) -> None:
+        """After a refused save: keep what was typed, but carry the stored revision (and
+        fingerprint), so that sending it again is a deliberate choice over the stored one."""
+        self.data = self.data.copy()
+        self.data[self.add_prefix("revision")] = conflict.revision
+        if "seen" in self.fields:
+            self.data[self.add_prefix("seen")] = conflict.seen
 
 
 class NoteForm(_StepForm):
@@ -261,6 +275,47 @@ class AssignForm(_StepForm):
             .order_by("last_name", "first_name")
         )
         self.fields["assignee"].label_from_instance = lambda u: f"{u.display_name} ({u.dsn})"
+
+
+class DetailsForm(_StepForm):
+    """Correcting a concern after intake (the CRO): the fields of the intake form that say
+    what the concern is, and the note the public sees with its status."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    # A fingerprint of the values shown (services.fingerprint): names what someone else
+    # changed if this save is refused.
+    seen = forms.CharField(widget=forms.HiddenInput, required=False, max_length=500)
+    category = forms.ChoiceField(label="Category")
+    nature = forms.ChoiceField(
+        label="Is it an actual, perceived or potential problem?", choices=Concern.Nature.choices
+    )
+    priority = forms.ChoiceField(label="Priority", choices=Concern.Priority.choices)
+    area = forms.CharField(label="Where", max_length=160)
+    description = _long_text("What is the concern?", rows=5, max_length=DESCRIPTION_MAX)
+    suggestions = _long_text("Suggestions and alternate courses of action", required=False, rows=3)
+    public_note = forms.CharField(
+        label="Public note",
+        required=False,
+        max_length=500,
+        help_text="Shown to the public with the status (city 311). No names or personal details.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": TOO_LONG},
+    )
+
+    def __init__(self, *args, concern=None, **kwargs):
+        super().__init__(*args, concern=concern, **kwargs)
+        conduct = Concern.Category.CONDUCT_BIAS
+        choices = Concern.Category.choices
+        if concern is not None:
+            # A conduct or bias concern keeps its category, and no other takes it (001 IV.C).
+            keep = concern.category == conduct
+            choices = [c for c in choices if (c[0] == conduct) == keep]
+            if not self.is_bound:
+                values = editable_values(concern)
+                for name, value in values.items():
+                    self.initial.setdefault(name, value)
+                self.initial.setdefault("seen", fingerprint(values))
+        self.fields["category"].choices = choices
 
 
 class DepartmentForm(forms.ModelForm):

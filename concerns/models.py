@@ -191,6 +191,10 @@ class Concern(models.Model):
     import_log = import_log_field()
     # One intake form, one concern: a double submit finds the first and creates nothing.
     intake_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    # Raised by one on every change made through the services. A form carries the number it
+    # was shown, and a save from a page someone else has changed since is refused, never
+    # applied over their change. The database default covers rows inserted in bulk by SQL.
+    revision = models.PositiveIntegerField(default=1, db_default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     search_vector = models.GeneratedField(
@@ -264,6 +268,7 @@ class ConcernUpdate(models.Model):
         RESOLVED = "resolved", "Resolved"
         REOPENED = "reopened", "Reopened"
         IMPORTED = "imported", "Imported"
+        EDITED = "edited", "Details changed"
 
     # Indexed by update_timeline_idx (concern, created_at).
     concern = models.ForeignKey(

@@ -7,12 +7,15 @@ the detail page asks `available_actions()`, which reads the same table.
 """
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from accounts.models import User
 from accounts.notify import email_resident, holders, notify, unit_supervisors
@@ -38,6 +41,10 @@ NOT_WORKABLE = (
     "or it is already resolved."
 )
 NOT_OPEN = "This concern is already resolved. Reopen it first."
+NOT_CORRECTABLE = (
+    "This concern is waiting for a supervisor's review: its details can be corrected once it "
+    "is forwarded."
+)
 NOT_RESOLVED = "Only a resolved concern can be reopened."
 TEXT_REQUIRED = "Write a few words: this goes into the concern's timeline."
 ALREADY_ACKNOWLEDGED = "This routing has already been acknowledged."
@@ -48,6 +55,21 @@ INACTIVE_DEPARTMENT = "That department is no longer on the referral list."
 INACTIVE_UNIT = "That unit is no longer active."
 ASSIGNEE_WITHOUT_ROLE = "A concern can only be assigned to an active member who holds a role."
 SAME_ASSIGNEE = "The concern is already assigned to that person."
+CONDUCT_CATEGORY_FIXED = (
+    "The category “Officer conduct or bias” cannot be set or removed by a correction: such a "
+    "concern goes to supervisors at intake (001 IV.C). Log a new concern instead."
+)
+CONCERN_CHANGED = (
+    "This concern was changed after you opened it{by}, so your changes were not saved. "
+    "What you typed is still in the form below."
+)
+STEP_CONCERN_CHANGED = (
+    "This concern was changed after you opened it{by}, so this step was not taken. "
+    "What you typed is still in the form below."
+)
+NOW_STORED = "{label} is now: “{value}”"
+SAVE_AGAIN = "Check what changed, then save again to keep your version."
+SEND_AGAIN = "Check the concern as it is now, then send again if the step still applies."
 RATE_LIMITED = (
     "We have received several messages from your connection in the last hour. Please wait "
     "a while before sending another, or call the department."
@@ -60,6 +82,10 @@ WORKABLE = frozenset(
 )
 OPEN = frozenset(Concern.OPEN_STATUSES)
 ALL = frozenset(S)
+
+
+# Everything but a concern still waiting for its supervisor, who reads it as it came in.
+CORRECTABLE = WORKABLE | {S.RESOLVED}
 
 
 def _may(perm: Permission) -> Callable[[User, Concern], bool]:
@@ -116,6 +142,9 @@ RULES: dict[str, Rule] = {
     "reopen": Rule(
         "Reopen", frozenset({S.RESOLVED}), _may(Permission.REOPEN_CONCERN), NOT_RESOLVED
     ),
+    "edit": Rule(
+        "Correct the details", CORRECTABLE, _may(Permission.WORK_CONCERN), NOT_CORRECTABLE
+    ),
     "note": Rule("Add a note", ALL, _may(Permission.NOTE_CONCERN), ""),
 }
 
@@ -154,9 +183,93 @@ def _record(concern, kind, by, text="") -> ConcernUpdate:
 
 
 def _move(concern: Concern, status: str) -> None:
+    fields = ["status", "resolved_at", "updated_at"]
+    if concern.status != status:
+        # A page showing the old status is now stale (the row is locked: no race here).
+        concern.revision += 1
+        fields.append("revision")
     concern.status = status
     concern.resolved_at = timezone.now() if status == S.RESOLVED else None
-    concern.save(update_fields=["status", "resolved_at", "updated_at"])
+    concern.save(update_fields=fields)
+
+
+# --- Stale pages ----------------------------------------------------------------------
+
+
+class EditConflict(ValidationError):
+    """A save refused because the record changed after the form was shown. It carries the
+    stored revision and fingerprint, so the form can be shown again over the stored record
+    with what the person typed, and a second save is taken as deliberate."""
+
+    def __init__(self, messages, *, revision: int, seen: str):
+        super().__init__(messages)
+        self.revision = revision
+        self.seen = seen
+
+
+def _digest(value) -> str:
+    return hashlib.sha256(str(value).encode()).hexdigest()[:10]
+
+
+def fingerprint(values: dict) -> str:
+    """What a form showed, in a few characters a field: carried in a hidden input, it lets
+    a refused save name the fields someone else changed, not the ones being typed."""
+    return ",".join(f"{name}:{_digest(value)}" for name, value in values.items())
+
+
+def changed_since(seen: str, current: dict) -> list[str]:
+    """The names in `current` whose value is not the one the fingerprint `seen` was taken of."""
+    shown = dict(part.split(":", 1) for part in (seen or "").split(",") if ":" in part)
+    return [name for name, value in current.items() if shown.get(name) != _digest(value)]
+
+
+def shown_value(text) -> str:
+    return str(text) if text not in (None, "") else "(empty)"
+
+
+def _changed_by(concern: Concern) -> str:
+    """' (by <name> on <date> at <time>)': from the timeline line of the last step that
+    changed the concern itself (notes and acknowledgments do not)."""
+    last = (
+        concern.updates.exclude(kind__in=[K.NOTE, K.ACKNOWLEDGED])
+        .select_related("author")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if last is None:
+        return ""
+    when = timezone.localtime(last.created_at)
+    who = f"by {last.author.display_name} " if last.author else ""
+    return f" ({who}on {when:%B %-d, %Y at %H:%M})"
+
+
+def _label(name: str) -> str:
+    return capfirst(Concern._meta.get_field(name).verbose_name)
+
+
+def _stored(concern: Concern, name: str) -> str:
+    if name == "assignee":
+        return concern.assignee.display_name if concern.assignee else "nobody"
+    display = getattr(concern, f"get_{name}_display", None)
+    return shown_value(display() if display else getattr(concern, name))
+
+
+# What a refused step reports as it is now.
+STEPPED = ("status", "assignee")
+
+
+def _step_conflict(concern: Concern) -> EditConflict:
+    lines = [STEP_CONCERN_CHANGED.format(by=_changed_by(concern))]
+    lines += [NOW_STORED.format(label=_label(n), value=_stored(concern, n)) for n in STEPPED]
+    lines.append(SEND_AGAIN)
+    return EditConflict(lines, revision=concern.revision, seen="")
+
+
+def _still_as_shown(concern: Concern, revision: int | None) -> None:
+    """A step from a page that showed an older revision is refused: the concern may have
+    been resolved and reopened, or given to someone else, since that page was opened."""
+    if revision is not None and concern.revision != revision:
+        raise _step_conflict(concern)
 
 
 def next_reference(year: int) -> str:
@@ -453,15 +566,17 @@ def record_progress(*, concern: Concern, by, text: str) -> Concern:
 
 
 @transaction.atomic
-def assign_concern(*, concern: Concern, by, assignee: User) -> Concern:
+def assign_concern(*, concern: Concern, by, assignee: User, revision: int | None = None) -> Concern:
     concern = _locked(concern)
     _check("assign", by, concern)
+    _still_as_shown(concern, revision)
     if not assignee.is_active or not assignee.has_role(*Role):
         raise ValidationError(ASSIGNEE_WITHOUT_ROLE)
     if concern.assignee_id == assignee.pk:
         raise ValidationError(SAME_ASSIGNEE)
     concern.assignee = assignee
-    concern.save(update_fields=["assignee", "updated_at"])
+    concern.revision += 1
+    concern.save(update_fields=["assignee", "revision", "updated_at"])
     _record(concern, K.ASSIGNED, by, f"Assigned to {assignee.display_name}.")
     notify(
         "concern_assigned",
@@ -474,9 +589,12 @@ def assign_concern(*, concern: Concern, by, assignee: User) -> Concern:
 
 
 @transaction.atomic
-def resolve_concern(*, concern: Concern, by, resolution: str) -> Concern:
+def resolve_concern(
+    *, concern: Concern, by, resolution: str, revision: int | None = None
+) -> Concern:
     concern = _locked(concern)
     _check("resolve", by, concern)
+    _still_as_shown(concern, revision)
     resolution = _text(resolution)
     _move(concern, S.RESOLVED)
     _record(concern, K.RESOLVED, by, resolution)
@@ -485,9 +603,10 @@ def resolve_concern(*, concern: Concern, by, resolution: str) -> Concern:
 
 
 @transaction.atomic
-def reopen_concern(*, concern: Concern, by, reason: str) -> Concern:
+def reopen_concern(*, concern: Concern, by, reason: str, revision: int | None = None) -> Concern:
     concern = _locked(concern)
     _check("reopen", by, concern)
+    _still_as_shown(concern, revision)
     reason = _text(reason)
     _move(concern, S.REOPENED)
     _record(concern, K.REOPENED, by, reason)
@@ -499,6 +618,81 @@ def add_note(*, concern: Concern, by, text: str) -> ConcernUpdate:
     concern = _locked(concern)
     _check("note", by, concern)
     return _record(concern, K.NOTE, by, _text(text))
+
+
+# --- Corrections ----------------------------------------------------------------------
+
+# What the CRO may correct after intake. The source and the reporting employee are a
+# record of what was said and by whom, and stay as taken.
+EDITABLE_FIELDS = (
+    "category",
+    "nature",
+    "priority",
+    "area",
+    "description",
+    "suggestions",
+    "public_note",
+)
+
+
+def editable_values(concern: Concern) -> dict:
+    return {name: getattr(concern, name) for name in EDITABLE_FIELDS}
+
+
+@transaction.atomic
+def edit_concern(*, concern: Concern, by, data: dict, revision: int, seen: str = "") -> Concern:
+    """Correct a concern's details. `revision` and `seen` are what the form was shown: a
+    save over someone else's change to these fields is refused and names what they changed.
+
+    The write is one conditional UPDATE on the revision, so of two saves from the same
+    revision exactly one is applied. Sending the same form twice changes the concern once.
+    """
+    concern = Concern.objects.select_related("assignee").get(pk=concern.pk)
+    _check("edit", by, concern)
+    data = {name: data[name] for name in EDITABLE_FIELDS if name in data}
+    conduct = Concern.Category.CONDUCT_BIAS
+    if "category" in data and (data["category"] == conduct) != (concern.category == conduct):
+        raise ValidationError({"category": CONDUCT_CATEGORY_FIXED})
+    changes = {name: value for name, value in data.items() if getattr(concern, name) != value}
+    if not changes:
+        # Nothing to write: a second send of a saved form, or the same correction as
+        # someone else's.
+        return concern
+    if concern.revision != revision:
+        if others := _changed_by_others(concern, data, seen):
+            raise _edit_conflict(concern, others)
+        # Only the status or the assignee moved on: nothing on this form is overwritten.
+        revision = concern.revision
+    updated = Concern.objects.filter(pk=concern.pk, revision=revision).update(
+        **changes, revision=F("revision") + 1, updated_at=timezone.now()
+    )
+    if not updated:
+        # Saved by someone else between our read and this write.
+        concern = Concern.objects.select_related("assignee").get(pk=concern.pk)
+        raise _edit_conflict(concern, _changed_by_others(concern, data, seen) or list(changes))
+    _record(
+        concern, K.EDITED, by, "Changed: " + ", ".join(_label(n).lower() for n in changes) + "."
+    )
+    concern.refresh_from_db()
+    return concern
+
+
+def _changed_by_others(concern: Concern, data: dict, seen: str) -> list[str]:
+    """The fields of the form whose stored value is not what the form showed; without a
+    fingerprint, those whose stored value is not what was sent."""
+    stored = {name: getattr(concern, name) for name in data}
+    if seen:
+        return changed_since(seen, stored)
+    return [name for name, value in stored.items() if value != data[name]]
+
+
+def _edit_conflict(concern: Concern, names: list[str]) -> EditConflict:
+    lines = [CONCERN_CHANGED.format(by=_changed_by(concern))]
+    lines += [NOW_STORED.format(label=_label(n), value=_stored(concern, n)) for n in names]
+    lines.append(SAVE_AGAIN)
+    return EditConflict(
+        lines, revision=concern.revision, seen=fingerprint(editable_values(concern))
+    )
 
 
 # --- Reference lists ------------------------------------------------------------------

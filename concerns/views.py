@@ -18,6 +18,7 @@ from concerns.filters import ConcernFilter
 from concerns.forms import (
     AssignForm,
     DepartmentForm,
+    DetailsForm,
     IntakeForm,
     NoteForm,
     OptionalNoteForm,
@@ -248,6 +249,7 @@ STEP_FORMS = {
     "assign": (AssignForm, "Assign", "Assigned."),
     "resolve": (ResolutionForm, "Resolve", "Resolved."),
     "reopen": (NoteForm, "Reopen", "Reopened."),
+    "edit": (DetailsForm, "Save changes", "The details were saved."),
     "note": (NoteForm, "Add note", "Note added."),
 }
 
@@ -256,7 +258,11 @@ def _step_forms(concern, actions, bound=None):
     forms = []
     for name in actions:
         form_class, label, _ = STEP_FORMS[name]
-        form = bound[1] if bound and bound[0] == name else form_class(label=label, prefix=name)
+        form = (
+            bound[1]
+            if bound and bound[0] == name
+            else form_class(label=label, prefix=name, concern=concern)
+        )
         forms.append({"name": name, "title": services.RULES[name].label, "form": form})
     return forms
 
@@ -316,13 +322,15 @@ def concern_step(request, reference, action):
         raise Http404
     concern = get_concern_for(request, reference)
     form_class, label, done = STEP_FORMS[action]
-    form = form_class(request.POST, label=label, prefix=action)
+    form = form_class(request.POST, label=label, prefix=action, concern=concern)
     if form.is_valid():
         data = form.cleaned_data
         try:
             _perform(action, concern, request.user, data)
         except ValidationError as error:
             show_errors(form, error)
+            if isinstance(error, services.EditConflict):
+                form.show_stored(error)
         else:
             messages.success(request, done)
             return redirect(concern)
@@ -351,11 +359,25 @@ def _perform(action, concern, by, data):
     elif action == "progress":
         services.record_progress(concern=concern, by=by, text=data["text"])
     elif action == "assign":
-        services.assign_concern(concern=concern, by=by, assignee=data["assignee"])
+        services.assign_concern(
+            concern=concern, by=by, assignee=data["assignee"], revision=data["revision"]
+        )
     elif action == "resolve":
-        services.resolve_concern(concern=concern, by=by, resolution=data["text"])
+        services.resolve_concern(
+            concern=concern, by=by, resolution=data["text"], revision=data["revision"]
+        )
     elif action == "reopen":
-        services.reopen_concern(concern=concern, by=by, reason=data["text"])
+        services.reopen_concern(
+            concern=concern, by=by, reason=data["text"], revision=data["revision"]
+        )
+    elif action == "edit":
+        services.edit_concern(
+            concern=concern,
+            by=by,
+            data={name: data[name] for name in services.EDITABLE_FIELDS},
+            revision=data["revision"],
+            seen=data["seen"],
+        )
     elif action == "note":
         services.add_note(concern=concern, by=by, text=data["text"])
 

@@ -252,15 +252,26 @@ TASKS = {
     }
 }
 
+# A report PDF whose layout takes longer than this is stopped (the layout runs in a child
+# process that is killed), and the report page says so; nothing on the report changes.
+CRD_PDF_TIMEOUT_SECONDS = env.int("CRD_PDF_TIMEOUT_SECONDS", default=120)
+
 # The public feedback form: submissions per client per hour, and how many reverse proxies
 # stand in front of the app (their X-Forwarded-For entries are trusted to find the client).
 PUBLIC_FORM_HOURLY_LIMIT = env.int("CRD_PUBLIC_FORM_HOURLY_LIMIT", default=5)
+CRD_OPEN311_HOURLY_LIMIT = env.int("CRD_OPEN311_HOURLY_LIMIT", default=120)
 TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
 
 # Notifications: the address links in emails point to, and the local hour after which the
 # hourly sweep (`manage.py send_notifications`) sends each person's daily digest.
 CRD_SITE_URL = env.str("CRD_SITE_URL", default="http://127.0.0.1:8000")
 CRD_DIGEST_HOUR = env.int("CRD_DIGEST_HOUR", default=7)
+
+# Benchmarks only (bench/run.py): a do-nothing view at /bench/hello/ and an X-Queries header
+# with each response's SQL query count. Never on in production.
+CRD_BENCH = env.bool("CRD_BENCH", default=False)
+if CRD_BENCH:
+    MIDDLEWARE.insert(0, "config.errors.QueryCount")
 
 LOGGING = {
     "version": 1,
@@ -275,3 +286,33 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Scaling out (docs/DEPLOYMENT.md). Each part is off unless its variable is set.
+#
+# A read replica: DATABASE_REPLICA_URL names a streaming replica of the default database.
+# Only code wrapped in config.routers.use_replica() reads from it; every write, and every
+# other read, goes to the default database, so a page never misses what it just saved.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db_url("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    # Tests have no replica: its reads go to the test database itself.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
+
+# Object storage: with CRD_S3_BUCKET set, uploaded files and report PDFs are kept in that
+# S3-compatible bucket (django-storages), which every web host and task worker shares.
+# Credentials come from the standard AWS variables or the host's instance role. Files are
+# still handed out only through the views that check who is asking, never by bucket URL.
+# Static files stay with whitenoise; spreadsheets waiting to be imported stay in MEDIA_ROOT.
+if env.str("CRD_S3_BUCKET", default=""):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("CRD_S3_BUCKET"),
+            "region_name": env.str("CRD_S3_REGION", default="") or None,
+            "endpoint_url": env.str("CRD_S3_ENDPOINT_URL", default="") or None,
+            # As on disk: a new file never replaces another of the same name.
+            "file_overwrite": False,
+        },
+    }

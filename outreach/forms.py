@@ -6,6 +6,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import Role
 from accounts.web import with_cji_notice
+from accounts.widgets import quick
 from concerns.forms import DateInput
 from outreach.models import (
     CommunityInputReport,
@@ -75,6 +76,7 @@ class OrganizationForm(_Helper, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["liaison_officer"].queryset = department_members()
         self.fields["liaison_officer"].label_from_instance = _member_label
+        quick(self.fields["liaison_officer"])
         self._helper(
             Layout(
                 Row(Column("name", css_class="col-md-8"), Column("kind", css_class="col-md-4")),
@@ -134,6 +136,9 @@ class ActivityForm(_Helper, forms.ModelForm):
         self.fields["officers"].queryset = department_members()
         self.fields["officers"].label_from_instance = _member_label
         self.fields["officers"].required = False
+        # A large department: 2,000 organizations, 500 members; rendered without templates.
+        quick(self.fields["organization"])
+        quick(self.fields["officers"])
         self._helper(
             Layout(
                 Row(Column("date", css_class="col-md-3"), Column("kind", css_class="col-md-9")),

@@ -13,9 +13,12 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Agency
 from accounts.permissions import Permission, has_permission
+from accounts.uploads import logo_data_uri
 from accounts.web import crumbs, require_permission
+from config.routers import use_replica
 from reports import inbox as inbox_items
 from reports.dashboard import build_dashboard, period_from
+from reports.views import posted_revision
 
 PERIODS = [("month", "This month"), ("quarter", "This quarter"), ("year", "This year")]
 
@@ -24,7 +27,9 @@ def dashboard_context(request) -> dict:
     """The dashboard's figures for the period picked in the query string."""
     today = timezone.localdate()
     period, error = period_from(request.GET, today)
-    data = build_dashboard(period, today)
+    # Read-only aggregates: from the read replica when one is configured (DEPLOYMENT.md).
+    with use_replica():
+        data = build_dashboard(period, today)
     query = f"period={period.key}"
     if period.key == "custom":
         query += f"&from={period.start.isoformat()}&to={period.end.isoformat()}"
@@ -63,7 +68,7 @@ def dashboard_pdf(request):
     agency = Agency.load()
     context.update(
         agency=agency,
-        logo_url=agency.logo.path if agency.logo else "",
+        logo_url=logo_data_uri(agency),
         generated_at=timezone.localtime(),
         generated_by=request.user,
     )
@@ -97,7 +102,9 @@ def inbox_decide(request, kind, pk, decision):
     require_permission(request, Permission.VIEW_INBOX)
     comment = request.POST.get("comment", "")
     try:
-        record = inbox_items.decide(kind, pk, decision, by=request.user, comment=comment)
+        record = inbox_items.decide(
+            kind, pk, decision, by=request.user, comment=comment, revision=posted_revision(request)
+        )
     except ValidationError as error:
         key = f"{kind}-{pk}"
         return inbox(

@@ -8,6 +8,7 @@ from django.db.models import Q
 from concerns.models import Concern
 from programs.models import ProgramEvaluation
 from reports.models import Recommendation
+from reports.services import narratives_seen
 from surveys.models import Survey
 
 UNKNOWN_REFERENCES = "These concern references were not found: %(refs)s. Check the numbers."
@@ -110,3 +111,39 @@ class RecommendationForm(forms.ModelForm):
         if unknown:
             raise forms.ValidationError(UNKNOWN_REFERENCES % {"refs": ", ".join(unknown)})
         return [found[ref] for ref in refs]
+
+
+class NarrativesForm(forms.Form):
+    """The CRO's narrative boxes of a report. It carries the revision and fingerprint of the
+    narratives it was shown with, so a save over someone else's is refused, not applied."""
+
+    # Not required: a page opened before revisions existed saves as it always did.
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    seen = forms.CharField(widget=forms.HiddenInput, required=False, max_length=4000)
+
+    def __init__(self, *args, report, narratives, **kwargs):
+        """`narratives`: (key, heading, stored text) of each box, as report_context gives."""
+        super().__init__(*args, auto_id="n-%s", **kwargs)
+        self.keys = [key for key, _, _ in narratives]
+        for key, heading, _ in narratives:
+            self.fields[key] = forms.CharField(
+                label=heading,
+                required=False,
+                strip=False,
+                widget=forms.Textarea(attrs={"rows": 4, "class": "form-control mb-2"}),
+            )
+        if not self.is_bound:
+            self.initial.update({key: text for key, _, text in narratives})
+            self.initial["revision"] = report.revision
+            self.initial["seen"] = narratives_seen(report, self.keys)
+
+    @property
+    def texts(self) -> dict:
+        return {key: self.cleaned_data.get(key, "") for key in self.keys}
+
+    def show_stored(self, conflict) -> None:
+        """After a refused save: keep what was typed, but carry the stored revision and
+        fingerprint, so that saving again is a deliberate choice over the stored text."""
+        self.data = self.data.copy()
+        self.data["revision"] = conflict.revision
+        self.data["seen"] = conflict.seen

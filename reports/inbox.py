@@ -19,6 +19,8 @@ class Item:
     by: str
     since: dt.datetime
     decisions: list = field(default_factory=list)  # [(decision, label, needs_comment)]
+    # A report's revision as listed: a decision on a report changed since is refused.
+    revision: int | None = None
 
     @property
     def key(self) -> str:
@@ -52,6 +54,7 @@ def waiting_items() -> list[Item]:
                 r.created_by.display_name,
                 r.submitted_at,
                 APPROVE_RETURN,
+                revision=r.revision,
             )
         )
     for m in Material.objects.filter(status=Material.Status.SUBMITTED).select_related("created_by")[
@@ -152,7 +155,9 @@ def waiting_items() -> list[Item]:
     return items
 
 
-def decide(kind: str, pk: int, decision: str, *, by, comment: str = ""):
+def decide(
+    kind: str, pk: int, decision: str, *, by, comment: str = "", revision: int | None = None
+):
     """Apply a decision taken in the inbox through the record's own service function, so
     every rule (who, from which status, a comment to return) is the one its page applies.
     Raises Http404 for an unknown kind or record, ValidationError/PermissionDenied as the
@@ -175,8 +180,12 @@ def decide(kind: str, pk: int, decision: str, *, by, comment: str = ""):
     if kind == "report":
         report = get_object_or_404(Report, pk=pk)
         if approve:
-            return report_services.approve_report(report=report, by=by, comment=comment)
-        return report_services.return_report(report=report, by=by, comment=comment)
+            return report_services.approve_report(
+                report=report, by=by, comment=comment, revision=revision
+            )
+        return report_services.return_report(
+            report=report, by=by, comment=comment, revision=revision
+        )
     if kind == "material":
         material = get_object_or_404(Material, pk=pk)
         return outreach_services.decide_material(

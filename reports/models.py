@@ -11,6 +11,17 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
+
+# How long past the render time limit a render may still show as waiting or running. The
+# limit stops the layout; the margin covers reading the data and storing the file. A render
+# older than both never finishes: its worker stopped.
+RENDER_MARGIN = dt.timedelta(seconds=30)
+
+
+def render_stale_before() -> dt.datetime:
+    """A render waiting or running since before this time is shown as stopped."""
+    return timezone.now() - dt.timedelta(seconds=settings.CRD_PDF_TIMEOUT_SECONDS) - RENDER_MARGIN
 
 
 class Report(models.Model):
@@ -60,6 +71,15 @@ class Report(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     late_reason = models.TextField(blank=True)
+    # Raised by one on every save of the narratives and every step. A form carries the
+    # number it was shown, so a save or a decision from a stale page is refused, never
+    # applied over what someone else saved or submitted since. (`version` is the report's
+    # own numbering of drafts for a period.)
+    revision = models.PositiveIntegerField(default=1, db_default=1, editable=False)
+    revised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    revised_at = models.DateTimeField(null=True, blank=True)
     chief_comment = models.TextField(blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -70,6 +90,10 @@ class Report(models.Model):
     render_state = models.CharField(max_length=8, choices=Render.choices, default=Render.NONE)
     render_progress = models.PositiveSmallIntegerField(default=0)
     render_error = models.TextField(blank=True)
+    # When the render was asked for (queued) or taken up by the worker (running): a render
+    # that has been either for longer than the time limit allows was stopped (the worker
+    # was killed or is not running) and may be asked for again.
+    render_started_at = models.DateTimeField(null=True, blank=True)
     rendered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -116,6 +140,23 @@ class Report(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+    @property
+    def render_pending(self) -> bool:
+        """Waiting or running, whether or not it will ever finish."""
+        return self.render_state in (self.Render.QUEUED, self.Render.RUNNING)
+
+    @property
+    def render_stalled(self) -> bool:
+        """Waiting or running for longer than a render may take: it will not finish."""
+        return self.render_pending and (
+            self.render_started_at is None or self.render_started_at < render_stale_before()
+        )
+
+    @property
+    def is_rendering(self) -> bool:
+        """A render under way, which the page follows until it finishes."""
+        return self.render_pending and not self.render_stalled
 
 
 def period_label(kind: str, start: dt.date, end: dt.date) -> str:

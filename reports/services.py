@@ -5,11 +5,12 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 
 from accounts.notify import approval_decided, submitted_for_approval
 from accounts.permissions import Permission, require
+from concerns.services import EditConflict, changed_since, fingerprint, shown_value
 from reports.builders import build_for, narrative_fields
 from reports.models import Objective, Plan, Report
 from reports.periods import due_date, period_containing
@@ -22,6 +23,18 @@ LATE_REASON = "This report is past its due date (%(due)s): say why it is late."
 COMMENT_REQUIRED = "Say what should change, so the CRO can revise the report."
 FUTURE_PERIOD = "A report can be generated only for a period that has begun."
 APPROVED_IS_FINAL = "An approved report's file is final and is never rendered again."
+ALREADY_RENDERING = "The PDF is already being rendered. This page shows its progress."
+NARRATIVES_CHANGED = (
+    "The narratives were saved again after you opened this report{by}, so yours were not "
+    "saved. What you typed is still in the form below."
+)
+REPORT_CHANGED = (
+    "This report was changed after you opened it{by}, so nothing was done. It is now: "
+    "{status}. What you typed is still below."
+)
+NOW_STORED = "{label} now reads: “{value}”"
+SAVE_AGAIN = "Check what changed, then save again to keep your version."
+READ_AGAIN = "Read the report as it is now before you send it again."
 
 
 @transaction.atomic
@@ -81,21 +94,97 @@ def _editable(report: Report) -> Report:
     return report
 
 
+def narrative_headings(report: Report) -> dict:
+    """Each narrative box of the report, by key: its heading."""
+    return dict(narrative_fields(report.kind, report.data or build_for(report)))
+
+
+def narratives_seen(report: Report, keys) -> str:
+    """The fingerprint of the narratives a form shows (see concerns.services.fingerprint)."""
+    return fingerprint({key: report.narratives.get(key, "") for key in keys})
+
+
 @transaction.atomic
-def save_narratives(*, report: Report, by, narratives: dict) -> Report:
+def save_narratives(
+    *, report: Report, by, narratives: dict, revision: int | None = None, seen: str = ""
+) -> Report:
+    """The CRO's text. With `revision` (and `seen`), what the form was shown: a save over
+    narratives someone else saved since is refused, and names the sections they changed.
+    Sending the same form twice saves it once."""
     require(by, Permission.MANAGE_REPORTS)
     report = _editable(report)
-    data = report.data or build_for(report)
-    allowed = {key for key, _ in narrative_fields(report.kind, data)}
-    report.narratives = {k: v.strip() for k, v in narratives.items() if k in allowed}
-    report.save(update_fields=["narratives"])
+    headings = narrative_headings(report)
+    sent = {k: v.strip() for k, v in narratives.items() if k in headings}
+    if all(report.narratives.get(k, "") == v for k, v in sent.items()) and set(sent) == set(
+        report.narratives
+    ):
+        return report  # nothing to write: a second send of a saved form
+    if revision is not None and report.revision != revision:
+        stored = {key: report.narratives.get(key, "") for key in sent}
+        others = (
+            changed_since(seen, stored)
+            if seen
+            else [key for key, value in stored.items() if value != sent[key]]
+        )
+        if others:
+            raise _narratives_conflict(report, headings, others, sent)
+        # Only a step moved on (returned, say): no narrative is overwritten.
+    # Conditional on the revision read under the lock: of two saves, one is applied.
+    updated = Report.objects.filter(pk=report.pk, revision=report.revision).update(
+        narratives=sent, revision=F("revision") + 1, revised_by=by, revised_at=timezone.now()
+    )
+    if not updated:
+        report.refresh_from_db()
+        raise _narratives_conflict(report, headings, list(sent), sent)
+    report.refresh_from_db()
     return report
 
 
+def _changed_by(report: Report) -> str:
+    if report.revised_at is None:
+        return ""
+    who = f"by {report.revised_by.display_name} " if report.revised_by_id else ""
+    return f" ({who}on {timezone.localtime(report.revised_at):%B %-d, %Y at %H:%M})"
+
+
+def _narratives_conflict(report, headings, keys, sent) -> EditConflict:
+    lines = [NARRATIVES_CHANGED.format(by=_changed_by(report))]
+    lines += [
+        NOW_STORED.format(label=headings[key], value=shown_value(report.narratives.get(key, "")))
+        for key in keys
+    ]
+    lines.append(SAVE_AGAIN)
+    return EditConflict(lines, revision=report.revision, seen=narratives_seen(report, sent))
+
+
+def _still_as_shown(report: Report, revision: int | None) -> None:
+    """A submission or a decision from a page that showed an older revision is refused:
+    the Chief approves what the Chief read, the CRO submits what the CRO read."""
+    if revision is None or report.revision == revision:
+        return
+    status = report.get_status_display()
+    raise EditConflict(
+        [REPORT_CHANGED.format(by=_changed_by(report), status=status), READ_AGAIN],
+        revision=report.revision,
+        seen="",
+    )
+
+
+def _revised(report: Report, by) -> list[str]:
+    """Mark a step's save as a new revision (the row is locked); the fields to save."""
+    report.revision += 1
+    report.revised_by = by
+    report.revised_at = timezone.now()
+    return ["revision", "revised_by", "revised_at"]
+
+
 @transaction.atomic
-def submit_report(*, report: Report, by, late_reason: str = "") -> Report:
+def submit_report(
+    *, report: Report, by, late_reason: str = "", revision: int | None = None
+) -> Report:
     require(by, Permission.MANAGE_REPORTS)
     report = _editable(report)
+    _still_as_shown(report, revision)
     due = due_date(report.kind, report.period_end)
     late_reason = late_reason.strip()
     if timezone.localdate() > due and not late_reason:
@@ -108,7 +197,19 @@ def submit_report(*, report: Report, by, late_reason: str = "") -> Report:
     report.submitted_by = by
     report.decided_by = None
     report.decided_at = None
-    report.save()
+    # Named fields: a render in progress keeps writing its own state meanwhile.
+    report.save(
+        update_fields=[
+            "data",
+            "status",
+            "submitted_at",
+            "late_reason",
+            "submitted_by",
+            "decided_by",
+            "decided_at",
+            *_revised(report, by),
+        ]
+    )
     submitted_for_approval(
         report, what=_report_what(report), permission=Permission.DECIDE_REPORTS, by=by
     )
@@ -120,18 +221,27 @@ def _report_what(report: Report) -> str:
 
 
 @transaction.atomic
-def return_report(*, report: Report, by, comment: str) -> Report:
+def return_report(*, report: Report, by, comment: str, revision: int | None = None) -> Report:
     require(by, Permission.DECIDE_REPORTS)
     report = Report.objects.select_for_update().get(pk=report.pk)
     if report.status != S.SUBMITTED:
         raise ValidationError(NOT_SUBMITTED)
+    _still_as_shown(report, revision)
     if not comment.strip():
         raise ValidationError({"comment": COMMENT_REQUIRED})
     report.status = S.RETURNED
     report.chief_comment = comment.strip()
     report.decided_by = by
     report.decided_at = timezone.now()
-    report.save(update_fields=["status", "chief_comment", "decided_by", "decided_at"])
+    report.save(
+        update_fields=[
+            "status",
+            "chief_comment",
+            "decided_by",
+            "decided_at",
+            *_revised(report, by),
+        ]
+    )
     approval_decided(
         report,
         what=_report_what(report),
@@ -143,17 +253,26 @@ def return_report(*, report: Report, by, comment: str) -> Report:
 
 
 @transaction.atomic
-def approve_report(*, report: Report, by, comment: str = "") -> Report:
+def approve_report(*, report: Report, by, comment: str = "", revision: int | None = None) -> Report:
     """The Chief approves; the final PDF (with name and time) is rendered in the background."""
     require(by, Permission.DECIDE_REPORTS)
     report = Report.objects.select_for_update().get(pk=report.pk)
     if report.status != S.SUBMITTED:
         raise ValidationError(NOT_SUBMITTED)
+    _still_as_shown(report, revision)
     report.status = S.APPROVED
     report.chief_comment = comment.strip()
     report.decided_by = by
     report.decided_at = timezone.now()
-    report.save(update_fields=["status", "chief_comment", "decided_by", "decided_at"])
+    report.save(
+        update_fields=[
+            "status",
+            "chief_comment",
+            "decided_by",
+            "decided_at",
+            *_revised(report, by),
+        ]
+    )
     _enqueue_render(report)
     approval_decided(
         report,
@@ -172,6 +291,10 @@ def request_render(*, report: Report, by) -> Report:
     report = Report.objects.select_for_update().get(pk=report.pk)
     if report.status == S.APPROVED and report.pdf_sha256:
         raise ValidationError(APPROVED_IS_FINAL)
+    if report.is_rendering:
+        # A second click; a render that stopped (interrupted, or waiting on a worker that
+        # is not running) may be asked for again.
+        raise ValidationError(ALREADY_RENDERING)
     _enqueue_render(report)
     return report
 
@@ -180,7 +303,10 @@ def _enqueue_render(report: Report) -> None:
     from reports.tasks import render_report
 
     Report.objects.filter(pk=report.pk).update(
-        render_state=Report.Render.QUEUED, render_progress=0, render_error=""
+        render_state=Report.Render.QUEUED,
+        render_progress=0,
+        render_error="",
+        render_started_at=timezone.now(),
     )
     report_id = report.pk
     # After commit: the worker must see the report as this transaction leaves it.

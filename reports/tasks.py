@@ -1,61 +1,115 @@
 import logging
 
-from django.core.files.base import ContentFile
+from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 
-from reports.models import Report
-from reports.pdf import render_pdf, sha256
+from reports.layout import LayoutFailed
+from reports.models import Report, render_stale_before
+from reports.pdf import RenderTimeout, render_pdf, sha256, store_pdf
 
 log = logging.getLogger(__name__)
 
+R = Report.Render
 
-def _set(report_id: int, **fields) -> None:
-    Report.objects.filter(pk=report_id).update(**fields)
+RENDER_FAILED = (
+    "The PDF could not be rendered ({reason}). Nothing was changed. Try again; if it fails "
+    "again, tell your administrator."
+)
+RENDER_TIMED_OUT = (
+    "The PDF took too long and was stopped. Nothing was changed. Try again, or if it happens "
+    "again, ask your administrator to allow more than {seconds} seconds for a PDF."
+)
+RENDER_STOPPED = (
+    "The PDF was stopped before it finished because the background worker was shut down. "
+    "Nothing was changed. Try again."
+)
+REPORT_CHANGED = (
+    "The report was submitted or decided while this PDF was being rendered, so the PDF was "
+    "not kept. Nothing was changed. Render it again."
+)
 
 
 @task()
 def render_report(report_id: int) -> None:
     """Render a report's PDF in the background, showing progress on the report.
 
-    A failure is recorded with its reason and leaves the report and any earlier file as they
-    were. An approved report's final file is written once, with its SHA-256, and never again.
+    Nothing on the report changes until the PDF is complete: the file is stored whole under
+    a new name, then the report is pointed at it in one UPDATE. A failure, a render past
+    CRD_PDF_TIMEOUT_SECONDS (stopped), or a worker killed mid-render leaves the report and
+    any earlier file as they were. An approved report's final file is written once, with
+    its SHA-256, and never again.
     """
     report = Report.objects.get(pk=report_id)
     if report.status == Report.Status.APPROVED and report.pdf_sha256:
         return
-    _set(report_id, render_state=Report.Render.RUNNING, render_progress=10)
+    started = timezone.now()
+    # Taken up in one UPDATE, unless another worker is rendering this report now (the same
+    # PDF asked for twice). One running since before the time limit allows is dead.
+    taken = (
+        Report.objects.filter(pk=report_id)
+        .exclude(render_state=R.RUNNING, render_started_at__gte=render_stale_before())
+        .update(
+            render_state=R.RUNNING, render_progress=10, render_error="", render_started_at=started
+        )
+    )
+    if not taken:
+        return
+    # This render's own row state: once a newer render is asked for, this one writes nothing.
+    mine = Report.objects.filter(pk=report_id, render_state=R.RUNNING, render_started_at=started)
     try:
-        pdf = render_pdf(report, progress=lambda p: _set(report_id, render_progress=p))
+        pdf = render_pdf(report, progress=lambda percent: mine.update(render_progress=percent))
+    except RenderTimeout:
+        log.warning("Rendering report %s took too long and was stopped", report_id)
+        seconds = settings.CRD_PDF_TIMEOUT_SECONDS
+        _failed(mine, RENDER_TIMED_OUT.format(seconds=seconds))
+        return
     except Exception as error:  # any failure of the layout engine is shown to the user
         log.exception("Rendering report %s failed", report_id)
-        _set(
-            report_id,
-            render_state=Report.Render.FAILED,
-            render_error=f"{type(error).__name__}: {error}"[:2000],
-            render_progress=0,
-        )
+        _failed(mine, RENDER_FAILED.format(reason=_reason(error)))
         return
+    except BaseException:
+        # The worker is being stopped (a second Ctrl-C or SIGTERM): say so, then stop.
+        _failed(mine, RENDER_STOPPED)
+        raise
+    try:
+        _store(report, pdf, mine)
+    except Exception as error:  # the disk or the bucket refused the file
+        log.exception("Storing the PDF of report %s failed", report_id)
+        _failed(mine, RENDER_FAILED.format(reason=_reason(error)))
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, LayoutFailed):
+        return str(error)[:1500]
+    return f"{type(error).__name__}: {error}"[:1500]
+
+
+def _failed(mine, message: str) -> None:
+    mine.update(render_state=R.FAILED, render_error=message, render_progress=0)
+
+
+def _store(report: Report, pdf: bytes, mine) -> None:
     final = report.status == Report.Status.APPROVED
     kind = f"survey{report.survey_id}" if report.survey_id else report.kind
     name = f"{kind}-{report.period_start:%Y-%m-%d}-v{report.version}"
     name += ".pdf" if final else "-draft.pdf"
+    storage = report.pdf.storage
     old = report.pdf.name if report.pdf and not final else ""
-    report.pdf.save(name, ContentFile(pdf), save=False)
-    report.pdf_sha256 = sha256(pdf) if final else ""
-    report.render_state = Report.Render.DONE
-    report.render_progress = 100
-    report.render_error = ""
-    report.rendered_at = timezone.now()
-    report.save(
-        update_fields=[
-            "pdf",
-            "pdf_sha256",
-            "render_state",
-            "render_progress",
-            "render_error",
-            "rendered_at",
-        ]
+    stored = store_pdf(storage, report.pdf.field.generate_filename(report, name), pdf)
+    # Pointed at the new file only if the report is still as it was when the render began:
+    # a draft's PDF is never kept on a submitted or approved report, nor a final file replaced.
+    done = mine.filter(status=report.status, pdf_sha256="").update(
+        pdf=stored,
+        pdf_sha256=sha256(pdf) if final else "",
+        render_state=R.DONE,
+        render_progress=100,
+        render_error="",
+        rendered_at=timezone.now(),
     )
-    if old and old != report.pdf.name:
-        report.pdf.storage.delete(old)
+    if not done:
+        storage.delete(stored)
+        _failed(mine, REPORT_CHANGED)
+        return
+    if old and old != stored:
+        storage.delete(old)

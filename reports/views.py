@@ -14,9 +14,10 @@ from django.views.decorators.http import require_POST
 
 from accounts.paging import paginate
 from accounts.permissions import Permission, has_permission
-from accounts.web import crumbs, require_permission
+from accounts.web import crumbs, require_permission, show_errors
 from concerns.forms import DateInput
 from reports import services
+from reports.forms import NarrativesForm
 from reports.models import Plan, Report
 from reports.pdf import report_context
 from reports.periods import calendar_rows, due_date
@@ -79,7 +80,9 @@ def report_generate(request):
     return redirect(report)
 
 
-def report_detail(request, pk, *, errors=None, status=200):
+def report_detail(request, pk, *, errors=None, narratives_form=None, typed=None, status=200):
+    """The report, its PDF and the forms of its steps. After a refused save or step, the
+    form comes back with what was typed (`narratives_form`, `typed`) and the reasons."""
     require_permission(request, Permission.VIEW_REPORTS)
     report = get_object_or_404(
         Report.objects.select_related("created_by", "decided_by", "survey"), pk=pk
@@ -90,9 +93,12 @@ def report_detail(request, pk, *, errors=None, status=200):
         due=due,
         late=timezone.localdate() > due,
         errors=errors or {},
+        typed=typed or {},
+        narratives_form=narratives_form
+        or NarrativesForm(report=report, narratives=context["narratives"]),
         can_manage=has_permission(request.user, Permission.MANAGE_REPORTS),
         can_decide=has_permission(request.user, Permission.DECIDE_REPORTS),
-        rendering=report.render_state in (Report.Render.QUEUED, Report.Render.RUNNING),
+        rendering=report.is_rendering,
         versions=Report.objects.filter(
             kind=report.kind, period_start=report.period_start, survey=report.survey_id
         )
@@ -105,17 +111,28 @@ def report_detail(request, pk, *, errors=None, status=200):
 
 @require_POST
 def report_narratives(request, pk):
+    require_permission(request, Permission.MANAGE_REPORTS)
     report = get_object_or_404(Report, pk=pk)
-    keys = [key for key, _, _ in report_context(report)["narratives"]]
-    try:
-        services.save_narratives(
-            report=report, by=request.user, narratives={k: request.POST.get(k, "") for k in keys}
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "The narratives were saved.")
-    return redirect(report)
+    form = NarrativesForm(
+        request.POST, report=report, narratives=report_context(report)["narratives"]
+    )
+    if form.is_valid():
+        try:
+            services.save_narratives(
+                report=report,
+                by=request.user,
+                narratives=form.texts,
+                revision=form.cleaned_data["revision"],
+                seen=form.cleaned_data["seen"],
+            )
+        except ValidationError as error:
+            show_errors(form, error)
+            if isinstance(error, services.EditConflict):
+                form.show_stored(error)
+        else:
+            messages.success(request, "The narratives were saved.")
+            return redirect(report)
+    return report_detail(request, pk, narratives_form=form, status=400)
 
 
 def _step(request, pk, action, success):
@@ -124,9 +141,15 @@ def _step(request, pk, action, success):
         action(report)
     except ValidationError as error:
         errors = getattr(error, "message_dict", {"__all__": error.messages})
-        return report_detail(request, pk, errors=errors, status=400)
+        return report_detail(request, pk, errors=errors, typed=request.POST, status=400)
     messages.success(request, success)
     return redirect(report)
+
+
+def posted_revision(request) -> int | None:
+    """The revision the page was shown with; None from a client that sends none."""
+    value = request.POST.get("revision", "")
+    return int(value) if value.isdigit() else None
 
 
 @require_POST
@@ -135,7 +158,10 @@ def report_submit(request, pk):
         request,
         pk,
         lambda r: services.submit_report(
-            report=r, by=request.user, late_reason=request.POST.get("late_reason", "")
+            report=r,
+            by=request.user,
+            late_reason=request.POST.get("late_reason", ""),
+            revision=posted_revision(request),
         ),
         "Submitted to the Chief. The figures are now frozen.",
     )
@@ -147,7 +173,10 @@ def report_return(request, pk):
         request,
         pk,
         lambda r: services.return_report(
-            report=r, by=request.user, comment=request.POST.get("comment", "")
+            report=r,
+            by=request.user,
+            comment=request.POST.get("comment", ""),
+            revision=posted_revision(request),
         ),
         "Returned to the CRO.",
     )
@@ -159,7 +188,10 @@ def report_approve(request, pk):
         request,
         pk,
         lambda r: services.approve_report(
-            report=r, by=request.user, comment=request.POST.get("comment", "")
+            report=r,
+            by=request.user,
+            comment=request.POST.get("comment", ""),
+            revision=posted_revision(request),
         ),
         "Approved. The final PDF is being rendered.",
     )

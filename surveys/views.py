@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.models import Agency
 from accounts.paging import paginate
 from accounts.permissions import Permission, has_permission
+from accounts.uploads import logo_data_uri
 from accounts.web import client_key, crumbs, csv_download, require_permission, show_errors
 from surveys import answers as answer_form
 from surveys import results, services
@@ -310,7 +311,7 @@ def forum_sheet(request, pk, forum_id):
             "url": url,
             "qr": _qr_data_uri(url),
             "agency": agency,
-            "logo_url": agency.logo.path if agency.logo else "",
+            "logo_url": logo_data_uri(agency),
         },
     )
     from django.conf import settings

@@ -1,0 +1,214 @@
+"""A small closed-loop load generator shared by the benchmark scripts.
+
+Each simulated member is a thread with its own keep-alive connection and session cookie; it
+sends a request, waits for the whole answer, thinks (if asked) and goes again until the
+time is up. Every request is timed and its status and the server's X-Queries header (the
+SQL queries it made; served with CRD_BENCH=true) are kept, so a run gives percentiles,
+throughput, errors and queries per request. Threads, not an event loop: the server, not
+this client, must be the bottleneck, and at these rates (a few hundred requests a second at
+most) Python threads keep up.
+"""
+
+import http.client
+import re
+import statistics
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+INTAKE_TOKEN = re.compile(r'name="intake_token" value="([^"]+)"')
+
+
+@dataclass
+class Sample:
+    ms: float
+    status: int
+    queries: int | None
+    body: bytes = b""
+
+
+@dataclass
+class Result:
+    label: str
+    samples: list[Sample] = field(default_factory=list)
+    seconds: float = 0.0
+    users: int = 0
+
+    def add(self, sample: Sample):
+        self.samples.append(sample)
+
+    @property
+    def count(self) -> int:
+        return len(self.samples)
+
+    def percentile(self, p: float) -> float:
+        times = sorted(s.ms for s in self.samples)
+        if not times:
+            return float("nan")
+        return times[min(len(times) - 1, max(0, round(p / 100 * len(times)) - 1))]
+
+    @property
+    def throughput(self) -> float:
+        return self.count / self.seconds if self.seconds else 0.0
+
+    def errors(self, ok=(200, 302)) -> int:
+        return sum(s.status not in ok for s in self.samples)
+
+    @property
+    def queries(self) -> float | None:
+        counted = [s.queries for s in self.samples if s.queries is not None]
+        return statistics.median(counted) if counted else None
+
+
+class Member:
+    """One simulated person: a keep-alive connection and the session's cookies."""
+
+    def __init__(self, port: int, session: str | None = None, host="127.0.0.1"):
+        self.port, self.host = port, host
+        self.cookies = {"sessionid": session} if session else {}
+        self.conn = None
+
+    def _connection(self):
+        if self.conn is None:
+            self.conn = http.client.HTTPConnection(self.host, self.port, timeout=60)
+        return self.conn
+
+    def request(self, method: str, path: str, form: dict | None = None) -> Sample:
+        headers = {"Host": self.host}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        body = None
+        if form is not None:
+            body = urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        started = time.perf_counter()
+        try:
+            conn = self._connection()
+            conn.request(method, path, body=body, headers=headers)
+            response = conn.getresponse()
+            content = response.read()
+        except (OSError, http.client.HTTPException):
+            self.close()
+            return Sample((time.perf_counter() - started) * 1000, 0, None)
+        ms = (time.perf_counter() - started) * 1000
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie":
+                name, _, rest = value.partition("=")
+                self.cookies[name.strip()] = rest.split(";")[0]
+        if response.getheader("Connection", "").lower() == "close":
+            self.close()
+        queries = response.getheader("X-Queries")
+        return Sample(ms, response.status, int(queries) if queries else None, content)
+
+    def close(self):
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+
+def run(label, users: list[Member], step, seconds: float, think: float = 0.0) -> Result:
+    """Every member runs `step(member, result)` in a loop for `seconds`."""
+    result = Result(label, users=len(users))
+    deadline = time.perf_counter() + seconds
+    lock = threading.Lock()
+
+    class Locked:
+        def add(self, sample):
+            with lock:
+                result.add(sample)
+
+    sink = Locked()
+
+    def loop(member):
+        while time.perf_counter() < deadline:
+            step(member, sink)
+            if think:
+                time.sleep(think)
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=loop, args=(m,), daemon=True) for m in users]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    result.seconds = time.perf_counter() - started
+    for m in users:
+        m.close()
+    return result
+
+
+def get_step(paths):
+    """A step that GETs the next path of a list (or the one path), in turn."""
+    paths = [paths] if isinstance(paths, str) else list(paths)
+    counter = {"i": 0}
+    lock = threading.Lock()
+
+    def step(member, sink):
+        with lock:
+            path = paths[counter["i"] % len(paths)]
+            counter["i"] += 1
+        sink.add(member.request("GET", path))
+
+    return step
+
+
+def intake_form(marker: str) -> dict:
+    """What an officer types into the concern intake form (marker: text to find it by)."""
+    return {
+        # Yesterday: today in UTC can still be tomorrow in the department's time zone.
+        "date_received": time.strftime("%Y-%m-%d", time.localtime(time.time() - 86400)),
+        "source_type": "citizen",
+        "source_name": "Bench Resident",
+        "source_contact": "555-0100",
+        "category": "traffic",
+        "nature": "actual",
+        "area": "Elm and 5th",
+        "priority": "normal",
+        "description": f"Speeding at school time. {marker}",
+        "suggestions": "Radar trailer.",
+    }
+
+
+def intake_step(outcomes: list | None = None):
+    """Open the intake form, then send it; only the POST is recorded. With `outcomes`, each
+    POST's (marker, status, body, time answered) is kept for checking afterwards what was stored."""
+
+    def step(member, sink):
+        page = member.request("GET", "/concerns/new/")
+        csrf = CSRF_FIELD.search(page.body.decode("utf-8", "replace"))
+        token = INTAKE_TOKEN.search(page.body.decode("utf-8", "replace"))
+        marker = f"bench-{uuid.uuid4().hex[:12]}"
+        if page.status != 200 or not csrf:
+            failed = Sample(page.ms, page.status or 0, page.queries, page.body)
+            sink.add(failed)
+            if outcomes is not None:
+                outcomes.append((marker, failed.status, page.body, time.perf_counter()))
+            return
+        form = intake_form(marker)
+        form["csrfmiddlewaretoken"] = csrf.group(1)
+        form["intake_token"] = token.group(1) if token else str(uuid.uuid4())
+        sample = member.request("POST", "/concerns/new/", form)
+        sink.add(sample)
+        if outcomes is not None:
+            outcomes.append((marker, sample.status, sample.body, time.perf_counter()))
+
+    return step
+
+
+def table(results: list[Result], yardstick: Result | None = None) -> str:
+    lines = [
+        f"{'page':34} {'users':>5} {'reqs':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
+        f"{'req/s':>7} {'errors':>6} {'queries':>7} {'x bare':>7}"
+    ]
+    for r in results:
+        ratio = r.throughput / yardstick.throughput if yardstick and yardstick.throughput else 0
+        q = r.queries
+        lines.append(
+            f"{r.label:34} {r.users:5d} {r.count:6d} {r.percentile(50):8.1f} "
+            f"{r.percentile(95):8.1f} {r.percentile(99):8.1f} {r.throughput:7.1f} "
+            f"{r.errors():6d} {('-' if q is None else f'{q:.0f}'):>7} {ratio:7.3f}"
+        )
+    return "\n".join(lines)
