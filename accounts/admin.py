@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserCreationForm
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.models import (
     DSN_REQUIRED_FOR_STAFF,
@@ -36,18 +38,18 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (
-            "Department member",
+            _("Department member"),
             {"fields": ("first_name", "last_name", "email", "dsn", "rank", "unit")},
         ),
         (
-            "Roles",
-            {"fields": ("groups",), "description": "The roles decide what this person may do."},
+            _("Roles"),
+            {"fields": ("groups",), "description": _("The roles decide what this person may do.")},
         ),
         (
-            "Administration",
+            _("Administration"),
             {"fields": ("is_active", "is_staff", "is_superuser"), "classes": ("collapse",)},
         ),
-        ("Dates", {"fields": ("last_login", "date_joined"), "classes": ("collapse",)}),
+        (_("Dates"), {"fields": ("last_login", "date_joined"), "classes": ("collapse",)}),
     )
     add_fieldsets = (
         (
@@ -74,7 +76,7 @@ class UserAdmin(BaseUserAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
 
-    @admin.display(description="roles")
+    @admin.display(description=_("roles"))
     def roles(self, obj):
         return ", ".join(sorted(g.name for g in obj.groups.all())) or "—"
 
@@ -120,7 +122,7 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    @admin.action(description="Send the selected failed messages again")
+    @admin.action(description=_("Send the selected failed messages again"))
     def send_again(self, request, queryset):
         from django.db import transaction
         from django.utils import timezone
@@ -133,7 +135,13 @@ class OutboundEmailAdmin(admin.ModelAdmin):
         )
         for pk in ids:
             transaction.on_commit(lambda pk=pk: enqueue_delivery(pk))
-        self.message_user(request, f"{len(ids)} message(s) queued again.")
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d message(s) queued again.", "%(count)d message(s) queued again.", len(ids)
+            )
+            % {"count": len(ids)},
+        )
 
 
 @admin.register(ResidentOptOut)

@@ -7,6 +7,8 @@ from django import forms
 from django.apps import apps
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import audited_tables
 from accounts.models import AuditEvent
@@ -29,30 +31,36 @@ def record_types() -> list[tuple[str, str]]:
 
 
 class AuditFilter(forms.Form):
-    person = forms.CharField(label="Person (username)", required=False, max_length=150, strip=True)
-    action = forms.ChoiceField(
-        required=False, choices=[("", "Any action"), *AuditEvent.Action.choices]
+    person = forms.CharField(
+        label=_("Person (username)"), required=False, max_length=150, strip=True
     )
-    record_type = forms.ChoiceField(label="Record type", required=False, choices=[])
-    record_id = forms.CharField(label="Record number", required=False, max_length=64)
+    action = forms.ChoiceField(
+        label=_("Action"),
+        required=False,
+        choices=[("", _("Any action")), *AuditEvent.Action.choices],
+    )
+    record_type = forms.ChoiceField(label=_("Record type"), required=False, choices=[])
+    record_id = forms.CharField(label=_("Record number"), required=False, max_length=64)
     since = forms.DateField(
-        label="From (UTC)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From (UTC)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     until = forms.DateField(
-        label="To (UTC)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To (UTC)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["record_type"].choices = [("", "Any record"), *record_types()]
+        self.fields["record_type"].choices = [("", gettext("Any record")), *record_types()]
 
     def clean(self):
         data = super().clean()
         since, until = data.get("since"), data.get("until")
         if since and until and since > until:
-            self.add_error("until", "The end date is before the start date.")
+            self.add_error("until", gettext("The end date is before the start date."))
         if data.get("record_id") and not data.get("record_type"):
-            self.add_error("record_type", "Choose the kind of record the number belongs to.")
+            self.add_error(
+                "record_type", gettext("Choose the kind of record the number belongs to.")
+            )
         return data
 
     def filtered(self, queryset):
@@ -132,7 +140,7 @@ def audit_trail(request):
             "query": query.urlencode(),
             "older": rows[-1].id if has_older else None,
             "paged": bool(before),
-            "breadcrumbs": crumbs(("Audit trail", None)),
+            "breadcrumbs": crumbs((gettext("Audit trail"), None)),
             "export_url": reverse("accounts:audit-export"),
         },
     )

@@ -25,6 +25,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from icalendar import Calendar, Event
 
@@ -46,7 +48,7 @@ MAX_ACTIVITIES = 1000
 # How often calendar apps should come back (a hint; Google decides for itself).
 REFRESH = dt.timedelta(hours=1)  # keep X-PUBLISHED-TTL below in step
 
-NOT_YOUR_FEED = "You can revoke only your own calendar link."
+NOT_YOUR_FEED = gettext_lazy("You can revoke only your own calendar link.")
 
 
 def token_hash(token: str) -> str:
@@ -154,9 +156,11 @@ def build_calendar(user, today: dt.date) -> bytes:
 
     kinds = dict(OutreachActivity.Kind.choices)
     for activity in feed_activities(user, today)[:MAX_ACTIVITIES]:
-        description = kinds.get(activity.kind, activity.kind)
+        description = str(kinds.get(activity.kind, activity.kind))
         if activity.program_id:
-            description += f"\nSession of the program {activity.program.name}"
+            description += "\n" + _("Session of the program %(name)s") % {
+                "name": activity.program.name
+            }
         # The model keeps a date, not times: an all-day event.
         cal.add_component(
             _all_day(
@@ -175,14 +179,15 @@ def build_calendar(user, today: dt.date) -> bytes:
         for row in calendar_rows(today):
             if row["done"] or row["due"] < today:
                 continue
-            label = Report.Kind(row["kind"]).label
+            label = str(Report.Kind(row["kind"]).label)
             cal.add_component(
                 _all_day(
                     uid=f"report-{row['kind']}-{row['start']:%Y-%m-%d}@{host}",
                     day=row["due"],
-                    summary=f"Due: {label} ({period_text(row['start'], row['end'])})",
+                    summary=_("Due: %(report)s (%(period)s)")
+                    % {"report": label, "period": period_text(row["start"], row["end"])},
                     stamp=now,
-                    description=f"{label}, due to the Chief.",
+                    description=_("%(report)s, due to the Chief.") % {"report": label},
                     url=reports_url,
                     transp="TRANSPARENT",
                 )
@@ -195,9 +200,9 @@ def build_calendar(user, today: dt.date) -> bytes:
                 _all_day(
                     uid=f"evaluation-{program.pk}-{row['due']:%Y-%m-%d}@{host}",
                     day=row["due"],
-                    summary=f"Due: Program evaluation of {program.name}",
+                    summary=_("Due: Program evaluation of %(name)s") % {"name": program.name},
                     stamp=now,
-                    description="Semi-annual program evaluation (003 1.a.8).",
+                    description=_("Semi-annual program evaluation (003 1.a.8)."),
                     url=site + program.get_absolute_url(),
                     transp="TRANSPARENT",
                 )
@@ -243,7 +248,7 @@ def _page(request, *, new_token: str | None = None, status: int = 200):
             "days_back": DAYS_BACK,
             "has_reports": has_permission(user, Permission.VIEW_REPORTS),
             "has_evaluations": has_permission(user, Permission.VIEW_EVALUATIONS),
-            "breadcrumbs": crumbs(("Calendar feed", None)),
+            "breadcrumbs": crumbs((_("Calendar feed"), None)),
         },
         status=status,
     )
@@ -271,5 +276,5 @@ def create(request):
 def revoke(request, pk: int):
     feed_row = get_object_or_404(CalendarFeed, pk=pk, user=request.user)
     revoke_feed(feed=feed_row, by=request.user)
-    messages.success(request, "The calendar link is revoked. Calendars using it stop updating.")
+    messages.success(request, _("The calendar link is revoked. Calendars using it stop updating."))
     return redirect("calendar:settings")

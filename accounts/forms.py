@@ -2,6 +2,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency
 
@@ -11,8 +12,8 @@ MAX_LOGO_BYTES = 2 * 1024 * 1024
 class LoginForm(AuthenticationForm):
     error_messages = {
         # Never hint whether the username exists.
-        "invalid_login": "The username or password is not right. Check both and try again.",
-        "inactive": "The username or password is not right. Check both and try again.",
+        "invalid_login": _("The username or password is not right. Check both and try again."),
+        "inactive": _("The username or password is not right. Check both and try again."),
     }
 
     def __init__(self, *args, **kwargs):
@@ -27,11 +28,11 @@ class StyledPasswordChangeForm(PasswordChangeForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", "Change password"))
+        self.helper.add_input(Submit("submit", _("Change password")))
 
 
 class AgencyForm(forms.ModelForm):
-    website = forms.URLField(required=False, assume_scheme="https")
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
 
     class Meta:
         model = Agency
@@ -59,7 +60,7 @@ class AgencyForm(forms.ModelForm):
             "chief_name",
             "logo",
             Fieldset(
-                "When reports are due",
+                _("When reports are due"),
                 Row(
                     Column("monthly_due_day"),
                     Column("quarterly_due_days"),
@@ -67,23 +68,23 @@ class AgencyForm(forms.ModelForm):
                     Column("annual_due_days"),
                 ),
             ),
-            Fieldset("Sign-in", "mfa_for_everyone"),
-            Submit("submit", "Save profile"),
+            Fieldset(_("Sign-in"), "mfa_for_everyone"),
+            Submit("submit", _("Save profile")),
         )
 
     def clean_monthly_due_day(self):
         day = self.cleaned_data["monthly_due_day"]
         if not 1 <= day <= 28:
-            raise forms.ValidationError("Choose a day from 1 to 28, which every month has.")
+            raise forms.ValidationError(_("Choose a day from 1 to 28, which every month has."))
         return day
 
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")
         if logo and getattr(logo, "size", 0) > MAX_LOGO_BYTES:
-            raise forms.ValidationError("The logo must be 2 MB or smaller.")
+            raise forms.ValidationError(_("The logo must be 2 MB or smaller."))
         if logo and hasattr(logo, "content_type"):  # a new upload: check what it really is
             head = logo.read(8)
             logo.seek(0)
             if not (head.startswith(b"\x89PNG\r\n\x1a\n") or head.startswith(b"\xff\xd8\xff")):
-                raise forms.ValidationError("The logo must be a PNG or JPEG image.")
+                raise forms.ValidationError(_("The logo must be a PNG or JPEG image."))
         return logo

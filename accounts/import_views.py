@@ -17,6 +17,8 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from accounts.importing import (
@@ -35,7 +37,7 @@ from accounts.permissions import Permission
 from accounts.web import crumbs, csv_download, require_permission
 
 SALT = "crd.import"
-GONE = (
+GONE = _(
     "The uploaded file is no longer here: it was imported already, or it waited more than a "
     "day. Upload it again."
 )
@@ -58,18 +60,20 @@ def _token(stored: str, kind: str, user_id: int, name: str) -> str:
 
 
 class UploadForm(forms.Form):
-    kind = forms.ChoiceField(label="What the file holds", choices=ImportLog.Kind.choices)
+    kind = forms.ChoiceField(label=_("What the file holds"), choices=ImportLog.Kind.choices)
     file = forms.FileField(
-        label="Spreadsheet",
-        help_text="CSV (.csv) or Excel (.xlsx), up to 10 MB and 20,000 rows, with a header row.",
+        label=_("Spreadsheet"),
+        help_text=_("CSV (.csv) or Excel (.xlsx), up to 10 MB and 20,000 rows, with a header row."),
     )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_BYTES:
-            raise ValidationError("The file is larger than 10 MB. Split it and import each part.")
+            raise ValidationError(
+                gettext("The file is larger than 10 MB. Split it and import each part.")
+            )
         if not upload.name.lower().endswith((".csv", ".xlsx")):
-            raise ValidationError("Upload a CSV file (.csv) or an Excel workbook (.xlsx).")
+            raise ValidationError(gettext("Upload a CSV file (.csv) or an Excel workbook (.xlsx)."))
         return upload
 
 
@@ -105,7 +109,7 @@ def import_home(request):
             "form": form,
             "specs": specs().values(),
             "page": logs,
-            "breadcrumbs": crumbs(("Import records", None)),
+            "breadcrumbs": crumbs((gettext("Import records"), None)),
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -181,7 +185,7 @@ def import_check(request, token: str):
             "problems": result.problems[:SHOWN_PROBLEMS],
             "more_problems": max(len(result.problems) - SHOWN_PROBLEMS, 0),
             "preview": result.rows[:10],
-            "breadcrumbs": crumbs(("Import records", "/import/"), (pending["n"], None)),
+            "breadcrumbs": crumbs((gettext("Import records"), "/import/"), (pending["n"], None)),
         },
         status=200 if request.method == "GET" or result.ok else 400,
     )
@@ -203,7 +207,7 @@ def import_log(request, pk: int):
         {
             "log": log,
             "retry": retry,
-            "breadcrumbs": crumbs(("Import records", "/import/"), (log.file_name, None)),
+            "breadcrumbs": crumbs((gettext("Import records"), "/import/"), (log.file_name, None)),
         },
     )
 

@@ -22,6 +22,8 @@ from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.db.models import TextChoices
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ImportLog, User
 from accounts.notify import quiet
@@ -31,14 +33,14 @@ MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
 SHOWN_PROBLEMS = 500
 
-NOT_A_SPREADSHEET = "Upload a CSV file (.csv) or an Excel workbook (.xlsx)."
-TOO_BIG = "The file is larger than 10 MB. Split it into smaller files and import each."
-TOO_MANY_ROWS = (
+NOT_A_SPREADSHEET = _("Upload a CSV file (.csv) or an Excel workbook (.xlsx).")
+TOO_BIG = _("The file is larger than 10 MB. Split it into smaller files and import each.")
+TOO_MANY_ROWS = _(
     "The file has %(rows)s rows; at most 20,000 are imported at once. Split it into smaller "
     "files and import each."
 )
-UNREADABLE = "The file could not be read as %(format)s: %(error)s"
-EMPTY = "The file has a header row but no records under it."
+UNREADABLE = _("The file could not be read as %(format)s: %(error)s")
+EMPTY = _("The file has a header row but no records under it.")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -55,7 +57,7 @@ class Column:
     def allowed(self) -> str:
         if self.choices is None:
             return ""
-        return ", ".join(label for _, label in self.choices.choices)
+        return ", ".join(str(label) for _value, label in self.choices.choices)
 
 
 @dataclasses.dataclass
@@ -114,7 +116,7 @@ def read_file(data: bytes, file_name: str) -> tablib.Dataset:
     except ValidationError:
         raise
     except Exception as error:  # tablib and openpyxl raise many kinds on a broken file
-        label = "CSV" if extension == "csv" else "an Excel workbook"
+        label = "CSV" if extension == "csv" else gettext("an Excel workbook")
         raise ValidationError(UNREADABLE % {"format": label, "error": error}) from error
     if dataset.height > MAX_ROWS:
         raise ValidationError(TOO_MANY_ROWS % {"rows": f"{dataset.height:,}"})
@@ -161,12 +163,13 @@ def convert(column: Column, raw, context: dict):
     text = _text(raw)
     if not text:
         if column.required:
-            raise ValueError("This is required and the cell is empty.")
+            raise ValueError(gettext("This is required and the cell is empty."))
         return column.default
     if column.kind in ("text", "long"):
         if column.max_length and len(text) > column.max_length:
             raise ValueError(
-                f"{len(text)} characters; at most {column.max_length} fit. Shorten it."
+                gettext("%(count)d characters; at most %(max)d fit. Shorten it.")
+                % {"count": len(text), "max": column.max_length}
             )
         return text
     if column.kind == "date":
@@ -178,49 +181,67 @@ def convert(column: Column, raw, context: dict):
             except ValueError:
                 continue
         raise ValueError(
-            f"“{text}” is not a date. Write dates as 2024-03-15 (year-month-day) or 03/15/2024."
+            gettext(
+                "“%(text)s” is not a date. Write dates as 2024-03-15 (year-month-day) or "
+                "03/15/2024."
+            )
+            % {"text": text}
         )
     if column.kind == "choice":
         wanted = text.lower()
         for value, label in column.choices.choices:
             if wanted in (value.lower(), label.lower()):
                 return value
-        raise ValueError(f"“{text}” is not one of the choices: {column.allowed()}.")
+        raise ValueError(
+            gettext("“%(text)s” is not one of the choices: %(choices)s.")
+            % {"text": text, "choices": column.allowed()}
+        )
     if column.kind == "int":
         try:
             number = int(Decimal(text.replace(",", "")))
         except (InvalidOperation, ValueError):
-            raise ValueError(f"“{text}” is not a whole number.") from None
+            raise ValueError(
+                gettext("“%(text)s” is not a whole number.") % {"text": text}
+            ) from None
         if number < 0:
-            raise ValueError("A number of zero or more is expected.")
+            raise ValueError(gettext("A number of zero or more is expected."))
         return number
     if column.kind == "decimal":
         try:
             number = Decimal(text.replace(",", "").lstrip("$"))
         except InvalidOperation:
-            raise ValueError(f"“{text}” is not a number.") from None
+            raise ValueError(gettext("“%(text)s” is not a number.") % {"text": text}) from None
         if number < 0:
-            raise ValueError("A number of zero or more is expected.")
+            raise ValueError(gettext("A number of zero or more is expected."))
         return number.quantize(Decimal("0.01"))
     if column.kind == "bool":
         if text.lower() in TRUE:
             return True
         if text.lower() in FALSE:
             return False
-        raise ValueError(f"“{text}” is neither yes nor no.")
+        raise ValueError(gettext("“%(text)s” is neither yes nor no.") % {"text": text})
     if column.kind == "email":
         try:
             validate_email(text)
         except ValidationError:
-            raise ValueError(f"“{text}” is not an email address.") from None
+            raise ValueError(
+                gettext("“%(text)s” is not an email address.") % {"text": text}
+            ) from None
         return text
     if column.kind in ("org", "program"):
         found = context[column.kind].get(text.lower())
         if found is None:
-            what = "community organization" if column.kind == "org" else "program"
-            raise ValueError(
-                f"No {what} is named “{text}”. Import the {what}s first, or correct the name."
-            )
+            if column.kind == "org":
+                message = gettext(
+                    "No community organization is named “%(text)s”. Import the community "
+                    "organizations first, or correct the name."
+                )
+            else:
+                message = gettext(
+                    "No program is named “%(text)s”. Import the programs first, or correct the "
+                    "name."
+                )
+            raise ValueError(message % {"text": text})
         return found
     if column.kind == "dsns":
         people = []
@@ -229,7 +250,7 @@ def convert(column: Column, raw, context: dict):
                 continue
             user = context["dsn"].get(dsn)
             if user is None:
-                raise ValueError(f"No active member has the DSN “{dsn}”.")
+                raise ValueError(gettext("No active member has the DSN “%(dsn)s”.") % {"dsn": dsn})
             people.append(user)
         return people
     raise AssertionError(column.kind)
@@ -270,8 +291,10 @@ def check(spec: Spec, dataset: tablib.Dataset, mapping: dict[str, str]) -> Check
                 Problem(
                     1,
                     column.label,
-                    "This column is required and the file has none matching it. Add it, or "
-                    "choose which of the file's columns holds it.",
+                    gettext(
+                        "This column is required and the file has none matching it. Add it, or "
+                        "choose which of the file's columns holds it."
+                    ),
                 )
             )
     if dataset.height == 0:
@@ -310,12 +333,21 @@ def _unique(row, number, problems, context, *, column: Column, existing: Callabl
     key = (column.name, str(value).lower())
     if key in context["seen"]:
         problems.append(
-            Problem(number, column.label, f"“{value}” is also on row {context['seen'][key]}.")
+            Problem(
+                number,
+                column.label,
+                gettext("“%(value)s” is also on row %(row)s.")
+                % {"value": value, "row": context["seen"][key]},
+            )
         )
         return
     context["seen"][key] = number
     if existing(value):
-        problems.append(Problem(number, column.label, f"“{value}” is already recorded."))
+        problems.append(
+            Problem(
+                number, column.label, gettext("“%(value)s” is already recorded.") % {"value": value}
+            )
+        )
 
 
 # --- Importing --------------------------------------------------------------------------
@@ -350,7 +382,8 @@ def _finish(log: ImportLog, status: str, problems: list[Problem], **fields) -> N
         status=status,
         finished_at=timezone.now(),
         problems=len(problems),
-        problem_list=[[p.row, p.column, p.message] for p in problems[:SHOWN_PROBLEMS]],
+        # Stored as JSON: the (possibly lazy) texts as plain strings.
+        problem_list=[[p.row, str(p.column), str(p.message)] for p in problems[:SHOWN_PROBLEMS]],
         **fields,
     )
 
@@ -399,24 +432,27 @@ def _concern_columns():
 
     return [
         Column(
-            "reference", "Reference", max_length=20, help="CR-2019-0042; left empty, one is given."
+            "reference",
+            _("Reference"),
+            max_length=20,
+            help=_("CR-2019-0042; left empty, one is given."),
         ),
-        Column("date_received", "Date received", "date", required=True),
-        Column("source_type", "Who raised it", "choice", True, Concern.SourceType),
-        Column("source_name", "Name of the person or group", max_length=120),
-        Column("source_contact", "Their phone or email", max_length=200),
-        Column("category", "Category", "choice", True, Concern.Category),
-        Column("nature", "Nature", "choice", False, Concern.Nature, default="actual"),
-        Column("area", "Where", required=True, max_length=160),
-        Column("description", "What the concern is", "long", required=True),
-        Column("suggestions", "Suggestions and alternate courses of action", "long"),
-        Column("priority", "Priority", "choice", False, Concern.Priority, default="normal"),
-        Column("status", "Status", "choice", False, Concern.Status, default="received"),
-        Column("resolved_on", "Resolved on", "date", default=None),
-        Column("organization", "Community organization", "org", default=None),
-        Column("reporter_name", "Employee who took it", max_length=160),
-        Column("reporter_dsn", "Employee's DSN", max_length=20),
-        Column("public_note", "Public note", max_length=500),
+        Column("date_received", _("Date received"), "date", required=True),
+        Column("source_type", _("Who raised it"), "choice", True, Concern.SourceType),
+        Column("source_name", _("Name of the person or group"), max_length=120),
+        Column("source_contact", _("Their phone or email"), max_length=200),
+        Column("category", _("Category"), "choice", True, Concern.Category),
+        Column("nature", _("Nature"), "choice", False, Concern.Nature, default="actual"),
+        Column("area", _("Where"), required=True, max_length=160),
+        Column("description", _("What the concern is"), "long", required=True),
+        Column("suggestions", _("Suggestions and alternate courses of action"), "long"),
+        Column("priority", _("Priority"), "choice", False, Concern.Priority, default="normal"),
+        Column("status", _("Status"), "choice", False, Concern.Status, default="received"),
+        Column("resolved_on", _("Resolved on"), "date", default=None),
+        Column("organization", _("Community organization"), "org", default=None),
+        Column("reporter_name", _("Employee who took it"), max_length=160),
+        Column("reporter_dsn", _("Employee's DSN"), max_length=20),
+        Column("public_note", _("Public note"), max_length=500),
     ]
 
 
@@ -429,24 +465,40 @@ def _check_concern(row, number, problems, context):
     today = timezone.localdate()
     received = row.get("date_received")
     if isinstance(received, dt.date) and received > today:
-        problems.append(Problem(number, "Date received", "The date is in the future."))
+        problems.append(
+            Problem(number, gettext("Date received"), gettext("The date is in the future."))
+        )
     status = row.get("status")
     resolved = row.get("resolved_on")
     if status == "resolved" and not resolved:
         problems.append(
-            Problem(number, "Resolved on", "A resolved concern needs the date it was resolved.")
+            Problem(
+                number,
+                gettext("Resolved on"),
+                gettext("A resolved concern needs the date it was resolved."),
+            )
         )
     if status != "resolved" and resolved:
         problems.append(
-            Problem(number, "Resolved on", "Only a resolved concern has a resolution date.")
+            Problem(
+                number,
+                gettext("Resolved on"),
+                gettext("Only a resolved concern has a resolution date."),
+            )
         )
     if isinstance(resolved, dt.date) and isinstance(received, dt.date) and resolved < received:
-        problems.append(Problem(number, "Resolved on", "It is before the date received."))
+        problems.append(
+            Problem(number, gettext("Resolved on"), gettext("It is before the date received."))
+        )
     reference = row.get("reference")
     if reference:
         if not REFERENCE.match(reference.upper()):
             problems.append(
-                Problem(number, "Reference", f"“{reference}” is not like CR-2019-0042.")
+                Problem(
+                    number,
+                    gettext("Reference"),
+                    gettext("“%(reference)s” is not like CR-2019-0042.") % {"reference": reference},
+                )
             )
             return
         row["reference"] = reference.upper()
@@ -455,7 +507,7 @@ def _check_concern(row, number, problems, context):
             number,
             problems,
             context,
-            column=Column("reference", "Reference"),
+            column=Column("reference", gettext("Reference")),
             existing=lambda v: Concern.objects.filter(reference=v).exists(),
         )
 
@@ -533,18 +585,23 @@ def _create_concerns(rows, by, log) -> int:
     updates = []
     for concern, row in zip(concerns, rows, strict=True):
         updates.append(
-            ConcernUpdate(concern=concern, kind=K.RECEIVED, text="Received (imported record).")
+            ConcernUpdate(
+                concern=concern, kind=K.RECEIVED, text=gettext("Received (imported record).")
+            )
         )
         if concern.resolved_at:
             updates.append(
-                ConcernUpdate(concern=concern, kind=K.RESOLVED, text="Resolved (imported record).")
+                ConcernUpdate(
+                    concern=concern, kind=K.RESOLVED, text=gettext("Resolved (imported record).")
+                )
             )
         updates.append(
             ConcernUpdate(
                 concern=concern,
                 kind=K.IMPORTED,
                 author=by,
-                text=f"Imported from {log.file_name} (row {row['line']}) by {by.display_name}.",
+                text=gettext("Imported from %(file)s (row %(row)s) by %(name)s.")
+                % {"file": log.file_name, "row": row["line"], "name": by.display_name},
             )
         )
     ConcernUpdate.objects.bulk_create(updates, batch_size=2000)
@@ -600,15 +657,15 @@ def _organization_columns():
     from outreach.models import CommunityOrganization as O
 
     return [
-        Column("name", "Name", required=True, max_length=160),
-        Column("kind", "Kind", "choice", True, O.Kind),
-        Column("contact_name", "Contact person", max_length=120),
-        Column("contact_phone", "Contact phone", max_length=40),
-        Column("contact_email", "Contact email", "email"),
-        Column("area", "Area", max_length=160),
-        Column("helped_establish", "The department helped establish it", "bool", default=False),
-        Column("is_active", "Active", "bool", default=True),
-        Column("notes", "Notes", "long"),
+        Column("name", _("Name"), required=True, max_length=160),
+        Column("kind", _("Kind"), "choice", True, O.Kind),
+        Column("contact_name", _("Contact person"), max_length=120),
+        Column("contact_phone", _("Contact phone"), max_length=40),
+        Column("contact_email", _("Contact email"), "email"),
+        Column("area", _("Area"), max_length=160),
+        Column("helped_establish", _("The department helped establish it"), "bool", default=False),
+        Column("is_active", _("Active"), "bool", default=True),
+        Column("notes", _("Notes"), "long"),
     ]
 
 
@@ -620,7 +677,7 @@ def _check_organization(row, number, problems, context):
         number,
         problems,
         context,
-        column=Column("name", "Name"),
+        column=Column("name", gettext("Name")),
         existing=lambda v: CommunityOrganization.objects.filter(name__iexact=v).exists(),
     )
 
@@ -654,24 +711,26 @@ def _activity_columns():
     from outreach.models import OutreachActivity as A
 
     return [
-        Column("date", "Date", "date", required=True),
-        Column("kind", "Kind", "choice", True, A.Kind),
-        Column("title", "Title", required=True, max_length=160),
-        Column("area", "Area", max_length=160),
-        Column("organization", "Community organization", "org", default=None),
-        Column("program", "Program", "program", default=None),
-        Column("attendance", "Attendance", "int", default=0),
-        Column("staff_hours", "Staff hours", "decimal", default=Decimal("0")),
-        Column("materials_cost", "Cost of materials", "decimal", default=Decimal("0")),
-        Column("summary", "Summary", "long"),
-        Column("officers", "Officers' DSNs", "dsns", default=()),
+        Column("date", _("Date"), "date", required=True),
+        Column("kind", _("Kind"), "choice", True, A.Kind),
+        Column("title", _("Title"), required=True, max_length=160),
+        Column("area", _("Area"), max_length=160),
+        Column("organization", _("Community organization"), "org", default=None),
+        Column("program", _("Program"), "program", default=None),
+        Column("attendance", _("Attendance"), "int", default=0),
+        Column("staff_hours", _("Staff hours"), "decimal", default=Decimal("0")),
+        Column("materials_cost", _("Cost of materials"), "decimal", default=Decimal("0")),
+        Column("summary", _("Summary"), "long"),
+        Column("officers", _("Officers' DSNs"), "dsns", default=()),
     ]
 
 
 def _check_activity(row, number, problems, context):
     day = row.get("date")
     if isinstance(day, dt.date) and day > timezone.localdate() + dt.timedelta(days=366):
-        problems.append(Problem(number, "Date", "The date is more than a year ahead."))
+        problems.append(
+            Problem(number, gettext("Date"), gettext("The date is more than a year ahead."))
+        )
 
 
 def _create_activities(rows, by, log) -> int:
@@ -742,13 +801,13 @@ def _program_columns():
     from programs.models import Program as P
 
     return [
-        Column("name", "Name", required=True, max_length=120),
-        Column("category", "Category", "choice", True, P.Category),
-        Column("objectives", "Objectives", "long", required=True),
-        Column("description", "Description", "long"),
-        Column("schedule", "Schedule", max_length=160),
-        Column("status", "Status", "choice", False, P.Status, default="proposed"),
-        Column("active_since", "Active since", "date", default=None),
+        Column("name", _("Name"), required=True, max_length=120),
+        Column("category", _("Category"), "choice", True, P.Category),
+        Column("objectives", _("Objectives"), "long", required=True),
+        Column("description", _("Description"), "long"),
+        Column("schedule", _("Schedule"), max_length=160),
+        Column("status", _("Status"), "choice", False, P.Status, default="proposed"),
+        Column("active_since", _("Active since"), "date", default=None),
     ]
 
 
@@ -760,12 +819,16 @@ def _check_program(row, number, problems, context):
         number,
         problems,
         context,
-        column=Column("name", "Name"),
+        column=Column("name", gettext("Name")),
         existing=lambda v: Program.objects.filter(name__iexact=v).exists(),
     )
     if row.get("active_since") and row.get("status") in ("proposed", "approved"):
         problems.append(
-            Problem(number, "Active since", "A proposed or approved program is not active yet.")
+            Problem(
+                number,
+                gettext("Active since"),
+                gettext("A proposed or approved program is not active yet."),
+            )
         )
 
 

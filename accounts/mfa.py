@@ -20,6 +20,8 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django_otp import login as otp_login
 from django_otp import match_token
@@ -33,7 +35,7 @@ from accounts.web import crumbs
 MFA_ROLES = (Role.CHIEF, Role.CRO, Role.SUPERVISOR)
 RECOVERY_CODES = 10
 EXEMPT_PREFIXES = ("/accounts/two-factor/", "/accounts/logout/", "/static/", "/healthz")
-WRONG_CODE = (
+WRONG_CODE = _(
     "That code is not right. Use the newest code your app shows (they change every 30 "
     "seconds), or one of your recovery codes."
 )
@@ -93,7 +95,7 @@ def _next(request) -> str:
 
 class CodeForm(forms.Form):
     code = forms.CharField(
-        label="Code",
+        label=_("Code"),
         max_length=32,
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
@@ -103,7 +105,7 @@ class CodeForm(forms.Form):
 
 class ReauthForm(CodeForm):
     password = forms.CharField(
-        label="Your password",
+        label=_("Your password"),
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     field_order = ["password", "code"]
@@ -194,8 +196,14 @@ def mfa_verify(request):
                 left = StaticToken.objects.filter(device__user=user).count()
                 messages.warning(
                     request,
-                    f"You used a recovery code; {left} left. Make new ones on the two-factor "
-                    "page if you are running low.",
+                    ngettext(
+                        "You used a recovery code; %(left)d left. Make new ones on the "
+                        "two-factor page if you are running low.",
+                        "You used a recovery code; %(left)d left. Make new ones on the "
+                        "two-factor page if you are running low.",
+                        left,
+                    )
+                    % {"left": left},
                 )
             return redirect(_next(request))
         form.add_error("code", WRONG_CODE)
@@ -225,12 +233,12 @@ def mfa_manage(request):
         )
         device = match_token(user, _clean_code(form.cleaned_data["code"])) if password_ok else None
         if device is None:
-            form.add_error(None, "The password or the code is not right.")
+            form.add_error(None, gettext("The password or the code is not right."))
         elif action == "codes":
             return _codes_page(request, make_recovery_codes(user), first=False)
         elif action == "replace":
             TOTPDevice.objects.filter(user=user).delete()
-            messages.info(request, "Set up your new authenticator now.")
+            messages.info(request, gettext("Set up your new authenticator now."))
             return redirect("accounts:mfa-setup")
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     return render(
@@ -241,7 +249,7 @@ def mfa_manage(request):
             "device": device,
             "codes_left": StaticToken.objects.filter(device__user=user).count(),
             "required": mfa_required(user),
-            "breadcrumbs": crumbs(("Two-factor sign-in", None)),
+            "breadcrumbs": crumbs((gettext("Two-factor sign-in"), None)),
         },
         status=400 if form.errors else 200,
     )

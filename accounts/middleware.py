@@ -11,11 +11,12 @@ from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
 from django.dispatch import receiver
+from django.utils.translation import gettext_lazy as _
 
 SIGNED_IN = "crd_signed_in_at"
 LAST_SEEN = "crd_last_seen_at"
-IDLE_MESSAGE = "You were signed out after %d minutes without activity. Sign in again."
-ABSOLUTE_MESSAGE = "You were signed out %d hours after signing in. Sign in again."
+IDLE_MESSAGE = _("You were signed out after %d minutes without activity. Sign in again.")
+ABSOLUTE_MESSAGE = _("You were signed out %d hours after signing in. Sign in again.")
 
 
 @receiver(user_logged_in)

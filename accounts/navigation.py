@@ -3,13 +3,14 @@
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import Permission, permissions_for
 
 
 @dataclass(frozen=True)
 class NavItem:
-    label: str
+    label: str  # lazily translated
     url_name: str
     permission: Permission
     # Items with a group are shown together in one dropdown named after it.
@@ -17,38 +18,54 @@ class NavItem:
 
 
 NAVIGATION: list[NavItem] = [
-    NavItem("Home", "home", Permission.VIEW_HOME),
-    NavItem("Inbox", "inbox", Permission.VIEW_INBOX),
-    NavItem("Log a concern", "concerns:new", Permission.LOG_CONCERN),
-    NavItem("All concerns", "concerns:list", Permission.VIEW_ALL_CONCERNS, "Concerns"),
-    NavItem("My concerns", "concerns:mine", Permission.LOG_CONCERN, "Concerns"),
-    NavItem("Roll-call briefing", "concerns:briefing", Permission.VIEW_BRIEFING, "Concerns"),
-    NavItem("Reports", "reports:list", Permission.VIEW_REPORTS),
-    NavItem("Surveys", "surveys:list", Permission.VIEW_SURVEYS, "Outreach"),
+    NavItem(_("Home"), "home", Permission.VIEW_HOME),
+    NavItem(_("Inbox"), "inbox", Permission.VIEW_INBOX),
+    NavItem(_("Log a concern"), "concerns:new", Permission.LOG_CONCERN),
+    NavItem(_("All concerns"), "concerns:list", Permission.VIEW_ALL_CONCERNS, _("Concerns")),
+    NavItem(_("My concerns"), "concerns:mine", Permission.LOG_CONCERN, _("Concerns")),
+    NavItem(_("Roll-call briefing"), "concerns:briefing", Permission.VIEW_BRIEFING, _("Concerns")),
+    NavItem(_("Reports"), "reports:list", Permission.VIEW_REPORTS),
+    NavItem(_("Surveys"), "surveys:list", Permission.VIEW_SURVEYS, _("Outreach")),
     NavItem(
-        "Recommendations", "reports:recommendations", Permission.VIEW_RECOMMENDATIONS, "Outreach"
+        _("Recommendations"),
+        "reports:recommendations",
+        Permission.VIEW_RECOMMENDATIONS,
+        _("Outreach"),
     ),
-    NavItem("Activities", "outreach:activities", Permission.LOG_ACTIVITY, "Outreach"),
-    NavItem("Programs", "programs:list", Permission.VIEW_PROGRAMS, "Outreach"),
-    NavItem("Program evaluations", "programs:schedule", Permission.VIEW_EVALUATIONS, "Outreach"),
-    NavItem("Organizations", "outreach:organizations", Permission.VIEW_ORGANIZATIONS, "Outreach"),
-    NavItem("Give-away materials", "outreach:materials", Permission.VIEW_MATERIALS, "Outreach"),
-    NavItem("Training needs", "outreach:training", Permission.VIEW_TRAINING_NEEDS, "Outreach"),
-    NavItem("Recognition", "outreach:recognition", Permission.VIEW_RECOGNITION, "Outreach"),
+    NavItem(_("Activities"), "outreach:activities", Permission.LOG_ACTIVITY, _("Outreach")),
+    NavItem(_("Programs"), "programs:list", Permission.VIEW_PROGRAMS, _("Outreach")),
     NavItem(
-        "Officers' community input",
+        _("Program evaluations"), "programs:schedule", Permission.VIEW_EVALUATIONS, _("Outreach")
+    ),
+    NavItem(
+        _("Organizations"), "outreach:organizations", Permission.VIEW_ORGANIZATIONS, _("Outreach")
+    ),
+    NavItem(
+        _("Give-away materials"), "outreach:materials", Permission.VIEW_MATERIALS, _("Outreach")
+    ),
+    NavItem(
+        _("Training needs"), "outreach:training", Permission.VIEW_TRAINING_NEEDS, _("Outreach")
+    ),
+    NavItem(_("Recognition"), "outreach:recognition", Permission.VIEW_RECOGNITION, _("Outreach")),
+    NavItem(
+        _("Officers' community input"),
         "outreach:reporting",
         Permission.VIEW_REPORTING_STATUS,
-        "Outreach",
+        _("Outreach"),
     ),
     NavItem(
-        "Departments and units", "concerns:departments", Permission.MANAGE_DEPARTMENTS, "Setup"
+        _("Departments and units"),
+        "concerns:departments",
+        Permission.MANAGE_DEPARTMENTS,
+        _("Setup"),
     ),
-    NavItem("Agency profile", "accounts:agency", Permission.EDIT_AGENCY, "Setup"),
-    NavItem("Import records", "imports:home", Permission.IMPORT_RECORDS, "Setup"),
-    NavItem("Locked accounts", "accounts:locked", Permission.UNLOCK_ACCOUNTS, "Setup"),
-    NavItem("Audit trail", "accounts:audit", Permission.VIEW_AUDIT, "Setup"),
-    NavItem("City 311 keys", "concerns:open311-keys", Permission.MANAGE_OPEN311_KEYS, "Setup"),
+    NavItem(_("Agency profile"), "accounts:agency", Permission.EDIT_AGENCY, _("Setup")),
+    NavItem(_("Import records"), "imports:home", Permission.IMPORT_RECORDS, _("Setup")),
+    NavItem(_("Locked accounts"), "accounts:locked", Permission.UNLOCK_ACCOUNTS, _("Setup")),
+    NavItem(_("Audit trail"), "accounts:audit", Permission.VIEW_AUDIT, _("Setup")),
+    NavItem(
+        _("City 311 keys"), "concerns:open311-keys", Permission.MANAGE_OPEN311_KEYS, _("Setup")
+    ),
 ]
 
 

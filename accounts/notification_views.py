@@ -12,6 +12,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import (
@@ -42,7 +44,7 @@ def notification_list(request):
             "page": page,
             "unread_only": unread_only,
             "query": "show=unread" if unread_only else "",
-            "breadcrumbs": crumbs(("Notifications", None)),
+            "breadcrumbs": crumbs((_("Notifications"), None)),
         },
     )
 
@@ -82,7 +84,13 @@ def notification_read(request, pk: int):
 @require_POST
 def notification_read_all(request):
     count = Notification.objects.for_user(request.user).unread().update(read_at=timezone.now())
-    messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked read.")
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d notification marked read.", "%(count)d notifications marked read.", count
+        )
+        % {"count": count},
+    )
     return redirect(_back(request))
 
 
@@ -113,7 +121,7 @@ class PreferencesForm(forms.Form):
                 widget=forms.RadioSelect,
                 initial=current.get(kind, event.default),
                 disabled=event.fixed,
-                help_text="Always by email at once (General Order 001 IV.C)."
+                help_text=_("Always by email at once (General Order 001 IV.C).")
                 if event.fixed
                 else "",
             )
@@ -134,7 +142,7 @@ def notification_settings(request):
                 NotificationPreference.objects.update_or_create(
                     user=request.user, kind=kind, defaults={"delivery": form.cleaned_data[kind]}
                 )
-        messages.success(request, "Your notification settings are saved.")
+        messages.success(request, _("Your notification settings are saved."))
         return redirect("notifications:settings")
     return render(
         request,
@@ -142,7 +150,7 @@ def notification_settings(request):
         {
             "form": form,
             "has_email": bool(request.user.email),
-            "breadcrumbs": crumbs(("Notifications", "/notifications/"), ("Settings", None)),
+            "breadcrumbs": crumbs((_("Notifications"), "/notifications/"), (_("Settings"), None)),
         },
     )
 
@@ -180,7 +188,7 @@ def outbox(request):
             "query": f"status={status}" if status else "",
             "debug": settings.DEBUG,
             "is_admin": has_permission(request.user, Permission.MANAGE_ACCOUNTS),
-            "breadcrumbs": crumbs(("Outgoing email", None)),
+            "breadcrumbs": crumbs((_("Outgoing email"), None)),
         },
     )
 
@@ -196,7 +204,7 @@ def outbox_message(request, pk: int):
             "email": email,
             "is_admin": has_permission(request.user, Permission.MANAGE_ACCOUNTS),
             "breadcrumbs": crumbs(
-                ("Outgoing email", "/notifications/outbox/"), (email.subject, None)
+                (_("Outgoing email"), "/notifications/outbox/"), (email.subject, None)
             ),
         },
     )
@@ -212,14 +220,14 @@ def outbox_retry(request, pk: int):
     with transaction.atomic():
         email = get_object_or_404(OutboundEmail.objects.select_for_update(), pk=pk)
         if email.status == OutboundEmail.Status.SENT:
-            messages.info(request, "That message was already sent.")
+            messages.info(request, _("That message was already sent."))
             return redirect("notifications:outbox")
         email.status = OutboundEmail.Status.QUEUED
         email.attempts = 0
         email.next_attempt_at = timezone.now()
         email.save(update_fields=["status", "attempts", "next_attempt_at"])
         transaction.on_commit(lambda: enqueue_delivery(email.pk))
-    messages.success(request, f"The message to {email.to} is queued again.")
+    messages.success(request, _("The message to %(to)s is queued again.") % {"to": email.to})
     return redirect("notifications:outbox")
 
 

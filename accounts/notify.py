@@ -24,6 +24,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import (
     Agency,
@@ -53,48 +55,54 @@ class Event:
 
 EVENTS: dict[str, Event] = {
     "concern_escalated": Event(
-        "A concern an officer of my unit escalated", Delivery.IMMEDIATE, frozenset({R.SUPERVISOR})
+        _("A concern an officer of my unit escalated"),
+        Delivery.IMMEDIATE,
+        frozenset({R.SUPERVISOR}),
     ),
     "concern_forwarded": Event(
-        "A concern forwarded to the Community Relations Officer",
+        _("A concern forwarded to the Community Relations Officer"),
         Delivery.IMMEDIATE,
         frozenset({R.CRO}),
     ),
     "concern_routed": Event(
-        "A concern routed to a unit I command", Delivery.IMMEDIATE, frozenset(R)
+        _("A concern routed to a unit I command"), Delivery.IMMEDIATE, frozenset(R)
     ),
     "routing_unacknowledged": Event(
-        "A routing not acknowledged within two working days", Delivery.IMMEDIATE, frozenset({R.CRO})
+        _("A routing not acknowledged within two working days"),
+        Delivery.IMMEDIATE,
+        frozenset({R.CRO}),
     ),
     "referral_overdue": Event(
-        "A referral to another department past its answer date", Delivery.DIGEST, frozenset({R.CRO})
+        _("A referral to another department past its answer date"),
+        Delivery.DIGEST,
+        frozenset({R.CRO}),
     ),
-    "concern_assigned": Event("A concern assigned to me", Delivery.IMMEDIATE, frozenset(R)),
+    "concern_assigned": Event(_("A concern assigned to me"), Delivery.IMMEDIATE, frozenset(R)),
     "conduct_concern": Event(
-        "An officer conduct or bias concern logged",
+        _("An officer conduct or bias concern logged"),
         Delivery.IMMEDIATE,
         frozenset({R.CHIEF, R.SUPERVISOR}),
         fixed=True,
     ),
     "approval_waiting": Event(
-        "Something submitted for my approval", Delivery.IMMEDIATE, frozenset({R.CHIEF})
+        _("Something submitted for my approval"), Delivery.IMMEDIATE, frozenset({R.CHIEF})
     ),
     "approval_decided": Event(
-        "A decision on something I submitted", Delivery.IMMEDIATE, frozenset({R.CRO})
+        _("A decision on something I submitted"), Delivery.IMMEDIATE, frozenset({R.CRO})
     ),
     "due_soon": Event(
-        "A report or program evaluation due in five days", Delivery.DIGEST, frozenset({R.CRO})
+        _("A report or program evaluation due in five days"), Delivery.DIGEST, frozenset({R.CRO})
     ),
     "overdue": Event(
-        "A report or program evaluation overdue", Delivery.IMMEDIATE, frozenset({R.CRO, R.CHIEF})
+        _("A report or program evaluation overdue"), Delivery.IMMEDIATE, frozenset({R.CRO, R.CHIEF})
     ),
     "training_forwarded": Event(
-        "A training need forwarded to the Training Officer",
+        _("A training need forwarded to the Training Officer"),
         Delivery.IMMEDIATE,
         frozenset({R.TRAINING_OFFICER}),
     ),
     "event_not_ready": Event(
-        "Waivers or criminal-history checks missing a week before an event",
+        _("Waivers or criminal-history checks missing a week before an event"),
         Delivery.IMMEDIATE,
         frozenset({R.CRO}),
     ),
@@ -334,18 +342,22 @@ def submitted_for_approval(record, *, what: str, permission: Permission, by: Use
     notify(
         "approval_waiting",
         deciders(permission),
-        title=f"Waiting for your decision: {what}, from {by.display_name}",
+        title=gettext("Waiting for your decision: %(what)s, from %(name)s")
+        % {"what": what, "name": by.display_name},
         url=record.get_absolute_url(),
         by=by,
     )
 
 
 def approval_decided(record, *, what: str, outcome: str, by: User, submitter) -> None:
-    """The person who submitted it hears what was decided (the comment is on the page)."""
+    """The person who submitted it hears what was decided (the comment is on the page).
+    `what` and `outcome` come translated: "program proposal “X”", "approved"."""
+    what = str(what)
     notify(
         "approval_decided",
         [submitter],
-        title=f"{what[:1].upper()}{what[1:]} {outcome} by {by.display_name}",
+        title=gettext("%(what)s %(outcome)s by %(name)s")
+        % {"what": f"{what[:1].upper()}{what[1:]}", "outcome": outcome, "name": by.display_name},
         url=record.get_absolute_url(),
         by=by,
     )

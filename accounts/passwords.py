@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 
 class MaximumLengthValidator:
@@ -10,9 +11,10 @@ class MaximumLengthValidator:
     def validate(self, password, user=None):
         if len(password) > self.max_length:
             raise ValidationError(
-                f"This password is too long. It must contain at most {self.max_length} characters.",
+                _("This password is too long. It must contain at most %(max)d characters."),
                 code="password_too_long",
+                params={"max": self.max_length},
             )
 
     def get_help_text(self):
-        return f"Your password can be up to {self.max_length} characters long."
+        return _("Your password can be up to %(max)d characters long.") % {"max": self.max_length}

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 
@@ -203,4 +204,7 @@ def has_permission(user, perm: Permission, **context) -> bool:
 def require(user, perm: Permission, **context) -> None:
     """Raise PermissionDenied unless the user holds the permission (used by services)."""
     if not has_permission(user, perm, **context):
-        raise PermissionDenied(f"You do not have permission to {perm.value.replace('_', ' ')}.")
+        raise PermissionDenied(
+            _("You do not have permission to %(action)s.")
+            % {"action": perm.value.replace("_", " ")}
+        )

@@ -16,6 +16,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import Agency, Delivery, Notification, OutboundEmail
 from accounts.notify import holders, notify, queue_email, site_url
@@ -57,8 +59,12 @@ def routings_unacknowledged(today: dt.date) -> int:
             notify(
                 "routing_unacknowledged",
                 cros,
-                title=f"{routing.concern.reference}: {routing.unit.name} has not acknowledged "
-                f"the routing of {_fmt(routed)}",
+                title=_("%(reference)s: %(unit)s has not acknowledged the routing of %(day)s")
+                % {
+                    "reference": routing.concern.reference,
+                    "unit": routing.unit.name,
+                    "day": _fmt(routed),
+                },
                 url=routing.concern.get_absolute_url(),
                 dedupe_key=f"routing-unack:{routing.pk}",
             )
@@ -78,8 +84,12 @@ def referrals_overdue(today: dt.date) -> int:
             notify(
                 "referral_overdue",
                 cros,
-                title=f"{referral.concern.reference}: {referral.department.name}'s answer "
-                f"was due {_fmt(referral.due_on)}",
+                title=_("%(reference)s: %(department)s's answer was due %(day)s")
+                % {
+                    "reference": referral.concern.reference,
+                    "department": referral.department.name,
+                    "day": _fmt(referral.due_on),
+                },
                 url=referral.concern.get_absolute_url(),
                 dedupe_key=f"referral-overdue:{referral.pk}",
             )
@@ -101,13 +111,16 @@ def due_dates(today: dt.date) -> int:
             continue
         if row["due"] < today - LOOK_BACK:
             continue
-        label = Report.Kind(row["kind"]).label
-        label += "" if label.lower().endswith("report") else " report"
-        period = f"{_fmt(row['start'])} to {_fmt(row['end'])}"
+        kind = Report.Kind(row["kind"])
+        # "Semi-annual program evaluation report" names itself; the others gain "report".
+        label = str(kind.label)
+        if not label.lower().endswith("report"):
+            label = _("%(kind)s report") % {"kind": label}
+        period = _("%(start)s to %(end)s") % {"start": _fmt(row["start"]), "end": _fmt(row["end"])}
         items.append(
             (
                 row["due"],
-                f"{label} for {period}",
+                _("%(report)s for %(period)s") % {"report": label, "period": period},
                 reverse("reports:list"),
                 f"report:{row['kind']}:{row['start']}",
             )
@@ -126,7 +139,7 @@ def due_dates(today: dt.date) -> int:
         items.append(
             (
                 survey.closes_on + summary_days,
-                f"Survey results summary for “{survey.title}”",
+                _("Survey results summary for “%(title)s”") % {"title": survey.title},
                 survey.get_absolute_url(),
                 f"survey-summary:{survey.pk}",
             )
@@ -138,7 +151,7 @@ def due_dates(today: dt.date) -> int:
         items.append(
             (
                 row["due"],
-                f"Evaluation of {program.name}",
+                _("Evaluation of %(name)s") % {"name": program.name},
                 program.get_absolute_url(),
                 f"evaluation:{program.pk}",
             )
@@ -150,7 +163,7 @@ def due_dates(today: dt.date) -> int:
                 notify(
                     "overdue",
                     cros + chiefs,
-                    title=f"Overdue: {what} was due {_fmt(due)}",
+                    title=_("Overdue: %(what)s was due %(day)s") % {"what": what, "day": _fmt(due)},
                     url=url,
                     dedupe_key=f"overdue:{key}:{due}",
                 )
@@ -160,7 +173,7 @@ def due_dates(today: dt.date) -> int:
                 notify(
                     "due_soon",
                     cros,
-                    title=f"Due {_fmt(due)}: {what}",
+                    title=_("Due %(day)s: %(what)s") % {"day": _fmt(due), "what": what},
                     url=url,
                     dedupe_key=f"due-soon:{key}:{due}",
                 )
@@ -187,13 +200,18 @@ def events_not_ready(today: dt.date) -> int:
         missing = sum(1 for p in activity.participants.all() if p.problems())
         if not missing:
             continue
-        people = "participant is" if missing == 1 else "participants are"
         sent += len(
             notify(
                 "event_not_ready",
                 cros,
-                title=f"{activity.title} on {_fmt(activity.date)}: {missing} {people} missing "
-                "a waiver or a cleared check",
+                title=ngettext(
+                    "%(title)s on %(day)s: %(count)d participant is missing a waiver or a "
+                    "cleared check",
+                    "%(title)s on %(day)s: %(count)d participants are missing a waiver or a "
+                    "cleared check",
+                    missing,
+                )
+                % {"title": activity.title, "day": _fmt(activity.date), "count": missing},
                 url=activity.get_absolute_url(),
                 dedupe_key=f"not-ready:{activity.pk}:{activity.date}",
             )
@@ -225,8 +243,13 @@ def send_digests(now: dt.datetime) -> int:
                     to=user.email,
                     recipient=user,
                     kind="digest",
-                    subject=f"Your daily summary: {len(notes)} "
-                    f"{'item' if len(notes) == 1 else 'items'} · {agency.name}",
+                    subject=ngettext(
+                        "Your daily summary: %(count)d item",
+                        "Your daily summary: %(count)d items",
+                        len(notes),
+                    )
+                    % {"count": len(notes)}
+                    + f" · {agency.name}",
                     template="notifications/email/digest",
                     context={
                         "agency": agency,

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from accounts.models import OutboundEmail
@@ -90,22 +91,23 @@ def import_file(log_id: int) -> None:
     )
     if not claimed:
         return  # already run (a retried task) or never queued
-    log = ImportLog.objects.select_related("by").get(pk=log_id)
-    path = pending_path(log.stored_file)
+    entry = ImportLog.objects.select_related("by").get(pk=log_id)
+    path = pending_path(entry.stored_file)
     taken = path.with_suffix(path.suffix + ".importing")
     try:
-        dataset = read_file(taken.read_bytes(), log.file_name)
-        status = run_import(log=log, dataset=dataset)
+        dataset = read_file(taken.read_bytes(), entry.file_name)
+        status = run_import(log=entry, dataset=dataset)
     except Exception as error:
         log.exception("Import %s failed", log_id)
         _finish(
-            log,
+            entry,
             ImportLog.Status.REFUSED,
             [
                 Problem(
                     0,
                     "",
-                    f"The import stopped: {type(error).__name__}: {error}. Nothing was saved.",
+                    _("The import stopped: %(error)s. Nothing was saved.")
+                    % {"error": f"{type(error).__name__}: {error}"},
                 )
             ],
             progress=100,

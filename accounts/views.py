@@ -8,6 +8,8 @@ from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -109,7 +111,7 @@ def agency_edit(request):
     form = AgencyForm(request.POST or None, request.FILES or None, instance=agency)
     if request.method == "POST" and form.is_valid():
         update_agency(by=request.user, form=form)
-        messages.success(request, "The agency profile was saved.")
+        messages.success(request, _("The agency profile was saved."))
         return redirect("accounts:agency")
     return render(request, "accounts/agency_form.html", {"form": form, "agency": agency})
 
@@ -132,9 +134,12 @@ def locked_accounts(request):
                 request=request,
                 detail=f"Unlocked {username}"[:500],
             )
-            messages.success(request, f"“{username}” is unlocked and can sign in again.")
+            messages.success(
+                request,
+                _("“%(username)s” is unlocked and can sign in again.") % {"username": username},
+            )
         else:
-            messages.info(request, f"“{username}” was not locked.")
+            messages.info(request, _("“%(username)s” was not locked.") % {"username": username})
         return redirect("accounts:locked")
     locked = list(locked_usernames()[:500])
     known = dict(
@@ -147,13 +152,13 @@ def locked_accounts(request):
     return render(
         request,
         "accounts/locked.html",
-        {"locked": locked, "breadcrumbs": crumbs(("Locked accounts", None))},
+        {"locked": locked, "breadcrumbs": crumbs((_("Locked accounts"), None))},
     )
 
 
 LOGIN_CLIENT_LIMIT = 30  # failed sign-ins from one client in 15 minutes, whatever usernames
 LOGIN_CLIENT_WINDOW = 15
-LOGIN_THROTTLED = (
+LOGIN_THROTTLED = gettext_lazy(
     "Too many failed sign-ins from this connection. Wait 15 minutes, or ask the Community "
     "Relations Officer or an administrator for help."
 )

@@ -9,19 +9,31 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import StreamingHttpResponse
 from django.urls import reverse
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import has_permission
 
 # Shown under every staff free-text field: this product is not a records system for
 # criminal-justice information (CJIS Security Policy 4.1), and says so where people type.
-CJI_NOTICE = (
+CJI_NOTICE = _(
     "Do not enter criminal-justice information: no case or report numbers, criminal "
     "histories or identifying details of suspects or victims."
 )
 
 
+def _joined(help_text, notice) -> str:
+    return f"{help_text} {notice}".strip()
+
+
+_joined_lazy = lazy(_joined, str)
+
+
 def with_cji_notice(help_text: str = "") -> str:
-    return f"{help_text} {CJI_NOTICE}".strip()
+    """The help text and the notice, translated when shown (form fields are declared at
+    import time, before any language is active)."""
+    return _joined_lazy(help_text, CJI_NOTICE)
 
 
 def require_permission(request, perm, **context) -> None:
@@ -59,7 +71,7 @@ def secret_digest(secret: str) -> str:
 
 def crumbs(*pairs) -> list[dict]:
     """Breadcrumbs from Home: `crumbs(("Concerns", url), ("CR-2026-0001", None))`."""
-    return [{"label": "Home", "url": reverse("home")}] + [
+    return [{"label": gettext("Home"), "url": reverse("home")}] + [
         {"label": label, "url": url} for label, url in pairs
     ]
 

@@ -85,14 +85,21 @@ class Member:
             body = urlencode(form)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         started = time.perf_counter()
-        try:
-            conn = self._connection()
-            conn.request(method, path, body=body, headers=headers)
-            response = conn.getresponse()
-            content = response.read()
-        except (OSError, http.client.HTTPException):
-            self.close()
-            return Sample((time.perf_counter() - started) * 1000, 0, None)
+        for attempt in (1, 2):
+            reused = self.conn is not None
+            try:
+                conn = self._connection()
+                conn.request(method, path, body=body, headers=headers)
+                response = conn.getresponse()
+                content = response.read()
+                break
+            except (OSError, http.client.HTTPException):
+                self.close()
+                # The server closes a keep-alive connection left idle (gunicorn: after 2 s);
+                # like a browser, send again once on a fresh connection. A request on a
+                # fresh connection that gets no answer is a failure.
+                if not reused or attempt == 2:
+                    return Sample((time.perf_counter() - started) * 1000, 0, None)
         ms = (time.perf_counter() - started) * 1000
         for header, value in response.getheaders():
             if header.lower() == "set-cookie":

@@ -268,16 +268,31 @@ def survey_crowd() -> str:
     return done.stdout + (done.stderr if done.returncode else "")
 
 
-def pdfs() -> list[str]:
-    lines = []
+def pdfs():
+    """Each line as soon as it is measured; a failed render prints its error."""
+    print("\nReport PDFs (fresh process each):")
+    print(
+        f"{'report':10} {'concerns':>9} {'build s':>9} {'render s':>9} {'total s':>9} "
+        f"{'target s':>8} {'peak MB':>9} {'limit':>8} {'pages':>6}",
+        flush=True,
+    )
     for kind, target in (("quarterly", 8), ("annual", 20)):
-        out = manage("shell", "-c", RENDER.format(kind=kind), capture=True)
-        n, build_s, render_s, total_s, peak, page_count = last_line(out)
-        lines.append(
-            f"{kind:10} {int(n):>9,} {float(build_s):9.2f} {float(render_s):9.2f} "
-            f"{float(total_s):9.2f} {target:>8} {int(peak):>9} {'1024':>8} {page_count:>6}"
+        done = subprocess.run(
+            [PYTHON, "manage.py", "shell", "-c", RENDER.format(kind=kind)],
+            cwd=ROOT,
+            env=env(),
+            capture_output=True,
+            text=True,
         )
-    return lines
+        if done.returncode:
+            print(f"{kind:10} failed:\n" + "\n".join(done.stderr.strip().splitlines()[-6:]))
+            continue
+        n, build_s, render_s, total_s, peak, page_count = last_line(done.stdout)
+        print(
+            f"{kind:10} {int(n):>9,} {float(build_s):9.2f} {float(render_s):9.2f} "
+            f"{float(total_s):9.2f} {target:>8} {int(peak):>9} {'1024':>8} {page_count:>6}",
+            flush=True,
+        )
 
 
 def main():
@@ -285,8 +300,12 @@ def main():
     parser.add_argument("--seconds", type=float, default=15, help="per page")
     parser.add_argument("--skip-survey", action="store_true")
     parser.add_argument("--skip-pdf", action="store_true")
+    parser.add_argument("--pdf-only", action="store_true", help="only the report PDFs")
     args = parser.parse_args()
     began = time.monotonic()
+    if args.pdf_only:
+        pdfs()
+        return
     sessions = prepare()
     web, worker = serve()
     try:
@@ -312,13 +331,7 @@ def main():
         report = survey_crowd()
         print("\n".join("  " + line for line in report.splitlines() if line.strip()))
     if not args.skip_pdf:
-        print("\nReport PDFs (fresh process each):")
-        print(
-            f"{'report':10} {'concerns':>9} {'build s':>9} {'render s':>9} {'total s':>9} "
-            f"{'target s':>8} {'peak MB':>9} {'limit':>8} {'pages':>6}"
-        )
-        for line in pdfs():
-            print(line)
+        pdfs()
     print(f"\nmake bench took {(time.monotonic() - began) / 60:.1f} minutes.")
 
 

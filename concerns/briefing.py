@@ -21,6 +21,9 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -42,7 +45,7 @@ ACTIVITIES_PER_AREA = 3
 DESCRIPTION_CHARS = 160
 AREA_CHARS = 70
 TITLE_CHARS = 70
-NO_AREA = "No area recorded"
+NO_AREA = _("No area recorded")
 
 # Urgent and high first: what the shift must know before what it may like to know.
 PRIORITY_ORDER = Case(
@@ -60,16 +63,23 @@ PRIORITY_LABELS = dict(Concern.Priority.choices)
 KIND_LABELS = dict(OutreachActivity.Kind.choices)
 
 
+def _days_label(days: int) -> str:
+    return ngettext("%(count)d day", "%(count)d days", days) % {"count": days}
+
+
+days_label = lazy(_days_label, str)
+
+
 class BriefingFilterForm(forms.Form):
     area = forms.CharField(
-        label="Area contains",
+        label=_("Area contains"),
         required=False,
         max_length=160,
-        widget=forms.TextInput(attrs={"placeholder": "Neighborhood, beat or street"}),
+        widget=forms.TextInput(attrs={"placeholder": _("Neighborhood, beat or street")}),
     )
     days = forms.TypedChoiceField(
-        label="Recent means the last",
-        choices=[(d, f"{d} days") for d in DAYS_CHOICES],
+        label=_("Recent means the last"),
+        choices=[(d, days_label(d)) for d in DAYS_CHOICES],
         coerce=int,
         required=False,
         empty_value=DEFAULT_DAYS,
@@ -313,7 +323,7 @@ def briefing_page(request):
             "form": BriefingFilterForm(initial={"area": area, "days": days}),
             "pdf_url": f"{reverse('concerns:briefing-pdf')}?{query}",
             "generated_at": timezone.localtime(),
-            "breadcrumbs": crumbs(("Roll-call briefing", None)),
+            "breadcrumbs": crumbs((gettext("Roll-call briefing"), None)),
         },
     )
 

@@ -1,6 +1,7 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from concerns.forms import DateInput
@@ -30,45 +31,45 @@ def _members(value: str):
 
 
 class ConcernFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_search", label="Search")
-    status = django_filters.ChoiceFilter(choices=Concern.Status.choices, empty_label="Any")
+    q = django_filters.CharFilter(method="filter_search", label=_("Search"))
+    status = django_filters.ChoiceFilter(choices=Concern.Status.choices, empty_label=_("Any"))
     open = django_filters.BooleanFilter(
-        method="filter_open", label="Open only", widget=forms.CheckboxInput
+        method="filter_open", label=_("Open only"), widget=forms.CheckboxInput
     )
-    category = django_filters.ChoiceFilter(choices=Concern.Category.choices, empty_label="Any")
+    category = django_filters.ChoiceFilter(choices=Concern.Category.choices, empty_label=_("Any"))
     source_type = django_filters.ChoiceFilter(
-        choices=Concern.SourceType.choices, label="Source", empty_label="Any"
+        choices=Concern.SourceType.choices, label=_("Source"), empty_label=_("Any")
     )
-    nature = django_filters.ChoiceFilter(choices=Concern.Nature.choices, empty_label="Any")
-    area = django_filters.CharFilter(lookup_expr="icontains", label="Area contains")
+    nature = django_filters.ChoiceFilter(choices=Concern.Nature.choices, empty_label=_("Any"))
+    area = django_filters.CharFilter(lookup_expr="icontains", label=_("Area contains"))
     received_from = django_filters.DateFilter(
-        field_name="date_received", lookup_expr="gte", label="Received from", widget=DateInput()
+        field_name="date_received", lookup_expr="gte", label=_("Received from"), widget=DateInput()
     )
     received_to = django_filters.DateFilter(
-        field_name="date_received", lookup_expr="lte", label="Received to", widget=DateInput()
+        field_name="date_received", lookup_expr="lte", label=_("Received to"), widget=DateInput()
     )
     assignee = django_filters.CharFilter(
-        method="filter_member", label="Assigned to (name or DSN)", max_length=150
+        method="filter_member", label=_("Assigned to (name or DSN)"), max_length=150
     )
     reported_by = django_filters.CharFilter(
-        method="filter_member", label="Reporting officer (name or DSN)", max_length=150
+        method="filter_member", label=_("Reporting officer (name or DSN)"), max_length=150
     )
     awaiting = django_filters.BooleanFilter(
-        method="filter_awaiting", label="Referred, awaiting response", widget=forms.CheckboxInput
+        method="filter_awaiting", label=_("Referred, awaiting response"), widget=forms.CheckboxInput
     )
     needs_me = django_filters.BooleanFilter(
-        method="filter_needs_me", label="Needs my action", widget=forms.CheckboxInput
+        method="filter_needs_me", label=_("Needs my action"), widget=forms.CheckboxInput
     )
     sort = django_filters.ChoiceFilter(
         method="filter_sort",
-        label="Sort",
+        label=_("Sort"),
         empty_label=None,
         choices=[
-            ("newest", "Newest first"),
-            ("oldest", "Oldest first"),
-            ("reference", "Reference"),
-            ("status", "Status"),
-            ("category", "Category"),
+            ("newest", _("Newest first")),
+            ("oldest", _("Oldest first")),
+            ("reference", _("Reference")),
+            ("status", _("Status")),
+            ("category", _("Category")),
         ],
     )
 

@@ -4,6 +4,8 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Fieldset, Layout, Row, Submit
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import Role
@@ -13,7 +15,7 @@ from concerns.services import editable_values, fingerprint
 
 DESCRIPTION_MAX = 5000
 TEXT_MAX = 5000
-TOO_LONG = "Keep this to %(limit_value)d characters or fewer (it has %(show_value)d)."
+TOO_LONG = _("Keep this to %(limit_value)d characters or fewer (it has %(show_value)d).")
 
 
 class DateInput(forms.DateInput):
@@ -39,17 +41,19 @@ class IntakeForm(forms.ModelForm):
 
     intake_token = forms.UUIDField(widget=forms.HiddenInput)
     description = _long_text(
-        "What is the concern?",
+        _("What is the concern?"),
         rows=5,
         max_length=DESCRIPTION_MAX,
-        help_text="What the person told you, in plain words. Do not record anyone's immigration "
-        "or citizenship status.",
+        help_text=_(
+            "What the person told you, in plain words. Do not record anyone's immigration "
+            "or citizenship status."
+        ),
     )
     suggestions = _long_text(
-        "Suggestions and alternate courses of action",
+        _("Suggestions and alternate courses of action"),
         required=False,
         rows=3,
-        help_text="What the person suggested, or what you think could be done.",
+        help_text=_("What the person suggested, or what you think could be done."),
     )
 
     class Meta:
@@ -69,16 +73,16 @@ class IntakeForm(forms.ModelForm):
             "suggestions",
         ]
         labels = {
-            "date_received": "Date received",
-            "source_type": "Who raised it",
-            "source_name": "Name of the person or group",
-            "source_contact": "Their phone or email",
-            "nature": "Is it an actual, perceived or potential problem?",
-            "area": "Where",
+            "date_received": _("Date received"),
+            "source_type": _("Who raised it"),
+            "source_name": _("Name of the person or group"),
+            "source_contact": _("Their phone or email"),
+            "nature": _("Is it an actual, perceived or potential problem?"),
+            "area": _("Where"),
         }
         help_texts = {
-            "source_name": "Optional and confidential.",
-            "source_contact": "Optional and confidential.",
+            "source_name": _("Optional and confidential."),
+            "source_contact": _("Optional and confidential."),
         }
         widgets = {"date_received": DateInput(), "activity": forms.HiddenInput()}
 
@@ -88,8 +92,8 @@ class IntakeForm(forms.ModelForm):
 
         today = timezone.localdate()
         self.fields["organization"].queryset = CommunityOrganization.objects.active()
-        self.fields["organization"].label = "Community organization that raised it"
-        self.fields["organization"].help_text = "If a group raised it. Type to find it."
+        self.fields["organization"].label = _("Community organization that raised it")
+        self.fields["organization"].help_text = _("If a group raised it. Type to find it.")
         self.fields["organization"].widget.attrs["data-searchable"] = "true"
         # A concern can be tied only to an activity the officer may see.
         self.fields["activity"].queryset = (
@@ -100,12 +104,12 @@ class IntakeForm(forms.ModelForm):
             self.initial.setdefault("date_received", today)
             self.initial.setdefault("intake_token", uuid.uuid4())
         # Sources a resident reaches us through by themselves are not logged by an officer.
-        self.fields["source_type"].choices = [("", "Choose who raised it")] + [
+        self.fields["source_type"].choices = [("", _("Choose who raised it"))] + [
             c
             for c in Concern.SourceType.choices
             if c[0] not in (Concern.SourceType.WEB_FORM, Concern.SourceType.OPEN311)
         ]
-        self.fields["category"].choices = [("", "Choose a category")] + Concern.Category.choices
+        self.fields["category"].choices = [("", _("Choose a category"))] + Concern.Category.choices
         self.helper = FormHelper()
         self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(
@@ -118,7 +122,7 @@ class IntakeForm(forms.ModelForm):
             Field("description"),
             Field("suggestions"),
             Fieldset(
-                "Source",
+                _("Source"),
                 Row(
                     Column("source_type", css_class="col-sm-4"),
                     Column("source_name", css_class="col-sm-4"),
@@ -128,46 +132,54 @@ class IntakeForm(forms.ModelForm):
             ),
             "activity",
             "intake_token",
-            Submit("submit", "Log concern", css_class="btn-lg"),
+            Submit("submit", _("Log concern"), css_class="btn-lg"),
         )
 
     def clean_date_received(self):
         value = self.cleaned_data["date_received"]
         if value > timezone.localdate():
-            raise forms.ValidationError("The date received cannot be in the future.")
+            raise forms.ValidationError(_("The date received cannot be in the future."))
         return value
+
+
+def _public_categories():
+    """The categories in the model's order, in the reader's language, "Something else" last."""
+    return (
+        [("", _("Choose one"))]
+        + [
+            (value, label)
+            for value, label in Concern.Category.choices
+            if value != Concern.Category.OTHER
+        ]
+        + [(Concern.Category.OTHER, _("Something else"))]
+    )
 
 
 class PublicFeedbackForm(forms.Form):
     """The resident's form: no login, contact details optional."""
 
-    category = forms.ChoiceField(
-        label="What is it about?",
-        choices=[("", "Choose one")]
-        + [c for c in Concern.Category.choices if c[0] != Concern.Category.OTHER]
-        + [(Concern.Category.OTHER, "Something else")],
-    )
+    category = forms.ChoiceField(label=_("What is it about?"), choices=_public_categories)
     area = forms.CharField(
-        label="Where?",
+        label=_("Where?"),
         max_length=160,
-        help_text="A street, address, park or neighborhood.",
+        help_text=_("A street, address, park or neighborhood."),
     )
     description = _long_text(
-        "Tell us about it",
+        _("Tell us about it"),
         rows=6,
         max_length=DESCRIPTION_MAX,
-        help_text="What is happening, when, and how it affects you.",
+        help_text=_("What is happening, when, and how it affects you."),
     )
-    suggestions = _long_text("Any ideas for what could help?", required=False, rows=3)
-    name = forms.CharField(label="Your name", max_length=120, required=False)
-    email = forms.EmailField(label="Email", required=False)
-    phone = forms.CharField(label="Phone", max_length=40, required=False)
+    suggestions = _long_text(_("Any ideas for what could help?"), required=False, rows=3)
+    name = forms.CharField(label=_("Your name"), max_length=120, required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
     consent_to_contact = forms.BooleanField(
-        label="You may contact me about this",
+        label=_("You may contact me about this"),
         required=False,
     )
     # A field people never see; robots fill it in.
-    website = forms.CharField(required=False, label="Leave this empty")
+    website = forms.CharField(required=False, label=_("Leave this empty"))
     intake_token = forms.UUIDField(widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
@@ -177,14 +189,25 @@ class PublicFeedbackForm(forms.Form):
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["phone"].widget.attrs.update({"autocomplete": "tel", "inputmode": "tel"})
+        self.fields["phone"].widget.input_type = "tel"
         self.fields["name"].widget.attrs["autocomplete"] = "name"
+        self.fields["area"].widget.attrs["autocomplete"] = "off"
+        # The public page draws its own fields (templates/concerns/feedback.html).
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs["class"] = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                widget.attrs["class"] = "form-select"
+            elif not widget.is_hidden:
+                widget.attrs["class"] = "form-control"
 
     def clean(self):
         data = super().clean()
         if data.get("consent_to_contact") and not (data.get("email") or data.get("phone")):
             self.add_error(
                 "consent_to_contact",
-                "To be contacted, give an email address or a phone number.",
+                _("To be contacted, give an email address or a phone number."),
             )
         return data
 
@@ -193,13 +216,16 @@ class PublicFeedbackForm(forms.Form):
         return bool(self.data.get("website"))
 
 
+SAVE = _("Save")
+
+
 class _StepForm(forms.Form):
     """A workflow step's form; the view fills in the submit label. It carries the revision
     of the concern it was shown with, so a step from a stale page can be refused."""
 
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
-    def __init__(self, *args, label="Save", concern=None, **kwargs):
+    def __init__(self, *args, label=SAVE, concern=None, **kwargs):
         super().__init__(*args, **kwargs)
         if concern is not None and not self.is_bound:
             self.initial.setdefault("revision", concern.revision)
@@ -217,28 +243,28 @@ class _StepForm(forms.Form):
 
 
 class NoteForm(_StepForm):
-    text = _long_text("Note", rows=3)
+    text = _long_text(_("Note"), rows=3)
 
 
 class OptionalNoteForm(_StepForm):
-    note = _long_text("Note", required=False, rows=2)
+    note = _long_text(_("Note"), required=False, rows=2)
 
 
 class ResolutionForm(_StepForm):
-    text = _long_text("How was it resolved?", rows=3)
+    text = _long_text(_("How was it resolved?"), rows=3)
 
 
 class RouteForm(_StepForm):
-    unit = forms.ModelChoiceField(queryset=Unit.objects.filter(is_active=True), label="Unit")
-    note = _long_text("What the unit should know", required=False, rows=2)
+    unit = forms.ModelChoiceField(queryset=Unit.objects.filter(is_active=True), label=_("Unit"))
+    note = _long_text(_("What the unit should know"), required=False, rows=2)
 
 
 class ReferForm(_StepForm):
     department = forms.ModelChoiceField(
-        queryset=Department.objects.filter(is_active=True), label="Department or agency"
+        queryset=Department.objects.filter(is_active=True), label=_("Department or agency")
     )
-    referred_on = forms.DateField(label="Referral date", widget=DateInput())
-    note = _long_text("What was asked of them", required=False, rows=2)
+    referred_on = forms.DateField(label=_("Referral date"), widget=DateInput())
+    note = _long_text(_("What was asked of them"), required=False, rows=2)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -246,9 +272,9 @@ class ReferForm(_StepForm):
 
 
 class ResponseForm(_StepForm):
-    referral = forms.ModelChoiceField(queryset=Referral.objects.none(), label="Referral")
-    responded_on = forms.DateField(label="Response date", widget=DateInput())
-    response = _long_text("Their response", rows=3)
+    referral = forms.ModelChoiceField(queryset=Referral.objects.none(), label=_("Referral"))
+    responded_on = forms.DateField(label=_("Response date"), widget=DateInput())
+    response = _long_text(_("Their response"), rows=3)
 
     def __init__(self, *args, concern=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -260,12 +286,13 @@ class ResponseForm(_StepForm):
             # There is nearly always one referral awaiting: have it chosen already.
             self.fields["referral"].empty_label = None
         self.fields["referral"].label_from_instance = lambda r: (
-            f"{r.department.name} (referred {r.referred_on:%b %-d, %Y})"
+            gettext("%(department)s (referred %(date)s)")
+            % {"department": r.department.name, "date": f"{r.referred_on:%b %-d, %Y}"}
         )
 
 
 class AssignForm(_StepForm):
-    assignee = forms.ModelChoiceField(queryset=User.objects.none(), label="Assign to")
+    assignee = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Assign to"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -285,19 +312,24 @@ class DetailsForm(_StepForm):
     # A fingerprint of the values shown (services.fingerprint): names what someone else
     # changed if this save is refused.
     seen = forms.CharField(widget=forms.HiddenInput, required=False, max_length=500)
-    category = forms.ChoiceField(label="Category")
+    category = forms.ChoiceField(label=_("Category"))
     nature = forms.ChoiceField(
-        label="Is it an actual, perceived or potential problem?", choices=Concern.Nature.choices
+        label=_("Is it an actual, perceived or potential problem?"),
+        choices=Concern.Nature.choices,
     )
-    priority = forms.ChoiceField(label="Priority", choices=Concern.Priority.choices)
-    area = forms.CharField(label="Where", max_length=160)
-    description = _long_text("What is the concern?", rows=5, max_length=DESCRIPTION_MAX)
-    suggestions = _long_text("Suggestions and alternate courses of action", required=False, rows=3)
+    priority = forms.ChoiceField(label=_("Priority"), choices=Concern.Priority.choices)
+    area = forms.CharField(label=_("Where"), max_length=160)
+    description = _long_text(_("What is the concern?"), rows=5, max_length=DESCRIPTION_MAX)
+    suggestions = _long_text(
+        _("Suggestions and alternate courses of action"), required=False, rows=3
+    )
     public_note = forms.CharField(
-        label="Public note",
+        label=_("Public note"),
         required=False,
         max_length=500,
-        help_text="Shown to the public with the status (city 311). No names or personal details.",
+        help_text=_(
+            "Shown to the public with the status (city 311). No names or personal details."
+        ),
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"max_length": TOO_LONG},
     )
@@ -326,7 +358,7 @@ class DepartmentForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", "Save department"))
+        self.helper.add_input(Submit("submit", _("Save department")))
 
 
 class UnitForm(forms.ModelForm):
@@ -340,4 +372,4 @@ class UnitForm(forms.ModelForm):
             dsn__isnull=True
         )
         self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", "Save unit"))
+        self.helper.add_input(Submit("submit", _("Save unit")))

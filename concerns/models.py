@@ -10,6 +10,7 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import import_log_field
 from concerns.querysets import ConcernQuerySet
@@ -18,17 +19,22 @@ from concerns.querysets import ConcernQuerySet
 class Department(models.Model):
     """Another city department or outside agency a concern can be referred to (000 VI.9)."""
 
-    name = models.CharField(max_length=120, unique=True)
-    contact_name = models.CharField(max_length=120, blank=True)
-    email = models.EmailField(blank=True)
-    phone = models.CharField(max_length=40, blank=True)
+    name = models.CharField(max_length=120, unique=True, verbose_name=_("name"))
+    contact_name = models.CharField(max_length=120, blank=True, verbose_name=_("contact name"))
+    email = models.EmailField(blank=True, verbose_name=_("email"))
+    phone = models.CharField(max_length=40, blank=True, verbose_name=_("phone"))
     response_days = models.PositiveSmallIntegerField(
         default=14,
-        help_text="Days within which a response is expected before the referral shows as overdue.",
+        help_text=_(
+            "Days within which a response is expected before the referral shows as overdue."
+        ),
+        verbose_name=_("response days"),
     )
-    is_active = models.BooleanField(default=True)
+    is_active = models.BooleanField(default=True, verbose_name=_("is active"))
 
     class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
         ordering = ["name"]
 
     def __str__(self):
@@ -38,18 +44,21 @@ class Department(models.Model):
 class Unit(models.Model):
     """A unit of this department (patrol, traffic, investigations) a concern can be routed to."""
 
-    name = models.CharField(max_length=80, unique=True)
+    name = models.CharField(max_length=80, unique=True, verbose_name=_("name"))
     commander = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="commanded_units",
-        help_text="Acknowledges concerns routed to the unit.",
+        help_text=_("Acknowledges concerns routed to the unit."),
+        verbose_name=_("commander"),
     )
-    is_active = models.BooleanField(default=True)
+    is_active = models.BooleanField(default=True, verbose_name=_("is active"))
 
     class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
         ordering = ["name"]
 
     def __str__(self):
@@ -58,56 +67,56 @@ class Unit(models.Model):
 
 class Concern(models.Model):
     class SourceType(models.TextChoices):
-        CITIZEN = "citizen", "Citizen"
-        BUSINESS = "business", "Business"
-        WATCH_GROUP = "watch_group", "Neighborhood or business watch"
-        CIVIC_FAITH = "civic_faith", "Civic or faith organization"
-        SCHOOL = "school", "School"
-        OUTSIDE_AGENCY = "outside_agency", "Outside agency"
-        ELECTED_OFFICIAL = "elected_official", "Elected official"
-        SURVEY = "survey", "Survey"
-        SOCIAL_MEDIA = "social_media", "Social media"
-        MEDIA = "media", "Media"
-        OFFICER_OBSERVATION = "officer_observation", "Officer observation"
-        WEB_FORM = "web_form", "Web form"
-        OPEN311 = "open311", "City 311"
+        CITIZEN = "citizen", _("Citizen")
+        BUSINESS = "business", _("Business")
+        WATCH_GROUP = "watch_group", _("Neighborhood or business watch")
+        CIVIC_FAITH = "civic_faith", _("Civic or faith organization")
+        SCHOOL = "school", _("School")
+        OUTSIDE_AGENCY = "outside_agency", _("Outside agency")
+        ELECTED_OFFICIAL = "elected_official", _("Elected official")
+        SURVEY = "survey", _("Survey")
+        SOCIAL_MEDIA = "social_media", _("Social media")
+        MEDIA = "media", _("Media")
+        OFFICER_OBSERVATION = "officer_observation", _("Officer observation")
+        WEB_FORM = "web_form", _("Web form")
+        OPEN311 = "open311", _("City 311")
 
     class Category(models.TextChoices):
-        TRAFFIC = "traffic", "Traffic"
-        PARKING = "parking", "Parking"
-        STREET_LIGHTING = "street_lighting", "Street lighting"
-        NOISE = "noise", "Noise"
-        NARCOTICS = "narcotics", "Narcotics"
-        PROPERTY_CRIME = "property_crime", "Property crime"
-        VIOLENT_CRIME = "violent_crime", "Violent crime"
-        YOUTH = "youth", "Youth"
-        HOMELESSNESS = "homelessness", "Homelessness"
-        QUALITY_OF_LIFE = "quality_of_life", "Quality of life"
-        CONDUCT_BIAS = "conduct_bias", "Officer conduct or bias"
-        POLICE_SERVICE = "police_service", "Police service"
-        OTHER = "other", "Other"
+        TRAFFIC = "traffic", _("Traffic")
+        PARKING = "parking", _("Parking")
+        STREET_LIGHTING = "street_lighting", _("Street lighting")
+        NOISE = "noise", _("Noise")
+        NARCOTICS = "narcotics", _("Narcotics")
+        PROPERTY_CRIME = "property_crime", _("Property crime")
+        VIOLENT_CRIME = "violent_crime", _("Violent crime")
+        YOUTH = "youth", _("Youth")
+        HOMELESSNESS = "homelessness", _("Homelessness")
+        QUALITY_OF_LIFE = "quality_of_life", _("Quality of life")
+        CONDUCT_BIAS = "conduct_bias", _("Officer conduct or bias")
+        POLICE_SERVICE = "police_service", _("Police service")
+        OTHER = "other", _("Other")
 
     class Nature(models.TextChoices):
         # 000 VI.8: actual, perceived or potential problems.
-        ACTUAL = "actual", "Actual problem"
-        PERCEIVED = "perceived", "Perceived problem"
-        POTENTIAL = "potential", "Potential problem"
+        ACTUAL = "actual", _("Actual problem")
+        PERCEIVED = "perceived", _("Perceived problem")
+        POTENTIAL = "potential", _("Potential problem")
 
     class Priority(models.TextChoices):
-        LOW = "low", "Low"
-        NORMAL = "normal", "Normal"
-        HIGH = "high", "High"
-        URGENT = "urgent", "Urgent"
+        LOW = "low", _("Low")
+        NORMAL = "normal", _("Normal")
+        HIGH = "high", _("High")
+        URGENT = "urgent", _("Urgent")
 
     class Status(models.TextChoices):
-        RECEIVED = "received", "Received"
-        ESCALATED = "escalated", "Escalated to supervisor"
-        FORWARDED = "forwarded", "Forwarded to CRO"
-        ACTION_RECOMMENDED = "action_recommended", "Action recommended"
-        REFERRED = "referred", "Referred"
-        IN_PROGRESS = "in_progress", "In progress"
-        RESOLVED = "resolved", "Resolved"
-        REOPENED = "reopened", "Reopened"
+        RECEIVED = "received", _("Received")
+        ESCALATED = "escalated", _("Escalated to supervisor")
+        FORWARDED = "forwarded", _("Forwarded to CRO")
+        ACTION_RECOMMENDED = "action_recommended", _("Action recommended")
+        REFERRED = "referred", _("Referred")
+        IN_PROGRESS = "in_progress", _("In progress")
+        RESOLVED = "resolved", _("Resolved")
+        REOPENED = "reopened", _("Reopened")
 
     OPEN_STATUSES = [
         Status.RECEIVED,
@@ -119,17 +128,21 @@ class Concern(models.Model):
         Status.REOPENED,
     ]
 
-    reference = models.CharField(max_length=20, unique=True, editable=False)
-    date_received = models.DateField()
-    source_type = models.CharField(max_length=24, choices=SourceType.choices)
-    # Confidential: shown only to roles allowed to see sources (Permission.VIEW_CONCERN_SOURCE).
-    source_name = models.CharField("source name", max_length=120, blank=True)
-    source_contact = models.CharField(
-        "source contact", max_length=200, blank=True, help_text="Phone or email, if given."
+    reference = models.CharField(
+        max_length=20, unique=True, editable=False, verbose_name=_("reference")
     )
-    contact_email = models.EmailField(blank=True)
-    consent_to_contact = models.BooleanField(default=False)
-    language = models.CharField(max_length=8, default="en")
+    date_received = models.DateField(verbose_name=_("date received"))
+    source_type = models.CharField(
+        max_length=24, choices=SourceType.choices, verbose_name=_("source type")
+    )
+    # Confidential: shown only to roles allowed to see sources (Permission.VIEW_CONCERN_SOURCE).
+    source_name = models.CharField(_("source name"), max_length=120, blank=True)
+    source_contact = models.CharField(
+        _("source contact"), max_length=200, blank=True, help_text=_("Phone or email, if given.")
+    )
+    contact_email = models.EmailField(blank=True, verbose_name=_("contact email"))
+    consent_to_contact = models.BooleanField(default=False, verbose_name=_("consent to contact"))
+    language = models.CharField(max_length=8, default="en", verbose_name=_("language"))
     # The community organization that raised it, and the outreach activity it came up at.
     organization = models.ForeignKey(
         "outreach.CommunityOrganization",
@@ -137,6 +150,7 @@ class Concern(models.Model):
         null=True,
         blank=True,
         related_name="concerns",
+        verbose_name=_("organization"),
     )
     activity = models.ForeignKey(
         "outreach.OutreachActivity",
@@ -144,16 +158,21 @@ class Concern(models.Model):
         null=True,
         blank=True,
         related_name="concerns_raised",
-        help_text="The outreach activity at which it was raised.",
+        help_text=_("The outreach activity at which it was raised."),
+        verbose_name=_("activity"),
     )
-    category = models.CharField(max_length=24, choices=Category.choices)
-    nature = models.CharField(max_length=12, choices=Nature.choices, default=Nature.ACTUAL)
+    category = models.CharField(max_length=24, choices=Category.choices, verbose_name=_("category"))
+    nature = models.CharField(
+        max_length=12, choices=Nature.choices, default=Nature.ACTUAL, verbose_name=_("nature")
+    )
     area = models.CharField(
-        max_length=160, help_text="Neighborhood, beat or address the concern is about."
+        max_length=160,
+        help_text=_("Neighborhood, beat or address the concern is about."),
+        verbose_name=_("area"),
     )
-    description = models.TextField()
+    description = models.TextField(verbose_name=_("description"))
     suggestions = models.TextField(
-        "suggestions and alternate courses of action",
+        _("suggestions and alternate courses of action"),
         blank=True,
     )
     # 000 IV.A.5: the employee's name and DSN, as they were at intake.
@@ -165,10 +184,13 @@ class Concern(models.Model):
         blank=True,
         related_name="reported_concerns",
         db_index=False,
+        verbose_name=_("reported by"),
     )
-    reporter_name = models.CharField(max_length=160, blank=True)
-    reporter_dsn = models.CharField("reporter DSN", max_length=20, blank=True)
-    priority = models.CharField(max_length=8, choices=Priority.choices, default=Priority.NORMAL)
+    reporter_name = models.CharField(max_length=160, blank=True, verbose_name=_("reporter name"))
+    reporter_dsn = models.CharField(_("reporter DSN"), max_length=20, blank=True)
+    priority = models.CharField(
+        max_length=8, choices=Priority.choices, default=Priority.NORMAL, verbose_name=_("priority")
+    )
     # Indexed by concern_assignee_idx (assignee, status).
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -177,26 +199,35 @@ class Concern(models.Model):
         blank=True,
         related_name="assigned_concerns",
         db_index=False,
+        verbose_name=_("assignee"),
     )
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECEIVED)
-    resolved_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.RECEIVED, verbose_name=_("status")
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True, verbose_name=_("resolved at"))
     # What the department tells the public about it (the city's 311 system shows it with
     # the status). Never names, never the details of people.
     public_note = models.CharField(
-        "public note",
+        _("public note"),
         max_length=500,
         blank=True,
-        help_text="Shown to the public with the status (city 311). No names or personal details.",
+        help_text=_(
+            "Shown to the public with the status (city 311). No names or personal details."
+        ),
     )
     import_log = import_log_field()
     # One intake form, one concern: a double submit finds the first and creates nothing.
-    intake_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    intake_token = models.UUIDField(
+        null=True, blank=True, unique=True, editable=False, verbose_name=_("intake token")
+    )
     # Raised by one on every change made through the services. A form carries the number it
     # was shown, and a save from a page someone else has changed since is refused, never
     # applied over their change. The database default covers rows inserted in bulk by SQL.
-    revision = models.PositiveIntegerField(default=1, db_default=1, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    revision = models.PositiveIntegerField(
+        default=1, db_default=1, editable=False, verbose_name=_("revision")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
     search_vector = models.GeneratedField(
         expression=SearchVector(
             "reference", "description", "suggestions", "area", config="english"
@@ -208,6 +239,8 @@ class Concern(models.Model):
     objects = ConcernQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("concern")
+        verbose_name_plural = _("concerns")
         ordering = ["-date_received", "-id"]
         indexes = [
             # The included columns let the dashboard's counts by month, category and area
@@ -254,34 +287,44 @@ class ConcernUpdate(models.Model):
     """One line of a concern's timeline. Append-only: never edited, never deleted."""
 
     class Kind(models.TextChoices):
-        RECEIVED = "received", "Received"
-        NOTE = "note", "Note"
-        ESCALATED = "escalated", "Escalated to supervisor"
-        FORWARDED = "forwarded", "Forwarded to CRO"
-        RECOMMENDATION = "recommendation", "Action recommended"
-        ROUTED = "routed", "Routed to unit"
-        ACKNOWLEDGED = "acknowledged", "Routing acknowledged"
-        REFERRED = "referred", "Referred"
-        RESPONSE = "response", "Response recorded"
-        PROGRESS = "progress", "Progress"
-        ASSIGNED = "assigned", "Assigned"
-        RESOLVED = "resolved", "Resolved"
-        REOPENED = "reopened", "Reopened"
-        IMPORTED = "imported", "Imported"
-        EDITED = "edited", "Details changed"
+        RECEIVED = "received", _("Received")
+        NOTE = "note", _("Note")
+        ESCALATED = "escalated", _("Escalated to supervisor")
+        FORWARDED = "forwarded", _("Forwarded to CRO")
+        RECOMMENDATION = "recommendation", _("Action recommended")
+        ROUTED = "routed", _("Routed to unit")
+        ACKNOWLEDGED = "acknowledged", _("Routing acknowledged")
+        REFERRED = "referred", _("Referred")
+        RESPONSE = "response", _("Response recorded")
+        PROGRESS = "progress", _("Progress")
+        ASSIGNED = "assigned", _("Assigned")
+        RESOLVED = "resolved", _("Resolved")
+        REOPENED = "reopened", _("Reopened")
+        IMPORTED = "imported", _("Imported")
+        EDITED = "edited", _("Details changed")
 
     # Indexed by update_timeline_idx (concern, created_at).
     concern = models.ForeignKey(
-        Concern, on_delete=models.CASCADE, related_name="updates", db_index=False
+        Concern,
+        on_delete=models.CASCADE,
+        related_name="updates",
+        db_index=False,
+        verbose_name=_("concern"),
     )
-    kind = models.CharField(max_length=16, choices=Kind.choices)
+    kind = models.CharField(max_length=16, choices=Kind.choices, verbose_name=_("kind"))
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("author"),
     )
-    text = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    text = models.TextField(blank=True, verbose_name=_("text"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("concern update")
+        verbose_name_plural = _("concern updates")
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["concern", "created_at"], name="update_timeline_idx")]
 
@@ -292,18 +335,32 @@ class ConcernUpdate(models.Model):
 class Routing(models.Model):
     """A concern relayed to a unit of the department; its commander acknowledges (000 III.5)."""
 
-    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="routings")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="routings")
-    routed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    concern = models.ForeignKey(
+        Concern, on_delete=models.CASCADE, related_name="routings", verbose_name=_("concern")
     )
-    routed_at = models.DateTimeField(auto_now_add=True)
-    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="routings", verbose_name=_("unit")
+    )
+    routed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("routed by"),
+    )
+    routed_at = models.DateTimeField(auto_now_add=True, verbose_name=_("routed at"))
+    acknowledged_at = models.DateTimeField(null=True, blank=True, verbose_name=_("acknowledged at"))
     acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("acknowledged by"),
     )
 
     class Meta:
+        verbose_name = _("routing")
+        verbose_name_plural = _("routings")
         ordering = ["routed_at"]
         indexes = [
             models.Index(
@@ -327,20 +384,34 @@ class Routing(models.Model):
 class Referral(models.Model):
     """A concern referred to another city department or agency, and its answer (000 VI.9)."""
 
-    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="referrals")
-    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="referrals")
-    referred_on = models.DateField()
-    due_on = models.DateField()
-    referred_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    concern = models.ForeignKey(
+        Concern, on_delete=models.CASCADE, related_name="referrals", verbose_name=_("concern")
     )
-    response = models.TextField(blank=True)
-    responded_on = models.DateField(null=True, blank=True)
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("department")
+    )
+    referred_on = models.DateField(verbose_name=_("referred on"))
+    due_on = models.DateField(verbose_name=_("due on"))
+    referred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("referred by"),
+    )
+    response = models.TextField(blank=True, verbose_name=_("response"))
+    responded_on = models.DateField(null=True, blank=True, verbose_name=_("responded on"))
     response_recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("response recorded by"),
     )
 
     class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
         ordering = ["referred_on", "id"]
         indexes = [
             models.Index(
@@ -368,8 +439,12 @@ class Referral(models.Model):
 class ReferenceCounter(models.Model):
     """The last number handed out per year, for CR-<year>-<number> references."""
 
-    year = models.PositiveSmallIntegerField(primary_key=True)
-    last = models.PositiveIntegerField(default=0)
+    year = models.PositiveSmallIntegerField(primary_key=True, verbose_name=_("year"))
+    last = models.PositiveIntegerField(default=0, verbose_name=_("last"))
+
+    class Meta:
+        verbose_name = _("reference counter")
+        verbose_name_plural = _("reference counters")
 
     def __str__(self):
         return f"{self.year}: {self.last}"
@@ -379,8 +454,14 @@ class PublicSubmission(models.Model):
     """When a client last used the public form: for the rate limit. Holds a keyed hash of
     the address, never the address itself."""
 
-    client = models.CharField(max_length=64, db_index=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    client = models.CharField(max_length=64, db_index=True, verbose_name=_("client"))
+    created_at = models.DateTimeField(
+        auto_now_add=True, db_index=True, verbose_name=_("created at")
+    )
+
+    class Meta:
+        verbose_name = _("public submission")
+        verbose_name_plural = _("public submissions")
 
     def __str__(self):
         return self.client[:8]
@@ -390,22 +471,37 @@ class Open311Key(models.Model):
     """A key the city's 311 system (or an app) sends with new requests. Issued and revoked
     by the CRO; only a hash is kept, the key itself is shown once."""
 
-    name = models.CharField(max_length=120, help_text='Who uses it, e.g. "City 311 system".')
-    prefix = models.CharField(max_length=8, help_text="The first characters, to recognize it.")
-    key_hash = models.CharField(max_length=64, unique=True)
+    name = models.CharField(
+        max_length=120, help_text=_('Who uses it, e.g. "City 311 system".'), verbose_name=_("name")
+    )
+    prefix = models.CharField(
+        max_length=8,
+        help_text=_("The first characters, to recognize it."),
+        verbose_name=_("prefix"),
+    )
+    key_hash = models.CharField(max_length=64, unique=True, verbose_name=_("key hash"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    revoked_at = models.DateTimeField(null=True, blank=True, verbose_name=_("revoked at"))
     revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("revoked by"),
     )
-    last_used_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True, verbose_name=_("last used at"))
 
     class Meta:
+        verbose_name_plural = _("Open311 API keys")
         ordering = ["-created_at"]
-        verbose_name = "Open311 API key"
+        verbose_name = _("Open311 API key")
 
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"

@@ -33,6 +33,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -51,16 +53,18 @@ GROUP = "Police community relations"
 MAX_RESULTS = 1000
 MAX_SPAN = dt.timedelta(days=90)
 DESCRIPTION_LIMIT = 4000  # the specification's limit on a description
-RECEIVED_LINE = "Received from the city's 311 system."
+# The concern's first timeline line, for staff (the API's own texts below stay in English).
+RECEIVED_LINE = _("Received from the city's 311 system.")
 
 # --- Messages -------------------------------------------------------------------------
 
 KEY_MISSING = "api_key was not provided: a key is needed to create a service request."
 KEY_INVALID = "Invalid api_key received: ask the department's Community Relations Officer for one."
 KEY_REVOKED = "This api_key has been revoked: ask the department's Community Relations Officer."
-KEY_NAME_REQUIRED = 'Say who will use the key, for example "City 311 system".'
-KEY_NAME_TOO_LONG = "Keep the name under 120 characters."
-KEY_ALREADY_REVOKED = "This key was already revoked."
+# Shown to the CRO on the key page.
+KEY_NAME_REQUIRED = _('Say who will use the key, for example "City 311 system".')
+KEY_NAME_TOO_LONG = _("Keep the name under 120 characters.")
+KEY_ALREADY_REVOKED = _("This key was already revoked.")
 SERVICE_CODE_MISSING = "service_code was not provided."
 SERVICE_CODE_UNKNOWN = 'service_code "{code}" was not found: see services.xml for the list.'
 CONDUCT_REFUSED = "Complaints about an officer's conduct or bias are not taken through 311. {how}"
@@ -153,8 +157,9 @@ SERVICE_TEXT = {
 
 
 def public_categories() -> list[tuple[str, str]]:
-    """Every category a 311 request may use: all but conduct and bias."""
-    return [(code, label) for code, label in Concern.Category.choices if code != CONDUCT]
+    """Every category a 311 request may use: all but conduct and bias. The names as plain
+    text: they are written into JSON."""
+    return [(code, str(label)) for code, label in Concern.Category.choices if code != CONDUCT]
 
 
 def complaint_process(agency: Agency | None = None) -> str:
@@ -538,7 +543,7 @@ def request_fields(concern: Concern, agency: Agency) -> dict:
         "service_request_id": concern.reference,
         "status": "closed" if closed else "open",
         "status_notes": concern.public_note or None,
-        "service_name": dict(Concern.Category.choices).get(concern.category, concern.category),
+        "service_name": str(dict(Concern.Category.choices).get(concern.category, concern.category)),
         "service_code": concern.category,
         "agency_responsible": agency.name,
         "requested_datetime": _w3(requested_at(concern)),
@@ -686,9 +691,9 @@ def request_view(request, request_id, fmt):
 
 class IssueKeyForm(forms.Form):
     name = forms.CharField(
-        label="Who will use the key",
+        label=_("Who will use the key"),
         max_length=120,
-        help_text='For example "City 311 system" or the name of a residents\' app.',
+        help_text=_('For example "City 311 system" or the name of a residents\' app.'),
     )
 
 
@@ -722,7 +727,7 @@ def keys_page(request):
             "new_record": new_record,
             "new_key": new_key,
             "discovery_url": _absolute(reverse("open311:discovery", kwargs={"fmt": "json"})),
-            "breadcrumbs": crumbs(("City 311 keys", None)),
+            "breadcrumbs": crumbs((gettext("City 311 keys"), None)),
         },
         status=status,
     )
@@ -742,7 +747,10 @@ def key_revoke(request, pk: int):
     else:
         messages.success(
             request,
-            f"The key “{key.name}” ({key.prefix}…) was revoked: requests sent with it are "
-            "refused from now on.",
+            gettext(
+                "The key “%(name)s” (%(prefix)s…) was revoked: requests sent with it are "
+                "refused from now on."
+            )
+            % {"name": key.name, "prefix": key.prefix},
         )
     return redirect("concerns:open311-keys")

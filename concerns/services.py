@@ -15,7 +15,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.text import capfirst
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.notify import email_resident, holders, notify, unit_supervisors
@@ -34,43 +37,45 @@ from concerns.models import (
 S = Concern.Status
 K = ConcernUpdate.Kind
 
-NOT_RECEIVED = "Only a concern that has just been received can be escalated or resolved this way."
-NOT_ESCALATED = "Only a concern escalated to a supervisor can be forwarded to the CRO."
-NOT_WORKABLE = (
+NOT_RECEIVED = _(
+    "Only a concern that has just been received can be escalated or resolved this way."
+)
+NOT_ESCALATED = _("Only a concern escalated to a supervisor can be forwarded to the CRO.")
+NOT_WORKABLE = _(
     "This concern is not with the Community Relations Officer: it must be forwarded first, "
     "or it is already resolved."
 )
-NOT_OPEN = "This concern is already resolved. Reopen it first."
-NOT_CORRECTABLE = (
+NOT_OPEN = _("This concern is already resolved. Reopen it first.")
+NOT_CORRECTABLE = _(
     "This concern is waiting for a supervisor's review: its details can be corrected once it "
     "is forwarded."
 )
-NOT_RESOLVED = "Only a resolved concern can be reopened."
-TEXT_REQUIRED = "Write a few words: this goes into the concern's timeline."
-ALREADY_ACKNOWLEDGED = "This routing has already been acknowledged."
-ALREADY_ANSWERED = "The response to this referral has already been recorded."
-FUTURE_DATE = "The date cannot be in the future."
-RESPONSE_BEFORE_REFERRAL = "The response cannot come before the referral was made."
-INACTIVE_DEPARTMENT = "That department is no longer on the referral list."
-INACTIVE_UNIT = "That unit is no longer active."
-ASSIGNEE_WITHOUT_ROLE = "A concern can only be assigned to an active member who holds a role."
-SAME_ASSIGNEE = "The concern is already assigned to that person."
-CONDUCT_CATEGORY_FIXED = (
+NOT_RESOLVED = _("Only a resolved concern can be reopened.")
+TEXT_REQUIRED = _("Write a few words: this goes into the concern's timeline.")
+ALREADY_ACKNOWLEDGED = _("This routing has already been acknowledged.")
+ALREADY_ANSWERED = _("The response to this referral has already been recorded.")
+FUTURE_DATE = _("The date cannot be in the future.")
+RESPONSE_BEFORE_REFERRAL = _("The response cannot come before the referral was made.")
+INACTIVE_DEPARTMENT = _("That department is no longer on the referral list.")
+INACTIVE_UNIT = _("That unit is no longer active.")
+ASSIGNEE_WITHOUT_ROLE = _("A concern can only be assigned to an active member who holds a role.")
+SAME_ASSIGNEE = _("The concern is already assigned to that person.")
+CONDUCT_CATEGORY_FIXED = _(
     "The category “Officer conduct or bias” cannot be set or removed by a correction: such a "
     "concern goes to supervisors at intake (001 IV.C). Log a new concern instead."
 )
-CONCERN_CHANGED = (
+CONCERN_CHANGED = _(
     "This concern was changed after you opened it{by}, so your changes were not saved. "
     "What you typed is still in the form below."
 )
-STEP_CONCERN_CHANGED = (
+STEP_CONCERN_CHANGED = _(
     "This concern was changed after you opened it{by}, so this step was not taken. "
     "What you typed is still in the form below."
 )
-NOW_STORED = "{label} is now: “{value}”"
-SAVE_AGAIN = "Check what changed, then save again to keep your version."
-SEND_AGAIN = "Check the concern as it is now, then send again if the step still applies."
-RATE_LIMITED = (
+NOW_STORED = _("{label} is now: “{value}”")
+SAVE_AGAIN = _("Check what changed, then save again to keep your version.")
+SEND_AGAIN = _("Check the concern as it is now, then send again if the step still applies.")
+RATE_LIMITED = _(
     "We have received several messages from your connection in the last hour. Please wait "
     "a while before sending another, or call the department."
 )
@@ -116,36 +121,40 @@ class Rule:
 
 RULES: dict[str, Rule] = {
     "escalate": Rule(
-        "Escalate to a supervisor",
+        _("Escalate to a supervisor"),
         frozenset({S.RECEIVED}),
         _may(Permission.ESCALATE_CONCERN),
         NOT_RECEIVED,
     ),
     "resolve-as-officer": Rule(
-        "Resolve within my authority",
+        _("Resolve within my authority"),
         frozenset({S.RECEIVED}),
         _may(Permission.RESOLVE_AS_OFFICER),
         NOT_RECEIVED,
     ),
     "forward": Rule(
-        "Forward to the CRO",
+        _("Forward to the CRO"),
         frozenset({S.ESCALATED}),
         _may(Permission.FORWARD_CONCERN),
         NOT_ESCALATED,
     ),
-    "recommend": Rule("Recommend an action", WORKABLE, _may(Permission.WORK_CONCERN), NOT_WORKABLE),
-    "route": Rule("Route to a unit", WORKABLE, _may(Permission.WORK_CONCERN), NOT_WORKABLE),
-    "refer": Rule("Refer to a department", WORKABLE, _may(Permission.WORK_CONCERN), NOT_WORKABLE),
-    "progress": Rule("Record progress", WORKABLE, _works_or_holds, NOT_WORKABLE),
-    "assign": Rule("Assign", OPEN, _may(Permission.WORK_CONCERN), NOT_OPEN),
-    "resolve": Rule("Resolve", OPEN, _may_resolve, NOT_OPEN),
+    "recommend": Rule(
+        _("Recommend an action"), WORKABLE, _may(Permission.WORK_CONCERN), NOT_WORKABLE
+    ),
+    "route": Rule(_("Route to a unit"), WORKABLE, _may(Permission.WORK_CONCERN), NOT_WORKABLE),
+    "refer": Rule(
+        _("Refer to a department"), WORKABLE, _may(Permission.WORK_CONCERN), NOT_WORKABLE
+    ),
+    "progress": Rule(_("Record progress"), WORKABLE, _works_or_holds, NOT_WORKABLE),
+    "assign": Rule(_("Assign"), OPEN, _may(Permission.WORK_CONCERN), NOT_OPEN),
+    "resolve": Rule(_("Resolve"), OPEN, _may_resolve, NOT_OPEN),
     "reopen": Rule(
-        "Reopen", frozenset({S.RESOLVED}), _may(Permission.REOPEN_CONCERN), NOT_RESOLVED
+        _("Reopen"), frozenset({S.RESOLVED}), _may(Permission.REOPEN_CONCERN), NOT_RESOLVED
     ),
     "edit": Rule(
-        "Correct the details", CORRECTABLE, _may(Permission.WORK_CONCERN), NOT_CORRECTABLE
+        _("Correct the details"), CORRECTABLE, _may(Permission.WORK_CONCERN), NOT_CORRECTABLE
     ),
-    "note": Rule("Add a note", ALL, _may(Permission.NOTE_CONCERN), ""),
+    "note": Rule(_("Add a note"), ALL, _may(Permission.NOTE_CONCERN), ""),
 }
 
 
@@ -161,7 +170,9 @@ def available_actions(user, concern: Concern) -> list[str]:
 def _check(action: str, by, concern: Concern) -> None:
     rule = RULES[action]
     if not rule.allowed(by, concern):
-        raise PermissionDenied(f"You may not {rule.label.lower()} on this concern.")
+        raise PermissionDenied(
+            gettext("You may not %(action)s on this concern.") % {"action": rule.label.lower()}
+        )
     if concern.status not in rule.statuses:
         raise ValidationError(rule.wrong_status)
 
@@ -224,7 +235,7 @@ def changed_since(seen: str, current: dict) -> list[str]:
 
 
 def shown_value(text) -> str:
-    return str(text) if text not in (None, "") else "(empty)"
+    return str(text) if text not in (None, "") else gettext("(empty)")
 
 
 def _changed_by(concern: Concern) -> str:
@@ -239,8 +250,13 @@ def _changed_by(concern: Concern) -> str:
     if last is None:
         return ""
     when = timezone.localtime(last.created_at)
-    who = f"by {last.author.display_name} " if last.author else ""
-    return f" ({who}on {when:%B %-d, %Y at %H:%M})"
+    moment = {"date": date_format(when, "F j, Y"), "time": date_format(when, "H:i")}
+    if last.author:
+        return gettext(" (by %(name)s on %(date)s at %(time)s)") % {
+            "name": last.author.display_name,
+            **moment,
+        }
+    return gettext(" (on %(date)s at %(time)s)") % moment
 
 
 def _label(name: str) -> str:
@@ -249,7 +265,7 @@ def _label(name: str) -> str:
 
 def _stored(concern: Concern, name: str) -> str:
     if name == "assignee":
-        return concern.assignee.display_name if concern.assignee else "nobody"
+        return concern.assignee.display_name if concern.assignee else gettext("nobody")
     display = getattr(concern, f"get_{name}_display", None)
     return shown_value(display() if display else getattr(concern, name))
 
@@ -285,7 +301,7 @@ def next_reference(year: int) -> str:
     return f"CR-{year}-{number:04d}"
 
 
-CONDUCT_FLAG = (
+CONDUCT_FLAG = _(
     "Officer conduct or bias concern: sent to supervisors, the Community Relations Officer "
     "and the Chief at once."
 )
@@ -306,8 +322,11 @@ def _record_conduct_flag(concern: Concern, by=None) -> None:
         notify(
             "conduct_concern",
             holders(Role.CHIEF, Role.SUPERVISOR),
-            title=f"Officer conduct or bias concern {concern.reference} received: it waits "
-            "for a supervisor's review",
+            title=gettext(
+                "Officer conduct or bias concern %(reference)s received: it waits for a "
+                "supervisor's review"
+            )
+            % {"reference": concern.reference},
             url=concern.get_absolute_url(),
             by=by,
         )
@@ -355,7 +374,13 @@ def log_concern(*, by, data: dict, intake_token=None) -> tuple[Concern, bool]:
             concern.reference = next_reference(concern.date_received.year)
             _flag_conduct(concern)
             concern.save()
-            _record(concern, K.RECEIVED, by, f"Logged by {by.display_name} (DSN {by.dsn}).")
+            _record(
+                concern,
+                K.RECEIVED,
+                by,
+                gettext("Logged by %(name)s (DSN %(dsn)s).")
+                % {"name": by.display_name, "dsn": by.dsn},
+            )
             _record_conduct_flag(concern, by)
     except IntegrityError:
         # The same token committed by a parallel request between our check and insert.
@@ -396,7 +421,7 @@ def submit_public_concern(
     concern.reference = next_reference(concern.date_received.year)
     _flag_conduct(concern)
     concern.save()
-    _record(concern, K.RECEIVED, None, "Submitted through the public feedback form.")
+    _record(concern, K.RECEIVED, None, gettext("Submitted through the public feedback form."))
     _record_conduct_flag(concern)
     email_resident(concern, "ack")
     return concern, True
@@ -415,7 +440,8 @@ def escalate_concern(*, concern: Concern, by, note: str = "") -> Concern:
     notify(
         "concern_escalated",
         unit_supervisors(concern.reported_by),
-        title=f"{concern.reference} escalated by {by.display_name} for a supervisor's review",
+        title=gettext("%(reference)s escalated by %(name)s for a supervisor's review")
+        % {"reference": concern.reference, "name": by.display_name},
         url=concern.get_absolute_url(),
         by=by,
     )
@@ -444,8 +470,8 @@ def forward_concern(*, concern: Concern, by, note: str = "") -> Concern:
     notify(
         "concern_forwarded",
         holders(Role.CRO),
-        title=f"{concern.reference} forwarded to the Community Relations Officer by "
-        f"{by.display_name}",
+        title=gettext("%(reference)s forwarded to the Community Relations Officer by %(name)s")
+        % {"reference": concern.reference, "name": by.display_name},
         url=concern.get_absolute_url(),
         by=by,
     )
@@ -474,13 +500,15 @@ def route_to_unit(*, concern: Concern, by, unit: Unit, note: str = "") -> Routin
     routing = Routing.objects.create(concern=concern, unit=unit, routed_by=by)
     if concern.status != S.REFERRED:
         _move(concern, S.IN_PROGRESS)
-    text = f"Routed to {unit.name}." + (f" {note.strip()}" if note.strip() else "")
+    text = gettext("Routed to %(unit)s.") % {"unit": unit.name} + (
+        f" {note.strip()}" if note.strip() else ""
+    )
     _record(concern, K.ROUTED, by, text)
     notify(
         "concern_routed",
         [unit.commander],
-        title=f"{concern.reference} routed to {unit.name} by {by.display_name}: please "
-        "acknowledge it",
+        title=gettext("%(reference)s routed to %(unit)s by %(name)s: please acknowledge it")
+        % {"reference": concern.reference, "unit": unit.name, "name": by.display_name},
         url=concern.get_absolute_url(),
         by=by,
     )
@@ -499,7 +527,12 @@ def acknowledge_routing(*, routing: Routing, by) -> Routing:
     routing.acknowledged_at = timezone.now()
     routing.acknowledged_by = by
     routing.save(update_fields=["acknowledged_at", "acknowledged_by"])
-    _record(routing.concern, K.ACKNOWLEDGED, by, f"{routing.unit.name} acknowledged the concern.")
+    _record(
+        routing.concern,
+        K.ACKNOWLEDGED,
+        by,
+        gettext("%(unit)s acknowledged the concern.") % {"unit": routing.unit.name},
+    )
     return routing
 
 
@@ -522,7 +555,9 @@ def refer_concern(
         referred_by=by,
     )
     _move(concern, S.REFERRED)
-    text = f"Referred to {department.name}." + (f" {note.strip()}" if note.strip() else "")
+    text = gettext("Referred to %(department)s.") % {"department": department.name} + (
+        f" {note.strip()}" if note.strip() else ""
+    )
     _record(concern, K.REFERRED, by, text)
     return referral
 
@@ -549,7 +584,13 @@ def record_referral_response(
     still_awaiting = concern.referrals.filter(responded_on__isnull=True).exists()
     if concern.status == S.REFERRED and not still_awaiting:
         _move(concern, S.IN_PROGRESS)
-    _record(concern, K.RESPONSE, by, f"{referral.department.name} responded: {response}")
+    _record(
+        concern,
+        K.RESPONSE,
+        by,
+        gettext("%(department)s responded: %(response)s")
+        % {"department": referral.department.name, "response": response},
+    )
     return referral
 
 
@@ -577,11 +618,14 @@ def assign_concern(*, concern: Concern, by, assignee: User, revision: int | None
     concern.assignee = assignee
     concern.revision += 1
     concern.save(update_fields=["assignee", "revision", "updated_at"])
-    _record(concern, K.ASSIGNED, by, f"Assigned to {assignee.display_name}.")
+    _record(
+        concern, K.ASSIGNED, by, gettext("Assigned to %(name)s.") % {"name": assignee.display_name}
+    )
     notify(
         "concern_assigned",
         [assignee],
-        title=f"{concern.reference} assigned to you by {by.display_name}",
+        title=gettext("%(reference)s assigned to you by %(name)s")
+        % {"reference": concern.reference, "name": by.display_name},
         url=concern.get_absolute_url(),
         by=by,
     )
@@ -671,7 +715,10 @@ def edit_concern(*, concern: Concern, by, data: dict, revision: int, seen: str =
         concern = Concern.objects.select_related("assignee").get(pk=concern.pk)
         raise _edit_conflict(concern, _changed_by_others(concern, data, seen) or list(changes))
     _record(
-        concern, K.EDITED, by, "Changed: " + ", ".join(_label(n).lower() for n in changes) + "."
+        concern,
+        K.EDITED,
+        by,
+        gettext("Changed: %(fields)s.") % {"fields": ", ".join(_label(n).lower() for n in changes)},
     )
     concern.refresh_from_db()
     return concern

@@ -6,7 +6,10 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import audit
@@ -63,9 +66,16 @@ def concern_new(request):
             show_errors(form, error)
         else:
             if created:
-                messages.success(request, f"Concern {concern.reference} was logged.")
+                messages.success(
+                    request,
+                    _("Concern %(reference)s was logged.") % {"reference": concern.reference},
+                )
             else:
-                messages.info(request, f"Concern {concern.reference} was already logged.")
+                messages.info(
+                    request,
+                    _("Concern %(reference)s was already logged.")
+                    % {"reference": concern.reference},
+                )
             if has_permission(request.user, Permission.VIEW_CONCERN, concern=concern):
                 return redirect(concern)
             # A conduct or bias concern goes out of the officer's sight at once (001 IV.C).
@@ -75,7 +85,7 @@ def concern_new(request):
         "concerns/concern_form.html",
         {
             "form": form,
-            "breadcrumbs": crumbs(("Log a concern", None)),
+            "breadcrumbs": crumbs((_("Log a concern"), None)),
         },
     )
 
@@ -168,7 +178,7 @@ def _list(request, base_qs, *, title, mine=False):
 def concern_list(request):
     if not has_permission(request.user, Permission.VIEW_CONCERN):
         raise PermissionDenied
-    return _list(request, Concern.objects.visible_to(request.user), title="Concerns")
+    return _list(request, Concern.objects.visible_to(request.user), title=_("Concerns"))
 
 
 def concern_mine(request):
@@ -178,7 +188,7 @@ def concern_mine(request):
     qs = Concern.objects.visible_to(request.user).filter(
         Q(reported_by=request.user) | Q(assignee=request.user)
     )
-    return _list(request, qs, title="My concerns", mine=True)
+    return _list(request, qs, title=_("My concerns"), mine=True)
 
 
 def concern_export(request):
@@ -239,25 +249,42 @@ def concern_export(request):
 
 STEP_FORMS = {
     # action: (form, submit label, what the user is told afterwards)
-    "escalate": (OptionalNoteForm, "Escalate", "Escalated to a supervisor."),
-    "resolve-as-officer": (ResolutionForm, "Resolve", "Resolved."),
-    "forward": (OptionalNoteForm, "Forward to CRO", "Forwarded to the CRO."),
-    "recommend": (NoteForm, "Recommend", "Recommendation recorded."),
-    "route": (RouteForm, "Route", "Routed to the unit; its commander is asked to acknowledge."),
-    "refer": (ReferForm, "Refer", "Referred. The response is now awaited."),
-    "progress": (NoteForm, "Record progress", "Progress recorded."),
-    "assign": (AssignForm, "Assign", "Assigned."),
-    "resolve": (ResolutionForm, "Resolve", "Resolved."),
-    "reopen": (NoteForm, "Reopen", "Reopened."),
-    "edit": (DetailsForm, "Save changes", "The details were saved."),
-    "note": (NoteForm, "Add note", "Note added."),
+    "escalate": (
+        OptionalNoteForm,
+        gettext_lazy("Escalate"),
+        gettext_lazy("Escalated to a supervisor."),
+    ),
+    "resolve-as-officer": (ResolutionForm, gettext_lazy("Resolve"), gettext_lazy("Resolved.")),
+    "forward": (
+        OptionalNoteForm,
+        gettext_lazy("Forward to CRO"),
+        gettext_lazy("Forwarded to the CRO."),
+    ),
+    "recommend": (NoteForm, gettext_lazy("Recommend"), gettext_lazy("Recommendation recorded.")),
+    "route": (
+        RouteForm,
+        gettext_lazy("Route"),
+        gettext_lazy("Routed to the unit; its commander is asked to acknowledge."),
+    ),
+    "refer": (
+        ReferForm,
+        gettext_lazy("Refer"),
+        gettext_lazy("Referred. The response is now awaited."),
+    ),
+    "progress": (NoteForm, gettext_lazy("Record progress"), gettext_lazy("Progress recorded.")),
+    "assign": (AssignForm, gettext_lazy("Assign"), gettext_lazy("Assigned.")),
+    "resolve": (ResolutionForm, gettext_lazy("Resolve"), gettext_lazy("Resolved.")),
+    "reopen": (NoteForm, gettext_lazy("Reopen"), gettext_lazy("Reopened.")),
+    "edit": (DetailsForm, gettext_lazy("Save changes"), gettext_lazy("The details were saved.")),
+    "note": (NoteForm, gettext_lazy("Add note"), gettext_lazy("Note added.")),
 }
+RECORD_RESPONSE = gettext_lazy("Record response")
 
 
 def _step_forms(concern, actions, bound=None):
     forms = []
     for name in actions:
-        form_class, label, _ = STEP_FORMS[name]
+        form_class, label, _done = STEP_FORMS[name]
         form = (
             bound[1]
             if bound and bound[0] == name
@@ -283,7 +310,7 @@ def concern_detail(request, reference, *, bound=None, status=200):
         response_form = (
             bound[1]
             if bound and bound[0] == "respond"
-            else ResponseForm(label="Record response", prefix="respond", concern=concern)
+            else ResponseForm(label=RECORD_RESPONSE, prefix="respond", concern=concern)
         )
     routings = list(concern.routings.select_related("unit", "routed_by", "acknowledged_by"))
     show_source = can_see_source(request.user, concern)
@@ -308,7 +335,7 @@ def concern_detail(request, reference, *, bound=None, status=200):
                 and has_permission(request.user, Permission.ACKNOWLEDGE_ROUTING, routing=r)
             ],
             "breadcrumbs": crumbs(
-                ("Concerns", reverse("concerns:list")),
+                (_("Concerns"), reverse("concerns:list")),
                 (concern.reference, None),
             ),
         },
@@ -387,7 +414,7 @@ def concern_respond(request, reference):
     concern = get_concern_for(request, reference)
     if not has_permission(request.user, Permission.WORK_CONCERN, concern=concern):
         raise PermissionDenied
-    form = ResponseForm(request.POST, label="Record response", prefix="respond", concern=concern)
+    form = ResponseForm(request.POST, label=RECORD_RESPONSE, prefix="respond", concern=concern)
     if form.is_valid():
         try:
             services.record_referral_response(
@@ -399,7 +426,7 @@ def concern_respond(request, reference):
         except ValidationError as error:
             show_errors(form, error)
         else:
-            messages.success(request, "The response was recorded.")
+            messages.success(request, _("The response was recorded."))
             return redirect(concern)
     return concern_detail(request, reference, bound=("respond", form), status=400)
 
@@ -415,7 +442,7 @@ def routing_acknowledge(request, reference, routing_id):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"Acknowledged for {routing.unit.name}.")
+        messages.success(request, _("Acknowledged for %(unit)s.") % {"unit": routing.unit.name})
     return redirect(concern)
 
 
@@ -431,21 +458,37 @@ def departments(request):
         {
             "departments": Department.objects.all(),
             "units": Unit.objects.select_related("commander"),
-            "breadcrumbs": crumbs(("Departments and units", None)),
+            "breadcrumbs": crumbs((_("Departments and units"), None)),
         },
     )
+
+
+# What the department and unit pages say: (saved, edit title, add title).
+REFERENCE_WORDS = {
+    "department": (
+        gettext_lazy("The department was saved."),
+        gettext_lazy("Edit department"),
+        gettext_lazy("Add a department"),
+    ),
+    "unit": (
+        gettext_lazy("The unit was saved."),
+        gettext_lazy("Edit unit"),
+        gettext_lazy("Add a unit"),
+    ),
+}
 
 
 def _edit_reference(request, model, form_class, save, pk, noun):
     if not has_permission(request.user, Permission.MANAGE_DEPARTMENTS):
         raise PermissionDenied
+    saved, edit_title, add_title = REFERENCE_WORDS[noun]
     instance = get_object_or_404(model, pk=pk) if pk else None
     form = form_class(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         save(by=request.user, form=form)
-        messages.success(request, f"The {noun} was saved.")
+        messages.success(request, str(saved))
         return redirect("concerns:departments")
-    title = f"Edit {noun}" if instance else f"Add a {noun}"
+    title = str(edit_title if instance else add_title)
     return render(
         request,
         "concerns/reference_form.html",
@@ -453,7 +496,7 @@ def _edit_reference(request, model, form_class, save, pk, noun):
             "form": form,
             "title": title,
             "breadcrumbs": crumbs(
-                ("Departments and units", reverse("concerns:departments")),
+                (_("Departments and units"), reverse("concerns:departments")),
                 (title, None),
             ),
         },
@@ -474,40 +517,82 @@ def unit_edit(request, pk=None):
 
 # --- The public form ------------------------------------------------------------------
 
+PUBLIC_LANGUAGES = ("en", "es")
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+
+
+def public_language(request) -> str:
+    """The resident's choice (`?lang=`, or the form's own field), else the remembered one
+    (the cookie), else the browser's; English when none of them is Spanish."""
+    chosen = request.POST.get("lang") or request.GET.get("lang")
+    if chosen in PUBLIC_LANGUAGES:
+        language = chosen
+    else:
+        language = "es" if (getattr(request, "LANGUAGE_CODE", "") or "")[:2] == "es" else "en"
+    translation.activate(language)
+    request.LANGUAGE_CODE = language
+    return language
+
+
+def remember_language(response, language):
+    """Keep the choice for the next visit; the same address answers in either language, so
+    a cache must tell them apart by the cookie too."""
+    patch_vary_headers(response, ("Cookie",))
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=LANGUAGE_COOKIE_AGE,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response
+
 
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def feedback(request):
+    language = public_language(request)
     form = PublicFeedbackForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
         if form.is_spam:
             # Say nothing useful to a robot, and store nothing.
-            return redirect("feedback-received")
+            return remember_language(redirect("feedback-received"), language)
         data = dict(form.cleaned_data)
-        data["language"] = (getattr(request, "LANGUAGE_CODE", "") or "en")[:2]
+        data["language"] = language
         try:
-            concern, _ = services.submit_public_concern(
+            concern, _created = services.submit_public_concern(
                 data=data,
                 client=client_key(request),
                 intake_token=data.pop("intake_token"),
                 limit=settings.PUBLIC_FORM_HOURLY_LIMIT,
             )
         except ValidationError as error:
-            form.add_error(None, error)
-            status = 429 if error.code == "rate_limited" else 400
+            if hasattr(error, "error_dict"):
+                form.add_error(None, error)
+            else:
+                form.add_error(None, [_(str(message)) for message in error.messages])
+            status = 429 if getattr(error, "code", None) == "rate_limited" else 400
         else:
             request.session["feedback_reference"] = concern.reference
-            return redirect("feedback-received")
+            return remember_language(redirect("feedback-received"), language)
     elif request.method == "POST":
         status = 400
-    return render(request, "concerns/feedback.html", {"form": form}, status=status)
+    response = render(
+        request,
+        "concerns/feedback.html",
+        {"form": form, "language": language},
+        status=status,
+    )
+    return remember_language(response, language)
 
 
 @login_not_required
 def feedback_received(request):
-    return render(
+    language = public_language(request)
+    response = render(
         request,
         "concerns/feedback_received.html",
-        {"reference": request.session.get("feedback_reference")},
+        {"reference": request.session.get("feedback_reference"), "language": language},
     )
+    return remember_language(response, language)

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "programs",
     "surveys",
     "reports",
+    # Site-wide defaults (config/apps.py): quick pick-lists for long lists of records.
+    "config.apps.SiteConfig",
 ]
 
 MIDDLEWARE = [

@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import Role
@@ -21,15 +22,15 @@ def _members(request):
 
 
 class OrganizationFilter(django_filters.FilterSet):
-    name = django_filters.CharFilter(lookup_expr="icontains", label="Name contains")
+    name = django_filters.CharFilter(lookup_expr="icontains", label=_("Name contains"))
     kind = django_filters.ChoiceFilter(
-        choices=CommunityOrganization.Kind.choices, empty_label="Any kind"
+        choices=CommunityOrganization.Kind.choices, empty_label=_("Any kind")
     )
     active = django_filters.BooleanFilter(
-        method="filter_active", label="Active only", widget=forms.CheckboxInput
+        method="filter_active", label=_("Active only"), widget=forms.CheckboxInput
     )
     stale = django_filters.BooleanFilter(
-        method="filter_stale", label="No contact for 90 days", widget=forms.CheckboxInput
+        method="filter_stale", label=_("No contact for 90 days"), widget=forms.CheckboxInput
     )
 
     class Meta:
@@ -48,27 +49,29 @@ class OrganizationFilter(django_filters.FilterSet):
 
 
 class ActivityFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_search", label="Search")
+    q = django_filters.CharFilter(method="filter_search", label=_("Search"))
     kind = django_filters.ChoiceFilter(
-        choices=OutreachActivity.Kind.choices, empty_label="Any kind"
+        choices=OutreachActivity.Kind.choices, empty_label=_("Any kind")
     )
     organization = django_filters.ModelChoiceFilter(
-        queryset=CommunityOrganization.objects.all(), empty_label="Any organization"
+        queryset=CommunityOrganization.objects.all(), empty_label=_("Any organization")
     )
     program = django_filters.ModelChoiceFilter(
-        queryset=Program.objects.all(), empty_label="Any program"
+        queryset=Program.objects.all(), empty_label=_("Any program")
     )
     officer = django_filters.ModelChoiceFilter(
-        field_name="officers", queryset=_members, empty_label="Any officer"
+        field_name="officers", queryset=_members, empty_label=_("Any officer")
     )
     date_from = django_filters.DateFilter(
-        field_name="date", lookup_expr="gte", label="From", widget=DateInput()
+        field_name="date", lookup_expr="gte", label=_("From"), widget=DateInput()
     )
     date_to = django_filters.DateFilter(
-        field_name="date", lookup_expr="lte", label="To", widget=DateInput()
+        field_name="date", lookup_expr="lte", label=_("To"), widget=DateInput()
     )
     report = django_filters.BooleanFilter(
-        method="filter_report", label="Community Services Report only", widget=forms.CheckboxInput
+        method="filter_report",
+        label=_("Community Services Report only"),
+        widget=forms.CheckboxInput,
     )
 
     class Meta:

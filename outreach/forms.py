@@ -2,11 +2,11 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import Role
 from accounts.web import with_cji_notice
-from accounts.widgets import quick
 from concerns.forms import DateInput
 from outreach.models import (
     CommunityInputReport,
@@ -27,8 +27,8 @@ DESIGN_SIGNATURES = [
     (b"\x89PNG\r\n\x1a\n", "image/png"),
     (b"\xff\xd8\xff", "image/jpeg"),
 ]
-DESIGN_REFUSED = "The design must be a PDF, PNG or JPEG file. This file is none of those."
-DESIGN_TOO_LARGE = "The design file must be 10 MB or smaller (this one is %(size).1f MB)."
+DESIGN_REFUSED = _("The design must be a PDF, PNG or JPEG file. This file is none of those.")
+DESIGN_TOO_LARGE = _("The design file must be 10 MB or smaller (this one is %(size).1f MB).")
 
 
 def department_members():
@@ -44,7 +44,7 @@ def _member_label(user):
 
 
 class _Helper:
-    submit_label = "Save"
+    submit_label = _("Save")
 
     def _helper(self, layout=None):
         self.helper = FormHelper()
@@ -54,7 +54,7 @@ class _Helper:
 
 
 class OrganizationForm(_Helper, forms.ModelForm):
-    submit_label = "Save organization"
+    submit_label = _("Save organization")
 
     class Meta:
         model = CommunityOrganization
@@ -76,7 +76,6 @@ class OrganizationForm(_Helper, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["liaison_officer"].queryset = department_members()
         self.fields["liaison_officer"].label_from_instance = _member_label
-        quick(self.fields["liaison_officer"])
         self._helper(
             Layout(
                 Row(Column("name", css_class="col-md-8"), Column("kind", css_class="col-md-4")),
@@ -90,7 +89,7 @@ class OrganizationForm(_Helper, forms.ModelForm):
 
 
 class ActivityForm(_Helper, forms.ModelForm):
-    submit_label = "Save activity"
+    submit_label = _("Save activity")
 
     class Meta:
         model = OutreachActivity
@@ -117,10 +116,10 @@ class ActivityForm(_Helper, forms.ModelForm):
             "summary": forms.Textarea(attrs={"rows": 4}),
             "officers": forms.SelectMultiple(attrs={"size": 6}),
         }
-        labels = {"title": "What was it", "kind": "Kind of activity"}
+        labels = {"title": _("What was it"), "kind": _("Kind of activity")}
         help_texts = {
-            "officers": "Everyone who took part. Hold Ctrl (or ⌘) to choose several.",
-            "staff_hours": "Hours of all officers together.",
+            "officers": _("Everyone who took part. Hold Ctrl (or ⌘) to choose several."),
+            "staff_hours": _("Hours of all officers together."),
             "summary": with_cji_notice(),
         }
 
@@ -136,9 +135,6 @@ class ActivityForm(_Helper, forms.ModelForm):
         self.fields["officers"].queryset = department_members()
         self.fields["officers"].label_from_instance = _member_label
         self.fields["officers"].required = False
-        # A large department: 2,000 organizations, 500 members; rendered without templates.
-        quick(self.fields["organization"])
-        quick(self.fields["officers"])
         self._helper(
             Layout(
                 Row(Column("date", css_class="col-md-3"), Column("kind", css_class="col-md-9")),
@@ -156,7 +152,7 @@ class ActivityForm(_Helper, forms.ModelForm):
     def clean_date(self):
         value = self.cleaned_data["date"]
         if value > timezone.localdate():
-            raise forms.ValidationError("The date cannot be in the future.")
+            raise forms.ValidationError(_("The date cannot be in the future."))
         return value
 
     def clean(self):
@@ -167,12 +163,12 @@ class ActivityForm(_Helper, forms.ModelForm):
             data["waivers_required"] = True
             data["background_check_required"] = True
         if kind == OutreachActivity.Kind.FOOT_PATROL and not data.get("area"):
-            self.add_error("area", "Say where the foot patrol was.")
+            self.add_error("area", _("Say where the foot patrol was."))
         return data
 
 
 class ParticipantForm(_Helper, forms.ModelForm):
-    submit_label = "Save participant"
+    submit_label = _("Save participant")
 
     class Meta:
         model = Participant
@@ -202,19 +198,22 @@ class ParticipantForm(_Helper, forms.ModelForm):
         data = super().clean()
         if data.get("is_minor") and data.get("waiver_signed_on") and not data.get("guardian_name"):
             self.add_error(
-                "guardian_name", "A minor's waiver must name the parent or guardian who signed it."
+                "guardian_name",
+                _("A minor's waiver must name the parent or guardian who signed it."),
             )
         return data
 
 
 class MaterialForm(_Helper, forms.ModelForm):
-    submit_label = "Save material"
+    submit_label = _("Save material")
 
     class Meta:
         model = Material
         fields = ["name", "description", "source", "donor", "quantity", "cost", "design"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
-        help_texts = {"design": "PDF, PNG or JPEG, at most 10 MB. The Chief approves the design."}
+        help_texts = {
+            "design": _("PDF, PNG or JPEG, at most 10 MB. The Chief approves the design.")
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -246,21 +245,21 @@ class MaterialForm(_Helper, forms.ModelForm):
     def clean(self):
         data = super().clean()
         if data.get("source") == Material.Source.DONATED and not data.get("donor"):
-            self.add_error("donor", "Name the donor of donated material.")
+            self.add_error("donor", _("Name the donor of donated material."))
         return data
 
 
 class DecisionForm(forms.Form):
     comment = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Comment"
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label=_("Comment")
     )
 
 
 class DistributionForm(forms.Form):
-    date = forms.DateField(widget=DateInput())
-    quantity = forms.IntegerField(min_value=1)
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1)
     activity = forms.ModelChoiceField(
-        queryset=OutreachActivity.objects.none(), required=False, label="At an activity"
+        queryset=OutreachActivity.objects.none(), required=False, label=_("At an activity")
     )
 
     def __init__(self, *args, **kwargs):
@@ -270,7 +269,7 @@ class DistributionForm(forms.Form):
 
 
 class TrainingNeedForm(_Helper, forms.ModelForm):
-    submit_label = "Record training need"
+    submit_label = _("Record training need")
 
     class Meta:
         model = TrainingNeed
@@ -283,13 +282,17 @@ class TrainingNeedForm(_Helper, forms.ModelForm):
 
 
 class ScheduleForm(forms.Form):
-    scheduled_for = forms.DateField(label="Training date", widget=DateInput())
-    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    scheduled_for = forms.DateField(label=_("Training date"), widget=DateInput())
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class DeliveredForm(forms.Form):
-    delivered_on = forms.DateField(label="Delivered on", widget=DateInput())
-    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    delivered_on = forms.DateField(label=_("Delivered on"), widget=DateInput())
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -297,7 +300,7 @@ class DeliveredForm(forms.Form):
 
 
 class RecognitionForm(_Helper, forms.ModelForm):
-    submit_label = "Record recognition"
+    submit_label = _("Record recognition")
 
     class Meta:
         model = Recognition
@@ -314,12 +317,12 @@ class RecognitionForm(_Helper, forms.ModelForm):
     def clean(self):
         data = super().clean()
         if bool(data.get("member")) == bool(data.get("community_member")):
-            raise forms.ValidationError("Name either a department member or a community member.")
+            raise forms.ValidationError(_("Name either a department member or a community member."))
         return data
 
 
 class AssignmentForm(_Helper, forms.ModelForm):
-    submit_label = "Add"
+    submit_label = _("Add")
 
     class Meta:
         model = ReportingAssignment
@@ -335,7 +338,7 @@ class AssignmentForm(_Helper, forms.ModelForm):
 
 
 class CommunityInputForm(_Helper, forms.ModelForm):
-    submit_label = "Send to the CRO"
+    submit_label = _("Send to the CRO")
 
     class Meta:
         model = CommunityInputReport

@@ -7,6 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.notify import approval_decided, holders, notify, submitted_for_approval
 from accounts.permissions import Permission, has_permission, require
@@ -23,18 +25,18 @@ from outreach.models import (
     TrainingNeed,
 )
 
-FUTURE_DATE = "The date cannot be in the future."
-NOT_DRAFT = "Only a draft or a rejected material can be submitted to the Chief."
-NOT_SUBMITTED = "Only a material waiting for the Chief can be approved or rejected."
-NOT_APPROVED = "Material can be handed out only after the Chief has approved it (000 III.9)."
-NO_DESIGN = "Upload the design before submitting it to the Chief."
-COMMENT_REQUIRED = "Say why, so the CRO knows what to change."
-MORE_THAN_STOCK = "That is more than is left: %(left)d."
-TRAINING_NOT_IDENTIFIED = "Only a newly identified need can be forwarded."
-TRAINING_NOT_FORWARDED = "Only a forwarded need can be scheduled."
-TRAINING_NOT_SCHEDULED = "Only a scheduled training can be marked delivered."
-DELIVERED_BEFORE_FORWARDED = "Delivery cannot come before the need was forwarded."
-NO_OFFICERS = "Name at least one officer who took part."
+FUTURE_DATE = _("The date cannot be in the future.")
+NOT_DRAFT = _("Only a draft or a rejected material can be submitted to the Chief.")
+NOT_SUBMITTED = _("Only a material waiting for the Chief can be approved or rejected.")
+NOT_APPROVED = _("Material can be handed out only after the Chief has approved it (000 III.9).")
+NO_DESIGN = _("Upload the design before submitting it to the Chief.")
+COMMENT_REQUIRED = _("Say why, so the CRO knows what to change.")
+MORE_THAN_STOCK = _("That is more than is left: %(left)d.")
+TRAINING_NOT_IDENTIFIED = _("Only a newly identified need can be forwarded.")
+TRAINING_NOT_FORWARDED = _("Only a forwarded need can be scheduled.")
+TRAINING_NOT_SCHEDULED = _("Only a scheduled training can be marked delivered.")
+DELIVERED_BEFORE_FORWARDED = _("Delivery cannot come before the need was forwarded.")
+NO_OFFICERS = _("Name at least one officer who took part.")
 
 
 # --- Organizations --------------------------------------------------------------------
@@ -141,7 +143,7 @@ def submit_material(*, material: Material, by) -> Material:
     )
     submitted_for_approval(
         material,
-        what=f"give-away material “{material.name}”",
+        what=gettext("give-away material “%(name)s”") % {"name": material.name},
         permission=Permission.DECIDE_MATERIALS,
         by=by,
     )
@@ -165,8 +167,8 @@ def decide_material(*, material: Material, by, approve: bool, comment: str = "")
     material.save(update_fields=["status", "decided_by", "decided_at", "decision_comment"])
     approval_decided(
         material,
-        what=f"give-away material “{material.name}”",
-        outcome="approved" if approve else "rejected",
+        what=gettext("give-away material “%(name)s”") % {"name": material.name},
+        outcome=gettext("approved") if approve else gettext("rejected"),
         by=by,
         submitter=material.submitted_by or material.created_by,
     )
@@ -220,7 +222,8 @@ def forward_training_need(*, need: TrainingNeed, by) -> TrainingNeed:
     notify(
         "training_forwarded",
         holders(Role.TRAINING_OFFICER),
-        title=f"Training need forwarded by {by.display_name}: {need}",
+        title=gettext("Training need forwarded by %(name)s: %(need)s")
+        % {"name": by.display_name, "need": need},
         url=reverse("outreach:training"),
         by=by,
     )
@@ -294,7 +297,7 @@ def submit_community_input(
     *, by, assignment: ReportingAssignment, data: dict
 ) -> CommunityInputReport:
     if not has_permission(by, Permission.SUBMIT_COMMUNITY_INPUT, assignment=assignment):
-        raise PermissionDenied("Only the officer holding this duty reports for it.")
+        raise PermissionDenied(gettext("Only the officer holding this duty reports for it."))
     return CommunityInputReport.objects.create(
         assignment=assignment, submitted_on=timezone.localdate(), **data
     )

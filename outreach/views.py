@@ -7,6 +7,8 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.paging import paginate
@@ -76,7 +78,7 @@ def organization_list(request):
             "today": timezone.localdate(),
             "stale_before": timezone.localdate() - dt.timedelta(days=STALE_DAYS),
             "can_manage": has_permission(request.user, Permission.MANAGE_ORGANIZATIONS),
-            "breadcrumbs": crumbs(("Community organizations", None)),
+            "breadcrumbs": crumbs((_("Community organizations"), None)),
         },
     )
 
@@ -106,7 +108,7 @@ def organization_detail(request, pk):
             "stale_days": STALE_DAYS,
             "can_manage": has_permission(request.user, Permission.MANAGE_ORGANIZATIONS),
             "breadcrumbs": crumbs(
-                ("Community organizations", reverse("outreach:organizations")),
+                (_("Community organizations"), reverse("outreach:organizations")),
                 (organization.name, None),
             ),
         },
@@ -120,14 +122,18 @@ def organization_edit(request, pk=None):
     form = OrganizationForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         organization = services.save_organization(by=request.user, form=form)
-        messages.success(request, f"{organization.name} was saved.")
+        messages.success(request, _("%(name)s was saved.") % {"name": organization.name})
         return redirect(organization)
-    title = f"Edit {instance.name}" if instance else "Add a community organization"
+    title = (
+        _("Edit %(name)s") % {"name": instance.name}
+        if instance
+        else _("Add a community organization")
+    )
     return _form_page(
         request,
         form,
         title,
-        crumbs(("Community organizations", reverse("outreach:organizations")), (title, None)),
+        crumbs((_("Community organizations"), reverse("outreach:organizations")), (title, None)),
     )
 
 
@@ -170,7 +176,7 @@ def activity_list(request):
             "page": page,
             "query": query.urlencode(),
             "sees_all": has_permission(request.user, Permission.VIEW_ALL_ACTIVITIES),
-            "breadcrumbs": crumbs(("Outreach activities", None)),
+            "breadcrumbs": crumbs((_("Outreach activities"), None)),
         },
     )
 
@@ -237,7 +243,7 @@ def activity_detail(request, pk):
             "can_log_concern": has_permission(request.user, Permission.LOG_CONCERN),
             "distributions": activity.distributions.select_related("material"),
             "breadcrumbs": crumbs(
-                ("Outreach activities", reverse("outreach:activities")), (activity.title, None)
+                (_("Outreach activities"), reverse("outreach:activities")), (activity.title, None)
             ),
         },
     )
@@ -270,14 +276,16 @@ def activity_new(request):
         except ValidationError as error:
             show_errors(form, error)
         else:
-            messages.success(request, "The activity was logged.")
+            messages.success(request, _("The activity was logged."))
             return redirect(activity)
     return _form_page(
         request,
         form,
-        "Log an outreach activity",
-        crumbs(("Outreach activities", reverse("outreach:activities")), ("Log an activity", None)),
-        intro="You are chosen as its officer; add the others who took part.",
+        _("Log an outreach activity"),
+        crumbs(
+            (_("Outreach activities"), reverse("outreach:activities")), (_("Log an activity"), None)
+        ),
+        intro=_("You are chosen as its officer; add the others who took part."),
     )
 
 
@@ -294,16 +302,16 @@ def activity_edit(request, pk):
         except ValidationError as error:
             show_errors(form, error)
         else:
-            messages.success(request, "The activity was saved.")
+            messages.success(request, _("The activity was saved."))
             return redirect(activity)
     return _form_page(
         request,
         form,
-        f"Edit {activity.title}",
+        _("Edit %(name)s") % {"name": activity.title},
         crumbs(
-            ("Outreach activities", reverse("outreach:activities")),
+            (_("Outreach activities"), reverse("outreach:activities")),
             (activity.title, activity.get_absolute_url()),
-            ("Edit", None),
+            (_("Edit"), None),
         ),
     )
 
@@ -326,19 +334,19 @@ def participant_edit(request, activity_pk, pk=None):
         except ValidationError as error:
             show_errors(form, error)
         else:
-            messages.success(request, "The participant was saved.")
+            messages.success(request, _("The participant was saved."))
             return redirect(activity)
-    title = f"Edit {instance.name}" if instance else "Add a participant"
+    title = _("Edit %(name)s") % {"name": instance.name} if instance else _("Add a participant")
     return _form_page(
         request,
         form,
         title,
         crumbs(
-            ("Outreach activities", reverse("outreach:activities")),
+            (_("Outreach activities"), reverse("outreach:activities")),
             (activity.title, activity.get_absolute_url()),
             (title, None),
         ),
-        intro="Participants' details are seen only by the CRO and the Chief.",
+        intro=_("Participants' details are seen only by the CRO and the Chief."),
     )
 
 
@@ -347,7 +355,7 @@ def participant_remove(request, activity_pk, pk):
     activity = get_activity_for(request, activity_pk)
     participant = get_object_or_404(Participant, pk=pk, activity=activity)
     services.remove_participant(by=request.user, participant=participant)
-    messages.success(request, f"{participant.name} was removed.")
+    messages.success(request, _("%(name)s was removed.") % {"name": participant.name})
     return redirect(activity)
 
 
@@ -369,7 +377,7 @@ def material_list(request):
             "status": status,
             "statuses": Material.Status.choices,
             "can_manage": has_permission(request.user, Permission.MANAGE_MATERIALS),
-            "breadcrumbs": crumbs(("Give-away materials", None)),
+            "breadcrumbs": crumbs((_("Give-away materials"), None)),
         },
     )
 
@@ -390,7 +398,7 @@ def material_detail(request, pk, *, decision_form=None, distribution_form=None, 
             "decision_form": decision_form or DecisionForm(),
             "distribution_form": distribution_form or DistributionForm(),
             "breadcrumbs": crumbs(
-                ("Give-away materials", reverse("outreach:materials")), (material.name, None)
+                (_("Give-away materials"), reverse("outreach:materials")), (material.name, None)
             ),
         },
         status=status,
@@ -424,16 +432,18 @@ def material_edit(request, pk=None):
         except ValidationError as error:
             show_errors(form, error)
         else:
-            messages.success(request, f"{material.name} was saved.")
+            messages.success(request, _("%(name)s was saved.") % {"name": material.name})
             return redirect(material)
-    title = f"Edit {instance.name}" if instance else "Add a give-away material"
+    title = (
+        _("Edit %(name)s") % {"name": instance.name} if instance else _("Add a give-away material")
+    )
     return _form_page(
         request,
         form,
         title,
-        crumbs(("Give-away materials", reverse("outreach:materials")), (title, None)),
+        crumbs((_("Give-away materials"), reverse("outreach:materials")), (title, None)),
         enctype=True,
-        intro="Nothing is handed out until the Chief approves the design (000 III.9).",
+        intro=_("Nothing is handed out until the Chief approves the design (000 III.9)."),
     )
 
 
@@ -445,7 +455,7 @@ def material_submit(request, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, "Sent to the Chief for approval.")
+        messages.success(request, _("Sent to the Chief for approval."))
     return redirect(material)
 
 
@@ -466,7 +476,9 @@ def material_decide(request, pk, decision):
     except ValidationError as error:
         show_errors(form, error)
         return material_detail(request, pk, decision_form=form, status=400)
-    messages.success(request, "Approved." if decision == "approve" else "Returned to the CRO.")
+    messages.success(
+        request, _("Approved.") if decision == "approve" else _("Returned to the CRO.")
+    )
     return redirect(material)
 
 
@@ -486,7 +498,7 @@ def material_distribute(request, pk):
         except ValidationError as error:
             show_errors(form, error)
         else:
-            messages.success(request, "The distribution was recorded.")
+            messages.success(request, _("The distribution was recorded."))
             return redirect(material)
     return material_detail(request, pk, distribution_form=form, status=400)
 
@@ -513,7 +525,7 @@ def training_list(request):
             "can_schedule": has_permission(request.user, Permission.SCHEDULE_TRAINING),
             "schedule_form": ScheduleForm(),
             "delivered_form": DeliveredForm(),
-            "breadcrumbs": crumbs(("Training needs", None)),
+            "breadcrumbs": crumbs((_("Training needs"), None)),
         },
     )
 
@@ -524,14 +536,14 @@ def training_new(request):
     form = TrainingNeedForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.record_training_need(by=request.user, form=form)
-        messages.success(request, "The training need was recorded.")
+        messages.success(request, _("The training need was recorded."))
         return redirect("outreach:training")
     return _form_page(
         request,
         form,
-        "Record a training need",
-        crumbs(("Training needs", reverse("outreach:training")), ("Record", None)),
-        intro="From citizen interviews, internal affairs, supervisors or surveys.",
+        _("Record a training need"),
+        crumbs((_("Training needs"), reverse("outreach:training")), (_("Record"), None)),
+        intro=_("From citizen interviews, internal affairs, supervisors or surveys."),
     )
 
 
@@ -541,29 +553,29 @@ def training_step(request, pk, step):
     try:
         if step == "forward":
             services.forward_training_need(need=need, by=request.user)
-            done = "Forwarded to the Training Officer."
+            done = _("Forwarded to the Training Officer.")
         elif step == "schedule":
             form = ScheduleForm(request.POST)
             if not form.is_valid():
-                raise ValidationError("Give the date of the training.")
+                raise ValidationError(_("Give the date of the training."))
             services.schedule_training(
                 need=need,
                 by=request.user,
                 scheduled_for=form.cleaned_data["scheduled_for"],
                 notes=form.cleaned_data["notes"],
             )
-            done = "The training was scheduled."
+            done = _("The training was scheduled.")
         elif step == "deliver":
             form = DeliveredForm(request.POST)
             if not form.is_valid():
-                raise ValidationError("Give the date the training was delivered.")
+                raise ValidationError(_("Give the date the training was delivered."))
             services.mark_training_delivered(
                 need=need,
                 by=request.user,
                 delivered_on=form.cleaned_data["delivered_on"],
                 notes=form.cleaned_data["notes"],
             )
-            done = "Marked as delivered."
+            done = _("Marked as delivered.")
         else:
             raise Http404
     except ValidationError as error:
@@ -588,7 +600,7 @@ def recognition_list(request):
         {
             "page": page,
             "can_recognize": has_permission(request.user, Permission.RECOGNIZE),
-            "breadcrumbs": crumbs(("Recognition", None)),
+            "breadcrumbs": crumbs((_("Recognition"), None)),
         },
     )
 
@@ -603,13 +615,13 @@ def recognition_new(request):
         except ValidationError as error:
             show_errors(form, error)
         else:
-            messages.success(request, "The recognition was recorded.")
+            messages.success(request, _("The recognition was recorded."))
             return redirect("outreach:recognition")
     return _form_page(
         request,
         form,
-        "Recognize exceptional work",
-        crumbs(("Recognition", reverse("outreach:recognition")), ("Record", None)),
+        _("Recognize exceptional work"),
+        crumbs((_("Recognition"), reverse("outreach:recognition")), (_("Record"), None)),
     )
 
 
@@ -649,7 +661,7 @@ def reporting_status(request):
             "every": services.REPORT_EVERY_DAYS,
             "form": AssignmentForm(),
             "can_assign": has_permission(request.user, Permission.MANAGE_ORGANIZATIONS),
-            "breadcrumbs": crumbs(("Community input from officers", None)),
+            "breadcrumbs": crumbs((_("Community input from officers"), None)),
         },
     )
 
@@ -660,7 +672,7 @@ def assignment_add(request):
     form = AssignmentForm(request.POST)
     if form.is_valid():
         services.save_assignment(by=request.user, form=form)
-        messages.success(request, "The reporting duty was added.")
+        messages.success(request, _("The reporting duty was added."))
     else:
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
     return redirect("outreach:reporting")
@@ -679,7 +691,7 @@ def community_input_new(request):
             services.submit_community_input(
                 by=request.user, assignment=assignment, data=form.cleaned_data
             )
-        messages.success(request, "Your community input was sent to the CRO.")
+        messages.success(request, _("Your community input was sent to the CRO."))
         return redirect("home")
     last = (
         CommunityInputReport.objects.filter(assignment__in=assignments)
@@ -687,13 +699,15 @@ def community_input_new(request):
         .get("last")
     )
     duties = ", ".join(a.get_duty_display().lower() for a in assignments)
-    intro = f"As {duties}, you report community input to the CRO at least four times a year."
+    intro = _(
+        "As %(duties)s, you report community input to the CRO at least four times a year."
+    ) % {"duties": duties}
     if last:
-        intro += f" Your last report: {last:%B %-d, %Y}."
+        intro += " " + _("Your last report: %(day)s.") % {"day": date_format(last, "F j, Y")}
     return _form_page(
         request,
         form,
-        "Report community input",
-        crumbs(("Report community input", None)),
+        _("Report community input"),
+        crumbs((_("Report community input"), None)),
         intro=intro,
     )

@@ -4,6 +4,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from concerns.forms import DateInput
 from outreach.forms import _member_label, department_members
@@ -35,7 +36,7 @@ class ProgramForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 3}),
             "partners": forms.SelectMultiple(attrs={"size": 6}),
         }
-        help_texts = {"partners": "Hold Ctrl (or ⌘) to choose several."}
+        help_texts = {"partners": _("Hold Ctrl (or ⌘) to choose several.")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -50,7 +51,7 @@ class ProgramForm(forms.ModelForm):
             Row(Column("schedule"), Column("coordinator")),
             "partners",
         )
-        self.helper.add_input(Submit("submit", "Save program"))
+        self.helper.add_input(Submit("submit", _("Save program")))
 
 
 class EvaluationForm(forms.ModelForm):
@@ -73,8 +74,8 @@ class EvaluationForm(forms.ModelForm):
             "alterations": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
-            "criteria": "What the rating rests on: attendance, feedback, the objectives met.",
-            "alterations": "Changes that would make the program serve the community better.",
+            "criteria": _("What the rating rests on: attendance, feedback, the objectives met."),
+            "alterations": _("Changes that would make the program serve the community better."),
         }
 
     def __init__(self, *args, **kwargs):
@@ -97,20 +98,22 @@ class EvaluationForm(forms.ModelForm):
         data = super().clean()
         start, end = data.get("period_start"), data.get("period_end")
         if start and end and end < start:
-            self.add_error("period_end", "The period must end on or after its start.")
+            self.add_error("period_end", _("The period must end on or after its start."))
         if data.get("recommendation") == "changes" and not data.get("alterations"):
-            self.add_error("alterations", "Say which changes you recommend.")
+            self.add_error("alterations", _("Say which changes you recommend."))
         return data
 
 
 class EvaluationDecisionForm(forms.Form):
-    comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     program_move = forms.ChoiceField(
         required=False,
-        label="And the program",
+        label=_("And the program"),
         choices=[
-            ("", "stays as it is"),
-            ("suspend", "is suspended"),
-            ("discontinue", "is discontinued"),
+            ("", _("stays as it is")),
+            ("suspend", _("is suspended")),
+            ("discontinue", _("is discontinued")),
         ],
     )

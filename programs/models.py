@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Count, DecimalField, IntegerField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import import_log_field
 
@@ -50,53 +51,76 @@ class ProgramQuerySet(models.QuerySet):
 
 class Program(models.Model):
     class Category(models.TextChoices):
-        MEETINGS = "meetings", "Forums and meetings"
-        YOUTH = "youth", "Youth"
-        EDUCATION = "education", "Education and academies"
-        CRIME_PREVENTION = "crime_prevention", "Crime prevention"
-        SAFETY = "safety", "Safety"
-        CHARITY = "charity", "Charity and holidays"
-        EVENTS = "events", "Events and recreation"
-        MENTORSHIP = "mentorship", "Mentorship"
-        OTHER = "other", "Other"
+        MEETINGS = "meetings", _("Forums and meetings")
+        YOUTH = "youth", _("Youth")
+        EDUCATION = "education", _("Education and academies")
+        CRIME_PREVENTION = "crime_prevention", _("Crime prevention")
+        SAFETY = "safety", _("Safety")
+        CHARITY = "charity", _("Charity and holidays")
+        EVENTS = "events", _("Events and recreation")
+        MENTORSHIP = "mentorship", _("Mentorship")
+        OTHER = "other", _("Other")
 
     class Status(models.TextChoices):
-        PROPOSED = "proposed", "Proposed"
-        APPROVED = "approved", "Approved by the Chief"
-        ACTIVE = "active", "Active"
-        SUSPENDED = "suspended", "Suspended"
-        DISCONTINUED = "discontinued", "Discontinued"
+        PROPOSED = "proposed", _("Proposed")
+        APPROVED = "approved", _("Approved by the Chief")
+        ACTIVE = "active", _("Active")
+        SUSPENDED = "suspended", _("Suspended")
+        DISCONTINUED = "discontinued", _("Discontinued")
 
-    name = models.CharField(max_length=120, unique=True)
-    category = models.CharField(max_length=20, choices=Category.choices)
-    objectives = models.TextField(help_text="What the program sets out to achieve.")
-    description = models.TextField(blank=True)
-    schedule = models.CharField(max_length=160, blank=True, help_text="e.g. Monthly, first Tuesday")
+    name = models.CharField(max_length=120, unique=True, verbose_name=_("name"))
+    category = models.CharField(max_length=20, choices=Category.choices, verbose_name=_("category"))
+    objectives = models.TextField(
+        help_text=_("What the program sets out to achieve."), verbose_name=_("objectives")
+    )
+    description = models.TextField(blank=True, verbose_name=_("description"))
+    schedule = models.CharField(
+        max_length=160,
+        blank=True,
+        help_text=_("e.g. Monthly, first Tuesday"),
+        verbose_name=_("schedule"),
+    )
     coordinator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="coordinated_programs",
+        verbose_name=_("coordinator"),
     )
     partners = models.ManyToManyField(
-        "outreach.CommunityOrganization", blank=True, related_name="programs"
+        "outreach.CommunityOrganization",
+        blank=True,
+        related_name="programs",
+        verbose_name=_("partners"),
     )
-    status = models.CharField(max_length=14, choices=Status.choices, default=Status.PROPOSED)
+    status = models.CharField(
+        max_length=14, choices=Status.choices, default=Status.PROPOSED, verbose_name=_("status")
+    )
     proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("proposed by"),
     )
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
     )
-    approved_at = models.DateTimeField(null=True, blank=True)
-    active_since = models.DateField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True, verbose_name=_("approved at"))
+    active_since = models.DateField(null=True, blank=True, verbose_name=_("active since"))
     import_log = import_log_field()
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     objects = ProgramQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("program")
+        verbose_name_plural = _("programs")
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
@@ -125,63 +149,90 @@ class ProgramEvaluation(models.Model):
     """000 V: effectiveness, resources used, whether to continue, suggested alterations."""
 
     class Rating(models.IntegerChoices):
-        NOT_EFFECTIVE = 1, "1 — Not effective"
-        SLIGHTLY = 2, "2 — Slightly effective"
-        MODERATELY = 3, "3 — Moderately effective"
-        VERY = 4, "4 — Very effective"
-        EXTREMELY = 5, "5 — Extremely effective"
+        NOT_EFFECTIVE = 1, _("1 — Not effective")
+        SLIGHTLY = 2, _("2 — Slightly effective")
+        MODERATELY = 3, _("3 — Moderately effective")
+        VERY = 4, _("4 — Very effective")
+        EXTREMELY = 5, _("5 — Extremely effective")
 
     class Recommendation(models.TextChoices):
-        CONTINUE = "continue", "Continue"
-        CHANGES = "changes", "Continue with changes"
-        DISCONTINUE = "discontinue", "Discontinue"
+        CONTINUE = "continue", _("Continue")
+        CHANGES = "changes", _("Continue with changes")
+        DISCONTINUE = "discontinue", _("Discontinue")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Waiting for the Chief"
-        ACCEPTED = "accepted", "Accepted"
-        RETURNED = "returned", "Returned for changes"
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Waiting for the Chief")
+        ACCEPTED = "accepted", _("Accepted")
+        RETURNED = "returned", _("Returned for changes")
 
-    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="evaluations")
-    period_start = models.DateField()
-    period_end = models.DateField()
-    evaluator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    program = models.ForeignKey(
+        Program, on_delete=models.PROTECT, related_name="evaluations", verbose_name=_("program")
     )
-    rating = models.PositiveSmallIntegerField("effectiveness", choices=Rating.choices)
-    criteria = models.TextField("criteria for the rating")
-    outcomes = models.TextField("outcomes, in words")
-    recommendation = models.CharField(max_length=12, choices=Recommendation.choices)
-    alterations = models.TextField("suggested alterations", blank=True)
+    period_start = models.DateField(verbose_name=_("period start"))
+    period_end = models.DateField(verbose_name=_("period end"))
+    evaluator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("evaluator"),
+    )
+    rating = models.PositiveSmallIntegerField(_("effectiveness"), choices=Rating.choices)
+    criteria = models.TextField(_("criteria for the rating"))
+    outcomes = models.TextField(_("outcomes, in words"))
+    recommendation = models.CharField(
+        max_length=12, choices=Recommendation.choices, verbose_name=_("recommendation")
+    )
+    alterations = models.TextField(_("suggested alterations"), blank=True)
     # Resources used, computed from the sessions when submitted (never typed).
-    sessions = models.PositiveIntegerField(default=0)
-    attendance = models.PositiveIntegerField(default=0)
-    staff_hours = models.DecimalField(max_digits=10, decimal_places=2, default=0)
-    materials_cost = models.DecimalField(max_digits=12, decimal_places=2, default=0)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    submitted_at = models.DateTimeField(null=True, blank=True)
+    sessions = models.PositiveIntegerField(default=0, verbose_name=_("sessions"))
+    attendance = models.PositiveIntegerField(default=0, verbose_name=_("attendance"))
+    staff_hours = models.DecimalField(
+        max_digits=10, decimal_places=2, default=0, verbose_name=_("staff hours")
+    )
+    materials_cost = models.DecimalField(
+        max_digits=12, decimal_places=2, default=0, verbose_name=_("materials cost")
+    )
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT, verbose_name=_("status")
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True, verbose_name=_("submitted at"))
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
     )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    chief_comment = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("decided at"))
+    chief_comment = models.TextField(blank=True, verbose_name=_("chief comment"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("program evaluation")
+        verbose_name_plural = _("program evaluations")
         ordering = ["-period_end", "-id"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(period_end__gte=models.F("period_start")),
                 name="evaluation_period_order",
-                violation_error_message="The period must end on or after its start.",
+                violation_error_message=_("The period must end on or after its start."),
             ),
             models.UniqueConstraint(
                 fields=["program", "period_start", "period_end"],
                 name="evaluation_once_per_period",
-                violation_error_message="This program already has an evaluation for that period.",
+                violation_error_message=_(
+                    "This program already has an evaluation for that period."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(decided_by__isnull=True, decided_at__isnull=True)

@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.notify import approval_decided, submitted_for_approval
 from accounts.permissions import Permission, has_permission, require
@@ -15,13 +17,13 @@ from programs.models import DUE_SOON_DAYS, Program, ProgramEvaluation, session_t
 P = Program.Status
 E = ProgramEvaluation.Status
 
-WRONG_STATUS = "A program that is %(current)s cannot be %(action)s."
-COMMENT_REQUIRED = "Say what should change, so the CRO can revise the evaluation."
-NOT_EDITABLE = "Only a draft or a returned evaluation can be changed."
-NOT_SUBMITTED = "Only an evaluation waiting for the Chief can be accepted or returned."
-PERIOD_IN_FUTURE = "The period cannot end in the future."
-DUPLICATE_PERIOD = "This program already has an evaluation for that period."
-STATUS_AFTER_DECISION = (
+WRONG_STATUS = _("A program that is %(current)s cannot be %(action)s.")
+COMMENT_REQUIRED = _("Say what should change, so the CRO can revise the evaluation.")
+NOT_EDITABLE = _("Only a draft or a returned evaluation can be changed.")
+NOT_SUBMITTED = _("Only an evaluation waiting for the Chief can be accepted or returned.")
+PERIOD_IN_FUTURE = _("The period cannot end in the future.")
+DUPLICATE_PERIOD = _("This program already has an evaluation for that period.")
+STATUS_AFTER_DECISION = _(
     "After an evaluation a program can only stay, be suspended or be discontinued."
 )
 
@@ -37,13 +39,13 @@ class Move:
 # Each status change, who makes it and from where (proposed → approved → active →
 # suspended → discontinued).
 MOVES = {
-    "approve": Move("approved", Permission.DECIDE_PROGRAMS, frozenset({P.PROPOSED}), P.APPROVED),
+    "approve": Move(_("approved"), Permission.DECIDE_PROGRAMS, frozenset({P.PROPOSED}), P.APPROVED),
     "activate": Move(
-        "activated", Permission.MANAGE_PROGRAMS, frozenset({P.APPROVED, P.SUSPENDED}), P.ACTIVE
+        _("activated"), Permission.MANAGE_PROGRAMS, frozenset({P.APPROVED, P.SUSPENDED}), P.ACTIVE
     ),
-    "suspend": Move("suspended", Permission.MANAGE_PROGRAMS, frozenset({P.ACTIVE}), P.SUSPENDED),
+    "suspend": Move(_("suspended"), Permission.MANAGE_PROGRAMS, frozenset({P.ACTIVE}), P.SUSPENDED),
     "discontinue": Move(
-        "discontinued",
+        _("discontinued"),
         Permission.DECIDE_PROGRAMS,
         frozenset({P.PROPOSED, P.APPROVED, P.ACTIVE, P.SUSPENDED}),
         P.DISCONTINUED,
@@ -69,7 +71,7 @@ def propose_program(*, by, form) -> Program:
     form.save_m2m()
     submitted_for_approval(
         program,
-        what=f"program proposal “{program.name}”",
+        what=gettext("program proposal “%(name)s”") % {"name": program.name},
         permission=Permission.DECIDE_PROGRAMS,
         by=by,
     )
@@ -93,8 +95,8 @@ def change_status(*, program: Program, by, move: str) -> Program:
     if was_proposed:
         approval_decided(
             program,
-            what=f"program proposal “{program.name}”",
-            outcome="approved" if program.status == P.APPROVED else "declined",
+            what=gettext("program proposal “%(name)s”") % {"name": program.name},
+            outcome=gettext("approved") if program.status == P.APPROVED else gettext("declined"),
             by=by,
             submitter=program.proposed_by,
         )
@@ -179,7 +181,7 @@ def submit_evaluation(*, evaluation: ProgramEvaluation, by) -> ProgramEvaluation
     evaluation.save()
     submitted_for_approval(
         evaluation,
-        what=f"evaluation of {evaluation.program.name}",
+        what=gettext("evaluation of %(name)s") % {"name": evaluation.program.name},
         permission=Permission.DECIDE_PROGRAMS,
         by=by,
     )
@@ -213,8 +215,8 @@ def decide_evaluation(
     evaluation.save(update_fields=["status", "decided_by", "decided_at", "chief_comment"])
     approval_decided(
         evaluation,
-        what=f"evaluation of {evaluation.program.name}",
-        outcome="accepted" if accept else "returned",
+        what=gettext("evaluation of %(name)s") % {"name": evaluation.program.name},
+        outcome=gettext("accepted") if accept else gettext("returned"),
         by=by,
         submitter=evaluation.submitted_by or evaluation.evaluator,
     )

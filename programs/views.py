@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.paging import paginate
@@ -42,14 +43,14 @@ def program_list(request):
             "statuses": Program.Status.choices,
             "query": f"status={status}" if status else "",
             "can_manage": has_permission(request.user, Permission.MANAGE_PROGRAMS),
-            "breadcrumbs": crumbs(("Programs", None)),
+            "breadcrumbs": crumbs((_("Programs"), None)),
         },
     )
 
 
 def program_export(request):
     require_permission(request, Permission.VIEW_PROGRAMS)
-    qs, _ = _registry(request)
+    qs, _status = _registry(request)
     header = [
         "name",
         "category",
@@ -102,7 +103,7 @@ def _half_year_totals(program):
     )
     periods = []
     for row in rows:
-        for months, prefix in (("July–December", "second"), ("January–June", "first")):
+        for months, prefix in ((_("July–December"), "second"), (_("January–June"), "first")):
             if row[f"{prefix}_sessions"]:
                 attendance = row[f"{prefix}_attendance"] or 0
                 cost = row[f"{prefix}_cost"] or 0
@@ -153,7 +154,7 @@ def program_detail(request, pk):
             and program.status in (Program.Status.ACTIVE, Program.Status.SUSPENDED),
             "can_log_session": program.status in (Program.Status.APPROVED, Program.Status.ACTIVE),
             "can_see_evaluations": has_permission(request.user, Permission.VIEW_EVALUATIONS),
-            "breadcrumbs": crumbs(("Programs", reverse("programs:list")), (program.name, None)),
+            "breadcrumbs": crumbs((_("Programs"), reverse("programs:list")), (program.name, None)),
         },
     )
 
@@ -166,12 +167,12 @@ def program_edit(request, pk=None):
     if request.method == "POST" and form.is_valid():
         if instance:
             program = services.update_program(by=request.user, form=form)
-            messages.success(request, "The program was saved.")
+            messages.success(request, _("The program was saved."))
         else:
             program = services.propose_program(by=request.user, form=form)
-            messages.success(request, "The program was proposed; the Chief approves it.")
+            messages.success(request, _("The program was proposed; the Chief approves it."))
         return redirect(program)
-    title = f"Edit {instance.name}" if instance else "Propose a program"
+    title = _("Edit %(name)s") % {"name": instance.name} if instance else _("Propose a program")
     return render(
         request,
         "outreach/form.html",
@@ -180,8 +181,8 @@ def program_edit(request, pk=None):
             "title": title,
             "intro": ""
             if instance
-            else "A new program starts as proposed until the Chief approves it.",
-            "breadcrumbs": crumbs(("Programs", reverse("programs:list")), (title, None)),
+            else _("A new program starts as proposed until the Chief approves it."),
+            "breadcrumbs": crumbs((_("Programs"), reverse("programs:list")), (title, None)),
         },
     )
 
@@ -196,7 +197,9 @@ def program_move(request, pk, move):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"The program was {services.MOVES[move].label}.")
+        messages.success(
+            request, _("The program was %(action)s.") % {"action": services.MOVES[move].label}
+        )
     return redirect(program)
 
 
@@ -215,7 +218,7 @@ def evaluation_schedule(request):
             "rows": services.evaluation_schedule(),
             "waiting": waiting,
             "breadcrumbs": crumbs(
-                ("Programs", reverse("programs:list")), ("Evaluation schedule", None)
+                (_("Programs"), reverse("programs:list")), (_("Evaluation schedule"), None)
             ),
         },
     )
@@ -236,7 +239,11 @@ def _evaluation_page(request, program, form, evaluation=None, status=200):
                 date__gte=form.initial["period_start"], date__lte=form.initial["period_end"]
             )
         )
-    title = "Revise the evaluation" if evaluation else f"Evaluate {program.name}"
+    title = (
+        _("Revise the evaluation")
+        if evaluation
+        else _("Evaluate %(name)s") % {"name": program.name}
+    )
     return render(
         request,
         "programs/evaluation_form.html",
@@ -246,7 +253,7 @@ def _evaluation_page(request, program, form, evaluation=None, status=200):
             "preview": preview,
             "title": title,
             "breadcrumbs": crumbs(
-                ("Programs", reverse("programs:list")),
+                (_("Programs"), reverse("programs:list")),
                 (program.name, program.get_absolute_url()),
                 (title, None),
             ),
@@ -266,7 +273,7 @@ def evaluation_new(request, pk):
         except ValidationError as error:
             show_errors(form, error)
         else:
-            messages.success(request, "The evaluation was saved as a draft.")
+            messages.success(request, _("The evaluation was saved as a draft."))
             return redirect(evaluation)
     return _evaluation_page(request, program, form)
 
@@ -282,7 +289,7 @@ def evaluation_edit(request, pk):
         except ValidationError as error:
             show_errors(form, error)
         else:
-            messages.success(request, "The evaluation was saved.")
+            messages.success(request, _("The evaluation was saved."))
             return redirect(evaluation)
     return _evaluation_page(request, evaluation.program, form, evaluation)
 
@@ -303,9 +310,9 @@ def evaluation_detail(request, pk, *, decision_form=None, status=200):
             "can_decide": has_permission(request.user, Permission.DECIDE_PROGRAMS),
             "decision_form": decision_form or EvaluationDecisionForm(),
             "breadcrumbs": crumbs(
-                ("Programs", reverse("programs:list")),
+                (_("Programs"), reverse("programs:list")),
                 (evaluation.program.name, evaluation.program.get_absolute_url()),
-                ("Evaluation", None),
+                (_("Evaluation"), None),
             ),
         },
         status=status,
@@ -320,7 +327,7 @@ def evaluation_submit(request, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, "Sent to the Chief.")
+        messages.success(request, _("Sent to the Chief."))
     return redirect(evaluation)
 
 
@@ -343,6 +350,7 @@ def evaluation_decide(request, pk, decision):
         show_errors(form, error)
         return evaluation_detail(request, pk, decision_form=form, status=400)
     messages.success(
-        request, "The evaluation was accepted." if decision == "accept" else "Returned to the CRO."
+        request,
+        _("The evaluation was accepted.") if decision == "accept" else _("Returned to the CRO."),
     )
     return redirect(evaluation)

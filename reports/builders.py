@@ -11,6 +11,9 @@ from collections import defaultdict
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
+from django.utils.dates import MONTHS
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from concerns.models import Concern, ConcernUpdate, Referral
 from outreach.models import OutreachActivity
@@ -21,7 +24,9 @@ C = Concern
 
 
 def _labels(choices) -> dict:
-    return dict(choices)
+    """Value to label, the labels as plain text in the active language: the result is
+    frozen as JSON on the report at submission."""
+    return {value: str(label) for value, label in choices}
 
 
 def _breakdown(qs, field: str, choices) -> list[list]:
@@ -180,7 +185,7 @@ def quarterly(start: dt.date, end: dt.date) -> dict:
         ],
         "progress": progress,
         "resolved_earlier_concerns": sum(1 for p in progress if p["resolved_this_quarter"]),
-        "months": [dt.date(start.year, m, 1).strftime("%B") for m in months],
+        "months": [str(MONTHS[m]) for m in months],
         "activity_matrix": [
             {"kind": kind, "counts": [counts.get(m, 0) for m in months]}
             for kind, counts in sorted(per_month.items())
@@ -362,7 +367,7 @@ def _survey_section(start: dt.date, end: dt.date) -> list[dict]:
     ):
         previous[s.audience] = s.pk
     found = indexes([s.pk for s in surveys] + list(previous.values()), standard_only=True)
-    labels = dict(Dimension.choices)
+    labels = _labels(Dimension.choices)
     out = []
     for s in surveys:
         last = found.get(previous.get(s.audience), {})
@@ -392,7 +397,7 @@ SMALL = 5
 
 def suppress(n: int):
     """002 300.8: statistics only, and a count this small could point to a person."""
-    return n if n >= SMALL else f"fewer than {SMALL}"
+    return n if n >= SMALL else gettext("fewer than %(count)s") % {"count": SMALL}
 
 
 def transparency(start: dt.date, end: dt.date) -> dict:
@@ -428,25 +433,25 @@ BUILDERS = {
 
 # The narrative boxes of each kind: (key, heading). The CRO writes these; nothing else.
 NARRATIVES = {
-    Report.Kind.MONTHLY: [("summary", "Summary for the Chief")],
+    Report.Kind.MONTHLY: [("summary", _("Summary for the Chief"))],
     Report.Kind.QUARTERLY: [
-        ("current", "1. Current concerns voiced by the community"),
-        ("potential", "2. Potential problems bearing on law enforcement"),
-        ("recommended", "3. Recommended actions for previously identified concerns"),
-        ("progress", "4. Progress toward correcting previously identified concerns"),
-        ("activities", "5. Summary of monthly activities"),
+        ("current", _("1. Current concerns voiced by the community")),
+        ("potential", _("2. Potential problems bearing on law enforcement")),
+        ("recommended", _("3. Recommended actions for previously identified concerns")),
+        ("progress", _("4. Progress toward correcting previously identified concerns")),
+        ("activities", _("5. Summary of monthly activities")),
     ],
-    Report.Kind.SEMI_ANNUAL: [("summary", "Overall assessment of the programs")],
+    Report.Kind.SEMI_ANNUAL: [("summary", _("Overall assessment of the programs"))],
     Report.Kind.ANNUAL: [
-        ("trends", "Trends against the previous year"),
-        ("problems", "Problems"),
-        ("successes", "Successes"),
+        ("trends", _("Trends against the previous year")),
+        ("problems", _("Problems")),
+        ("successes", _("Successes")),
     ],
-    Report.Kind.TRANSPARENCY: [("introduction", "About this report (shown to the public)")],
+    Report.Kind.TRANSPARENCY: [("introduction", _("About this report (shown to the public)"))],
     Report.Kind.SURVEY: [
-        ("summary", "Written summary of the compiled results"),
-        ("findings", "What the results say about the relationship with the community"),
-        ("recommendations", "Recommended actions for the Chief"),
+        ("summary", _("Written summary of the compiled results")),
+        ("findings", _("What the results say about the relationship with the community")),
+        ("recommendations", _("Recommended actions for the Chief")),
     ],
 }
 
@@ -456,7 +461,11 @@ def narrative_fields(kind: str, data: dict | None = None) -> list[tuple[str, str
     fields = list(NARRATIVES[kind])
     if kind == Report.Kind.ANNUAL and data:
         fields = [
-            (f"objective_{o['position']}", f"Objective {o['position']}: {o['text']}")
+            (
+                f"objective_{o['position']}",
+                gettext("Objective %(position)s: %(text)s")
+                % {"position": o["position"], "text": o["text"]},
+            )
             for o in data.get("objectives", [])
         ] + fields
     return fields

@@ -11,7 +11,10 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q, Sum
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
 from concerns.models import Concern, ConcernUpdate, Referral
@@ -21,13 +24,13 @@ C = Concern
 STALE_DAYS = 90
 # Column heads narrow enough for the one-page PDF.
 SHORT_STATUS = {
-    "received": "Received",
-    "escalated": "Escalated",
-    "forwarded": "To CRO",
-    "action_recommended": "Action",
-    "referred": "Referred",
-    "in_progress": "Underway",
-    "reopened": "Reopened",
+    "received": _("Received"),
+    "escalated": _("Escalated"),
+    "forwarded": _("To CRO"),
+    "action_recommended": _("Action"),
+    "referred": _("Referred"),
+    "in_progress": _("Underway"),
+    "reopened": _("Reopened"),
 }
 SPIKE_WINDOW_DAYS = 30
 SPIKE_MIN = 3
@@ -42,12 +45,15 @@ class Period:
     @property
     def label(self) -> str:
         if self.key == "month":
-            return f"{self.start:%B %Y}"
+            return date_format(self.start, "F Y")
         if self.key == "quarter":
-            return f"Q{(self.start.month - 1) // 3 + 1} {self.start.year}"
+            return gettext("Q%(quarter)d %(year)d") % {
+                "quarter": (self.start.month - 1) // 3 + 1,
+                "year": self.start.year,
+            }
         if self.key == "year":
             return str(self.start.year)
-        return f"{self.start:%b %-d, %Y} – {self.end:%b %-d, %Y}"
+        return f"{date_format(self.start, 'M j, Y')} – {date_format(self.end, 'M j, Y')}"
 
     @property
     def previous(self) -> tuple[dt.date, dt.date]:
@@ -67,6 +73,29 @@ class Period:
     @property
     def last_year(self) -> tuple[dt.date, dt.date]:
         return _year_back(self.start), _year_back(self.end)
+
+
+def _labels(choices) -> dict:
+    """Value to label, as plain text in the active language (the figures are cached)."""
+    return {value: str(label) for value, label in choices}
+
+
+def _spike_words(category: str, area: str, recent: int, usual: float) -> str:
+    if usual >= 0.5:
+        return gettext(
+            "%(category)s in %(area)s: %(recent)d concerns in the last %(days)d days, "
+            "against about %(usual).0f a month over the year before."
+        ) % {
+            "category": category,
+            "area": area,
+            "recent": recent,
+            "days": SPIKE_WINDOW_DAYS,
+            "usual": usual,
+        }
+    return gettext(
+        "%(category)s in %(area)s: %(recent)d concerns in the last %(days)d days, "
+        "against almost none over the year before."
+    ) % {"category": category, "area": area, "recent": recent, "days": SPIKE_WINDOW_DAYS}
 
 
 def _year_back(day: dt.date) -> dt.date:
@@ -96,11 +125,17 @@ def period_from(params, today: dt.date) -> tuple[Period, str]:
             start = dt.date.fromisoformat(params.get("from", ""))
             end = dt.date.fromisoformat(params.get("to", ""))
         except ValueError:
-            return _month(today), "Give both dates of the custom period; showing this month."
+            return _month(today), gettext(
+                "Give both dates of the custom period; showing this month."
+            )
         if end < start:
-            return _month(today), "The custom period ends before it starts; showing this month."
+            return _month(today), gettext(
+                "The custom period ends before it starts; showing this month."
+            )
         if (end - start).days > 3660:
-            return _month(today), "A custom period can be ten years at most; showing this month."
+            return _month(today), gettext(
+                "A custom period can be ten years at most; showing this month."
+            )
         return Period("custom", start, end), ""
     return _month(today), ""
 
@@ -116,7 +151,7 @@ def _month(today: dt.date) -> Period:
 def _month_starts(today: dt.date, count: int) -> list[dt.date]:
     months = []
     year, month = today.year, today.month
-    for _ in range(count):
+    for _step in range(count):
         months.append(dt.date(year, month, 1))
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     return months[::-1]
@@ -124,7 +159,7 @@ def _month_starts(today: dt.date, count: int) -> list[dt.date]:
 
 def concern_figures(period: Period, today: dt.date) -> dict:
     open_concerns = C.objects.filter(status__in=C.OPEN_STATUSES)
-    cats, statuses = dict(C.Category.choices), dict(C.Status.choices)
+    cats, statuses = _labels(C.Category.choices), _labels(C.Status.choices)
     matrix: dict[str, dict[str, int]] = {}
     for category, status, n in (
         open_concerns.values_list("category", "status").annotate(n=Count("id")).order_by()
@@ -170,7 +205,7 @@ def concern_figures(period: Period, today: dt.date) -> dict:
         "oldest": age["oldest"],
         "oldest_days": (today - age["oldest"]).days if age["oldest"] else None,
         "statuses": [(s, statuses[s]) for s in open_statuses],
-        "short_statuses": [SHORT_STATUS.get(s, statuses[s]) for s in open_statuses],
+        "short_statuses": [str(SHORT_STATUS.get(s, statuses[s])) for s in open_statuses],
         "by_category": by_category,
         "new": counts,
         "previous_period": prev,
@@ -191,7 +226,7 @@ def conduct_flags(limit: int = 10) -> dict:
         .order_by("date_received", "id")
     )
     rows = list(flagged.values("pk", "reference", "date_received", "status", "area")[: limit + 1])
-    statuses = dict(C.Status.choices)
+    statuses = _labels(C.Status.choices)
     for row in rows:
         row["status_label"] = statuses[row["status"]]
     return {"rows": rows[:limit], "more": len(rows) > limit}
@@ -200,7 +235,7 @@ def conduct_flags(limit: int = 10) -> dict:
 def trends(today: dt.date, months: int = 24, lines: int = 5) -> dict:
     """Concerns per month by category over 24 months; the biggest categories as lines."""
     starts = _month_starts(today, months)
-    cats = dict(C.Category.choices)
+    cats = _labels(C.Category.choices)
     per: dict[str, dict[dt.date, int]] = {}
     # Grouped by day and added up per month here: no date is converted in SQL, so the
     # count reads the date index alone.
@@ -215,7 +250,7 @@ def trends(today: dt.date, months: int = 24, lines: int = 5) -> dict:
         per[category][month] = per[category].get(month, 0) + n
     ranked = sorted(per, key=lambda k: -sum(per[k].values()))[:lines]
     return {
-        "months": [f"{m:%b %y}" for m in starts],
+        "months": [date_format(m, "M y") for m in starts],
         "series": [(cats[k], [per[k].get(m, 0) for m in starts]) for k in ranked],
         "totals": [sum(per[k].get(m, 0) for k in per) for m in starts],
     }
@@ -237,7 +272,7 @@ def spikes(today: dt.date, limit: int = 5) -> list[dict]:
         .filter(recent__gte=SPIKE_MIN)
         .order_by()
     )
-    cats = dict(C.Category.choices)
+    cats = _labels(C.Category.choices)
     found = []
     for r in rows:
         usual = r["before"] / 12
@@ -249,10 +284,7 @@ def spikes(today: dt.date, limit: int = 5) -> list[dict]:
                     "area": r["area"],
                     "recent": r["recent"],
                     "usual": round(usual, 1),
-                    "words": f"{cats[r['category']]} in {r['area']}: {r['recent']} concerns in "
-                    f"the last {SPIKE_WINDOW_DAYS} days, against "
-                    + (f"about {usual:.0f} a month" if usual >= 0.5 else "almost none")
-                    + " over the year before.",
+                    "words": _spike_words(cats[r["category"]], r["area"], r["recent"], usual),
                 }
             )
     found.sort(key=lambda s: (-(s["recent"] - s["usual"]), s["label"], s["area"]))
@@ -286,7 +318,7 @@ def outreach(period: Period, today: dt.date, months: int = 12) -> dict:
     ):
         per_month[day.replace(day=1)] = per_month.get(day.replace(day=1), 0) + n
     in_period = OutreachActivity.objects.filter(date__range=(period.start, period.end))
-    kinds = dict(OutreachActivity.Kind.choices)
+    kinds = _labels(OutreachActivity.Kind.choices)
     by_kind = [
         (kinds[k], n, people or 0)
         for k, n, people in in_period.values_list("kind")
@@ -299,7 +331,7 @@ def outreach(period: Period, today: dt.date, months: int = 12) -> dict:
     recent = OutreachActivity.objects.filter(organization=OuterRef("pk"), date__gte=cutoff)
     stale = CommunityOrganization.objects.filter(is_active=True).exclude(Exists(recent))
     return {
-        "months": [f"{m:%b %y}" for m in starts],
+        "months": [date_format(m, "M y") for m in starts],
         "per_month": [per_month.get(m, 0) for m in starts],
         "by_kind": by_kind[:8],
         "activities": totals["n"],
@@ -359,7 +391,9 @@ CACHE_SECONDS = 120
 
 def build_dashboard(period: Period, today: dt.date | None = None) -> dict:
     today = today or timezone.localdate()
-    key = f"dashboard:{period.key}:{period.start}:{period.end}:{today}"
+    # Labels and sentences are cached as text: one entry per language.
+    language = translation.get_language() or ""
+    key = f"dashboard:{language}:{period.key}:{period.start}:{period.end}:{today}"
     slow = cache.get(key)
     if slow is None:
         slow = {

@@ -9,6 +9,8 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Agency
@@ -20,7 +22,7 @@ from reports import inbox as inbox_items
 from reports.dashboard import build_dashboard, period_from
 from reports.views import posted_revision
 
-PERIODS = [("month", "This month"), ("quarter", "This quarter"), ("year", "This year")]
+PERIODS = [("month", _("This month")), ("quarter", _("This quarter")), ("year", _("This year"))]
 
 
 def dashboard_context(request) -> dict:
@@ -44,7 +46,7 @@ def dashboard_context(request) -> dict:
             .order_by("date_received", "id")
             .values("reference", "date_received", "category", "area", "status")[:8]
         )
-        labels = dict(Concern.Category.choices)
+        labels = {value: str(label) for value, label in Concern.Category.choices}
         for row in queue:
             row["category_label"] = labels[row["category"]]
     data.update(
@@ -91,7 +93,7 @@ def inbox(request, *, errors=None, typed=None, status=200):
             "items": [(item, item.waited_days(now)) for item in items],
             "errors": errors or {},
             "typed": typed or {},
-            "breadcrumbs": crumbs(("Inbox", None)),
+            "breadcrumbs": crumbs((gettext("Inbox"), None)),
         },
         status=status,
     )
@@ -111,10 +113,10 @@ def inbox_decide(request, kind, pk, decision):
             request, errors={key: " ".join(error.messages)}, typed={key: comment}, status=400
         )
     done = {
-        "approve": "Approved",
-        "return": "Returned",
-        "more": "Asked for more",
-        "decline": "Declined",
+        "approve": gettext("Approved"),
+        "return": gettext("Returned"),
+        "more": gettext("Asked for more"),
+        "decline": gettext("Declined"),
     }[decision]
-    messages.success(request, f"{done}: {record}.")
+    messages.success(request, gettext("%(done)s: %(record)s.") % {"done": done, "record": record})
     return redirect(reverse("inbox"))

@@ -4,6 +4,8 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.db.models import Q
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext_lazy as _
 
 from concerns.models import Concern
 from programs.models import ProgramEvaluation
@@ -11,8 +13,8 @@ from reports.models import Recommendation
 from reports.services import narratives_seen
 from surveys.models import Survey
 
-UNKNOWN_REFERENCES = "These concern references were not found: %(refs)s. Check the numbers."
-TOO_MANY_REFERENCES = "Link at most %(max)d concerns; the report can say the rest in words."
+UNKNOWN_REFERENCES = _("These concern references were not found: %(refs)s. Check the numbers.")
+TOO_MANY_REFERENCES = _("Link at most %(max)d concerns; the report can say the rest in words.")
 MAX_CONCERNS = 50
 
 
@@ -26,22 +28,22 @@ def parse_references(text: str) -> list[str]:
 
 
 def _evaluation_label(evaluation: ProgramEvaluation) -> str:
-    return (
-        f"{evaluation.program.name}, {evaluation.period_start:%b %-d, %Y} – "
-        f"{evaluation.period_end:%b %-d, %Y} ({evaluation.get_status_display().lower()})"
-    )
+    start = date_format(evaluation.period_start, "M j, Y")
+    end = date_format(evaluation.period_end, "M j, Y")
+    return f"{evaluation.program.name}, {start} – {end} ({evaluation.get_status_display().lower()})"
 
 
 def _survey_label(survey: Survey) -> str:
-    return f"{survey.title} ({survey.opens_on:%b %-d, %Y} – {survey.closes_on:%b %-d, %Y})"
+    start, end = date_format(survey.opens_on, "M j, Y"), date_format(survey.closes_on, "M j, Y")
+    return f"{survey.title} ({start} – {end})"
 
 
 class RecommendationForm(forms.ModelForm):
     concern_refs = forms.CharField(
-        label="Concerns behind it",
+        label=_("Concerns behind it"),
         required=False,
         max_length=2000,
-        help_text="Concern references separated by commas, e.g. CR-2026-0042, CR-2026-0050.",
+        help_text=_("Concern references separated by commas, e.g. CR-2026-0042, CR-2026-0050."),
     )
 
     class Meta:
@@ -52,16 +54,16 @@ class RecommendationForm(forms.ModelForm):
             "reasons": forms.Textarea(attrs={"rows": 4}),
         }
         labels = {
-            "kind": "What it is",
-            "evaluation": "Program evaluation behind it",
-            "survey": "Survey results behind it",
+            "kind": _("What it is"),
+            "evaluation": _("Program evaluation behind it"),
+            "survey": _("Survey results behind it"),
         }
         help_texts = {
-            "title": "A short name the Chief will recognize, e.g. “Spanish-language forum”.",
-            "text": "What you recommend the department do, in plain words.",
-            "reasons": "What residents said, what the figures show, what it would cost.",
-            "evaluation": "Evaluations sent to the Chief or accepted.",
-            "survey": "Surveys that have opened or closed.",
+            "title": _("A short name the Chief will recognize, e.g. “Spanish-language forum”."),
+            "text": _("What you recommend the department do, in plain words."),
+            "reasons": _("What residents said, what the figures show, what it would cost."),
+            "evaluation": _("Evaluations sent to the Chief or accepted."),
+            "survey": _("Surveys that have opened or closed."),
         }
 
     def __init__(self, *args, user=None, **kwargs):
@@ -85,7 +87,7 @@ class RecommendationForm(forms.ModelForm):
             Q(status__in=[Survey.Status.APPROVED, Survey.Status.CLOSED]) | Q(pk=current.survey_id)
         ).order_by("-opens_on", "title")
         self.fields["survey"].label_from_instance = _survey_label
-        self.fields["kind"].choices = [("", "Choose…"), *Recommendation.Kind.choices]
+        self.fields["kind"].choices = [("", _("Choose…")), *Recommendation.Kind.choices]
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -124,8 +126,8 @@ class NarrativesForm(forms.Form):
     def __init__(self, *args, report, narratives, **kwargs):
         """`narratives`: (key, heading, stored text) of each box, as report_context gives."""
         super().__init__(*args, auto_id="n-%s", **kwargs)
-        self.keys = [key for key, _, _ in narratives]
-        for key, heading, _ in narratives:
+        self.keys = [key for key, _heading, _text in narratives]
+        for key, heading, _text in narratives:
             self.fields[key] = forms.CharField(
                 label=heading,
                 required=False,
@@ -133,7 +135,7 @@ class NarrativesForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 4, "class": "form-control mb-2"}),
             )
         if not self.is_bound:
-            self.initial.update({key: text for key, _, text in narratives})
+            self.initial.update({key: text for key, _heading, text in narratives})
             self.initial["revision"] = report.revision
             self.initial["seen"] = narratives_seen(report, self.keys)
 

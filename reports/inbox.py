@@ -5,6 +5,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 LIMIT = 200  # per kind: a backlog larger than this is a conversation, not a list
 
@@ -30,7 +33,10 @@ class Item:
         return max((now - self.since).days, 0)
 
 
-APPROVE_RETURN = [("approve", "Approve", False), ("return", "Return", True)]
+APPROVE_RETURN = [
+    ("approve", gettext_lazy("Approve"), False),
+    ("return", gettext_lazy("Return"), True),
+]
 
 
 def waiting_items() -> list[Item]:
@@ -47,7 +53,7 @@ def waiting_items() -> list[Item]:
         items.append(
             Item(
                 "report",
-                "Report",
+                _("Report"),
                 r.pk,
                 f"{r.title}, {r.period_label}",
                 r.get_absolute_url(),
@@ -63,13 +69,13 @@ def waiting_items() -> list[Item]:
         items.append(
             Item(
                 "material",
-                "Give-away material",
+                _("Give-away material"),
                 m.pk,
                 m.name,
                 m.get_absolute_url(),
                 m.created_by.display_name,
                 m.submitted_at or m.created_at,
-                [("approve", "Approve", False), ("return", "Reject", True)],
+                [("approve", _("Approve"), False), ("return", _("Reject"), True)],
             )
         )
     for s in Survey.objects.filter(status=Survey.Status.SUBMITTED).select_related("created_by")[
@@ -78,7 +84,7 @@ def waiting_items() -> list[Item]:
         items.append(
             Item(
                 "survey",
-                "Survey questions",
+                _("Survey questions"),
                 s.pk,
                 s.title,
                 s.get_absolute_url(),
@@ -93,13 +99,13 @@ def waiting_items() -> list[Item]:
         items.append(
             Item(
                 "program",
-                "Program proposal",
+                _("Program proposal"),
                 p.pk,
                 p.name,
                 p.get_absolute_url(),
                 p.proposed_by.display_name,
                 p.created_at,
-                [("approve", "Approve", False), ("return", "Decline", False)],
+                [("approve", _("Approve"), False), ("return", _("Decline"), False)],
             )
         )
     for e in ProgramEvaluation.objects.filter(
@@ -108,13 +114,14 @@ def waiting_items() -> list[Item]:
         items.append(
             Item(
                 "evaluation",
-                "Program evaluation",
+                _("Program evaluation"),
                 e.pk,
-                f"{e.program.name}, {e.period_start:%b %-d, %Y} – {e.period_end:%b %-d, %Y}",
+                f"{e.program.name}, {date_format(e.period_start, 'M j, Y')} – "
+                f"{date_format(e.period_end, 'M j, Y')}",
                 e.get_absolute_url(),
                 e.evaluator.display_name if e.evaluator else "",
                 e.submitted_at or e.created_at,
-                [("approve", "Accept", False), ("return", "Return", True)],
+                [("approve", _("Accept"), False), ("return", _("Return"), True)],
             )
         )
     for plan in Plan.objects.filter(status=Plan.Status.SUBMITTED).select_related("created_by")[
@@ -123,7 +130,7 @@ def waiting_items() -> list[Item]:
         items.append(
             Item(
                 "plan",
-                "Community relations plan",
+                _("Community relations plan"),
                 plan.pk,
                 str(plan),
                 plan.get_absolute_url(),
@@ -138,16 +145,16 @@ def waiting_items() -> list[Item]:
         items.append(
             Item(
                 "recommendation",
-                f"Recommendation: {rec.get_kind_display().lower()}",
+                _("Recommendation: %(kind)s") % {"kind": rec.get_kind_display().lower()},
                 rec.pk,
                 rec.title,
                 rec.get_absolute_url(),
                 rec.created_by.display_name,
                 rec.submitted_at,
                 [
-                    ("approve", "Accept", False),
-                    ("more", "Ask for more", True),
-                    ("decline", "Decline", True),
+                    ("approve", _("Accept"), False),
+                    ("more", _("Ask for more"), True),
+                    ("decline", _("Decline"), True),
                 ],
             )
         )

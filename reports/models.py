@@ -12,6 +12,9 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 # How long past the render time limit a render may still show as waiting or running. The
 # limit stops the layout; the margin covers reading the data and storing the file. A render
@@ -26,30 +29,30 @@ def render_stale_before() -> dt.datetime:
 
 class Report(models.Model):
     class Kind(models.TextChoices):
-        MONTHLY = "monthly", "Monthly community relations report"
-        QUARTERLY = "quarterly", "Quarterly community relations report"
-        SEMI_ANNUAL = "semi_annual", "Semi-annual program evaluation report"
-        ANNUAL = "annual", "Annual community relations report"
-        TRANSPARENCY = "transparency", "Public transparency report"
-        SURVEY = "survey", "Survey results summary"
+        MONTHLY = "monthly", _("Monthly community relations report")
+        QUARTERLY = "quarterly", _("Quarterly community relations report")
+        SEMI_ANNUAL = "semi_annual", _("Semi-annual program evaluation report")
+        ANNUAL = "annual", _("Annual community relations report")
+        TRANSPARENCY = "transparency", _("Public transparency report")
+        SURVEY = "survey", _("Survey results summary")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Waiting for the Chief"
-        RETURNED = "returned", "Returned for changes"
-        APPROVED = "approved", "Approved"
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Waiting for the Chief")
+        RETURNED = "returned", _("Returned for changes")
+        APPROVED = "approved", _("Approved")
 
     class Render(models.TextChoices):
-        NONE = "none", "Not rendered"
-        QUEUED = "queued", "Waiting to render"
-        RUNNING = "running", "Rendering"
-        DONE = "done", "Rendered"
-        FAILED = "failed", "Rendering failed"
+        NONE = "none", _("Not rendered")
+        QUEUED = "queued", _("Waiting to render")
+        RUNNING = "running", _("Rendering")
+        DONE = "done", _("Rendered")
+        FAILED = "failed", _("Rendering failed")
 
-    kind = models.CharField(max_length=12, choices=Kind.choices)
-    period_start = models.DateField()
-    period_end = models.DateField()
-    version = models.PositiveSmallIntegerField(default=1)
+    kind = models.CharField(max_length=12, choices=Kind.choices, verbose_name=_("kind"))
+    period_start = models.DateField(verbose_name=_("period start"))
+    period_end = models.DateField(verbose_name=_("period end"))
+    version = models.PositiveSmallIntegerField(default=1, verbose_name=_("version"))
     # The survey a results summary is about (002 300.5); empty for the periodic reports.
     survey = models.ForeignKey(
         "surveys.Survey",
@@ -57,46 +60,75 @@ class Report(models.Model):
         null=True,
         blank=True,
         related_name="summaries",
+        verbose_name=_("survey"),
     )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    narratives = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT, verbose_name=_("status")
+    )
+    narratives = models.JSONField(default=dict, blank=True, verbose_name=_("narratives"))
     # The figures, frozen at submission (empty while a draft: drafts show live data).
-    data = models.JSONField(null=True, blank=True)
+    data = models.JSONField(null=True, blank=True, verbose_name=_("data"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    submitted_at = models.DateTimeField(null=True, blank=True, verbose_name=_("submitted at"))
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
     )
-    late_reason = models.TextField(blank=True)
+    late_reason = models.TextField(blank=True, verbose_name=_("late reason"))
     # Raised by one on every save of the narratives and every step. A form carries the
     # number it was shown, so a save or a decision from a stale page is refused, never
     # applied over what someone else saved or submitted since. (`version` is the report's
     # own numbering of drafts for a period.)
-    revision = models.PositiveIntegerField(default=1, db_default=1, editable=False)
+    revision = models.PositiveIntegerField(
+        default=1, db_default=1, editable=False, verbose_name=_("revision")
+    )
     revised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("revised by"),
     )
-    revised_at = models.DateTimeField(null=True, blank=True)
-    chief_comment = models.TextField(blank=True)
+    revised_at = models.DateTimeField(null=True, blank=True, verbose_name=_("revised at"))
+    chief_comment = models.TextField(blank=True, verbose_name=_("chief comment"))
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    pdf = models.FileField(upload_to="reports/", blank=True)
-    pdf_sha256 = models.CharField(max_length=64, blank=True)
-    render_state = models.CharField(max_length=8, choices=Render.choices, default=Render.NONE)
-    render_progress = models.PositiveSmallIntegerField(default=0)
-    render_error = models.TextField(blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("decided at"))
+    pdf = models.FileField(upload_to="reports/", blank=True, verbose_name=_("pdf"))
+    pdf_sha256 = models.CharField(max_length=64, blank=True, verbose_name=_("pdf sha256"))
+    render_state = models.CharField(
+        max_length=8, choices=Render.choices, default=Render.NONE, verbose_name=_("render state")
+    )
+    render_progress = models.PositiveSmallIntegerField(default=0, verbose_name=_("render progress"))
+    render_error = models.TextField(blank=True, verbose_name=_("render error"))
     # When the render was asked for (queued) or taken up by the worker (running): a render
     # that has been either for longer than the time limit allows was stopped (the worker
     # was killed or is not running) and may be asked for again.
-    render_started_at = models.DateTimeField(null=True, blank=True)
-    rendered_at = models.DateTimeField(null=True, blank=True)
+    render_started_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("render started at")
+    )
+    rendered_at = models.DateTimeField(null=True, blank=True, verbose_name=_("rendered at"))
 
     class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
         ordering = ["-period_start", "kind", "-version"]
         constraints = [
             models.UniqueConstraint(
@@ -121,7 +153,11 @@ class Report(models.Model):
         indexes = [models.Index(fields=["kind", "status", "-period_start"], name="report_kind_idx")]
 
     def __str__(self):
-        return f"{self.get_kind_display()}, {self.period_label} (v{self.version})"
+        return gettext("%(kind)s, %(period)s (v%(version)s)") % {
+            "kind": self.get_kind_display(),
+            "period": self.period_label,
+            "version": self.version,
+        }
 
     def get_absolute_url(self):
         return reverse("reports:detail", args=[self.pk])
@@ -130,7 +166,7 @@ class Report(models.Model):
     def title(self) -> str:
         """The heading of the report: its kind, or for a survey summary, the survey."""
         if self.kind == self.Kind.SURVEY and self.survey_id:
-            return f"{self.survey.title}: results summary"
+            return gettext("%(survey)s: results summary") % {"survey": self.survey.title}
         return self.get_kind_display()
 
     @property
@@ -160,14 +196,19 @@ class Report(models.Model):
 
 
 def period_label(kind: str, start: dt.date, end: dt.date) -> str:
+    """The period in words, in the active language (month names from Django's catalog)."""
     if kind == Report.Kind.MONTHLY:
-        return f"{start:%B %Y}"
+        return date_format(start, "F Y")
     if kind == Report.Kind.QUARTERLY:
-        return f"Q{(start.month - 1) // 3 + 1} {start.year}"
+        return gettext("Q%(quarter)d %(year)d") % {
+            "quarter": (start.month - 1) // 3 + 1,
+            "year": start.year,
+        }
     if kind == Report.Kind.SEMI_ANNUAL:
-        return f"{'January–June' if start.month == 1 else 'July–December'} {start.year}"
+        half = gettext("January–June") if start.month == 1 else gettext("July–December")
+        return f"{half} {start.year}"
     if kind == Report.Kind.SURVEY:
-        return f"{start:%B %-d, %Y} – {end:%B %-d, %Y}"
+        return f"{date_format(start, 'F j, Y')} – {date_format(end, 'F j, Y')}"
     return f"{start.year}"
 
 
@@ -176,31 +217,48 @@ class Plan(models.Model):
     the annual report reports against."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Waiting for the Chief"
-        RETURNED = "returned", "Returned for changes"
-        APPROVED = "approved", "Approved"
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Waiting for the Chief")
+        RETURNED = "returned", _("Returned for changes")
+        APPROVED = "approved", _("Approved")
 
-    year = models.PositiveSmallIntegerField(unique=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    year = models.PositiveSmallIntegerField(unique=True, verbose_name=_("year"))
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT, verbose_name=_("status")
     )
-    submitted_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True, verbose_name=_("submitted at"))
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
     )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    chief_comment = models.TextField(blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("decided at"))
+    chief_comment = models.TextField(blank=True, verbose_name=_("chief comment"))
 
     class Meta:
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
         ordering = ["-year"]
 
     def __str__(self):
-        return f"Community relations plan {self.year}"
+        return gettext("Community relations plan %(year)s") % {"year": self.year}
 
     def get_absolute_url(self):
         return reverse("reports:plan", args=[self.year])
@@ -211,11 +269,15 @@ class Plan(models.Model):
 
 
 class Objective(models.Model):
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="objectives")
-    position = models.PositiveSmallIntegerField()
-    text = models.CharField(max_length=300)
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="objectives", verbose_name=_("plan")
+    )
+    position = models.PositiveSmallIntegerField(verbose_name=_("position"))
+    text = models.CharField(max_length=300, verbose_name=_("text"))
 
     class Meta:
+        verbose_name = _("objective")
+        verbose_name_plural = _("objectives")
         ordering = ["position"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "position"], name="objective_position_once")
@@ -232,51 +294,76 @@ class Recommendation(models.Model):
     appear in the annual report."""
 
     class Kind(models.TextChoices):
-        POLICY = "policy", "Draft policy"
-        PRACTICE = "practice", "Improvement to a practice"
-        PROGRAM = "program", "Improvement to a program"
+        POLICY = "policy", _("Draft policy")
+        PRACTICE = "practice", _("Improvement to a practice")
+        PROGRAM = "program", _("Improvement to a program")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Waiting for the Chief"
-        MORE_INFO = "more_info", "Chief asked for more"
-        ACCEPTED = "accepted", "Accepted"
-        DECLINED = "declined", "Declined"
-        DONE = "done", "Done"
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Waiting for the Chief")
+        MORE_INFO = "more_info", _("Chief asked for more")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        DONE = "done", _("Done")
 
-    kind = models.CharField(max_length=8, choices=Kind.choices)
-    title = models.CharField(max_length=200)
-    text = models.TextField("The recommendation")
-    reasons = models.TextField("Why: what the community said, what the data shows", blank=True)
-    concerns = models.ManyToManyField("concerns.Concern", blank=True, related_name="+")
+    kind = models.CharField(max_length=8, choices=Kind.choices, verbose_name=_("kind"))
+    title = models.CharField(max_length=200, verbose_name=_("title"))
+    text = models.TextField(_("The recommendation"))
+    reasons = models.TextField(_("Why: what the community said, what the data shows"), blank=True)
+    concerns = models.ManyToManyField(
+        "concerns.Concern", blank=True, related_name="+", verbose_name=_("concerns")
+    )
     evaluation = models.ForeignKey(
         "programs.ProgramEvaluation",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("evaluation"),
     )
     survey = models.ForeignKey(
-        "surveys.Survey", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "surveys.Survey",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("survey"),
     )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT, verbose_name=_("status")
+    )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    submitted_at = models.DateTimeField(null=True, blank=True, verbose_name=_("submitted at"))
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
     )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    chief_comment = models.TextField(blank=True)
-    done_on = models.DateField(null=True, blank=True)
-    outcome = models.TextField("What was done", blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("decided at"))
+    chief_comment = models.TextField(blank=True, verbose_name=_("chief comment"))
+    done_on = models.DateField(null=True, blank=True, verbose_name=_("done on"))
+    outcome = models.TextField(_("What was done"), blank=True)
 
     class Meta:
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["status", "submitted_at"], name="recommendation_status_idx")

@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.paging import paginate
@@ -20,7 +22,7 @@ S = Recommendation.Status
 
 
 def _crumbs(*pairs):
-    return crumbs(("Recommendations to the Chief", reverse("reports:recommendations")), *pairs)
+    return crumbs((_("Recommendations to the Chief"), reverse("reports:recommendations")), *pairs)
 
 
 def _error_dict(error: ValidationError) -> dict:
@@ -46,13 +48,13 @@ def recommendation_list(request):
             "statuses": S.choices,
             "query": f"status={status}" if status else "",
             "can_manage": has_permission(request.user, P.MANAGE_RECOMMENDATIONS),
-            "breadcrumbs": crumbs(("Recommendations to the Chief", None)),
+            "breadcrumbs": crumbs((_("Recommendations to the Chief"), None)),
         },
     )
 
 
 def _form_page(request, form, recommendation=None):
-    title = "Change the recommendation" if recommendation else "New recommendation"
+    title = _("Change the recommendation") if recommendation else _("New recommendation")
     back = (recommendation.title, recommendation.get_absolute_url()) if recommendation else None
     return render(
         request,
@@ -81,7 +83,7 @@ def _save(request, form, recommendation=None):
         except ValidationError as error:
             show_errors(form, error)
         else:
-            messages.success(request, "Saved. Submit it to the Chief when it is ready.")
+            messages.success(request, _("Saved. Submit it to the Chief when it is ready."))
             return redirect(saved)
     return _form_page(request, form, recommendation)
 
@@ -158,14 +160,14 @@ def recommendation_submit(request, pk):
         request,
         pk,
         lambda r: services.submit_recommendation(recommendation=r, by=request.user),
-        "Submitted to the Chief.",
+        _("Submitted to the Chief."),
     )
 
 
 DECIDED = {
-    "accept": "Accepted. Mark it done when it has been carried out.",
-    "decline": "Declined. The CRO sees your reason.",
-    "more": "Sent back to the CRO with your questions.",
+    "accept": gettext_lazy("Accepted. Mark it done when it has been carried out."),
+    "decline": gettext_lazy("Declined. The CRO sees your reason."),
+    "more": gettext_lazy("Sent back to the CRO with your questions."),
 }
 
 
@@ -193,6 +195,6 @@ def recommendation_complete(request, pk):
         lambda r: services.complete_recommendation(
             recommendation=r, by=request.user, outcome=outcome
         ),
-        "Marked done. The annual report of the year it was accepted shows the outcome.",
+        _("Marked done. The annual report of the year it was accepted shows the outcome."),
         typed={"outcome": outcome},
     )

@@ -9,6 +9,8 @@ until it is done, and the annual report lists it.
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.notify import approval_decided, submitted_for_approval
 from accounts.permissions import Permission, has_permission, require
@@ -16,21 +18,23 @@ from reports.models import Recommendation
 
 S = Recommendation.Status
 
-NOT_EDITABLE = (
+NOT_EDITABLE = _(
     "Only a draft, or a recommendation the Chief asked more about, can be changed or submitted."
 )
-NOT_SUBMITTED = (
+NOT_SUBMITTED = _(
     "Only a recommendation waiting for the Chief can be accepted, declined or sent back."
 )
-NOT_ACCEPTED = "Only an accepted recommendation can be marked done."
-KIND_REQUIRED = "Choose whether this is a draft policy or an improvement to a practice or program."
-TITLE_REQUIRED = "Give the recommendation a short title."
-TEXT_REQUIRED = "Write the recommendation itself."
-UNKNOWN_DECISION = "Choose to accept, to decline or to ask for more."
-MORE_COMMENT_REQUIRED = "Say what more you need, so the CRO can add it."
-DECLINE_COMMENT_REQUIRED = "Say why the recommendation is declined, so the CRO knows."
-OUTCOME_REQUIRED = "Say what was done."
-NOT_YOURS_TO_COMPLETE = "Only the CRO or the Chief can mark a recommendation done."
+NOT_ACCEPTED = _("Only an accepted recommendation can be marked done.")
+KIND_REQUIRED = _(
+    "Choose whether this is a draft policy or an improvement to a practice or program."
+)
+TITLE_REQUIRED = _("Give the recommendation a short title.")
+TEXT_REQUIRED = _("Write the recommendation itself.")
+UNKNOWN_DECISION = _("Choose to accept, to decline or to ask for more.")
+MORE_COMMENT_REQUIRED = _("Say what more you need, so the CRO can add it.")
+DECLINE_COMMENT_REQUIRED = _("Say why the recommendation is declined, so the CRO knows.")
+OUTCOME_REQUIRED = _("Say what was done.")
+NOT_YOURS_TO_COMPLETE = _("Only the CRO or the Chief can mark a recommendation done.")
 
 # The Chief's three answers: the status each leads to, and the comment it needs.
 DECISIONS = {
@@ -110,7 +114,7 @@ def submit_recommendation(*, recommendation: Recommendation, by) -> Recommendati
     )
     submitted_for_approval(
         recommendation,
-        what=f"recommendation “{recommendation.title}”",
+        what=gettext("recommendation “%(title)s”") % {"title": recommendation.title},
         permission=Permission.DECIDE_RECOMMENDATIONS,
         by=by,
     )
@@ -139,8 +143,10 @@ def decide_recommendation(
     recommendation.save(update_fields=["status", "decided_by", "decided_at", "chief_comment"])
     approval_decided(
         recommendation,
-        what=f"recommendation “{recommendation.title}”",
-        outcome={"accept": "accepted", "decline": "declined"}.get(decision, "sent back for more"),
+        what=gettext("recommendation “%(title)s”") % {"title": recommendation.title},
+        outcome={"accept": gettext("accepted"), "decline": gettext("declined")}.get(
+            decision, gettext("sent back for more")
+        ),
         by=by,
         submitter=recommendation.submitted_by or recommendation.created_by,
     )

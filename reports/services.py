@@ -7,6 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.notify import approval_decided, submitted_for_approval
 from accounts.permissions import Permission, require
@@ -17,24 +20,24 @@ from reports.periods import due_date, period_containing
 
 S = Report.Status
 
-NOT_EDITABLE = "Only a draft or a returned report can be changed or submitted."
-NOT_SUBMITTED = "Only a report waiting for the Chief can be approved or returned."
-LATE_REASON = "This report is past its due date (%(due)s): say why it is late."
-COMMENT_REQUIRED = "Say what should change, so the CRO can revise the report."
-FUTURE_PERIOD = "A report can be generated only for a period that has begun."
-APPROVED_IS_FINAL = "An approved report's file is final and is never rendered again."
-ALREADY_RENDERING = "The PDF is already being rendered. This page shows its progress."
-NARRATIVES_CHANGED = (
+NOT_EDITABLE = _("Only a draft or a returned report can be changed or submitted.")
+NOT_SUBMITTED = _("Only a report waiting for the Chief can be approved or returned.")
+LATE_REASON = _("This report is past its due date (%(due)s): say why it is late.")
+COMMENT_REQUIRED = _("Say what should change, so the CRO can revise the report.")
+FUTURE_PERIOD = _("A report can be generated only for a period that has begun.")
+APPROVED_IS_FINAL = _("An approved report's file is final and is never rendered again.")
+ALREADY_RENDERING = _("The PDF is already being rendered. This page shows its progress.")
+NARRATIVES_CHANGED = _(
     "The narratives were saved again after you opened this report{by}, so yours were not "
     "saved. What you typed is still in the form below."
 )
-REPORT_CHANGED = (
+REPORT_CHANGED = _(
     "This report was changed after you opened it{by}, so nothing was done. It is now: "
     "{status}. What you typed is still below."
 )
-NOW_STORED = "{label} now reads: “{value}”"
-SAVE_AGAIN = "Check what changed, then save again to keep your version."
-READ_AGAIN = "Read the report as it is now before you send it again."
+NOW_STORED = _("{label} now reads: “{value}”")
+SAVE_AGAIN = _("Check what changed, then save again to keep your version.")
+READ_AGAIN = _("Read the report as it is now before you send it again.")
 
 
 @transaction.atomic
@@ -58,7 +61,7 @@ def generate_report(*, kind: str, day: dt.date, by) -> Report:
     )
 
 
-NO_RESULTS = "A summary can be written once the Chief has approved the survey and it has opened."
+NO_RESULTS = _("A summary can be written once the Chief has approved the survey and it has opened.")
 
 
 @transaction.atomic
@@ -143,8 +146,14 @@ def save_narratives(
 def _changed_by(report: Report) -> str:
     if report.revised_at is None:
         return ""
-    who = f"by {report.revised_by.display_name} " if report.revised_by_id else ""
-    return f" ({who}on {timezone.localtime(report.revised_at):%B %-d, %Y at %H:%M})"
+    when = timezone.localtime(report.revised_at)
+    moment = {"date": date_format(when, "F j, Y"), "time": date_format(when, "H:i")}
+    if report.revised_by_id:
+        return gettext(" (by %(name)s on %(date)s at %(time)s)") % {
+            "name": report.revised_by.display_name,
+            **moment,
+        }
+    return gettext(" (on %(date)s at %(time)s)") % moment
 
 
 def _narratives_conflict(report, headings, keys, sent) -> EditConflict:
@@ -188,7 +197,7 @@ def submit_report(
     due = due_date(report.kind, report.period_end)
     late_reason = late_reason.strip()
     if timezone.localdate() > due and not late_reason:
-        raise ValidationError({"late_reason": LATE_REASON % {"due": f"{due:%B %-d, %Y}"}})
+        raise ValidationError({"late_reason": LATE_REASON % {"due": date_format(due, "F j, Y")}})
     # The Chief approves exactly these figures, whatever happens to the data afterwards.
     report.data = build_for(report)
     report.status = S.SUBMITTED
@@ -245,7 +254,7 @@ def return_report(*, report: Report, by, comment: str, revision: int | None = No
     approval_decided(
         report,
         what=_report_what(report),
-        outcome="returned",
+        outcome=gettext("returned"),
         by=by,
         submitter=report.submitted_by or report.created_by,
     )
@@ -277,7 +286,7 @@ def approve_report(*, report: Report, by, comment: str = "", revision: int | Non
     approval_decided(
         report,
         what=_report_what(report),
-        outcome="approved",
+        outcome=gettext("approved"),
         by=by,
         submitter=report.submitted_by or report.created_by,
     )
@@ -315,9 +324,9 @@ def _enqueue_render(report: Report) -> None:
 
 # --- The community relations plan (001 III.C) ------------------------------------------
 
-PLAN_NOT_EDITABLE = "Only a draft or a returned plan can be changed or submitted."
-PLAN_EMPTY = "Write at least one objective, one per line."
-PLAN_NOT_SUBMITTED = "Only a plan waiting for the Chief can be approved or returned."
+PLAN_NOT_EDITABLE = _("Only a draft or a returned plan can be changed or submitted.")
+PLAN_EMPTY = _("Write at least one objective, one per line.")
+PLAN_NOT_SUBMITTED = _("Only a plan waiting for the Chief can be approved or returned.")
 
 
 @transaction.atomic
@@ -327,7 +336,9 @@ def save_plan(*, year: int, by, objectives_text: str) -> Plan:
     lines = [line.strip() for line in objectives_text.splitlines() if line.strip()]
     if not lines:
         raise ValidationError({"objectives": PLAN_EMPTY})
-    plan, _ = Plan.objects.select_for_update().get_or_create(year=year, defaults={"created_by": by})
+    plan, _created = Plan.objects.select_for_update().get_or_create(
+        year=year, defaults={"created_by": by}
+    )
     if not plan.is_editable:
         raise ValidationError(PLAN_NOT_EDITABLE)
     plan.objectives.all().delete()
@@ -367,7 +378,7 @@ def decide_plan(*, plan: Plan, by, approve: bool, comment: str = "") -> Plan:
     approval_decided(
         plan,
         what=str(plan),
-        outcome="approved" if approve else "returned",
+        outcome=gettext("approved") if approve else gettext("returned"),
         by=by,
         submitter=plan.submitted_by or plan.created_by,
     )

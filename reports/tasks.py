@@ -2,6 +2,7 @@ import logging
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
 from reports.layout import LayoutFailed
@@ -12,19 +13,19 @@ log = logging.getLogger(__name__)
 
 R = Report.Render
 
-RENDER_FAILED = (
+RENDER_FAILED = _(
     "The PDF could not be rendered ({reason}). Nothing was changed. Try again; if it fails "
     "again, tell your administrator."
 )
-RENDER_TIMED_OUT = (
+RENDER_TIMED_OUT = _(
     "The PDF took too long and was stopped. Nothing was changed. Try again, or if it happens "
     "again, ask your administrator to allow more than {seconds} seconds for a PDF."
 )
-RENDER_STOPPED = (
+RENDER_STOPPED = _(
     "The PDF was stopped before it finished because the background worker was shut down. "
     "Nothing was changed. Try again."
 )
-REPORT_CHANGED = (
+REPORT_CHANGED = _(
     "The report was submitted or decided while this PDF was being rendered, so the PDF was "
     "not kept. Nothing was changed. Render it again."
 )

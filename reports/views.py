@@ -10,6 +10,8 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.paging import paginate
@@ -27,9 +29,11 @@ PERIODIC_KINDS = [(k, label) for k, label in Report.Kind.choices if k != Report.
 
 
 class GenerateForm(forms.Form):
-    kind = forms.ChoiceField(choices=PERIODIC_KINDS, label="Report")
+    kind = forms.ChoiceField(choices=PERIODIC_KINDS, label=gettext_lazy("Report"))
     day = forms.DateField(
-        label="Any day in the period", widget=DateInput(), help_text="e.g. a day of the quarter"
+        label=gettext_lazy("Any day in the period"),
+        widget=DateInput(),
+        help_text=gettext_lazy("e.g. a day of the quarter"),
     )
 
 
@@ -57,7 +61,7 @@ def report_list(request):
                 initial={"date_from": today.replace(year=today.year - 1, day=1), "date_to": today}
             ),
             "can_manage": has_permission(request.user, Permission.MANAGE_REPORTS),
-            "breadcrumbs": crumbs(("Reports", None)),
+            "breadcrumbs": crumbs((_("Reports"), None)),
         },
     )
 
@@ -67,7 +71,7 @@ def report_generate(request):
     require_permission(request, Permission.MANAGE_REPORTS)
     form = GenerateForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose a report and a day in its period.")
+        messages.error(request, _("Choose a report and a day in its period."))
         return redirect("reports:list")
     try:
         report = services.generate_report(
@@ -76,7 +80,9 @@ def report_generate(request):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("reports:list")
-    messages.success(request, f"Draft version {report.version} created from the data.")
+    messages.success(
+        request, _("Draft version %(version)s created from the data.") % {"version": report.version}
+    )
     return redirect(report)
 
 
@@ -104,7 +110,7 @@ def report_detail(request, pk, *, errors=None, narratives_form=None, typed=None,
         )
         .exclude(pk=report.pk)
         .order_by("-version"),
-        breadcrumbs=crumbs(("Reports", reverse("reports:list")), (str(report), None)),
+        breadcrumbs=crumbs((_("Reports"), reverse("reports:list")), (str(report), None)),
     )
     return render(request, "reports/report_detail.html", context, status=status)
 
@@ -130,7 +136,7 @@ def report_narratives(request, pk):
             if isinstance(error, services.EditConflict):
                 form.show_stored(error)
         else:
-            messages.success(request, "The narratives were saved.")
+            messages.success(request, _("The narratives were saved."))
             return redirect(report)
     return report_detail(request, pk, narratives_form=form, status=400)
 
@@ -163,7 +169,7 @@ def report_submit(request, pk):
             late_reason=request.POST.get("late_reason", ""),
             revision=posted_revision(request),
         ),
-        "Submitted to the Chief. The figures are now frozen.",
+        _("Submitted to the Chief. The figures are now frozen."),
     )
 
 
@@ -178,7 +184,7 @@ def report_return(request, pk):
             comment=request.POST.get("comment", ""),
             revision=posted_revision(request),
         ),
-        "Returned to the CRO.",
+        _("Returned to the CRO."),
     )
 
 
@@ -193,7 +199,7 @@ def report_approve(request, pk):
             comment=request.POST.get("comment", ""),
             revision=posted_revision(request),
         ),
-        "Approved. The final PDF is being rendered.",
+        _("Approved. The final PDF is being rendered."),
     )
 
 
@@ -203,7 +209,7 @@ def report_render(request, pk):
         request,
         pk,
         lambda r: services.request_render(report=r, by=request.user),
-        "The PDF is being rendered.",
+        _("The PDF is being rendered."),
     )
 
 
@@ -239,7 +245,8 @@ def plan_detail(request, year, *, errors=None, typed=None, status=200):
             "can_manage": has_permission(request.user, Permission.MANAGE_REPORTS),
             "can_decide": has_permission(request.user, Permission.DECIDE_REPORTS),
             "breadcrumbs": crumbs(
-                ("Reports", reverse("reports:list")), (f"Community relations plan {year}", None)
+                (_("Reports"), reverse("reports:list")),
+                (_("Community relations plan %(year)s") % {"year": year}, None),
             ),
         },
         status=status,
@@ -266,7 +273,7 @@ def plan_save(request, year):
         lambda: services.save_plan(
             year=year, by=request.user, objectives_text=request.POST.get("objectives", "")
         ),
-        "The objectives were saved.",
+        _("The objectives were saved."),
     )
 
 
@@ -277,7 +284,7 @@ def plan_submit(request, year):
         request,
         year,
         lambda: services.submit_plan(plan=plan, by=request.user),
-        "Sent to the Chief.",
+        _("Sent to the Chief."),
     )
 
 
@@ -295,7 +302,7 @@ def plan_decide(request, year, decision):
             approve=decision == "approve",
             comment=request.POST.get("comment", ""),
         ),
-        "The plan was approved." if decision == "approve" else "Returned to the CRO.",
+        _("The plan was approved.") if decision == "approve" else _("Returned to the CRO."),
     )
 
 
@@ -304,20 +311,46 @@ def plan_decide(request, year, decision):
 
 @login_not_required
 def transparency(request):
+    """The public page, in English or Spanish as the resident chooses (remembered like the
+    feedback form's); the PDFs stay as approved."""
+    from concerns.views import public_language, remember_language
+
+    language = public_language(request)
     published = Report.objects.filter(
         kind=Report.Kind.TRANSPARENCY, status=Report.Status.APPROVED
     ).order_by("-period_start", "-version")
     latest = published.first()
-    return render(
+    response = render(
         request,
         "reports/transparency.html",
         {
             "latest": latest,
-            "data": latest.data if latest else None,
+            "data": public_figures(latest.data) if latest else None,
             "introduction": latest.narratives.get("introduction", "") if latest else "",
             "published": published,
+            "language": language,
         },
     )
+    return remember_language(response, language)
+
+
+def public_figures(data: dict) -> dict:
+    """The frozen figures as the reader reads them: names through the catalogue, counts with
+    the language's thousands separator, "fewer than 5" in words of the language."""
+    from django.utils.formats import number_format
+    from django.utils.translation import gettext
+
+    def count(value):
+        if isinstance(value, int):
+            return number_format(value, force_grouping=True)
+        if isinstance(value, str) and value.startswith("fewer than "):
+            return gettext("fewer than %(count)s") % {"count": value.removeprefix("fewer than ")}
+        return value
+
+    figures = {key: count(value) for key, value in data.items() if not isinstance(value, list)}
+    for key in ("by_category", "by_kind"):
+        figures[key] = [[gettext(label), count(n)] for label, n in data.get(key, [])]
+    return figures
 
 
 @login_not_required
@@ -336,8 +369,8 @@ def transparency_pdf(request, pk):
 
 
 class ArchiveForm(forms.Form):
-    date_from = forms.DateField(label="Periods from", widget=DateInput())
-    date_to = forms.DateField(label="to", widget=DateInput())
+    date_from = forms.DateField(label=gettext_lazy("Periods from"), widget=DateInput())
+    date_to = forms.DateField(label=gettext_lazy("to"), widget=DateInput())
 
 
 def archive_zip(request):
@@ -345,7 +378,7 @@ def archive_zip(request):
     require_permission(request, Permission.VIEW_REPORTS)
     form = ArchiveForm(request.GET)
     if not form.is_valid():
-        messages.error(request, "Give the first and last dates of the periods to include.")
+        messages.error(request, _("Give the first and last dates of the periods to include."))
         return redirect("reports:list")
     start, end = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
     reports = (

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from concerns.forms import DateInput
 from surveys.models import ForumLink, Question, Survey
@@ -8,11 +9,13 @@ from surveys.services import PERIOD_ORDER
 
 class SurveyForm(forms.ModelForm):
     standard = forms.BooleanField(
-        label="Start from the standard instrument",
+        label=_("Start from the standard instrument"),
         required=False,
         initial=True,
-        help_text="A dozen questions covering the six perceptions of General Order 002 §300.5, "
-        "in English and Spanish; years compare question by question. You can change them.",
+        help_text=_(
+            "A dozen questions covering the six perceptions of General Order 002 §300.5, "
+            "in English and Spanish; years compare question by question. You can change them."
+        ),
     )
 
     class Meta:
@@ -25,8 +28,8 @@ class SurveyForm(forms.ModelForm):
             "intro_es": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
-            "audience": "Department-member surveys use one-time invitation codes.",
-            "intro": "Shown above the questions: who is asking, why, how long it takes.",
+            "audience": _("Department-member surveys use one-time invitation codes."),
+            "intro": _("Shown above the questions: who is asking, why, how long it takes."),
         }
 
     def __init__(self, *args, editing=False, **kwargs):
@@ -55,8 +58,8 @@ class QuestionForm(forms.ModelForm):
             "choices_es": forms.Textarea(attrs={"rows": 4}),
         }
         help_texts = {
-            "dimension": "Which perception of 002 §300.5 the question measures.",
-            "choices": "For one-choice and several-choice questions only.",
+            "dimension": _("Which perception of 002 §300.5 the question measures."),
+            "choices": _("For one-choice and several-choice questions only."),
         }
 
 
@@ -65,16 +68,16 @@ class ForumForm(forms.ModelForm):
         model = ForumLink
         fields = ["name", "held_on"]
         widgets = {"held_on": DateInput()}
-        labels = {"name": "Forum", "held_on": "Held on"}
+        labels = {"name": _("Forum"), "held_on": _("Held on")}
 
 
 class InvitationForm(forms.Form):
     count = forms.IntegerField(
-        label="How many codes", min_value=1, max_value=2000, help_text="One per member."
+        label=_("How many codes"), min_value=1, max_value=2000, help_text=_("One per member.")
     )
 
 
 class ActionForm(forms.Form):
-    text = forms.CharField(label="Action decided", max_length=500)
-    responsible = forms.CharField(label="Who carries it out", max_length=150, required=False)
-    due_on = forms.DateField(label="By", required=False, widget=DateInput())
+    text = forms.CharField(label=_("Action decided"), max_length=500)
+    responsible = forms.CharField(label=_("Who carries it out"), max_length=150, required=False)
+    due_on = forms.DateField(label=_("By"), required=False, widget=DateInput())

@@ -14,6 +14,9 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 LANGUAGES = [("en", "English"), ("es", "Español")]
 
@@ -26,53 +29,70 @@ def new_slug() -> str:
 class Dimension(models.TextChoices):
     """The six perceptions 002 300.5 asks a survey to evaluate, plus "other"."""
 
-    OVERALL = "overall", "Overall performance of the department"
-    COMPETENCE = "competence", "Overall competence of members"
-    ATTITUDE = "attitude", "Attitude and behavior of members"
-    TRUST = "trust", "Level of community trust"
-    SAFETY = "safety", "Safety, security and other concerns"
-    RECOMMENDATIONS = "recommendations", "Recommendations and suggestions"
-    OTHER = "other", "Other"
+    OVERALL = "overall", _("Overall performance of the department")
+    COMPETENCE = "competence", _("Overall competence of members")
+    ATTITUDE = "attitude", _("Attitude and behavior of members")
+    TRUST = "trust", _("Level of community trust")
+    SAFETY = "safety", _("Safety, security and other concerns")
+    RECOMMENDATIONS = "recommendations", _("Recommendations and suggestions")
+    OTHER = "other", _("Other")
 
 
 class Survey(models.Model):
     class Audience(models.TextChoices):
-        COMMUNITY = "community", "Community members"
-        DEPARTMENT = "department", "Department members"
-        AGENCIES = "agencies", "Outside agencies"
+        COMMUNITY = "community", _("Community members")
+        DEPARTMENT = "department", _("Department members")
+        AGENCIES = "agencies", _("Outside agencies")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Waiting for the Chief"
-        RETURNED = "returned", "Returned for changes"
-        APPROVED = "approved", "Approved"
-        CLOSED = "closed", "Closed"
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Waiting for the Chief")
+        RETURNED = "returned", _("Returned for changes")
+        APPROVED = "approved", _("Approved")
+        CLOSED = "closed", _("Closed")
 
-    title = models.CharField(max_length=150)
-    title_es = models.CharField("Title (Spanish)", max_length=150, blank=True)
-    audience = models.CharField(max_length=10, choices=Audience.choices)
-    opens_on = models.DateField()
-    closes_on = models.DateField()
-    intro = models.TextField("Introduction (English)", blank=True)
-    intro_es = models.TextField("Introduction (Spanish)", blank=True)
-    slug = models.SlugField(max_length=16, unique=True, default=new_slug)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    title = models.CharField(max_length=150, verbose_name=_("title"))
+    title_es = models.CharField(_("Title (Spanish)"), max_length=150, blank=True)
+    audience = models.CharField(max_length=10, choices=Audience.choices, verbose_name=_("audience"))
+    opens_on = models.DateField(verbose_name=_("opens on"))
+    closes_on = models.DateField(verbose_name=_("closes on"))
+    intro = models.TextField(_("Introduction (English)"), blank=True)
+    intro_es = models.TextField(_("Introduction (Spanish)"), blank=True)
+    slug = models.SlugField(max_length=16, unique=True, default=new_slug, verbose_name=_("slug"))
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT, verbose_name=_("status")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    submitted_at = models.DateTimeField(null=True, blank=True, verbose_name=_("submitted at"))
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
     )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    chief_comment = models.TextField(blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("decided at"))
+    chief_comment = models.TextField(blank=True, verbose_name=_("chief comment"))
+    closed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("closed at"))
 
     class Meta:
+        verbose_name = _("survey")
+        verbose_name_plural = _("surveys")
         ordering = ["-opens_on", "title"]
         constraints = [
             models.CheckConstraint(
@@ -116,26 +136,32 @@ class Survey(models.Model):
 
 class Question(models.Model):
     class Kind(models.TextChoices):
-        RATING = "rating", "Rating, 1 to 5"
-        SINGLE = "single", "One choice"
-        MULTIPLE = "multiple", "Several choices"
-        YES_NO = "yes_no", "Yes or no"
-        TEXT = "text", "Free text"
+        RATING = "rating", _("Rating, 1 to 5")
+        SINGLE = "single", _("One choice")
+        MULTIPLE = "multiple", _("Several choices")
+        YES_NO = "yes_no", _("Yes or no")
+        TEXT = "text", _("Free text")
 
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
-    position = models.PositiveSmallIntegerField()
-    kind = models.CharField(max_length=8, choices=Kind.choices)
-    dimension = models.CharField(max_length=16, choices=Dimension.choices)
-    text = models.CharField("Question (English)", max_length=300)
-    text_es = models.CharField("Question (Spanish)", max_length=300, blank=True)
-    choices = models.TextField("Choices (English), one per line", blank=True)
-    choices_es = models.TextField("Choices (Spanish), one per line", blank=True)
-    required = models.BooleanField(default=True)
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="questions", verbose_name=_("survey")
+    )
+    position = models.PositiveSmallIntegerField(verbose_name=_("position"))
+    kind = models.CharField(max_length=8, choices=Kind.choices, verbose_name=_("kind"))
+    dimension = models.CharField(
+        max_length=16, choices=Dimension.choices, verbose_name=_("dimension")
+    )
+    text = models.CharField(_("Question (English)"), max_length=300)
+    text_es = models.CharField(_("Question (Spanish)"), max_length=300, blank=True)
+    choices = models.TextField(_("Choices (English), one per line"), blank=True)
+    choices_es = models.TextField(_("Choices (Spanish), one per line"), blank=True)
+    required = models.BooleanField(default=True, verbose_name=_("required"))
     # Questions of the standard instrument keep their code from year to year, so trends
     # compare the same question (blank for a survey's own questions).
-    code = models.SlugField(max_length=30, blank=True)
+    code = models.SlugField(max_length=30, blank=True, verbose_name=_("code"))
 
     class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
         ordering = ["position", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -168,24 +194,31 @@ class Question(models.Model):
 class ForumLink(models.Model):
     """A link printed as a QR code on the sheet handed out at one forum (004 III.2.c)."""
 
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="forums")
-    name = models.CharField(max_length=150, help_text="e.g. Eastside community forum")
-    held_on = models.DateField()
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="forums", verbose_name=_("survey")
+    )
+    name = models.CharField(
+        max_length=150, help_text=_("e.g. Eastside community forum"), verbose_name=_("name")
+    )
+    held_on = models.DateField(verbose_name=_("held on"))
     activity = models.ForeignKey(
         "outreach.OutreachActivity",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("activity"),
     )
-    slug = models.SlugField(max_length=16, unique=True, default=new_slug)
-    created_at = models.DateTimeField(auto_now_add=True)
+    slug = models.SlugField(max_length=16, unique=True, default=new_slug, verbose_name=_("slug"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("forum link")
+        verbose_name_plural = _("forum links")
         ordering = ["-held_on", "name"]
 
     def __str__(self):
-        return f"{self.name} ({self.held_on:%b %-d, %Y})"
+        return f"{self.name} ({date_format(self.held_on, 'M j, Y')})"
 
     def public_url(self):
         return reverse("survey-forum", args=[self.survey.slug, self.slug])
@@ -195,49 +228,74 @@ class Invitation(models.Model):
     """A one-time code for a department-member survey. Only its hash is kept, and whether
     it was used: never by whom, when, or with which response."""
 
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="invitations")
-    code_hash = models.CharField(max_length=64, unique=True)
-    used = models.BooleanField(default=False)
-    batch = models.PositiveSmallIntegerField(default=1)
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("survey")
+    )
+    code_hash = models.CharField(max_length=64, unique=True, verbose_name=_("code hash"))
+    used = models.BooleanField(default=False, verbose_name=_("used"))
+    batch = models.PositiveSmallIntegerField(default=1, verbose_name=_("batch"))
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
 
     def __str__(self):
-        return f"Invitation {self.pk} ({'used' if self.used else 'unused'})"
+        if self.used:
+            return gettext("Invitation %(number)s (used)") % {"number": self.pk}
+        return gettext("Invitation %(number)s (unused)") % {"number": self.pk}
 
 
 class Response(models.Model):
     class Channel(models.TextChoices):
-        WEB = "web", "Web link"
-        FORUM = "forum", "Forum sheet"
-        PAPER = "paper", "Paper, entered by staff"
+        WEB = "web", _("Web link")
+        FORUM = "forum", _("Forum sheet")
+        PAPER = "paper", _("Paper, entered by staff")
 
-    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="responses")
-    channel = models.CharField(max_length=5, choices=Channel.choices)
-    forum = models.ForeignKey(
-        ForumLink, on_delete=models.PROTECT, null=True, blank=True, related_name="responses"
+    survey = models.ForeignKey(
+        Survey, on_delete=models.PROTECT, related_name="responses", verbose_name=_("survey")
     )
-    language = models.CharField(max_length=2, choices=LANGUAGES, default="en")
+    channel = models.CharField(max_length=5, choices=Channel.choices, verbose_name=_("channel"))
+    forum = models.ForeignKey(
+        ForumLink,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="responses",
+        verbose_name=_("forum"),
+    )
+    language = models.CharField(
+        max_length=2, choices=LANGUAGES, default="en", verbose_name=_("language")
+    )
     # The day only: a time of day could be matched against a log or an invitation.
-    submitted_on = models.DateField()
+    submitted_on = models.DateField(verbose_name=_("submitted on"))
     # A random value from the form, so a double submit stores one response.
-    token = models.UUIDField(unique=True)
+    token = models.UUIDField(unique=True, verbose_name=_("token"))
 
     class Meta:
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
         indexes = [models.Index(fields=["survey", "channel"], name="response_channel_idx")]
 
     def __str__(self):
-        return f"Response {self.pk}"
+        return gettext("Response %(number)s") % {"number": self.pk}
 
 
 class Answer(models.Model):
     """One answer. `value` is the rating (1-5), the yes (1) or no (2), or the number of the
     chosen option (1-based); a multiple-choice answer is one row per option chosen."""
 
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
-    value = models.PositiveSmallIntegerField(null=True, blank=True)
-    text = models.TextField(blank=True)
+    response = models.ForeignKey(
+        Response, on_delete=models.CASCADE, related_name="answers", verbose_name=_("response")
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.PROTECT, related_name="answers", verbose_name=_("question")
+    )
+    value = models.PositiveSmallIntegerField(null=True, blank=True, verbose_name=_("value"))
+    text = models.TextField(blank=True, verbose_name=_("text"))
 
     class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
         indexes = [models.Index(fields=["question", "value"], name="answer_question_idx")]
         constraints = [
             models.CheckConstraint(
@@ -246,18 +304,22 @@ class Answer(models.Model):
         ]
 
     def __str__(self):
-        return f"Answer {self.pk}"
+        return gettext("Answer %(number)s") % {"number": self.pk}
 
 
 class ResponseThrottle(models.Model):
     """When a client last answered a public survey: for the rate limit. A keyed hash of the
     address and nothing that joins it to a response."""
 
-    client = models.CharField(max_length=64)
-    forum = models.BooleanField(default=False)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    client = models.CharField(max_length=64, verbose_name=_("client"))
+    forum = models.BooleanField(default=False, verbose_name=_("forum"))
+    created_at = models.DateTimeField(
+        auto_now_add=True, db_index=True, verbose_name=_("created at")
+    )
 
     class Meta:
+        verbose_name = _("response throttle")
+        verbose_name_plural = _("response throttles")
         indexes = [models.Index(fields=["client", "created_at"], name="throttle_client_idx")]
 
     def __str__(self):
@@ -267,17 +329,24 @@ class ResponseThrottle(models.Model):
 class SurveyAction(models.Model):
     """An action the Chief decided from the results (004 III.2.e: "for review and action")."""
 
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="actions")
-    text = models.CharField(max_length=500)
-    responsible = models.CharField(max_length=150, blank=True)
-    due_on = models.DateField(null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="actions", verbose_name=_("survey")
     )
-    decided_at = models.DateTimeField(auto_now_add=True)
-    done_on = models.DateField(null=True, blank=True)
+    text = models.CharField(max_length=500, verbose_name=_("text"))
+    responsible = models.CharField(max_length=150, blank=True, verbose_name=_("responsible"))
+    due_on = models.DateField(null=True, blank=True, verbose_name=_("due on"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(auto_now_add=True, verbose_name=_("decided at"))
+    done_on = models.DateField(null=True, blank=True, verbose_name=_("done on"))
 
     class Meta:
+        verbose_name = _("survey action")
+        verbose_name_plural = _("survey actions")
         ordering = ["decided_at", "id"]
 
     def __str__(self):

@@ -10,19 +10,21 @@ responses is suppressed: in a small department, a handful of answers can point t
 from collections import defaultdict
 
 from django.db.models import Avg, Case, Count, F, FloatField, IntegerField, Q, Value, When
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from surveys.models import Answer, Dimension, Question, Response, Survey
 
 SMALL = 5
 K = Question.Kind
 SHORT = {
-    "overall": "Overall",
-    "competence": "Competence",
-    "attitude": "Attitude",
-    "trust": "Trust",
-    "safety": "Safety",
-    "recommendations": "Recommendations",
-    "other": "Other",
+    "overall": _("Overall"),
+    "competence": _("Competence"),
+    "attitude": _("Attitude"),
+    "trust": _("Trust"),
+    "safety": _("Safety"),
+    "recommendations": _("Recommendations"),
+    "other": _("Other"),
 }
 
 SCORE = Case(
@@ -145,18 +147,19 @@ def compile_results(survey: Survey, *, channel: str = "", language: str = "") ->
         "closes_on": survey.closes_on.isoformat(),
         "responses": total,
         "suppressed": suppressed,
+        # Plain text, not lazy labels: a summary report freezes this as JSON.
         "by_channel": [
-            [label, by_channel.get(value, 0)] for value, label in Response.Channel.choices
+            [str(label), by_channel.get(value, 0)] for value, label in Response.Channel.choices
         ],
         "by_language": [
-            ["English", by_language.get("en", 0)],
-            ["Spanish", by_language.get("es", 0)],
+            [gettext("English"), by_language.get("en", 0)],
+            [gettext("Spanish"), by_language.get("es", 0)],
         ],
         "questions": rows,
         "indexes": [
             {
                 "dimension": value,
-                "label": label,
+                "label": str(label),
                 "index": dims.get(value, {}).get("index"),
                 "n": dims.get(value, {}).get("n", 0),
             }
@@ -197,7 +200,7 @@ def comparison(survey: Survey) -> dict | None:
         if c or d:
             rows.append(
                 {
-                    "label": label,
+                    "label": str(label),
                     "community": c["index"] if c else None,
                     "department": d["index"] if d else None,
                 }
@@ -253,7 +256,7 @@ def summary(survey: Survey) -> dict:
     data["comparison"] = comparison(survey)
     data["trend"] = trend(survey)
     data["trend_dimensions"] = [
-        [value, SHORT[value]]
+        [value, str(SHORT[value])]
         for value in Dimension.values
         if any(year["indexes"].get(value) is not None for year in data["trend"])
     ]

@@ -10,7 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from accounts.notify import approval_decided, submitted_for_approval
 from accounts.permissions import Permission, has_permission, require
@@ -29,28 +30,30 @@ from surveys.models import (
 S = Survey.Status
 Q = Question.Kind
 
-LOCKED = (
+LOCKED = _(
     "Responses have come in, so the questions can no longer change: results must compare "
     "like with like. Make a new survey instead."
 )
-NOT_EDITABLE = "A survey waiting for the Chief, or closed, cannot be changed."
-NO_QUESTIONS = "Add at least one question before sending the survey to the Chief."
-NOT_SUBMITTED = "Only a survey waiting for the Chief can be approved or returned."
-COMMENT_REQUIRED = "Say what should change, so the CRO can revise the survey."
+NOT_EDITABLE = _("A survey waiting for the Chief, or closed, cannot be changed.")
+NO_QUESTIONS = _("Add at least one question before sending the survey to the Chief.")
+NOT_SUBMITTED = _("Only a survey waiting for the Chief can be approved or returned.")
+COMMENT_REQUIRED = _("Say what should change, so the CRO can revise the survey.")
 NOT_OPEN = gettext_noop("This survey is not open for answers.")
 CODE_INVALID = gettext_noop("This invitation code is not valid, or it has already been used.")
 RATE_LIMITED = gettext_noop(
     "Too many answers have come from your connection in the last hour. Please try again later."
 )
-MISSING_SPANISH = "Question %(n)d has no Spanish text: every survey is offered in both languages."
-CHOICES_NEEDED = "Question %(n)d needs at least two choices, one per line."
-CHOICES_MISMATCH = "Question %(n)d has %(en)d English choices but %(es)d Spanish ones."
-CHOICES_LIMIT = "A question can have at most 20 choices."
-PERIOD_ORDER = "The closing date cannot be before the opening date."
-ONLY_CLOSING_DATE = (
+MISSING_SPANISH = _(
+    "Question %(n)d has no Spanish text: every survey is offered in both languages."
+)
+CHOICES_NEEDED = _("Question %(n)d needs at least two choices, one per line.")
+CHOICES_MISMATCH = _("Question %(n)d has %(en)d English choices but %(es)d Spanish ones.")
+CHOICES_LIMIT = _("A question can have at most 20 choices.")
+PERIOD_ORDER = _("The closing date cannot be before the opening date.")
+ONLY_CLOSING_DATE = _(
     "Responses have come in: only the closing date can change now, so the results stay comparable."
 )
-COUNT_RANGE = "Issue between 1 and 2,000 codes at a time."
+COUNT_RANGE = _("Issue between 1 and 2,000 codes at a time.")
 
 # Per client address and hour. A forum's crowd shares the venue's connection, so forum
 # links allow a whole room; the web link allows a household.
@@ -196,7 +199,7 @@ def submit_survey(*, survey: Survey, by) -> Survey:
         raise ValidationError(NO_QUESTIONS)
     problems = []
     if not survey.title_es.strip():
-        problems.append("The survey has no Spanish title.")
+        problems.append(gettext("The survey has no Spanish title."))
     for q in questions:
         if not q.text_es.strip():
             problems.append(MISSING_SPANISH % {"n": q.position})
@@ -212,7 +215,7 @@ def submit_survey(*, survey: Survey, by) -> Survey:
     survey.save(update_fields=["status", "submitted_at", "submitted_by"])
     submitted_for_approval(
         survey,
-        what=f"survey questions “{survey.title}”",
+        what=gettext("survey questions “%(title)s”") % {"title": survey.title},
         permission=Permission.DECIDE_SURVEYS,
         by=by,
     )
@@ -234,8 +237,8 @@ def decide_survey(*, survey: Survey, by, approve: bool, comment: str = "") -> Su
     survey.save(update_fields=["status", "decided_by", "decided_at", "chief_comment"])
     approval_decided(
         survey,
-        what=f"survey questions “{survey.title}”",
-        outcome="approved" if approve else "returned",
+        what=gettext("survey questions “%(title)s”") % {"title": survey.title},
+        outcome=gettext("approved") if approve else gettext("returned"),
         by=by,
         submitter=survey.submitted_by or survey.created_by,
     )
@@ -247,7 +250,7 @@ def close_survey(*, survey: Survey, by) -> Survey:
     require(by, Permission.MANAGE_SURVEYS)
     survey = _lock(survey)
     if survey.status != S.APPROVED:
-        raise ValidationError("Only an approved survey can be closed.")
+        raise ValidationError(gettext("Only an approved survey can be closed."))
     survey.status = S.CLOSED
     survey.closed_at = timezone.now()
     if survey.closes_on > timezone.localdate():
@@ -260,7 +263,7 @@ def close_survey(*, survey: Survey, by) -> Survey:
 def add_forum(*, survey: Survey, by, name: str, held_on: dt.date, activity=None) -> ForumLink:
     require(by, Permission.MANAGE_SURVEYS)
     if not name.strip():
-        raise ValidationError({"name": "Name the forum, e.g. Eastside community forum."})
+        raise ValidationError({"name": gettext("Name the forum, e.g. Eastside community forum.")})
     return ForumLink.objects.create(
         survey=survey, name=name.strip(), held_on=held_on, activity=activity
     )
@@ -376,7 +379,7 @@ def record_action(*, survey: Survey, by, data: dict) -> SurveyAction:
     require(by, Permission.DECIDE_SURVEYS)
     text = data.get("text", "").strip()
     if not text:
-        raise ValidationError({"text": "Say what was decided."})
+        raise ValidationError({"text": gettext("Say what was decided.")})
     return SurveyAction.objects.create(
         survey=survey,
         text=text[:500],

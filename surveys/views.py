@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Agency
@@ -26,7 +27,7 @@ P = Permission
 
 
 def _crumbs(*pairs):
-    return crumbs(("Surveys", reverse("surveys:list")), *pairs)
+    return crumbs((_("Surveys"), reverse("surveys:list")), *pairs)
 
 
 def _error_dict(error: ValidationError) -> dict:
@@ -50,7 +51,7 @@ def survey_list(request):
         {
             "page": paginate(qs, request.GET.get("page")),
             "can_manage": has_permission(request.user, P.MANAGE_SURVEYS),
-            "breadcrumbs": crumbs(("Surveys", None)),
+            "breadcrumbs": crumbs((_("Surveys"), None)),
         },
     )
 
@@ -68,13 +69,13 @@ def survey_new(request):
             show_errors(form, error)
         else:
             messages.success(
-                request, "Survey created. Review the questions, then send it to the Chief."
+                request, _("Survey created. Review the questions, then send it to the Chief.")
             )
             return redirect(survey)
     return render(
         request,
         "surveys/survey_form.html",
-        {"form": form, "breadcrumbs": _crumbs(("New survey", None))},
+        {"form": form, "breadcrumbs": _crumbs((_("New survey"), None))},
         status=400 if form.errors else 200,
     )
 
@@ -90,7 +91,7 @@ def survey_edit(request, pk):
         except ValidationError as error:
             show_errors(form, error)
         else:
-            messages.success(request, "Saved.")
+            messages.success(request, _("Saved."))
             return redirect(survey)
     return render(
         request,
@@ -98,7 +99,7 @@ def survey_edit(request, pk):
         {
             "form": form,
             "survey": survey,
-            "breadcrumbs": _crumbs((survey.title, survey.get_absolute_url()), ("Edit", None)),
+            "breadcrumbs": _crumbs((survey.title, survey.get_absolute_url()), (_("Edit"), None)),
         },
         status=400 if form.errors else 200,
     )
@@ -168,7 +169,7 @@ def question_edit(request, pk, question_id=None):
         except ValidationError as error:
             show_errors(form, error)
         else:
-            messages.success(request, "Question saved.")
+            messages.success(request, _("Question saved."))
             if "another" in request.POST:
                 return redirect("surveys:question-new", pk=survey.pk)
             return redirect(survey)
@@ -181,7 +182,12 @@ def question_edit(request, pk, question_id=None):
             "question": question,
             "breadcrumbs": _crumbs(
                 (survey.title, survey.get_absolute_url()),
-                (f"Question {question.position}" if question else "New question", None),
+                (
+                    _("Question %(number)s") % {"number": question.position}
+                    if question
+                    else _("New question"),
+                    None,
+                ),
             ),
         },
         status=400 if form.errors else 200,
@@ -196,7 +202,7 @@ def question_delete(request, pk, question_id):
         request,
         pk,
         lambda s: services.delete_question(survey=s, by=request.user, question=question),
-        "Question removed.",
+        _("Question removed."),
     )
 
 
@@ -212,7 +218,7 @@ def question_move(request, pk, question_id, direction):
         lambda s: services.move_question(
             survey=s, by=request.user, question=question, up=direction == "up"
         ),
-        f"Question moved {direction}.",
+        _("Question moved up.") if direction == "up" else _("Question moved down."),
     )
 
 
@@ -222,7 +228,7 @@ def survey_submit(request, pk):
         request,
         pk,
         lambda s: services.submit_survey(survey=s, by=request.user),
-        "Sent to the Chief for approval.",
+        _("Sent to the Chief for approval."),
     )
 
 
@@ -239,16 +245,16 @@ def survey_decide(request, pk, decision):
             approve=decision == "approve",
             comment=request.POST.get("comment", ""),
         ),
-        "Approved: the survey opens on its opening date."
+        _("Approved: the survey opens on its opening date.")
         if decision == "approve"
-        else "Returned to the CRO.",
+        else _("Returned to the CRO."),
     )
 
 
 @require_POST
 def survey_close(request, pk):
     return _step(
-        request, pk, lambda s: services.close_survey(survey=s, by=request.user), "Survey closed."
+        request, pk, lambda s: services.close_survey(survey=s, by=request.user), _("Survey closed.")
     )
 
 
@@ -282,7 +288,7 @@ def forum_add(request, pk):
             name=form.cleaned_data["name"],
             held_on=form.cleaned_data["held_on"],
         ),
-        "Forum link added: print its sheet for the forum.",
+        _("Forum link added: print its sheet for the forum."),
     )
 
 
@@ -303,17 +309,20 @@ def forum_sheet(request, pk, forum_id):
     forum = get_object_or_404(ForumLink.objects.select_related("survey"), pk=forum_id, survey_id=pk)
     url = request.build_absolute_uri(forum.public_url())
     agency = Agency.load()
-    html = render_to_string(
-        "surveys/pdf/forum_sheet.html",
-        {
-            "forum": forum,
-            "survey": forum.survey,
-            "url": url,
-            "qr": _qr_data_uri(url),
-            "agency": agency,
-            "logo_url": logo_data_uri(agency),
-        },
-    )
+    # The sheet is for residents: its English half is English whatever the staff
+    # member's own language (the Spanish half is written into the template).
+    with translation.override("en"):
+        html = render_to_string(
+            "surveys/pdf/forum_sheet.html",
+            {
+                "forum": forum,
+                "survey": forum.survey,
+                "url": url,
+                "qr": _qr_data_uri(url),
+                "agency": agency,
+                "logo_url": logo_data_uri(agency),
+            },
+        )
     from django.conf import settings
 
     pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
@@ -343,7 +352,7 @@ def invitations_issue(request, pk):
             "survey": survey,
             "codes": codes,
             "link": request.build_absolute_uri(survey.public_url()),
-            "breadcrumbs": _crumbs((survey.title, survey.get_absolute_url()), ("Codes", None)),
+            "breadcrumbs": _crumbs((survey.title, survey.get_absolute_url()), (_("Codes"), None)),
         },
     )
 
@@ -377,9 +386,10 @@ def paper_entry(request, pk):
                 count = survey.responses.filter(channel=Response.Channel.PAPER).count()
                 messages.success(
                     request,
-                    f"Paper form saved ({count} entered so far). Enter the next one."
+                    _("Paper form saved (%(count)d entered so far). Enter the next one.")
+                    % {"count": count}
                     if created
-                    else "That form was already saved; it was not stored twice.",
+                    else _("That form was already saved; it was not stored twice."),
                 )
                 return redirect(f"{reverse('surveys:paper', args=[pk])}?language={language}")
         status = 400
@@ -394,7 +404,7 @@ def paper_entry(request, pk):
             "language": language,
             "token": token,
             "breadcrumbs": _crumbs(
-                (survey.title, survey.get_absolute_url()), ("Paper entry", None)
+                (survey.title, survey.get_absolute_url()), (_("Paper entry"), None)
             ),
         },
         status=status,
@@ -414,7 +424,7 @@ def survey_results(request, pk):
     data = results.compile_results(survey, channel=channel, language=language)
     trend = results.trend(survey)
     dims = [
-        [value, results.SHORT[value]]
+        [value, str(results.SHORT[value])]
         for value in ("overall", "competence", "attitude", "trust", "safety")
         if any(row["indexes"].get(value) is not None for row in trend)
     ]
@@ -435,7 +445,7 @@ def survey_results(request, pk):
             "language": language,
             "channels": Response.Channel.choices,
             "query": query,
-            "breadcrumbs": _crumbs((survey.title, survey.get_absolute_url()), ("Results", None)),
+            "breadcrumbs": _crumbs((survey.title, survey.get_absolute_url()), (_("Results"), None)),
         },
     )
 
@@ -500,7 +510,9 @@ def summary_generate(request, pk):
     except ValidationError as error:
         return survey_detail(request, pk, errors=_error_dict(error), status=400)
     messages.success(
-        request, f"Summary draft version {report.version} created: write the narrative."
+        request,
+        _("Summary draft version %(version)s created: write the narrative.")
+        % {"version": report.version},
     )
     return redirect(report)
 
@@ -515,7 +527,7 @@ def action_add(request, pk):
         request,
         pk,
         lambda s: services.record_action(survey=s, by=request.user, data=form.cleaned_data),
-        "Action recorded.",
+        _("Action recorded."),
     )
 
 
@@ -524,7 +536,7 @@ def action_done(request, pk, action_id):
     survey = get_object_or_404(Survey, pk=pk)
     action = get_object_or_404(survey.actions, pk=action_id)
     services.complete_action(action=action, by=request.user)
-    messages.success(request, "Marked done.")
+    messages.success(request, _("Marked done."))
     return redirect(survey)
 
 

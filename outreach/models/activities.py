@@ -5,6 +5,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import import_log_field
 
@@ -44,34 +46,37 @@ class OutreachActivity(models.Model):
 
     class Kind(models.TextChoices):
         # The Community Services Report categories, 000 VI.1-9.
-        SAFETY_CLASS = "safety_class", "Safety school class"
-        SECURITY_INSPECTION = "security_inspection", "Residential or business security inspection"
+        SAFETY_CLASS = "safety_class", _("Safety school class")
+        SECURITY_INSPECTION = (
+            "security_inspection",
+            _("Residential or business security inspection"),
+        )
         SAFETY_PRESENTATION = (
             "safety_presentation",
-            "Business or organizational safety presentation",
+            _("Business or organizational safety presentation"),
         )
-        ORGANIZATION_MEETING = "organization_meeting", "Meeting with a community organization"
-        WEEKLY_INCIDENT_REPORT = "weekly_incident_report", "Weekly police incident report"
-        CITIZENS_ACADEMY = "citizens_academy", "Citizen's Academy"
-        MEDIA_CONTACT = "media_contact", "Media contact or interview"
-        CITY_COLLABORATION = "city_collaboration", "Collaboration with another city department"
-        AGENCY_COLLABORATION = "agency_collaboration", "Collaboration with a neighboring agency"
+        ORGANIZATION_MEETING = "organization_meeting", _("Meeting with a community organization")
+        WEEKLY_INCIDENT_REPORT = "weekly_incident_report", _("Weekly police incident report")
+        CITIZENS_ACADEMY = "citizens_academy", _("Citizen's Academy")
+        MEDIA_CONTACT = "media_contact", _("Media contact or interview")
+        CITY_COLLABORATION = "city_collaboration", _("Collaboration with another city department")
+        AGENCY_COLLABORATION = "agency_collaboration", _("Collaboration with a neighboring agency")
         # Other outreach (DESIGN §2, 002 300.3-300.6, 004 §2 and IV).
-        FORUM = "forum", "Community forum"
-        COFFEE_WITH_CHIEF = "coffee_with_chief", "Coffee with the Chief"
-        OPEN_HOUSE = "open_house", "Open house"
-        SOCIAL_MEDIA = "social_media", "Social media"
-        PUBLICATION = "publication", "Publication (newsletter, press release, website)"
-        SCHOOL_VISIT = "school_visit", "School visit"
-        FOOT_PATROL = "foot_patrol", "Foot patrol"
-        COUNCIL_MEETING = "council_meeting", "Police Commission or council meeting"
-        ADVISORY_MEETING = "advisory_meeting", "Community advisory committee meeting"
-        CIVIC_RELIGIOUS = "civic_religious", "Civic or religious function"
+        FORUM = "forum", _("Community forum")
+        COFFEE_WITH_CHIEF = "coffee_with_chief", _("Coffee with the Chief")
+        OPEN_HOUSE = "open_house", _("Open house")
+        SOCIAL_MEDIA = "social_media", _("Social media")
+        PUBLICATION = "publication", _("Publication (newsletter, press release, website)")
+        SCHOOL_VISIT = "school_visit", _("School visit")
+        FOOT_PATROL = "foot_patrol", _("Foot patrol")
+        COUNCIL_MEETING = "council_meeting", _("Police Commission or council meeting")
+        ADVISORY_MEETING = "advisory_meeting", _("Community advisory committee meeting")
+        CIVIC_RELIGIOUS = "civic_religious", _("Civic or religious function")
         IMMIGRATION_OUTREACH = (
             "immigration_outreach",
-            "Immigration-status outreach to family-violence or sexual-assault providers",
+            _("Immigration-status outreach to family-violence or sexual-assault providers"),
         )
-        OTHER = "other", "Other"
+        OTHER = "other", _("Other")
 
     CSR_KINDS = frozenset(
         {
@@ -87,9 +92,9 @@ class OutreachActivity(models.Model):
         }
     )
 
-    kind = models.CharField(max_length=24, choices=Kind.choices)
-    date = models.DateField()
-    title = models.CharField(max_length=160)
+    kind = models.CharField(max_length=24, choices=Kind.choices, verbose_name=_("kind"))
+    date = models.DateField(verbose_name=_("date"))
+    title = models.CharField(max_length=160, verbose_name=_("title"))
     # Indexed by activity_org_idx (organization, -date).
     organization = models.ForeignKey(
         "outreach.CommunityOrganization",
@@ -98,6 +103,7 @@ class OutreachActivity(models.Model):
         blank=True,
         related_name="activities",
         db_index=False,
+        verbose_name=_("organization"),
     )
     # A program's sessions are its activities (DESIGN §2); indexed by activity_program_idx.
     program = models.ForeignKey(
@@ -107,42 +113,60 @@ class OutreachActivity(models.Model):
         blank=True,
         related_name="sessions",
         db_index=False,
-        help_text="If this was a session of a department program.",
+        help_text=_("If this was a session of a department program."),
+        verbose_name=_("program"),
     )
     officers = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, related_name="outreach_activities", blank=True
+        settings.AUTH_USER_MODEL,
+        related_name="outreach_activities",
+        blank=True,
+        verbose_name=_("officers"),
     )
-    area = models.CharField(max_length=160, blank=True)
-    attendance = models.PositiveIntegerField(default=0)
+    area = models.CharField(max_length=160, blank=True, verbose_name=_("area"))
+    attendance = models.PositiveIntegerField(default=0, verbose_name=_("attendance"))
     staff_hours = models.DecimalField(
-        max_digits=7, decimal_places=2, default=0, validators=[MinValueValidator(0)]
+        max_digits=7,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0)],
+        verbose_name=_("staff hours"),
     )
     materials_cost = models.DecimalField(
-        max_digits=9, decimal_places=2, default=0, validators=[MinValueValidator(0)]
+        max_digits=9,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0)],
+        verbose_name=_("materials cost"),
     )
-    summary = models.TextField(blank=True)
-    link = models.URLField(blank=True, help_text="For publications: where it appeared.")
+    summary = models.TextField(blank=True, verbose_name=_("summary"))
+    link = models.URLField(
+        blank=True, help_text=_("For publications: where it appeared."), verbose_name=_("link")
+    )
     # 002 300.3(d): foot patrols tell the supervisor and dispatch at start and end.
     dispatch_notified_start = models.BooleanField(
-        "dispatch told at the start", default=False, help_text="Foot patrols only."
+        _("dispatch told at the start"), default=False, help_text=_("Foot patrols only.")
     )
     dispatch_notified_end = models.BooleanField(
-        "dispatch told at the end", default=False, help_text="Foot patrols only."
+        _("dispatch told at the end"), default=False, help_text=_("Foot patrols only.")
     )
     # 002 300.7: waivers, guardians for minors, criminal-history checks.
-    waivers_required = models.BooleanField("participants sign waivers", default=False)
+    waivers_required = models.BooleanField(_("participants sign waivers"), default=False)
     background_check_required = models.BooleanField(
-        "participants need a criminal-history check",
+        _("participants need a criminal-history check"),
         default=False,
-        help_text="Always on for a Citizen's Academy.",
+        help_text=_("Always on for a Citizen's Academy."),
     )
     # Indexed by activity_logger_idx (logged_by, -date).
     logged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("logged by"),
     )
     import_log = import_log_field()
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
     search_vector = models.GeneratedField(
         expression=SearchVector("title", "summary", "area", config="english"),
         output_field=SearchVectorField(),
@@ -152,8 +176,9 @@ class OutreachActivity(models.Model):
     objects = ActivityQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("outreach activity")
         ordering = ["-date", "-id"]
-        verbose_name_plural = "outreach activities"
+        verbose_name_plural = _("outreach activities")
         indexes = [
             models.Index(
                 fields=["-date", "-id"], name="activity_recent_idx", include=["kind", "attendance"]
@@ -180,27 +205,35 @@ class Participant(models.Model):
     """A community member taking part in an event (002 300.7). Personal data: CRO and Chief."""
 
     class Check(models.TextChoices):
-        NOT_REQUIRED = "not_required", "Not required"
-        REQUIRED = "required", "Required, not started"
-        PENDING = "pending", "Pending"
-        CLEARED = "cleared", "Cleared"
-        NOT_CLEARED = "not_cleared", "Not cleared"
+        NOT_REQUIRED = "not_required", _("Not required")
+        REQUIRED = "required", _("Required, not started")
+        PENDING = "pending", _("Pending")
+        CLEARED = "cleared", _("Cleared")
+        NOT_CLEARED = "not_cleared", _("Not cleared")
 
     activity = models.ForeignKey(
-        OutreachActivity, on_delete=models.CASCADE, related_name="participants"
+        OutreachActivity,
+        on_delete=models.CASCADE,
+        related_name="participants",
+        verbose_name=_("activity"),
     )
-    name = models.CharField(max_length=120)
-    phone = models.CharField(max_length=40, blank=True)
-    email = models.EmailField(blank=True)
-    is_minor = models.BooleanField("under 18", default=False)
-    guardian_name = models.CharField("parent or guardian who signed", max_length=120, blank=True)
-    waiver_signed_on = models.DateField("waiver signed on", null=True, blank=True)
+    name = models.CharField(max_length=120, verbose_name=_("name"))
+    phone = models.CharField(max_length=40, blank=True, verbose_name=_("phone"))
+    email = models.EmailField(blank=True, verbose_name=_("email"))
+    is_minor = models.BooleanField(_("under 18"), default=False)
+    guardian_name = models.CharField(_("parent or guardian who signed"), max_length=120, blank=True)
+    waiver_signed_on = models.DateField(_("waiver signed on"), null=True, blank=True)
     background_check = models.CharField(
-        "criminal-history check", max_length=16, choices=Check.choices, default=Check.NOT_REQUIRED
+        _("criminal-history check"),
+        max_length=16,
+        choices=Check.choices,
+        default=Check.NOT_REQUIRED,
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
         ordering = ["name"]
         constraints = [
             # A minor's waiver is signed by a parent or guardian (002 300.7).
@@ -208,7 +241,7 @@ class Participant(models.Model):
                 condition=~Q(is_minor=True, waiver_signed_on__isnull=False, guardian_name=""),
                 name="participant_minor_waiver_has_guardian",
                 violation_error_message=(
-                    "A minor's waiver must name the parent or guardian who signed it."
+                    _("A minor's waiver must name the parent or guardian who signed it.")
                 ),
             )
         ]
@@ -220,9 +253,12 @@ class Participant(models.Model):
         """What stands between this participant and taking part."""
         found = []
         if self.activity.waivers_required and not self.waiver_signed_on:
-            found.append("no signed waiver")
+            found.append(gettext("no signed waiver"))
         if self.is_minor and self.waiver_signed_on and not self.guardian_name:
-            found.append("minor without a guardian on the waiver")
+            found.append(gettext("minor without a guardian on the waiver"))
         if self.activity.background_check_required and self.background_check != self.Check.CLEARED:
-            found.append(f"criminal-history check: {self.get_background_check_display().lower()}")
+            found.append(
+                gettext("criminal-history check: %(status)s")
+                % {"status": self.get_background_check_display().lower()}
+            )
         return found

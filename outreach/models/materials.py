@@ -3,6 +3,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q, Sum
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from accounts.uploads import material_design_path
 
@@ -11,41 +12,66 @@ class Material(models.Model):
     """Give-away material; none is handed out before the Chief approves it (000 III.9)."""
 
     class Source(models.TextChoices):
-        PURCHASED = "purchased", "Purchased"
-        DONATED = "donated", "Donated"
+        PURCHASED = "purchased", _("Purchased")
+        DONATED = "donated", _("Donated")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Waiting for the Chief"
-        APPROVED = "approved", "Approved"
-        REJECTED = "rejected", "Rejected"
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Waiting for the Chief")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
 
-    name = models.CharField(max_length=160)
-    description = models.TextField(blank=True)
-    source = models.CharField(max_length=12, choices=Source.choices)
-    donor = models.CharField(max_length=160, blank=True)
-    quantity = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    name = models.CharField(max_length=160, verbose_name=_("name"))
+    description = models.TextField(blank=True, verbose_name=_("description"))
+    source = models.CharField(max_length=12, choices=Source.choices, verbose_name=_("source"))
+    donor = models.CharField(max_length=160, blank=True, verbose_name=_("donor"))
+    quantity = models.PositiveIntegerField(
+        validators=[MinValueValidator(1)], verbose_name=_("quantity")
+    )
     cost = models.DecimalField(
-        "total cost", max_digits=9, decimal_places=2, default=0, validators=[MinValueValidator(0)]
+        _("total cost"),
+        max_digits=9,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0)],
     )
-    design = models.FileField(upload_to=material_design_path, blank=True)
-    design_type = models.CharField(max_length=40, blank=True, editable=False)
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    design = models.FileField(upload_to=material_design_path, blank=True, verbose_name=_("design"))
+    design_type = models.CharField(
+        max_length=40, blank=True, editable=False, verbose_name=_("design type")
+    )
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.DRAFT, verbose_name=_("status")
+    )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True, verbose_name=_("submitted at"))
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
     )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision_comment = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("decided at"))
+    decision_comment = models.TextField(blank=True, verbose_name=_("decision comment"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("material")
+        verbose_name_plural = _("materials")
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
@@ -56,7 +82,7 @@ class Material(models.Model):
             models.CheckConstraint(
                 condition=~Q(source="donated", donor=""),
                 name="material_donation_has_donor",
-                violation_error_message="Name the donor of donated material.",
+                violation_error_message=_("Name the donor of donated material."),
             ),
         ]
         indexes = [models.Index(fields=["status", "-created_at"], name="material_status_idx")]
@@ -78,22 +104,32 @@ class Material(models.Model):
 
 
 class MaterialDistribution(models.Model):
-    material = models.ForeignKey(Material, on_delete=models.PROTECT, related_name="distributions")
-    date = models.DateField()
-    quantity = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    material = models.ForeignKey(
+        Material, on_delete=models.PROTECT, related_name="distributions", verbose_name=_("material")
+    )
+    date = models.DateField(verbose_name=_("date"))
+    quantity = models.PositiveIntegerField(
+        validators=[MinValueValidator(1)], verbose_name=_("quantity")
+    )
     activity = models.ForeignKey(
         "outreach.OutreachActivity",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="distributions",
+        verbose_name=_("activity"),
     )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("material distribution")
+        verbose_name_plural = _("material distributions")
         ordering = ["-date", "-id"]
 
     def __str__(self):

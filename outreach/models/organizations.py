@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Max, OuterRef, Subquery
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import import_log_field
 
@@ -26,44 +27,52 @@ class CommunityOrganization(models.Model):
     """The liaison registry (000 III.1, 001 III.C.1, 003 1.a.1)."""
 
     class Kind(models.TextChoices):
-        NEIGHBORHOOD_WATCH = "neighborhood_watch", "Neighborhood watch"
-        BUSINESS_WATCH = "business_watch", "Business watch"
-        CIVIC = "civic", "Civic organization"
-        FAITH = "faith", "Faith organization"
-        SCHOOL = "school", "School"
-        BUSINESS_ASSOCIATION = "business_association", "Business association"
-        SOCIAL_SERVICE = "social_service", "Social service provider"
-        FAMILY_VIOLENCE = "family_violence", "Family-violence center"
-        SEXUAL_ASSAULT = "sexual_assault", "Sexual-assault program"
-        ADVISORY_COMMITTEE = "advisory_committee", "Community advisory committee"
-        OTHER = "other", "Other"
+        NEIGHBORHOOD_WATCH = "neighborhood_watch", _("Neighborhood watch")
+        BUSINESS_WATCH = "business_watch", _("Business watch")
+        CIVIC = "civic", _("Civic organization")
+        FAITH = "faith", _("Faith organization")
+        SCHOOL = "school", _("School")
+        BUSINESS_ASSOCIATION = "business_association", _("Business association")
+        SOCIAL_SERVICE = "social_service", _("Social service provider")
+        FAMILY_VIOLENCE = "family_violence", _("Family-violence center")
+        SEXUAL_ASSAULT = "sexual_assault", _("Sexual-assault program")
+        ADVISORY_COMMITTEE = "advisory_committee", _("Community advisory committee")
+        OTHER = "other", _("Other")
 
-    name = models.CharField(max_length=160, unique=True)
-    kind = models.CharField(max_length=24, choices=Kind.choices)
-    contact_name = models.CharField(max_length=120, blank=True)
-    contact_phone = models.CharField(max_length=40, blank=True)
-    contact_email = models.EmailField(blank=True)
-    area = models.CharField(max_length=160, blank=True, help_text="Neighborhood, beat or address.")
+    name = models.CharField(max_length=160, unique=True, verbose_name=_("name"))
+    kind = models.CharField(max_length=24, choices=Kind.choices, verbose_name=_("kind"))
+    contact_name = models.CharField(max_length=120, blank=True, verbose_name=_("contact name"))
+    contact_phone = models.CharField(max_length=40, blank=True, verbose_name=_("contact phone"))
+    contact_email = models.EmailField(blank=True, verbose_name=_("contact email"))
+    area = models.CharField(
+        max_length=160,
+        blank=True,
+        help_text=_("Neighborhood, beat or address."),
+        verbose_name=_("area"),
+    )
     liaison_officer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="liaison_organizations",
+        verbose_name=_("liaison officer"),
     )
     helped_establish = models.BooleanField(
-        "the department helped establish it",
+        _("the department helped establish it"),
         default=False,
-        help_text="000 III.8, 001 III.C.8: advice and help in establishing community groups.",
+        help_text=_("000 III.8, 001 III.C.8: advice and help in establishing community groups."),
     )
-    is_active = models.BooleanField("active", default=True)
-    notes = models.TextField(blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    notes = models.TextField(blank=True, verbose_name=_("notes"))
     import_log = import_log_field()
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     objects = OrganizationQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("community organization")
+        verbose_name_plural = _("community organizations")
         ordering = ["name"]
         indexes = [models.Index(fields=["kind", "name"], name="org_kind_idx")]
 

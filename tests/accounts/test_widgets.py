@@ -53,3 +53,8 @@ def test_a_model_field_keeps_its_queryset_labels_and_required_flag():
     assert isinstance(field.widget, QuickSelect) and field.widget.is_required
     html = field.widget.render("organization", None)
     assert "ELM STREET BLOCK CLUB" in html
+
+
+def test_every_model_pick_list_is_quick_by_default():
+    assert forms.ModelChoiceField.widget is QuickSelect
+    assert forms.ModelMultipleChoiceField.widget is QuickSelectMultiple

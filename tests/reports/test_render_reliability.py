@@ -184,7 +184,7 @@ def test_running_render_is_followed_and_not_started_twice(rendered, client_for, 
     assert 'http-equiv="refresh"' in page and "Try again" not in page
     refused = client.post(reverse("reports:render", args=[rendered.pk]))
     assert refused.status_code == 400
-    assert services.ALREADY_RENDERING in refused.content.decode()
+    assert str(services.ALREADY_RENDERING) in refused.content.decode()
     # A second task for the same render (a double click that got through) does nothing.
     render_report.call(rendered.pk)
     rendered.refresh_from_db()

@@ -1,0 +1,88 @@
+"""Accessibility sweep of the staff pages: accounts, concerns, notifications and outreach.
+
+For each role, every page of these apps the role may open is visited in the browser and
+checked with axe: no serious or critical violation. The pages are the ones the
+authorization matrix (tests/security/test_authorization.py) answers 200 to for that role,
+with the records that module builds, so a page added to the matrix is swept here too.
+Downloads (CSV, PDF, images, templates), the calendar feed and the notification menu's
+fragment are not pages; the menu is checked open, over the page, instead. The account
+pages that are the same for everyone (password, two-factor) are checked once, for the
+first role that opens them, to keep the sweep short.
+"""
+
+import pytest
+from django.urls import reverse
+
+from tests.browser.conftest import serious_axe_violations
+from tests.security.test_authorization import ROLES, TABLE, build_records, url_kwargs
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+SWEPT = ("home", "accounts:", "imports:", "calendar:", "notifications:", "concerns:", "outreach:")
+NOT_PAGES = {
+    "accounts:agency-logo",
+    "accounts:audit-export",
+    "imports:template",
+    "imports:export",
+    "calendar:feed",
+    "concerns:export",
+    "concerns:briefing-pdf",
+    "outreach:activity-export",
+    "outreach:material-design",
+    "notifications:menu",  # a fragment of the top bar, checked open below
+}
+SAME_FOR_EVERY_ROLE = {
+    "accounts:password-change",
+    "accounts:password-changed",
+    "accounts:mfa-setup",
+    "accounts:mfa-manage",
+}
+
+
+def opens(persona: str, name: str) -> bool:
+    return TABLE[name][persona] == 200
+
+
+def pages_for(persona: str) -> list[str]:
+    """The URL names of the swept apps that answer this persona a page (200)."""
+    return sorted(
+        name
+        for name in TABLE
+        if name.startswith(SWEPT)
+        and name not in NOT_PAGES
+        and opens(persona, name)
+        and (
+            name not in SAME_FOR_EVERY_ROLE
+            or persona == next(role for role in ROLES if opens(role, name))
+        )
+    )
+
+
+def test_every_role_has_pages_to_sweep():
+    for persona in ROLES:
+        assert "home" in pages_for(persona)
+        assert "concerns:list" in pages_for(persona)
+    assert len(pages_for("cro")) > 25
+    swept = {name for persona in ROLES for name in pages_for(persona)}
+    assert swept >= SAME_FOR_EVERY_ROLE
+
+
+@pytest.mark.parametrize("persona", ROLES)
+def test_staff_pages_have_no_serious_axe_violation(persona, page_as):
+    records = build_records()
+    page = page_as(records.users[persona])
+
+    found: list[str] = []
+    for name in pages_for(persona):
+        path = reverse(name, kwargs=url_kwargs(name, records))
+        response = page.goto(path)
+        assert response is not None and response.status == 200, f"{persona} {name}: {path}"
+        found += [f"{name} ({path}): {v}" for v in serious_axe_violations(page)]
+
+    # The notification menu, open over the page.
+    page.goto("/")
+    page.locator("#notif-menu").click()
+    page.locator("#notif-menu-items .dropdown-header").wait_for()
+    found += [f"notification menu: {v}" for v in serious_axe_violations(page)]
+
+    assert found == [], "\n".join(found)
