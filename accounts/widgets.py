@@ -40,12 +40,3 @@ class QuickSelect(_QuickOptions, forms.Select):
 
 class QuickSelectMultiple(_QuickOptions, forms.SelectMultiple):
     pass
-
-
-def quick(field) -> None:
-    """Give a form field the quick widget, keeping its attributes."""
-    multiple = isinstance(field.widget, forms.SelectMultiple)
-    widget = (QuickSelectMultiple if multiple else QuickSelect)(attrs=field.widget.attrs)
-    widget.choices = field.widget.choices
-    widget.is_required = field.widget.is_required
-    field.widget = widget

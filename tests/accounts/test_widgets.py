@@ -6,7 +6,7 @@ import re
 import pytest
 from django import forms
 
-from accounts.widgets import QuickSelect, QuickSelectMultiple, quick
+from accounts.widgets import QuickSelect, QuickSelectMultiple
 from tests.factories import OrganizationFactory
 
 OPTION = re.compile(r'<option value="([^"]*)"( selected)?>([^<]*)</option>')
@@ -49,7 +49,6 @@ def test_a_model_field_keeps_its_queryset_labels_and_required_flag():
 
     field = forms.ModelChoiceField(queryset=CommunityOrganization.objects.all(), required=True)
     field.label_from_instance = lambda o: o.name.upper()
-    quick(field)
     assert isinstance(field.widget, QuickSelect) and field.widget.is_required
     html = field.widget.render("organization", None)
     assert "ELM STREET BLOCK CLUB" in html
