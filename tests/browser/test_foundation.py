@@ -22,7 +22,11 @@ def test_each_role_signs_in_and_sees_its_home(page, login, screenshot):
         user = UserFactory(username=f"b-{role.name.lower()}", roles=[role])
         login(user)
         assert page.get_by_role("heading", name=heading).is_visible()
-        assert page.get_by_text("Riverbend Police Department · Community Relations").is_visible()
+        assert (
+            page.get_by_role("contentinfo")
+            .get_by_text("Riverbend Police Department · Community Relations")
+            .is_visible()
+        )
         screenshot(page, f"home-{role.name.lower()}")
         # Sign out through the user menu, as a person would.
         page.get_by_role("button", name=user.display_name).click()

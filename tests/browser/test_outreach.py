@@ -3,6 +3,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from accounts.roles import Role
 from concerns.models import Concern
@@ -79,7 +80,10 @@ def test_cro_uploads_design_and_chief_approves(page_as, screenshot, tmp_path):
     page = page_as(chief)
     page.get_by_role("link", name="Review materials").click()
     page.get_by_role("link", name="Reflective bike stickers").click()
-    assert page.get_by_role("img", name="Design of Reflective bike stickers").is_visible()
+    design_preview = page.get_by_role("img", name="Design of Reflective bike stickers")
+    # The picture arrives in its own request: wait for it, then check it really decoded.
+    expect(design_preview).to_be_visible()
+    assert design_preview.evaluate("img => img.complete && img.naturalWidth > 0")
     screenshot(page, "material-chief")
     page.get_by_role("button", name="Approve").click()
     assert page.get_by_text("Approved.", exact=True).is_visible()
