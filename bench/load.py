@@ -64,12 +64,15 @@ class Result:
 
 
 class Member:
-    """One simulated person: a keep-alive connection and the session's cookies."""
+    """One simulated person: a keep-alive connection and the session's cookies. With
+    keep_alive=False every request comes on a new connection, which the server's workers
+    take in turn, so that each of them serves some of the load."""
 
-    def __init__(self, port: int, session: str | None = None, host="127.0.0.1"):
+    def __init__(self, port: int, session: str | None = None, host="127.0.0.1", keep_alive=True):
         self.port, self.host = port, host
         self.cookies = {"sessionid": session} if session else {}
         self.conn = None
+        self.keep_alive = keep_alive
 
     def _connection(self):
         if self.conn is None:
@@ -78,6 +81,8 @@ class Member:
 
     def request(self, method: str, path: str, form: dict | None = None) -> Sample:
         headers = {"Host": self.host}
+        if not self.keep_alive:
+            headers["Connection"] = "close"
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = None
@@ -105,7 +110,7 @@ class Member:
             if header.lower() == "set-cookie":
                 name, _, rest = value.partition("=")
                 self.cookies[name.strip()] = rest.split(";")[0]
-        if response.getheader("Connection", "").lower() == "close":
+        if not self.keep_alive or response.getheader("Connection", "").lower() == "close":
             self.close()
         queries = response.getheader("X-Queries")
         return Sample(ms, response.status, int(queries) if queries else None, content)

@@ -127,7 +127,7 @@ print(json.dumps({
 """
 
 RENDER = """
-import datetime as dt, io, resource, time
+import datetime as dt, io, os, resource, time
 from pypdf import PdfReader
 from accounts.models import User
 from concerns.models import Concern
@@ -151,6 +151,9 @@ t1 = time.perf_counter()
 pdf = render_pdf(report)
 t2 = time.perf_counter()
 pages = len(PdfReader(io.BytesIO(pdf)).pages)
+if os.environ.get("BENCH_PDF_DIR"):  # to look at them
+    with open(os.path.join(os.environ["BENCH_PDF_DIR"], kind + ".pdf"), "wb") as f:
+        f.write(pdf)
 # The layout runs in a child process (reports/layout.py): the larger of the two counts.
 peak = max(resource.getrusage(who).ru_maxrss
            for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024
@@ -303,10 +306,10 @@ def main():
     parser.add_argument("--pdf-only", action="store_true", help="only the report PDFs")
     args = parser.parse_args()
     began = time.monotonic()
+    sessions = prepare()
     if args.pdf_only:
         pdfs()
         return
-    sessions = prepare()
     web, worker = serve()
     try:
         print(f"\nPages, 2 members each for {args.seconds:.0f} s:", flush=True)

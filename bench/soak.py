@@ -42,7 +42,6 @@ def main():
     samples: dict[str, list[tuple[float, int]]] = {name: [] for name in processes}
     # The load runs through the warm-up and then for --minutes more.
     seconds = (args.warmup + args.minutes) * 60
-    began = time.perf_counter()
     stop = threading.Event()
 
     def sample():
@@ -71,10 +70,17 @@ def main():
         )
 
     # Warm every worker and thread first: twelve members at once (3 workers x 4 threads)
-    # open each kind of page, so no worker's first requests fall after the baseline.
-    burst = [load.Member(PORT, sessions["chief"]) for _ in range(12)]
-    load.run("warm-up", burst, load.get_step(["/concerns/", *refs[:5], "/", "/inbox/"]), 20)
+    # open each kind of page, each request on a new connection so that every worker takes
+    # its share; no worker's first requests (imports, caches) fall after the baseline.
+    # (Kept-alive connections stay with the worker that accepted them: an earlier run had
+    # one worker idle until after the baseline and read its warming as growth.)
+    burst = [load.Member(PORT, sessions["chief"], keep_alive=False) for _ in range(12)]
+    pages = ["/concerns/", *refs[:5], "/", "/inbox/", "/dashboard.pdf?period=quarter"]
+    load.run("warm-up", burst, load.get_step(pages), 40)
+    officers = [load.Member(PORT, k, keep_alive=False) for k in sessions["officers"][:12]]
+    load.run("warm-up intake", officers, load.intake_step(), 20)
 
+    began = time.perf_counter()
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     for mix in mixes:

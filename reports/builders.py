@@ -22,6 +22,48 @@ from reports.models import Report
 
 C = Concern
 
+# A listing longer than this is summarised in the report (PDF and page) and given in full
+# as a CSV file on the report's page: a large department's quarter (25,000 concerns) listed
+# line by line was 560 pages and 96 s of layout (docs/PERFORMANCE.md).
+LISTING_LIMIT = 1000
+
+_CONCERN_COLUMNS = (
+    ("reference", _("Reference")),
+    ("date", _("Received")),
+    ("category", _("Category")),
+    ("nature", _("Nature")),
+    ("area", _("Area")),
+    ("status", _("Status")),
+)
+# Each report kind's listings (keys of its data), with their names and CSV columns.
+LISTINGS = {
+    "monthly": {"concerns": (_("The concerns"), _CONCERN_COLUMNS)},
+    "quarterly": {
+        "current_concerns": (_("Current concerns"), _CONCERN_COLUMNS),
+        "potential_problems": (_("Potential problems"), _CONCERN_COLUMNS),
+        "recommendations": (
+            _("Recommended actions"),
+            (
+                ("reference", _("Concern")),
+                ("category", _("Category")),
+                ("date", _("Date")),
+                ("text", _("Recommended action")),
+            ),
+        ),
+        "progress": (
+            _("Progress on earlier concerns"),
+            (
+                ("reference", _("Concern")),
+                ("category", _("Category")),
+                ("received", _("Received")),
+                ("steps", _("Steps this quarter")),
+                ("resolved_this_quarter", _("Resolved this quarter")),
+                ("status", _("Stands")),
+            ),
+        ),
+    },
+}
+
 
 def _labels(choices) -> dict:
     """Value to label, the labels as plain text in the active language: the result is

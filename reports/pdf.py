@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts.models import Agency
 from accounts.uploads import logo_data_uri
 from reports import layout
-from reports.builders import build_for, narrative_fields
+from reports.builders import LISTING_LIMIT, build_for, narrative_fields
 from reports.models import Report
 
 # PostgreSQL's "canceling statement due to statement timeout".
@@ -42,6 +42,7 @@ def report_context(report: Report) -> dict:
             for o in data.get("objectives", [])
         ],
         "section_template": f"reports/sections/_{report.kind}.html",
+        "listing_limit": LISTING_LIMIT,
     }
 
 
@@ -78,6 +79,7 @@ def report_html(report: Report) -> str:
         logo_url=logo_data_uri(agency),
         final=report.status == Report.Status.APPROVED,
         rendered_at=timezone.localtime(),
+        for_pdf=True,
     )
     return render_to_string("reports/pdf/report.html", context)
 

@@ -16,9 +16,10 @@ from django.views.decorators.http import require_POST
 
 from accounts.paging import paginate
 from accounts.permissions import Permission, has_permission
-from accounts.web import crumbs, require_permission, show_errors
+from accounts.web import crumbs, csv_download, require_permission, show_errors
 from concerns.forms import DateInput
 from reports import services
+from reports.builders import LISTINGS, build_for
 from reports.forms import NarrativesForm
 from reports.models import Plan, Report
 from reports.pdf import report_context
@@ -222,6 +223,34 @@ def report_pdf(request, pk):
     name = report.pdf.name.rsplit("/", 1)[-1]
     response["Content-Disposition"] = f'inline; filename="{name}"'
     return response
+
+
+def report_listing(request, pk, listing):
+    """One listing of the report in full, as CSV: the figures the report holds (frozen
+    once submitted), so the file always agrees with the PDF's summary of it."""
+    require_permission(request, Permission.VIEW_REPORTS)
+    report = get_object_or_404(Report, pk=pk)
+    if listing not in LISTINGS.get(report.kind, {}):
+        raise Http404
+    _name, columns = LISTINGS[report.kind][listing]
+    data = report.data if report.data is not None else build_for(report)
+    yes = _("yes")
+
+    def cells(row):
+        return [
+            (yes if row[key] else "") if isinstance(row[key], bool) else row[key]
+            for key, _label in columns
+        ]
+
+    filename = "{kind}-{start}-v{version}-{listing}.csv".format(
+        kind=report.kind.replace("_", "-"),
+        start=report.period_start.isoformat(),
+        version=report.version,
+        listing=listing.replace("_", "-"),
+    )
+    return csv_download(
+        [str(label) for _key, label in columns], map(cells, data.get(listing) or []), filename
+    )
 
 
 # --- The plan -------------------------------------------------------------------------

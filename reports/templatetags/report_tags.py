@@ -1,4 +1,7 @@
+from collections import Counter, defaultdict
+
 from django import template
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -19,6 +22,7 @@ def _cell(value, width: int) -> str:
 
 
 LISTING_COLUMNS = (("reference", 15), ("date", 12), ("category", 26), ("nature", 19), ("area", 26))
+PROGRESS_COLUMNS = (("reference", 15), ("category", 26), ("received", 12))
 
 
 @register.filter
@@ -29,6 +33,49 @@ def concern_lines(rows) -> str:
         "".join(_cell(row[key], width) for key, width in LISTING_COLUMNS) + row["status"]
         for row in rows
     )
+
+
+@register.filter
+def progress_lines(rows) -> str:
+    """Section 4 of the quarterly report (earlier concerns worked) as fixed-width lines."""
+    resolved = gettext("(resolved this quarter)")
+    return "\n".join(
+        "".join(_cell(row[key], width) for key, width in PROGRESS_COLUMNS)
+        + str(row["steps"]).rjust(5)
+        + "   "
+        + row["status"]
+        + (" " + resolved if row["resolved_this_quarter"] else "")
+        for row in rows
+    )
+
+
+@register.simple_tag
+def listing_summary(rows):
+    """A listing too long for the PDF, summarised: how many per category and, where the
+    rows have one, per status (a cross-table), computed from the rows themselves so that
+    a frozen report's summary always agrees with its CSV file."""
+    by_status = bool(rows) and "status" in rows[0]
+    table = defaultdict(Counter)
+    statuses = Counter()
+    for row in rows:
+        status = row["status"] if by_status else ""
+        table[row["category"]][status] += 1
+        statuses[status] += 1
+    columns = [status for status, _ in statuses.most_common()] if by_status else []
+    lines = sorted(table.items(), key=lambda item: (-sum(item[1].values()), item[0]))
+    return {
+        "columns": columns,
+        "rows": [
+            {
+                "category": category,
+                "counts": [counts.get(c, 0) for c in columns],
+                "total": sum(counts.values()),
+            }
+            for category, counts in lines
+        ],
+        "totals": [statuses[c] for c in columns],
+        "total": len(rows),
+    }
 
 
 @register.simple_tag

@@ -5,6 +5,7 @@ import pytest
 
 from accounts.roles import Role
 from reports.models import Report
+from tests.browser.conftest import serious_axe_violations
 from tests.factories import ActivityFactory, ConcernFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -67,3 +68,36 @@ def test_quarterly_report_from_draft_to_approved_pdf(page_as, screenshot, tmp_pa
     assert path.read_bytes().startswith(b"%PDF")
     report = Report.objects.get()
     assert report.status == "approved" and len(report.pdf_sha256) == 64
+
+
+def test_cro_downloads_a_long_listing_as_csv(page_as, screenshot, tmp_path, monkeypatch):
+    from reports import pdf as report_pdf
+
+    # Five lines is the limit here, so seven concerns make a long listing.
+    monkeypatch.setattr(report_pdf, "LISTING_LIMIT", 5)
+    cro = UserFactory(username="l-cro", rank="Lt.", roles=[Role.CRO])
+    for day in range(1, 8):
+        ConcernFactory(
+            reference=f"CR-2026-{day:04d}",
+            date_received=dt.date(2026, 7, day),
+            category="noise" if day % 2 else "traffic",
+        )
+    page = page_as(cro)
+    page.goto("/reports/")
+    page.locator("#id_kind").select_option(label="Quarterly community relations report")
+    page.get_by_label("Any day in the period").fill("2026-08-15")
+    page.get_by_role("button", name="Generate draft").click()
+    page.wait_for_url(re.compile(r"/reports/\d+/$"))
+    assert page.get_by_text("7 lines: too many to list in the report").is_visible()
+    summary = page.get_by_role("table", name="By category and where each stands").first
+    assert summary.get_by_role("row", name=re.compile("^Noise")).is_visible()
+    assert page.get_by_text("CR-2026-0007").count() == 0
+    screenshot(page, "report-long-listing")
+    assert serious_axe_violations(page) == []
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download all 7 lines (CSV)").click()
+    path = tmp_path / "listing.csv"
+    download_info.value.save_as(path)
+    lines = path.read_text().splitlines()
+    assert lines[0] == "Reference,Received,Category,Nature,Area,Status"
+    assert [line.split(",")[0] for line in lines[1:]] == [f"CR-2026-{d:04d}" for d in range(1, 8)]

@@ -238,6 +238,7 @@ TABLE: dict[str, dict] = {
     "reports:approve": POST_ONLY,
     "reports:render": POST_ONLY,
     "reports:pdf": only(*CRO_AND_CHIEF),
+    "reports:listing": only(*CRO_AND_CHIEF),
     "reports:plan": only(*CRO_AND_CHIEF),
     "reports:plan-save": POST_ONLY,
     "reports:plan-submit": POST_ONLY,
@@ -727,6 +728,7 @@ def url_kwargs(name: str, r) -> dict:
             "resident-stop": r.stop_token,
         }.get(name),
         "extension": "csv",
+        "listing": "concerns",
         "fmt": "json",
         "code": "traffic",
         "request_id": r.concern.reference,
@@ -1055,8 +1057,12 @@ def test_unpublished_reports_are_refused(records, client, persona):
     r = records
     as_user(client, None if persona == "anonymous" else r.users[persona])
     for report in (r.draft_report, r.submitted_report, r.unpublished):
-        for name in ("reports:detail", "reports:pdf"):
-            response = client.get(reverse(name, args=[report.pk]))
+        for name, args in (
+            ("reports:detail", [report.pk]),
+            ("reports:pdf", [report.pk]),
+            ("reports:listing", [report.pk, "current_concerns"]),
+        ):
+            response = client.get(reverse(name, args=args))
             if persona == "anonymous":
                 assert response.status_code == 302
                 assert response["Location"].startswith("/accounts/login/")
