@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path, reverse_lazy
 
-from accounts import audit_views, mfa, views
+from accounts import audit_views, lookups, mfa, views
 from accounts.forms import LoginForm, StyledPasswordChangeForm
 
 app_name = "accounts"
@@ -37,6 +37,7 @@ urlpatterns = [
     path("agency/", views.agency_edit, name="agency"),
     path("agency/logo/", views.agency_logo, name="agency-logo"),
     path("locked/", views.locked_accounts, name="locked"),
+    path("members/lookup/", lookups.member_lookup, name="member-lookup"),
     path("audit/", audit_views.audit_trail, name="audit"),
     path("audit/export.csv", audit_views.audit_export, name="audit-export"),
     path("two-factor/", mfa.mfa_verify, name="mfa-verify"),

@@ -40,3 +40,38 @@ class QuickSelect(_QuickOptions, forms.Select):
 
 class QuickSelectMultiple(_QuickOptions, forms.SelectMultiple):
     pass
+
+
+class LookupSelect(QuickSelect):
+    """A pick-list that may grow to thousands (a large department's community
+    organizations). Up to `threshold` choices it is an ordinary list with the filter box;
+    past that the page carries only the chosen option, and the filter box (static/js/app.js)
+    asks `lookup_url` for the names that match what is typed. The form field is unchanged:
+    the value sent is the record's id, checked against the field's queryset as before.
+    2,000 organizations rendered as options cost the intake form about 110 ms of its 160.
+    """
+
+    threshold = 200
+
+    def __init__(self, attrs=None, lookup_url=""):
+        super().__init__(attrs)
+        self.lookup_url = lookup_url
+
+    def get_context(self, name, value, attrs):
+        attrs = {**(attrs or {}), "data-searchable": "true"}
+        iterator = self.choices
+        queryset = getattr(iterator, "queryset", None)
+        if queryset is None or queryset.count() <= self.threshold:
+            return super().get_context(name, value, attrs)
+        # Long: only the blank choice and what is chosen now; the rest come by lookup.
+        attrs["data-lookup"] = str(self.lookup_url)
+        values = value if isinstance(value, (list, tuple)) else [value]
+        chosen = [str(v) for v in values if str(v).isdigit()]
+        field = iterator.field
+        short = [("", field.empty_label)] if field.empty_label is not None else []
+        short += [(str(r.pk), field.label_from_instance(r)) for r in queryset.filter(pk__in=chosen)]
+        self.choices = short
+        try:
+            return super().get_context(name, value, attrs)
+        finally:
+            self.choices = iterator

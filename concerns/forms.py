@@ -3,13 +3,15 @@ import uuid
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Fieldset, Layout, Row, Submit
 from django import forms
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts import lookups
 from accounts.models import User
-from accounts.roles import Role
 from accounts.web import with_cji_notice
+from accounts.widgets import LookupSelect
 from concerns.models import Concern, Department, Referral, Unit
 from concerns.services import editable_values, fingerprint
 
@@ -84,7 +86,11 @@ class IntakeForm(forms.ModelForm):
             "source_name": _("Optional and confidential."),
             "source_contact": _("Optional and confidential."),
         }
-        widgets = {"date_received": DateInput(), "activity": forms.HiddenInput()}
+        widgets = {
+            "date_received": DateInput(),
+            "activity": forms.HiddenInput(),
+            "organization": LookupSelect(lookup_url=reverse_lazy("outreach:organization-lookup")),
+        }
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -94,7 +100,6 @@ class IntakeForm(forms.ModelForm):
         self.fields["organization"].queryset = CommunityOrganization.objects.active()
         self.fields["organization"].label = _("Community organization that raised it")
         self.fields["organization"].help_text = _("If a group raised it. Type to find it.")
-        self.fields["organization"].widget.attrs["data-searchable"] = "true"
         # A concern can be tied only to an activity the officer may see.
         self.fields["activity"].queryset = (
             OutreachActivity.objects.visible_to(user) if user else OutreachActivity.objects.none()
@@ -292,16 +297,17 @@ class ResponseForm(_StepForm):
 
 
 class AssignForm(_StepForm):
-    assignee = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Assign to"))
+    assignee = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        label=_("Assign to"),
+        help_text=_("Type a name or DSN to find the member."),
+        widget=LookupSelect(lookup_url=reverse_lazy("accounts:member-lookup")),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = (
-            User.objects.filter(is_active=True, groups__name__in=[r.value for r in Role])
-            .distinct()
-            .order_by("last_name", "first_name")
-        )
-        self.fields["assignee"].label_from_instance = lambda u: f"{u.display_name} ({u.dsn})"
+        self.fields["assignee"].queryset = lookups.department_members()
+        self.fields["assignee"].label_from_instance = lookups.member_label
 
 
 class DetailsForm(_StepForm):

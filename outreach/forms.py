@@ -1,12 +1,13 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
-from accounts.roles import Role
+from accounts import lookups
 from accounts.web import with_cji_notice
+from accounts.widgets import LookupSelect
 from concerns.forms import DateInput
 from outreach.models import (
     CommunityInputReport,
@@ -31,16 +32,9 @@ DESIGN_REFUSED = _("The design must be a PDF, PNG or JPEG file. This file is non
 DESIGN_TOO_LARGE = _("The design file must be 10 MB or smaller (this one is %(size).1f MB).")
 
 
-def department_members():
-    return (
-        User.objects.filter(is_active=True, groups__name__in=[r.value for r in Role])
-        .distinct()
-        .order_by("last_name", "first_name")
-    )
-
-
-def _member_label(user):
-    return f"{user.display_name} ({user.dsn})"
+# Kept under these names for the forms of outreach and programs.
+department_members = lookups.department_members
+_member_label = lookups.member_label
 
 
 class _Helper:
@@ -115,6 +109,7 @@ class ActivityForm(_Helper, forms.ModelForm):
             "date": DateInput(),
             "summary": forms.Textarea(attrs={"rows": 4}),
             "officers": forms.SelectMultiple(attrs={"size": 6}),
+            "organization": LookupSelect(lookup_url=reverse_lazy("outreach:organization-lookup")),
         }
         labels = {"title": _("What was it"), "kind": _("Kind of activity")}
         help_texts = {
@@ -131,7 +126,6 @@ class ActivityForm(_Helper, forms.ModelForm):
             status__in=[Program.Status.APPROVED, Program.Status.ACTIVE]
         )
         self.fields["organization"].queryset = CommunityOrganization.objects.active()
-        self.fields["organization"].widget.attrs["data-searchable"] = "true"
         self.fields["officers"].queryset = department_members()
         self.fields["officers"].label_from_instance = _member_label
         self.fields["officers"].required = False

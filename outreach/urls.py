@@ -7,6 +7,7 @@ app_name = "outreach"
 urlpatterns = [
     path("organizations/", views.organization_list, name="organizations"),
     path("organizations/new/", views.organization_edit, name="organization-new"),
+    path("organizations/lookup/", views.organization_lookup, name="organization-lookup"),
     path("organizations/<int:pk>/", views.organization_detail, name="organization"),
     path("organizations/<int:pk>/edit/", views.organization_edit, name="organization-edit"),
     path("activities/", views.activity_list, name="activities"),

@@ -11,6 +11,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts import lookups
 from accounts.paging import paginate
 from accounts.permissions import Permission, has_permission
 from accounts.web import crumbs, csv_download, require_permission, show_errors
@@ -54,6 +55,16 @@ def _form_page(request, form, title, crumbs, *, enctype=False, intro=""):
 
 
 # --- Organizations --------------------------------------------------------------------
+
+
+def organization_lookup(request):
+    """Active organizations whose name holds what was typed, for a long pick-list's filter
+    box (accounts.widgets.LookupSelect), by name, as JSON."""
+    require_permission(request, Permission.VIEW_ORGANIZATIONS)
+    found = CommunityOrganization.objects.active().order_by("name", "pk")
+    if text := lookups.typed(request):
+        found = found.filter(name__icontains=text)
+    return lookups.results(found.values_list("pk", "name")[: lookups.RESULTS + 1])
 
 
 def organization_list(request):

@@ -23,6 +23,8 @@
 })();
 
 // Long pick-lists (community organizations): a box above the list filters its options.
+// A list too long to come with the page (data-lookup: accounts.widgets.LookupSelect) is
+// filled with what the server finds for the typed text instead.
 (function () {
   "use strict";
   document.querySelectorAll("select[data-searchable]").forEach(function (select) {
@@ -32,6 +34,10 @@
     box.placeholder = "Type to filter the list";
     box.setAttribute("aria-label", "Filter the list of " + (select.labels[0] ? select.labels[0].textContent.trim() : "choices"));
     select.parentNode.insertBefore(box, select);
+    if (select.dataset.lookup) {
+      lookUp(select, box);
+      return;
+    }
     var options = Array.prototype.slice.call(select.options);
     box.addEventListener("input", function () {
       var needle = box.value.toLowerCase();
@@ -43,6 +49,43 @@
       if (needle && first) select.value = first.value;
     });
   });
+
+  function lookUp(select, box) {
+    var status = document.createElement("div");
+    status.className = "form-text mt-0 mb-1";
+    status.setAttribute("role", "status");
+    select.parentNode.insertBefore(status, select);
+    var timer = null;
+    var asked = 0;
+    box.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(ask, 200);
+    });
+
+    function ask() {
+      var text = box.value.trim();
+      if (!text) { status.textContent = ""; return; }
+      var ticket = ++asked;
+      fetch(select.dataset.lookup + "?q=" + encodeURIComponent(text), { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) { return response.ok ? response.json() : Promise.reject(); })
+        .then(function (data) {
+          if (ticket !== asked) return;  // an answer to earlier typing
+          if (!data.results.length) {
+            status.textContent = "Nothing matches \u201c" + text + "\u201d.";
+            return;
+          }
+          var blank = Array.prototype.find.call(select.options, function (o) { return !o.value; });
+          while (select.options.length) select.remove(0);
+          if (blank) select.add(blank);
+          data.results.forEach(function (found) { select.add(new Option(found.label, found.value)); });
+          select.value = data.results[0].value;
+          status.textContent = data.results.length + (data.more ? " or more" : "") + " found; the first is chosen. Pick another from the list below.";
+        })
+        .catch(function () {
+          if (ticket === asked) status.textContent = "The list could not be loaded. Try again.";
+        });
+    }
+  }
 })();
 
 // The notifications menu: its latest entries are fetched when it opens.

@@ -57,3 +57,58 @@ def test_a_model_field_keeps_its_queryset_labels_and_required_flag():
 def test_every_model_pick_list_is_quick_by_default():
     assert forms.ModelChoiceField.widget is QuickSelect
     assert forms.ModelMultipleChoiceField.widget is QuickSelectMultiple
+
+
+# --- Lists too long to send with the page ---------------------------------------------
+
+
+@pytest.fixture
+def organizations(db):
+    from outreach.models import CommunityOrganization
+
+    names = ["Maple Heights Watch", "Elm Street Block Club", "Oak Park Seniors", "Pine & <Co>"]
+    made = [OrganizationFactory(name=name) for name in names]
+    OrganizationFactory(name="Closed Maple Club", is_active=False)
+    return made, CommunityOrganization.objects.active().order_by("name")
+
+
+def lookup_field(queryset, threshold):
+    from accounts.widgets import LookupSelect
+
+    widget = LookupSelect(lookup_url="/outreach/organizations/lookup/")
+    widget.threshold = threshold
+    return forms.ModelChoiceField(queryset=queryset, widget=widget, required=False)
+
+
+def test_a_short_list_is_sent_whole_with_the_filter_box(organizations):
+    _made, active = organizations
+    html = lookup_field(active, threshold=10).widget.render("organization", None)
+    assert len(options(html)) == 5  # the blank choice and the four active organizations
+    assert 'data-searchable="true"' in html and "data-lookup" not in html
+
+
+def test_a_long_list_sends_only_the_chosen_one_and_where_to_look(
+    organizations, django_assert_num_queries
+):
+    made, active = organizations
+    field = lookup_field(active, threshold=3)
+    with django_assert_num_queries(2):  # the count, then the chosen record
+        html = field.widget.render("organization", str(made[3].pk))
+    assert options(html) == [
+        ("", False, "---------"),
+        (str(made[3].pk), True, "Pine &amp; &lt;Co&gt;"),
+    ]
+    assert 'data-lookup="/outreach/organizations/lookup/"' in html
+    assert 'data-searchable="true"' in html
+    # Nothing chosen (or something that is not an id): the blank choice alone.
+    assert options(field.widget.render("organization", None)) == [("", True, "---------")]
+    assert options(field.widget.render("organization", "1 OR 1=1")) == [("", False, "---------")]
+    # An inactive organization is not offered even when its id is sent.
+    closed = type(made[0]).objects.get(is_active=False)
+    assert options(field.widget.render("organization", str(closed.pk))) == [
+        ("", False, "---------")
+    ]
+    # The widget's own list is unchanged by a render: the field still validates every id.
+    assert field.clean(str(made[1].pk)) == made[1]
+    with pytest.raises(forms.ValidationError):
+        field.clean(str(closed.pk))

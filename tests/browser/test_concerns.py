@@ -1,11 +1,13 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from accounts.roles import Role
 from concerns.models import Concern
+from outreach.models import CommunityOrganization
 from tests.browser.conftest import serious_axe_violations
-from tests.factories import DepartmentFactory, UserFactory
+from tests.factories import DepartmentFactory, OrganizationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -124,3 +126,34 @@ def test_public_form_errors_keep_what_was_typed(page):
     assert page.get_by_text("This field is required.").first.is_visible()
     assert page.get_by_label("Where?").input_value() == "Main Street"
     assert not Concern.objects.exists()
+
+
+def test_officer_finds_one_of_many_organizations_by_typing(page_as, screenshot, monkeypatch):
+    from accounts.widgets import LookupSelect
+
+    # More organizations than the page carries: the list is filled by what is typed.
+    monkeypatch.setattr(LookupSelect, "threshold", 3)
+    officer = UserFactory(username="c-lookup", roles=[Role.OFFICER])
+    for name in ("Elm Street Block Club", "Oak Park Seniors", "Birch Lane Parents"):
+        OrganizationFactory(name=name)
+    OrganizationFactory(name="Maple Heights Neighborhood Watch")
+    page = page_as(officer)
+    page.goto("/concerns/new/")
+    organization = page.get_by_label("Community organization that raised it", exact=True)
+    assert organization.locator("option").count() == 1  # only the blank choice came
+    page.get_by_placeholder("Type to filter the list").fill("maple hei")
+    expect(page.get_by_role("status")).to_contain_text("1 found")
+    expect(organization).to_have_value(
+        str(CommunityOrganization.objects.get(name__startswith="Maple").pk)
+    )
+    page.get_by_placeholder("Type to filter the list").fill("no such group")
+    expect(page.get_by_role("status")).to_contain_text("Nothing matches")
+    screenshot(page, "intake-organization-lookup")
+    assert serious_axe_violations(page) == []
+    page.get_by_label("Category").select_option(label="Traffic")
+    page.get_by_label("Where").fill("Maple and 3rd")
+    page.get_by_label("What is the concern?").fill("Cut-through traffic at school time.")
+    page.get_by_label("Who raised it").select_option(label="Neighborhood or business watch")
+    page.get_by_role("button", name="Log concern").click()
+    page.wait_for_url(re.compile(r"/concerns/CR-\d{4}-\d{4}/$"))
+    assert Concern.objects.get().organization.name == "Maple Heights Neighborhood Watch"

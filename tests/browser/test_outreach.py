@@ -81,9 +81,15 @@ def test_cro_uploads_design_and_chief_approves(page_as, screenshot, tmp_path):
     page.get_by_role("link", name="Review materials").click()
     page.get_by_role("link", name="Reflective bike stickers").click()
     design_preview = page.get_by_role("img", name="Design of Reflective bike stickers")
-    # The picture arrives in its own request: wait for it, then check it really decoded.
+    # The picture arrives in its own request: wait until it has loaded (or failed), then
+    # check that it really decoded.
     expect(design_preview).to_be_visible()
-    assert design_preview.evaluate("img => img.complete && img.naturalWidth > 0")
+    width = design_preview.evaluate(
+        "img => img.complete ? img.naturalWidth : new Promise(done => {"
+        " img.addEventListener('load', () => done(img.naturalWidth));"
+        " img.addEventListener('error', () => done(0)); })"
+    )
+    assert width == 120
     screenshot(page, "material-chief")
     page.get_by_role("button", name="Approve").click()
     assert page.get_by_text("Approved.", exact=True).is_visible()

@@ -517,3 +517,62 @@ def test_a_design_is_stored_under_a_generated_name_and_served_as_a_download(clie
     response = client_for(chief).get(reverse("outreach:material-design", args=[material.pk]))
     assert response["Content-Disposition"] == f'attachment; filename="design-{material.pk}.png"'
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+# --- The organization lookup behind long pick-lists ----------------------------------------
+
+
+def test_organization_lookup_finds_active_names_in_order(client_for, officer):
+    for name in ("Maple Heights Watch", "Upper Maple Seniors", "Elm Street Block Club"):
+        OrganizationFactory(name=name)
+    OrganizationFactory(name="Maple Closed Club", is_active=False)
+    client = client_for(officer)
+    url = reverse("outreach:organization-lookup")
+    found = client.get(url, {"q": "  maple "}).json()
+    assert [r["label"] for r in found["results"]] == ["Maple Heights Watch", "Upper Maple Seniors"]
+    assert found["more"] is False
+    assert all(r["value"].isdigit() for r in found["results"])
+    assert client.get(url, {"q": "nothing like it"}).json() == {"results": [], "more": False}
+    # Nothing typed: the first names, alphabetically.
+    assert client.get(url).json()["results"][0]["label"] == "Elm Street Block Club"
+
+
+def test_organization_lookup_stops_at_thirty_and_says_there_are_more(
+    client_for, officer, django_assert_max_num_queries
+):
+    for n in range(40):
+        OrganizationFactory(name=f"Block Club {n:02d}")
+    client = client_for(officer)
+    with django_assert_max_num_queries(8):
+        found = client.get(reverse("outreach:organization-lookup"), {"q": "block"}).json()
+    assert len(found["results"]) == 30 and found["more"] is True
+    assert found["results"][0]["label"] == "Block Club 00"
+
+
+def test_organization_lookup_refused_without_a_role(client_for, outsider, client):
+    url = reverse("outreach:organization-lookup")
+    assert client.get(url).status_code == 302  # anonymous: to the sign-in page
+    assert client_for(outsider).get(url).status_code == 403
+
+
+def test_intake_form_with_many_organizations_sends_only_the_chosen_one(
+    client_for, officer, monkeypatch
+):
+    from accounts.widgets import LookupSelect
+
+    monkeypatch.setattr(LookupSelect, "threshold", 2)
+    chosen = OrganizationFactory(name="Maple Heights Watch")
+    OrganizationFactory(name="Elm Street Block Club")
+    OrganizationFactory(name="Oak Park Seniors")
+    client = client_for(officer)
+    page = client.get(reverse("concerns:new")).content.decode()
+    assert 'data-lookup="/outreach/organizations/lookup/"' in page
+    assert "Elm Street Block Club" not in page
+    # A refused form comes back with the chosen organization still chosen.
+    response = client.post(
+        reverse("concerns:new"), {"organization": chosen.pk, "intake_token": "not-a-uuid"}
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert f'<option value="{chosen.pk}" selected>Maple Heights Watch</option>' in body
+    assert "Oak Park Seniors" not in body

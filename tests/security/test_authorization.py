@@ -184,6 +184,8 @@ TABLE: dict[str, dict] = {
     "concerns:step": POST_ONLY,
     # --- Outreach
     "outreach:organizations": EVERY_ROLE,
+    "outreach:organization-lookup": EVERY_ROLE,
+    "accounts:member-lookup": EVERY_ROLE,
     "outreach:organization-new": only("cro"),
     "outreach:organization": EVERY_ROLE,
     "outreach:organization-edit": only("cro"),
