@@ -281,17 +281,26 @@ STEP_FORMS = {
 RECORD_RESPONSE = gettext_lazy("Record response")
 
 
-def _step_forms(concern, actions, bound=None):
-    forms = []
+def _step_form(concern, name):
+    form_class, label, _done = STEP_FORMS[name]
+    return form_class(label=label, prefix=name, concern=concern)
+
+
+def _step_forms(concern, actions, bound=None, opened=None):
+    """The steps of the concern's page. Only a step coming back with what was typed, or
+    opened by name (?step=), has its form built here; the others are fetched when opened
+    (concern_step, GET): the CRO's page has eight steps and about twenty fields, and
+    building them all on every view was half of the page's time."""
+    steps = []
     for name in actions:
-        form_class, label, _done = STEP_FORMS[name]
-        form = (
-            bound[1]
-            if bound and bound[0] == name
-            else form_class(label=label, prefix=name, concern=concern)
-        )
-        forms.append({"name": name, "title": services.RULES[name].label, "form": form})
-    return forms
+        if bound and bound[0] == name:
+            form = bound[1]
+        elif name == opened:
+            form = _step_form(concern, name)
+        else:
+            form = None
+        steps.append({"name": name, "title": services.RULES[name].label, "form": form})
+    return steps
 
 
 def concern_detail(request, reference, *, bound=None, status=200):
@@ -324,7 +333,8 @@ def concern_detail(request, reference, *, bound=None, status=200):
             "updates": concern.updates.select_related("author"),
             "routings": routings,
             "referrals": referrals,
-            "step_forms": _step_forms(concern, actions, bound),
+            "step_forms": _step_forms(concern, actions, bound, request.GET.get("step")),
+            "opened": request.GET.get("step"),
             "response_form": response_form,
             "show_source": show_source,
             "today": timezone.localdate(),
@@ -343,11 +353,13 @@ def concern_detail(request, reference, *, bound=None, status=200):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def concern_step(request, reference, action):
     if action not in STEP_FORMS:
         raise Http404
     concern = get_concern_for(request, reference)
+    if request.method == "GET":
+        return _step_fragment(request, concern, action)
     form_class, label, done = STEP_FORMS[action]
     form = form_class(request.POST, label=label, prefix=action, concern=concern)
     if form.is_valid():
@@ -362,6 +374,23 @@ def concern_step(request, reference, action):
             messages.success(request, done)
             return redirect(concern)
     return concern_detail(request, reference, bound=(action, form), status=400)
+
+
+def _step_fragment(request, concern, action):
+    """A step's form, fetched by the page when the step is opened (static/js/app.js). It
+    carries the revision the page was shown with (?revision=), so that a step taken on a
+    page someone else has changed since is refused as before. Opened any other way, the
+    address leads to the concern's page with that step open."""
+    if request.headers.get("X-Requested-With") != "fetch":
+        return redirect(f"{concern.get_absolute_url()}?step={action}#step-{action}")
+    if action not in services.available_actions(request.user, concern):
+        raise PermissionDenied
+    form = _step_form(concern, action)
+    shown = request.GET.get("revision", "")
+    if "revision" in form.fields and shown.isdigit():
+        form.initial["revision"] = int(shown)
+    step = {"name": action, "title": services.RULES[action].label, "form": form}
+    return render(request, "concerns/_step_form.html", {"concern": concern, "step": step})
 
 
 def _perform(action, concern, by, data):

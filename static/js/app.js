@@ -25,9 +25,11 @@
 // Long pick-lists (community organizations): a box above the list filters its options.
 // A list too long to come with the page (data-lookup: accounts.widgets.LookupSelect) is
 // filled with what the server finds for the typed text instead.
-(function () {
+window.crdPickLists = function (root) {
   "use strict";
-  document.querySelectorAll("select[data-searchable]").forEach(function (select) {
+  root.querySelectorAll("select[data-searchable]").forEach(function (select) {
+    if (select.dataset.enhanced) return;
+    select.dataset.enhanced = "1";
     var box = document.createElement("input");
     box.type = "search";
     box.className = "form-control form-control-sm mb-1";
@@ -86,6 +88,37 @@
         });
     }
   }
+};
+window.crdPickLists(document);
+
+// A concern's step forms come when their step is opened (data-step-form): the page would
+// otherwise carry every step's fields, most of them never opened.
+(function () {
+  "use strict";
+  document.querySelectorAll("details[data-step-form]").forEach(function (details) {
+    details.addEventListener("toggle", function () {
+      if (!details.open || details.dataset.loading) return;
+      var body = details.querySelector("[data-step-body]");
+      if (!body) return;
+      details.dataset.loading = "1";
+      fetch(details.dataset.stepForm, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
+        .then(function (response) {
+          if (response.redirected) { window.location.reload(); return Promise.reject(); }  // signed out
+          return response.ok ? response.text() : Promise.reject();
+        })
+        .then(function (html) {
+          var holder = document.createElement("div");
+          holder.innerHTML = html;
+          window.crdPickLists(holder);
+          body.replaceWith.apply(body, Array.prototype.slice.call(holder.childNodes));
+        })
+        .catch(function () {
+          details.dataset.loading = "";
+          var note = body.querySelector("[role=status]");
+          if (note && note.firstChild) note.firstChild.textContent = "The form could not be loaded. ";
+        });
+    });
+  });
 })();
 
 // The notifications menu: its latest entries are fetched when it opens.

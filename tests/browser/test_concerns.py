@@ -7,7 +7,7 @@ from accounts.roles import Role
 from concerns.models import Concern
 from outreach.models import CommunityOrganization
 from tests.browser.conftest import serious_axe_violations
-from tests.factories import DepartmentFactory, OrganizationFactory, UserFactory
+from tests.factories import ConcernFactory, DepartmentFactory, OrganizationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -157,3 +157,31 @@ def test_officer_finds_one_of_many_organizations_by_typing(page_as, screenshot, 
     page.get_by_role("button", name="Log concern").click()
     page.wait_for_url(re.compile(r"/concerns/CR-\d{4}-\d{4}/$"))
     assert Concern.objects.get().organization.name == "Maple Heights Neighborhood Watch"
+
+
+def test_cro_opens_a_step_and_assigns_by_typing_a_name(page_as, screenshot, monkeypatch):
+    from accounts.widgets import LookupSelect
+
+    # The step's form comes when the step is opened; with more members than the page
+    # carries, the member is found by typing.
+    monkeypatch.setattr(LookupSelect, "threshold", 2)
+    cro = UserFactory(username="c-assign", roles=[Role.CRO])
+    UserFactory(username="c-other", first_name="Dana", last_name="Brooks", roles=[Role.OFFICER])
+    chosen = UserFactory(
+        username="c-vega", first_name="Luis", last_name="Vega", dsn="5410", roles=[Role.OFFICER]
+    )
+    concern = ConcernFactory(status="forwarded")
+    page = page_as(cro)
+    page.goto(concern.get_absolute_url())
+    step = page.locator("#step-assign")
+    assert step.locator("select").count() == 0  # not in the page until opened
+    step.locator("summary").click()
+    step.get_by_placeholder("Type to filter the list").fill("5410")
+    expect(step.get_by_role("status")).to_contain_text("1 found")
+    expect(step.get_by_label("Assign to")).to_have_value(str(chosen.pk))
+    screenshot(page, "concern-assign-lookup")
+    assert serious_axe_violations(page) == []
+    step.get_by_role("button", name="Assign", exact=True).click()
+    expect(page.get_by_text("Assigned.", exact=True)).to_be_visible()
+    concern.refresh_from_db()
+    assert concern.assignee == chosen

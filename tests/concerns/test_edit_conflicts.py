@@ -3,6 +3,7 @@ what changed, keeps what was typed, and never overwrites the first (performance 
 reliability issue). Steps that would undo a newer state are refused the same way."""
 
 import html
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -84,10 +85,22 @@ def step_url(concern, action="edit"):
     return reverse("concerns:step", args=[concern.reference, action])
 
 
+def step_address(page, action) -> str:
+    """Where the concern's page fetches a step's form when it is opened."""
+    found = re.search(rf'data-step-form="([^"]*/{action}/\?revision=\d+)"', page.content.decode())
+    assert found, f"no step {action} on the page"
+    return html.unescape(found.group(1))
+
+
+def open_step(client, page, action):
+    """Open a step of a page already shown, as the browser does: fetch its form."""
+    return client.get(step_address(page, action), headers={"X-Requested-With": "fetch"})
+
+
 def open_edit_form(client, concern) -> dict:
     page = client.get(concern.get_absolute_url())
     assert page.status_code == 200
-    return form_on(page, step_url(concern))
+    return form_on(open_step(client, page, "edit"), step_url(concern))
 
 
 def test_second_save_from_a_stale_page_is_refused_and_keeps_what_was_typed(
@@ -194,12 +207,14 @@ def test_two_saves_from_the_same_revision_apply_one(forwarded, cro, second_cro):
 
 
 def test_stale_resolve_after_a_reopen_is_refused(forwarded, cro, second_cro, chief):
-    stale_page = client_as(cro).get(forwarded.get_absolute_url())
-    form = form_on(stale_page, step_url(forwarded, "resolve"))
+    client = client_as(cro)
+    stale_page = client.get(forwarded.get_absolute_url())
     # Meanwhile: resolved by one, reopened by another. The status is "open" again, so only
     # the revision tells the stale page from a current one.
     services.resolve_concern(concern=forwarded, by=second_cro, resolution="Trailer placed.")
     services.reopen_concern(concern=forwarded, by=chief, reason="Speeding is back.")
+    # The step is opened only now: its form still carries the revision the page showed.
+    form = form_on(open_step(client, stale_page, "resolve"), step_url(forwarded, "resolve"))
     form["resolve-text"] = "Resolved: the trailer works."
     refused = client_as(cro).post(step_url(forwarded, "resolve"), form)
     assert refused.status_code == 400
@@ -215,9 +230,10 @@ def test_stale_resolve_after_a_reopen_is_refused(forwarded, cro, second_cro, chi
 
 
 def test_stale_assignment_does_not_overwrite_a_newer_one(forwarded, cro, second_cro, officer):
-    stale_page = client_as(cro).get(forwarded.get_absolute_url())
-    form = form_on(stale_page, step_url(forwarded, "assign"))
+    client = client_as(cro)
+    stale_page = client.get(forwarded.get_absolute_url())
     services.assign_concern(concern=forwarded, by=second_cro, assignee=second_cro)
+    form = form_on(open_step(client, stale_page, "assign"), step_url(forwarded, "assign"))
     form["assign-assignee"] = str(officer.pk)
     refused = client_as(cro).post(step_url(forwarded, "assign"), form)
     assert refused.status_code == 400
@@ -241,8 +257,10 @@ def test_conduct_category_cannot_be_set_by_a_correction(forwarded, cro):
     data = {**services.editable_values(forwarded), "category": "conduct_bias"}
     with pytest.raises(ValidationError, match="cannot be set or removed"):
         services.edit_concern(concern=forwarded, by=cro, data=data, revision=forwarded.revision)
-    page = client_as(cro).get(forwarded.get_absolute_url()).content.decode()
-    assert 'name="edit-category"' in page and 'value="conduct_bias"' not in page
+    client = client_as(cro)
+    page = client.get(forwarded.get_absolute_url())
+    form = open_step(client, page, "edit").content.decode()
+    assert 'name="edit-category"' in form and 'value="conduct_bias"' not in form
 
 
 def test_only_those_who_work_concerns_may_correct_them(concern, officer):

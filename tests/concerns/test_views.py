@@ -185,9 +185,73 @@ def test_unknown_reference_is_404(client_for, cro):
 # --- Workflow steps through the views ---
 
 
-def test_step_urls_are_post_only(client_for, officer, concern):
+FETCH = {"X-Requested-With": "fetch"}
+
+
+def test_a_step_opened_without_the_page_leads_to_the_page_with_it_open(
+    client_for, officer, concern
+):
     url = reverse("concerns:step", args=[concern.reference, "escalate"])
-    assert client_for(officer).get(url).status_code == 405
+    client = client_for(officer)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == f"{concern.get_absolute_url()}?step=escalate#step-escalate"
+    page = client.get(response["Location"]).content.decode()
+    # That step's form is in the page, open; the others come when opened.
+    assert 'id="step-escalate" open' in page and 'name="escalate-note"' in page
+    assert 'name="note-text"' not in page
+    assert f"/concerns/{concern.reference}/note/?revision={concern.revision}" in page
+    assert client.put(url).status_code == 405
+
+
+def test_page_fetches_a_steps_form_when_it_is_opened(client_for, officer, concern):
+    client = client_for(officer)
+    page = client.get(concern.get_absolute_url()).content.decode()
+    assert 'name="escalate-note"' not in page  # not built until opened
+    assert "Loading the form" in page and "?step=escalate#step-escalate" in page
+    fragment = client.get(
+        reverse("concerns:step", args=[concern.reference, "escalate"]), headers=FETCH
+    )
+    assert fragment.status_code == 200
+    body = fragment.content.decode()
+    assert not body.lstrip().startswith("<!doctype")  # a piece of the page, not a page
+    assert f'action="/concerns/{concern.reference}/escalate/"' in body
+    assert 'name="escalate-note"' in body and "csrfmiddlewaretoken" in body
+
+
+def test_fetched_step_carries_the_revision_the_page_was_shown_with(client_for, cro, officer):
+    concern = ConcernFactory(reported_by=officer, status="forwarded")
+    url = reverse("concerns:step", args=[concern.reference, "resolve"])
+    client = client_for(cro)
+    shown = client.get(f"{url}?revision=1", headers=FETCH).content.decode()
+    assert 'name="resolve-revision" value="1"' in shown
+    concern.revision = 5
+    concern.save(update_fields=["revision"])
+    assert 'name="resolve-revision" value="5"' in client.get(url, headers=FETCH).content.decode()
+    bad = client.get(f"{url}?revision=abc", headers=FETCH).content.decode()
+    assert 'name="resolve-revision" value="5"' in bad
+
+
+def test_a_step_not_open_to_the_person_is_refused(client_for, officer, cro, concern):
+    assert (
+        client_for(officer)
+        .get(reverse("concerns:step", args=[concern.reference, "assign"]), headers=FETCH)
+        .status_code
+        == 403
+    )
+    other = ConcernFactory()  # another officer's concern
+    assert (
+        client_for(officer)
+        .get(reverse("concerns:step", args=[other.reference, "note"]), headers=FETCH)
+        .status_code
+        == 404
+    )
+    assert (
+        client_for(cro)
+        .get(reverse("concerns:step", args=[concern.reference, "nothing"]), headers=FETCH)
+        .status_code
+        == 404
+    )
 
 
 def test_officer_escalates_through_view(client_for, officer, concern):

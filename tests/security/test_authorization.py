@@ -181,7 +181,12 @@ TABLE: dict[str, dict] = {
     "concerns:logged": row(("officer",), others=404),  # only the officer who logged it
     "concerns:respond": POST_ONLY,
     "concerns:acknowledge": POST_ONLY,
-    "concerns:step": POST_ONLY,
+    # A GET of a step (not fetched by the page) leads to the concern's page, step open.
+    "concerns:step": row(
+        ("officer",) + OVERSIGHT,
+        ok=Redirect(lambda r: reverse("concerns:detail", args=[r.concern.reference])),
+        others=404,
+    ),
     # --- Outreach
     "outreach:organizations": EVERY_ROLE,
     "outreach:organization-lookup": EVERY_ROLE,
