@@ -242,8 +242,12 @@ def pages(sessions, seconds: float) -> list:
         ("dashboard", "chief", "/"),
         ("dashboard, this year", "chief", "/?period=year"),
         ("approvals inbox", "chief", "/inbox/"),
+        ("officer's home", "officer", "/"),
+        ("officer's concerns", "officer", "/concerns/mine/"),
+        ("intake form (GET)", "officer", "/concerns/new/"),
         ("transparency page (public)", None, "/transparency/"),
     ]
+    sessions = {**sessions, "officer": sessions["officers"][0]}
     results = []
     for label, role, paths in plan:
         members = [load.Member(PORT, sessions[role] if role else None) for _ in range(2)]
