@@ -10,6 +10,7 @@ most) Python threads keep up.
 """
 
 import http.client
+import random
 import re
 import statistics
 import threading
@@ -122,10 +123,17 @@ class Member:
 
 
 def run(label, users: list[Member], step, seconds: float, think: float = 0.0) -> Result:
-    """Every member runs `step(member, result)` in a loop for `seconds`."""
+    """Every member runs `step(member, result)` in a loop for `seconds`. With `think`,
+    members arrive spread over the first think time and then think between half and one
+    and a half times it (on average `think`, as locust's `between()`): people do not act in
+    step. (Until 2026-11-23 every member started at once and thought exactly `think`, so
+    20 officers sent 20 forms in the same instant every second.)"""
     result = Result(label, users=len(users))
     deadline = time.perf_counter() + seconds
     lock = threading.Lock()
+    rng = random.Random(7)
+    starts = [rng.uniform(0, think) for _ in users]
+    pauses = [random.Random(n) for n in range(len(users))]
 
     class Locked:
         def add(self, sample):
@@ -134,14 +142,18 @@ def run(label, users: list[Member], step, seconds: float, think: float = 0.0) ->
 
     sink = Locked()
 
-    def loop(member):
+    def loop(member, start, pause):
+        time.sleep(start)
         while time.perf_counter() < deadline:
             step(member, sink)
             if think:
-                time.sleep(think)
+                time.sleep(pause.uniform(0.5 * think, 1.5 * think))
 
     started = time.perf_counter()
-    threads = [threading.Thread(target=loop, args=(m,), daemon=True) for m in users]
+    threads = [
+        threading.Thread(target=loop, args=(m, start, pause), daemon=True)
+        for m, start, pause in zip(users, starts, pauses, strict=True)
+    ]
     for t in threads:
         t.start()
     for t in threads:

@@ -8,7 +8,7 @@ production, with one table of figures.
    their timeline lines, 300,000 outreach activities with 2,000 organizations, 200 programs
    with their yearly evaluations, 100,000 survey responses and 500 members, on top of the
    demo data. Only what is missing is added, so a second run starts at once.
-2. Serves it with gunicorn as deployed (DEBUG off, 3 workers x 4 threads: the
+2. Serves it with gunicorn as deployed (DEBUG off, 3 workers x 4 threads, 8 connections each: the
    deploy/crdesk-web.service line) with the task worker running, and CRD_BENCH=true so
    that each response reports its SQL query count (X-Queries).
 3. Drives it with simulated members (bench/load.py): a do-nothing Django view first (the
@@ -209,6 +209,8 @@ def serve():
             "gthread",
             "--threads",
             "4",
+            "--worker-connections",
+            "8",
             "--log-level",
             "warning",
         ],

