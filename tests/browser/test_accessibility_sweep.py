@@ -30,6 +30,8 @@ NOT_PAGES = {
     "outreach:activity-export",
     "outreach:material-design",
     "notifications:menu",  # a fragment of the top bar, checked open below
+    "accounts:member-lookup",  # JSON for a pick-list's filter box
+    "outreach:organization-lookup",  # JSON for a pick-list's filter box
 }
 SAME_FOR_EVERY_ROLE = {
     "accounts:password-change",
