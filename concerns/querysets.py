@@ -109,8 +109,8 @@ def _any_of(*parts):
     """The ids in any of the parts (querysets of concerns, or of one concern_id column), as
     one UNION ALL for `pk__in`. Each part is a lookup on its own index (reporter, assignee,
     status, a unit's routings); the same conditions joined with OR and EXISTS made
-    PostgreSQL read the whole table: an officer's home page took 0.7 s at a million
-    concerns, 9 ms this way."""
+    PostgreSQL read the whole table: an officer's "waiting for you" count took 0.58 s at a
+    million concerns, 3 ms this way."""
     ids = [
         p.values("pk").order_by() if p.query.values_select == () else p.order_by() for p in parts
     ]

@@ -11,6 +11,15 @@ from tests.factories import ActivityFactory, ConcernFactory, UserFactory
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def generate_q3_draft(page) -> None:
+    """The CRO generates the draft quarterly report of Q3 2026 from the reports page."""
+    page.goto("/reports/")
+    page.locator("#id_kind").select_option(label="Quarterly community relations report")
+    page.get_by_label("Any day in the period").fill("2026-08-15")
+    page.get_by_role("button", name="Generate draft").click()
+    page.wait_for_url(re.compile(r"/reports/\d+/$"))
+
+
 def test_quarterly_report_from_draft_to_approved_pdf(page_as, screenshot, tmp_path):
     cro = UserFactory(username="r-cro", rank="Lt.", roles=[Role.CRO])
     chief = UserFactory(username="r-chief", rank="Chief", roles=[Role.CHIEF])
@@ -19,11 +28,7 @@ def test_quarterly_report_from_draft_to_approved_pdf(page_as, screenshot, tmp_pa
     ActivityFactory(date=dt.date(2026, 8, 4), kind="forum", logged_by=officer)
 
     page = page_as(cro)
-    page.goto("/reports/")
-    page.locator("#id_kind").select_option(label="Quarterly community relations report")
-    page.get_by_label("Any day in the period").fill("2026-08-15")
-    page.get_by_role("button", name="Generate draft").click()
-    page.wait_for_url(re.compile(r"/reports/\d+/$"))
+    generate_q3_draft(page)
     page.get_by_label("1. Current concerns voiced by the community").fill(
         "Noise at night is the concern of the quarter."
     )
@@ -83,11 +88,7 @@ def test_cro_downloads_a_long_listing_as_csv(page_as, screenshot, tmp_path, monk
             category="noise" if day % 2 else "traffic",
         )
     page = page_as(cro)
-    page.goto("/reports/")
-    page.locator("#id_kind").select_option(label="Quarterly community relations report")
-    page.get_by_label("Any day in the period").fill("2026-08-15")
-    page.get_by_role("button", name="Generate draft").click()
-    page.wait_for_url(re.compile(r"/reports/\d+/$"))
+    generate_q3_draft(page)
     assert page.get_by_text("7 lines: too many to list in the report").is_visible()
     summary = page.get_by_role("table", name="By category and where each stands").first
     assert summary.get_by_role("row", name=re.compile("^Noise")).is_visible()
