@@ -48,8 +48,11 @@ def routings_unacknowledged(today: dt.date) -> int:
 
     cros = list(holders(Role.CRO))
     sent = 0
+    # The look-back counts from the sweep's own day, not the machine's clock, so a sweep
+    # run for a given day answers the same whenever it runs.
+    since = timezone.make_aware(dt.datetime.combine(today - LOOK_BACK, dt.time()))
     routings = Routing.objects.filter(
-        acknowledged_at__isnull=True, routed_at__gte=timezone.now() - LOOK_BACK
+        acknowledged_at__isnull=True, routed_at__gte=since
     ).select_related("concern", "unit")
     for routing in routings:
         routed = timezone.localdate(routing.routed_at)

@@ -118,6 +118,9 @@ class Survey(models.Model):
 
     @property
     def year(self) -> int:
+        """A survey counts in the year its results close: one open from December into
+        January is that January's survey, as the annual report (surveys closed in the year)
+        and the year-over-year trend both read it."""
         return self.closes_on.year
 
     @property

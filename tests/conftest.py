@@ -1,9 +1,57 @@
+import datetime as dt
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from accounts.roles import Role
 from tests.factories import UserFactory
+
+
+# The instants where a rule that reads the clock goes wrong if it mixes local time and UTC,
+# counts months or years by hand, or forgets a leap day or a daylight-saving change: 23:30
+# in the agency's time zone (America/Chicago, already the next day in UTC) on the last day
+# of a year, the first day of one, a leap day, and both days the clocks change.
+EDGE_INSTANTS = {
+    "new-years-eve": (2026, 12, 31),
+    "new-years-day": (2027, 1, 1),
+    "leap-day": (2028, 2, 29),
+    "clocks-forward": (2027, 3, 14),
+    "clocks-back": (2027, 11, 7),
+}
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--edge-dates",
+        action="store_true",
+        help="Run every collected test once at each of the edge instants "
+        "(tests/conftest.py EDGE_INSTANTS), the clock set there and ticking.",
+    )
+
+
+def pytest_generate_tests(metafunc):
+    # Every test, not a chosen few: a test that reads the clock without knowing it (a
+    # factory's default "today", a database default of now()) is the one that breaks.
+    if metafunc.config.getoption("edge_dates"):
+        metafunc.fixturenames.append("edge_instant")
+        metafunc.parametrize("edge_instant", list(EDGE_INSTANTS), ids=list(EDGE_INSTANTS))
+
+
+@pytest.fixture(autouse=True)
+def _clock_at_edge_instant(request):
+    """Under --edge-dates, the test runs with the clock set to its edge instant (first
+    among the fixtures, so the rows they make are dated there too)."""
+    callspec = getattr(request.node, "callspec", None)
+    name = callspec.params.get("edge_instant") if callspec else None
+    if name is None:
+        yield
+        return
+    zone = ZoneInfo("America/Chicago")
+    instant = dt.datetime(*EDGE_INSTANTS[name], 23, 30, tzinfo=zone)
+    with time_machine.travel(instant, tick=True):
+        yield
 
 
 def pytest_configure(config):

@@ -1,5 +1,6 @@
 import factory
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from accounts.models import Agency, User
 from accounts.roles import Role
@@ -67,7 +68,7 @@ class ConcernFactory(factory.django.DjangoModelFactory):
         model = "concerns.Concern"
 
     reference = factory.Sequence(lambda n: f"CR-2099-{n:05d}")
-    date_received = factory.LazyFunction(lambda: __import__("datetime").date.today())
+    date_received = factory.LazyFunction(timezone.localdate)
     source_type = "citizen"
     source_name = "Jordan Resident"
     source_contact = "(555) 010-1234"
@@ -100,7 +101,7 @@ class ActivityFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     kind = "organization_meeting"
-    date = factory.LazyFunction(lambda: __import__("datetime").date.today())
+    date = factory.LazyFunction(timezone.localdate)
     title = factory.Sequence(lambda n: f"Watch meeting {n}")
     area = "Elm Street"
     attendance = 12

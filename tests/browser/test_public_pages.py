@@ -201,7 +201,7 @@ def public_pages(cro, chief, officer):
     """Each public page as (name, how to open it in a language)."""
     survey = open_survey(cro, chief)
     forum = survey_services.add_forum(
-        survey=survey, by=cro, name="Eastside forum", held_on=dt.date.today()
+        survey=survey, by=cro, name="Eastside forum", held_on=timezone.localdate()
     )
     closed = open_survey(cro, chief, title="Water-bill survey")
     survey_services.close_survey(survey=closed, by=cro)

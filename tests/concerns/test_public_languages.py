@@ -430,7 +430,7 @@ def test_survey_pages_in_both_languages(client, survey, cro, catalog):
     assert_no_english_left(thanks["en"].content.decode(), thanks["es"].content.decode(), catalog)
 
     forum = survey_services.add_forum(
-        survey=survey, by=cro, name="Eastside forum", held_on=dt.date.today()
+        survey=survey, by=cro, name="Eastside forum", held_on=timezone.localdate()
     )
     pages = both(client, forum.public_url())
     assert_no_english_left(

@@ -2,8 +2,10 @@
 
 import datetime as dt
 import uuid
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.utils import timezone
@@ -259,7 +261,7 @@ def test_double_submission_stores_one_response(cro, chief):
 def test_rate_limit_per_client_web_and_forum(cro, chief, settings):
     survey = open_survey(cro, chief)
     forum = services.add_forum(
-        survey=survey, by=cro, name="Eastside forum", held_on=dt.date.today()
+        survey=survey, by=cro, name="Eastside forum", held_on=timezone.localdate()
     )
     services.WEB_HOURLY_LIMIT, saved = 2, services.WEB_HOURLY_LIMIT
     try:
@@ -341,8 +343,11 @@ def test_fewer_than_five_responses_are_suppressed(cro, chief):
     assert spanish["suppressed"] and spanish["responses"] == 1
 
 
+@time_machine.travel(dt.datetime(2026, 12, 3, 10, 0, tzinfo=ZoneInfo("America/Chicago")))
 def test_trend_and_side_by_side_compare_like_with_like(cro, chief):
-    last_year = timezone.localdate().year - 1
+    # Run on December 3 the current survey (open until January 2) counts in 2027: a survey
+    # counts in the year its results close (surveys.models.Survey.year).
+    last_year = 2025
     old = open_survey(
         cro,
         chief,
@@ -362,7 +367,7 @@ def test_trend_and_side_by_side_compare_like_with_like(cro, chief):
         respond(department, _required(department) | {"std-trust": [5]}, code=code)
     Survey.objects.filter(pk=old.pk).update(closes_on=dt.date(last_year, 4, 1))
     trend = results.trend(current)
-    assert [row["year"] for row in trend] == [last_year, last_year + 1]
+    assert [row["year"] for row in trend] == [2025, 2027]
     assert trend[0]["indexes"]["trust"] < trend[1]["indexes"]["trust"]
     side = results.comparison(current)
     trust = next(r for r in side["rows"] if r["label"] == Dimension.TRUST.label)

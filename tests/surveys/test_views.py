@@ -197,7 +197,7 @@ def test_public_submit_once_and_script_stays_text(client, client_for, survey, cr
 
 def test_public_forum_link_tags_the_channel(client, survey, cro):
     forum = services.add_forum(
-        survey=survey, by=cro, name="Eastside forum", held_on=dt.date.today()
+        survey=survey, by=cro, name="Eastside forum", held_on=timezone.localdate()
     )
     response = client.post(forum.public_url(), fields(survey))
     assert response.status_code == 302
@@ -291,7 +291,7 @@ def test_results_and_detail_query_counts_flat(
 
 def test_forum_sheet_pdf_has_the_link(client_for, survey, cro):
     forum = services.add_forum(
-        survey=survey, by=cro, name="Eastside forum", held_on=dt.date.today()
+        survey=survey, by=cro, name="Eastside forum", held_on=timezone.localdate()
     )
     response = client_for(cro).get(reverse("surveys:forum-sheet", args=[survey.pk, forum.pk]))
     assert response["Content-Type"] == "application/pdf"
