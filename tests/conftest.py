@@ -8,7 +8,6 @@ import time_machine
 from accounts.roles import Role
 from tests.factories import UserFactory
 
-
 # The instants where a rule that reads the clock goes wrong if it mixes local time and UTC,
 # counts months or years by hand, or forgets a leap day or a daylight-saving change: 23:30
 # in the agency's time zone (America/Chicago, already the next day in UTC) on the last day
