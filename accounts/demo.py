@@ -3,7 +3,7 @@
 from django.contrib.auth.models import Group
 
 from accounts.models import Agency, User
-from accounts.roles import Role
+from core.roles import Role
 
 # The demo accounts whose role needs a second factor share one authenticator key, published
 # in the README (base32 OJUX MZLS MJSW 4ZBN MRSW 23ZN GIYD ENRB): add it to any authenticator

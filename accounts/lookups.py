@@ -1,4 +1,4 @@
-"""The lookups behind long pick-lists (accounts.widgets.LookupSelect): what matches the
+"""The lookups behind long pick-lists (core.widgets.LookupSelect): what matches the
 typed text, at most RESULTS of it, as JSON. The form field behind the list still checks
 the chosen id against its own queryset, so a lookup only ever suggests."""
 
@@ -6,9 +6,9 @@ from django.db.models import Q
 from django.http import JsonResponse
 
 from accounts.models import User
-from accounts.permissions import Permission
-from accounts.roles import Role
-from accounts.web import require_permission
+from core.permissions import Permission
+from core.roles import Role
+from core.web import require_permission
 
 RESULTS = 30
 

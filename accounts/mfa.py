@@ -29,8 +29,8 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Agency
-from accounts.roles import Role
-from accounts.web import crumbs
+from core.roles import Role
+from core.web import crumbs
 
 MFA_ROLES = (Role.CHIEF, Role.CRO, Role.SUPERVISOR)
 RECOVERY_CODES = 10

@@ -1,7 +1,7 @@
 from django.db import transaction
 
 from accounts.models import Agency
-from accounts.permissions import Permission, require
+from core.permissions import Permission, require
 
 
 @transaction.atomic

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path, reverse_lazy
 
-from accounts import audit_views, lookups, mfa, views
+from accounts import lookups, mfa, views
 from accounts.forms import LoginForm, StyledPasswordChangeForm
 
 app_name = "accounts"
@@ -38,8 +38,6 @@ urlpatterns = [
     path("agency/logo/", views.agency_logo, name="agency-logo"),
     path("locked/", views.locked_accounts, name="locked"),
     path("members/lookup/", lookups.member_lookup, name="member-lookup"),
-    path("audit/", audit_views.audit_trail, name="audit"),
-    path("audit/export.csv", audit_views.audit_export, name="audit-export"),
     path("two-factor/", mfa.mfa_verify, name="mfa-verify"),
     path("two-factor/setup/", mfa.mfa_setup, name="mfa-setup"),
     path("two-factor/manage/", mfa.mfa_manage, name="mfa-manage"),

@@ -2,106 +2,20 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.db import DatabaseError, connection
-from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
 
-from accounts import audit
 from accounts.forms import AgencyForm
-from accounts.models import Agency, AuditEvent, User
-from accounts.permissions import Permission, has_permission
-from accounts.roles import Role
+from accounts.lockout import locked_usernames
+from accounts.models import Agency, User
 from accounts.services import update_agency
-from accounts.web import client_key
-
-NEEDS_ACTION_CAP = 1000
-
-
-def home(request):
-    """Each role's start page: what to do next."""
-    from concerns.models import Concern
-    from outreach.models import Material, TrainingNeed
-    from programs.models import ProgramEvaluation
-    from programs.services import evaluation_schedule
-
-    user = request.user
-    sections = [role for role in Role if user.has_role(role)]
-    needs_action = None
-    if has_permission(user, Permission.VIEW_CONCERN):
-        # Counted up to a cap, newest first, like the concern list: an exact count of a
-        # large queue reads the whole table (PERFORMANCE.md, the Chief's dashboard).
-        waiting = Concern.objects.visible_to(user).needs_action_by(user)
-        needs_action = waiting.order_by("-date_received", "-id")[: NEEDS_ACTION_CAP + 1].count()
-    materials_waiting = training_waiting = None
-    training_open = []
-    if has_permission(user, Permission.DECIDE_MATERIALS):
-        materials_waiting = Material.objects.filter(status=Material.Status.SUBMITTED).count()
-    if has_permission(user, Permission.SCHEDULE_TRAINING):
-        training_waiting = TrainingNeed.objects.filter(status=TrainingNeed.Status.FORWARDED).count()
-        training_open = list(
-            TrainingNeed.objects.filter(
-                status__in=[TrainingNeed.Status.FORWARDED, TrainingNeed.Status.SCHEDULED]
-            ).order_by("status", "scheduled_for", "created_at")[:8]
-        )
-    evaluations_overdue = evaluations_waiting = None
-    if has_permission(user, Permission.EVALUATE_PROGRAMS):
-        evaluations_overdue = sum(1 for r in evaluation_schedule() if r["overdue"])
-    if has_permission(user, Permission.DECIDE_PROGRAMS):
-        evaluations_waiting = ProgramEvaluation.objects.filter(
-            status=ProgramEvaluation.Status.SUBMITTED
-        ).count()
-    surveys_waiting = None
-    if has_permission(user, Permission.DECIDE_SURVEYS):
-        from surveys.models import Survey
-
-        surveys_waiting = Survey.objects.filter(status=Survey.Status.SUBMITTED).count()
-    dashboard = {}
-    if has_permission(user, Permission.VIEW_DASHBOARD):
-        from reports.dashboard_views import dashboard_context
-
-        dashboard = dashboard_context(request)
-    return render(
-        request,
-        "accounts/home.html",
-        {
-            "dashboard": dashboard,
-            "roles": sections,
-            "Role": Role,
-            "needs_action": needs_action,
-            "needs_action_capped": needs_action is not None and needs_action > NEEDS_ACTION_CAP,
-            "materials_waiting": materials_waiting,
-            "training_waiting": training_waiting,
-            "training_open": training_open,
-            "evaluations_overdue": evaluations_overdue,
-            "evaluations_waiting": evaluations_waiting,
-            "surveys_waiting": surveys_waiting,
-            "reports_input": user.reporting_assignments.filter(is_active=True).exists(),
-            "can_edit_agency": has_permission(user, Permission.EDIT_AGENCY),
-            "can_manage_departments": has_permission(user, Permission.MANAGE_DEPARTMENTS),
-        },
-    )
-
-
-@login_not_required
-@never_cache
-@require_GET
-def healthz(request):
-    """For load balancers and monitoring: 200 when the database answers, 503 when not."""
-    try:
-        connection.ensure_connection()
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
-        return JsonResponse({"status": "error", "database": "error"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+from audit import trail as audit
+from audit.models import AuditEvent
+from core.permissions import Permission, has_permission
+from core.web import client_key, crumbs
 
 
 def agency_edit(request):
@@ -120,9 +34,6 @@ def locked_accounts(request):
     """Accounts locked after too many failed sign-ins, and the button that unlocks each
     (the CRO, the Chief, administrators)."""
     from axes.utils import reset
-
-    from accounts.lockout import locked_usernames
-    from accounts.web import crumbs
 
     if not has_permission(request.user, Permission.UNLOCK_ACCOUNTS):
         raise PermissionDenied

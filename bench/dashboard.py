@@ -37,7 +37,7 @@ from django.contrib.auth.models import Group
 from django.contrib.sessions.backends.db import SessionStore
 from django.utils import timezone
 from accounts.models import User
-from accounts.roles import Role
+from core.roles import Role
 from concerns.models import Concern
 from outreach.models import CommunityOrganization, OutreachActivity
 chief, _ = User.objects.get_or_create(

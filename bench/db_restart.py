@@ -44,7 +44,7 @@ import json
 from django.contrib.auth.models import Group
 from django.contrib.sessions.backends.db import SessionStore
 from accounts.models import Agency, User
-from accounts.roles import Role
+from core.roles import Role
 keys = []
 for i in range({officers}):
     user, _ = User.objects.get_or_create(

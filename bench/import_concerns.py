@@ -27,9 +27,11 @@ URL = os.environ.get(
 RUN = """
 import datetime as dt, random, resource, time
 import tablib
-from accounts.importing import auto_mapping, check, read_file, run_import, specs
-from accounts.models import ImportLog, User
-from accounts.roles import Role
+from imports.engine import auto_mapping, check, read_file, run_import
+from imports.specs import specs
+from accounts.models import User
+from imports.models import ImportLog
+from core.roles import Role
 from concerns.models import Concern
 from django.contrib.auth.models import Group
 

@@ -141,7 +141,7 @@ def main() -> int:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from accounts.models import User
-    from accounts.roles import Role
+    from core.roles import Role
     from reports import services
     from reports.models import RENDER_MARGIN, Report
     from reports.tasks import render_report

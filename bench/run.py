@@ -102,7 +102,7 @@ from django.contrib.auth.models import Group
 from django.contrib.sessions.backends.db import SessionStore
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import User
-from accounts.roles import Role
+from core.roles import Role
 from concerns.models import Concern
 
 def member(username, dsn, roles, **extra):

@@ -32,7 +32,7 @@ from django.contrib.auth.models import Group  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
 from accounts.models import User  # noqa: E402
-from accounts.roles import Role  # noqa: E402
+from core.roles import Role  # noqa: E402
 from programs.models import Program, ProgramEvaluation  # noqa: E402
 from surveys.models import Question, Response, Survey  # noqa: E402
 

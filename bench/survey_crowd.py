@@ -101,7 +101,7 @@ import datetime as dt, json
 from django.contrib.auth.models import Group
 from django.utils import timezone
 from accounts.models import User
-from accounts.roles import Role
+from core.roles import Role
 from surveys import services
 from surveys.models import ForumLink
 

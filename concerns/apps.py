@@ -1,12 +1,15 @@
 from django.apps import AppConfig
 
+from core.permissions import RECORD_RULES, Permission
+from imports.specs import register as register_import
+from notifications.registry import register as register_reminder
+
 
 class ConcernsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "concerns"
 
     def ready(self):
-        from accounts.permissions import RECORD_RULES, Permission
         from concerns import rules
 
         RECORD_RULES[Permission.VIEW_CONCERN] = rules.can_view
@@ -14,3 +17,13 @@ class ConcernsConfig(AppConfig):
         RECORD_RULES[Permission.ESCALATE_CONCERN] = rules.holds_concern
         RECORD_RULES[Permission.RESOLVE_AS_OFFICER] = rules.holds_concern
         RECORD_RULES[Permission.ACKNOWLEDGE_ROUTING] = rules.commands_unit
+
+        # The hourly sweep's reminders about concerns.
+        from concerns import reminders
+
+        register_reminder("routings not acknowledged", reminders.routings_unacknowledged)
+        register_reminder("referrals overdue", reminders.referrals_overdue)
+
+        from concerns import imports
+
+        register_import(imports.spec())

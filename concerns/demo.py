@@ -12,26 +12,11 @@ from django.utils import timezone
 from accounts.models import User
 from concerns import services
 from concerns.models import Concern, ConcernUpdate, Department, Referral, Routing, Unit
+from outreach.demo import AREAS
+from outreach.models import OutreachActivity
 
 C = Concern.Category
 
-AREAS = [
-    "Maple Heights",
-    "Riverside Park",
-    "Old Mill District",
-    "400 block of Elm Street",
-    "Harbor Road and 5th Avenue",
-    "Lincoln Elementary School",
-    "Beat 3 (downtown)",
-    "Beat 5 (north side)",
-    "Cedar Grove apartments",
-    "Westgate shopping center",
-    "Oak Hollow",
-    "Main Street business district",
-    "Sunset Boulevard corridor",
-    "Willow Creek trail",
-    "Pinecrest neighborhood",
-]
 
 SOURCES = [
     (Concern.SourceType.CITIZEN, "A resident"),
@@ -216,9 +201,6 @@ def seed(stdout=None) -> dict:
             if target in ("received", "resolved_by_officer"):
                 # A conduct concern goes straight to supervisors (001 IV.C).
                 category = rng.choice([c for c in categories if c != C.CONDUCT_BIAS])
-            if target in ("received", "resolved_by_officer"):
-                # A conduct concern goes straight to supervisors (001 IV.C).
-                category = rng.choice([c for c in categories if c != C.CONDUCT_BIAS])
             description, suggestion = rng.choice(STORIES[category])
             source_type, source_name = rng.choice(SOURCES)
             officer = rng.choice(officers)
@@ -242,6 +224,14 @@ def seed(stdout=None) -> dict:
             _drive(concern, target, officer, supervisor, cro, chief, rng, departments, units)
             _backdate(concern, received, rng)
             made += 1
+    # Concerns raised at outreach activities link back to them and their organization.
+    activities = list(OutreachActivity.objects.filter(organization__isnull=False))
+    if activities:
+        for concern in Concern.objects.filter(reported_by__is_demo=True).order_by("id")[:40]:
+            activity = rng.choice(activities)
+            concern.activity = activity
+            concern.organization = activity.organization
+            concern.save(update_fields=["activity", "organization"])
     return {"concerns": made}
 
 

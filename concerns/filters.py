@@ -4,8 +4,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from concerns.forms import DateInput
 from concerns.models import Concern
+from core.widgets import DateInput
 
 SORTS = {
     "newest": ("-date_received", "-id"),

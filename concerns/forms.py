@@ -10,21 +10,15 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import lookups
 from accounts.models import User
-from accounts.web import with_cji_notice
-from accounts.widgets import LookupSelect
 from concerns.models import Concern, Department, Referral, Unit
 from concerns.services import editable_values, fingerprint
+from core.web import with_cji_notice
+from core.widgets import DateInput, LookupSelect
+from outreach.models import CommunityOrganization, OutreachActivity
 
 DESCRIPTION_MAX = 5000
 TEXT_MAX = 5000
 TOO_LONG = _("Keep this to %(limit_value)d characters or fewer (it has %(show_value)d).")
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def _long_text(label, *, required=True, rows=4, help_text="", max_length=TEXT_MAX):
@@ -94,7 +88,6 @@ class IntakeForm(forms.ModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from outreach.models import CommunityOrganization, OutreachActivity
 
         today = timezone.localdate()
         self.fields["organization"].queryset = CommunityOrganization.objects.active()

@@ -12,8 +12,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import import_log_field
 from concerns.querysets import ConcernQuerySet
+from imports.models import import_log_field
 
 
 class Department(models.Model):

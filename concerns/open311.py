@@ -39,10 +39,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Agency
-from accounts.permissions import Permission, has_permission, require
-from accounts.web import crumbs, secret_digest, show_errors
 from concerns.models import Concern, ConcernUpdate, Open311Key, PublicSubmission
 from concerns.services import next_reference
+from core.permissions import Permission, has_permission, require
+from core.web import crumbs, secret_digest, show_errors
 
 CONDUCT = Concern.Category.CONDUCT_BIAS
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"

@@ -7,8 +7,8 @@ from django.contrib.postgres.search import SearchQuery
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
-from accounts.permissions import Permission, permissions_for
-from accounts.roles import Role
+from core.permissions import Permission, permissions_for
+from core.roles import Role
 
 REFERENCE_RE = re.compile(r"^\s*CR-(\d{4})-(\d+)\s*$", re.IGNORECASE)
 

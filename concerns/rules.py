@@ -1,6 +1,6 @@
-"""Record rules for concerns, registered with accounts.permissions.RECORD_RULES."""
+"""Record rules for concerns, registered with core.permissions.RECORD_RULES."""
 
-from accounts.permissions import Permission, permissions_for
+from core.permissions import Permission, permissions_for
 
 
 def can_view(user, *, concern, **_) -> bool:

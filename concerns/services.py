@@ -21,9 +21,6 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.notify import email_resident, holders, notify, unit_supervisors
-from accounts.permissions import Permission, has_permission, require
-from accounts.roles import Role
 from concerns.models import (
     Concern,
     ConcernUpdate,
@@ -33,6 +30,9 @@ from concerns.models import (
     Routing,
     Unit,
 )
+from core.permissions import Permission, has_permission, require
+from core.roles import Role
+from notifications.notify import email_resident, holders, notify, unit_supervisors
 
 S = Concern.Status
 K = ConcernUpdate.Kind

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from concerns import briefing, open311, views
+from concerns import open311, views
 
 app_name = "concerns"
 
@@ -9,8 +9,6 @@ urlpatterns = [
     path("mine/", views.concern_mine, name="mine"),
     path("new/", views.concern_new, name="new"),
     path("export.csv", views.concern_export, name="export"),
-    path("briefing/", briefing.briefing_page, name="briefing"),
-    path("briefing.pdf", briefing.briefing_pdf, name="briefing-pdf"),
     path("departments/", views.departments, name="departments"),
     path("departments/add/", views.department_edit, name="department-add"),
     path("departments/<int:pk>/", views.department_edit, name="department-edit"),

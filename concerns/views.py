@@ -12,10 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import audit
-from accounts.paging import paginate
-from accounts.permissions import Permission, has_permission
-from accounts.web import client_key, crumbs, csv_download, show_errors
+from audit import trail as audit
 from concerns import services
 from concerns.filters import ConcernFilter
 from concerns.forms import (
@@ -34,6 +31,10 @@ from concerns.forms import (
 )
 from concerns.models import Concern, Department, Routing, Unit
 from concerns.rules import can_see_source
+from core.paging import paginate
+from core.permissions import Permission, has_permission
+from core.web import client_key, crumbs, csv_download, show_errors
+from outreach.models import OutreachActivity
 
 # --- Helpers --------------------------------------------------------------------------
 
@@ -107,7 +108,6 @@ SOURCE_FOR_KIND = {
 
 def _intake_initial(request) -> dict:
     """Raising a concern from an outreach activity: its organization, area and date."""
-    from outreach.models import OutreachActivity
 
     activity_id = request.GET.get("activity", "")
     if not activity_id.isdigit():

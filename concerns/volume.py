@@ -14,6 +14,13 @@ from django.db import connection, transaction
 
 from concerns.demo import AREAS, STORIES
 from concerns.models import Concern
+from core.bulk import (
+    drop_indexes,
+    rebuild_indexes,
+    skip_foreign_key_checks,
+    sql_array,
+    sql_literal,
+)
 
 # Roughly how a mature department's concerns stand: most long resolved. (status, weight)
 STATUS_WEIGHTS = [
@@ -28,11 +35,6 @@ STATUS_WEIGHTS = [
 ]
 
 REBUILD_ABOVE = 100_000
-
-
-def _array(values) -> str:
-    quoted = ", ".join("'" + str(v).replace("'", "''") + "'" for v in values)
-    return f"ARRAY[{quoted}]"
 
 
 def _status_case() -> str:
@@ -52,20 +54,20 @@ def seed_volume(*, count: int, reporters: list, years: int = 10, seed: int = 1, 
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT setseed(%s)", [(seed % 1000) / 1000])
         cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
-        fk_checks_skipped = _skip_foreign_key_checks(cursor)
+        fk_checks_skipped = skip_foreign_key_checks(cursor)
         cursor.execute("SELECT COALESCE(MAX(id), 0) FROM concerns_concern")
         (start_id,) = cursor.fetchone()
         dropped = (
             drop_indexes(cursor, ["concerns_concern", "concerns_concernupdate"]) if rebuild else []
         )
         started = time.monotonic()
-        # Every value interpolated here is a code constant or quoted by _lit().
+        # Every value interpolated here is a code constant or quoted by sql_literal().
         cursor.execute(
             f"""
             WITH stories(n, category, description, suggestions) AS (
                 VALUES {
                 ", ".join(
-                    f"({i + 1}, {_lit(c)}, {_lit(d)}, {_lit(g)})"
+                    f"({i + 1}, {sql_literal(c)}, {sql_literal(d)}, {sql_literal(g)})"
                     for i, (c, d, g) in enumerate(stories)
                 )
             }
@@ -73,7 +75,7 @@ def seed_volume(*, count: int, reporters: list, years: int = 10, seed: int = 1, 
             reporters(n, id, name, dsn) AS (
                 VALUES {
                 ", ".join(
-                    f"({i + 1}, {r[0]}, {_lit(r[1])}, {_lit(r[2])})"
+                    f"({i + 1}, {r[0]}, {sql_literal(r[1])}, {sql_literal(r[2])})"
                     for i, r in enumerate(reporter_rows)
                 )
             }
@@ -107,13 +109,13 @@ def seed_volume(*, count: int, reporters: list, years: int = 10, seed: int = 1, 
                     '0'
                 ),
                 n.d,
-                ({_array(Concern.SourceType.values)})[1 + floor(n.r1 * {
+                ({sql_array(Concern.SourceType.values)})[1 + floor(n.r1 * {
                 len(Concern.SourceType.values)
             })::int],
                 '', '', '', false, 'en',
                 s.category,
-                ({_array(Concern.Nature.values)})[1 + floor(n.r2 * 3)::int],
-                ({_array(AREAS)})[1 + floor(n.r3 * {len(AREAS)})::int],
+                ({sql_array(Concern.Nature.values)})[1 + floor(n.r2 * 3)::int],
+                ({sql_array(AREAS)})[1 + floor(n.r3 * {len(AREAS)})::int],
                 s.description, s.suggestions,
                 r.id, r.name, r.dsn,
                 CASE WHEN n.r4 < 0.05 THEN 'high' ELSE 'normal' END,
@@ -161,50 +163,3 @@ def seed_volume(*, count: int, reporters: list, years: int = 10, seed: int = 1, 
         with connection.cursor() as cursor:
             cursor.execute("VACUUM (ANALYZE) concerns_concern, concerns_concernupdate")
     return count
-
-
-def _skip_foreign_key_checks(cursor) -> bool:
-    """Every id written here was just read from the tables it points to, so checking 4.6
-    million foreign keys one trigger at a time proves nothing. A superuser (the embedded
-    server's and the benchmark's) can skip them for this transaction; others check them."""
-    cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
-    if not cursor.fetchone()[0]:
-        return False
-    cursor.execute("SET LOCAL session_replication_role = replica")
-    return True
-
-
-def _lit(value) -> str:
-    return "'" + str(value).replace("'", "''") + "'"
-
-
-def drop_indexes(cursor, tables: list[str]) -> list[str]:
-    """Drop the secondary indexes of the tables (not those behind constraints); return the
-    statements that rebuild them."""
-    cursor.execute(
-        """
-        SELECT i.indexname, i.indexdef FROM pg_indexes i
-        WHERE i.tablename = ANY(%s)
-          AND i.indexname NOT IN (
-              SELECT conname FROM pg_constraint WHERE conrelid::regclass::text = ANY(%s)
-          )
-        """,
-        [tables, tables],
-    )
-    rows = cursor.fetchall()
-    for name, _ in rows:
-        cursor.execute(f'DROP INDEX "{name}"')  # noqa: S608 - names read from pg_indexes
-    return [definition for _, definition in rows]
-
-
-def rebuild_indexes(cursor, dropped: list[str], *, fk_checks_skipped: bool, log=print) -> None:
-    """Build again what drop_indexes() dropped, once the rows are in."""
-    if not dropped:
-        return
-    started = time.monotonic()
-    if not fk_checks_skipped:
-        # Django's foreign keys are deferred; check them now so indexes can be built.
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    for statement in dropped:
-        cursor.execute(statement)
-    log(f"  {len(dropped)} indexes rebuilt in {time.monotonic() - started:.1f} s")

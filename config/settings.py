@@ -57,14 +57,19 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # The project's apps, lowest layer first: each imports only those above it in this
+    # list (docs/ARCHITECTURE.md).
+    "core",
+    "audit",
     "accounts",
-    "concerns",
+    "notifications",
+    "imports",
     "outreach",
     "programs",
+    "concerns",
     "surveys",
     "reports",
-    # Site-wide defaults (config/apps.py): quick pick-lists for long lists of records.
-    "config.apps.SiteConfig",
+    "desk",
 ]
 
 MIDDLEWARE = [
@@ -79,7 +84,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # The audit trail: who is acting, put on each write; every export recorded.
-    "accounts.audit.AuditContext",
+    "audit.trail.AuditContext",
     # Which second factor, if any, this session has proved (django-otp).
     "django_otp.middleware.OTPMiddleware",
     # Every page needs a login unless its view is marked @login_not_required.
@@ -109,7 +114,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "accounts.context_processors.navigation",
+                "desk.context_processors.navigation",
             ],
         },
     },

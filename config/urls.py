@@ -3,27 +3,18 @@ from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
-from accounts import notification_views
-from accounts import views as account_views
 from concerns import views as concern_views
-from reports import dashboard_views
+from notifications import views as notification_views
 from reports import views as report_views
 from surveys import views as survey_views
 
 urlpatterns = [
-    path("", account_views.home, name="home"),
-    path("healthz", account_views.healthz, name="healthz"),
-    path("dashboard.pdf", dashboard_views.dashboard_pdf, name="dashboard-pdf"),
-    path("inbox/", dashboard_views.inbox, name="inbox"),
-    path(
-        "inbox/<slug:kind>/<int:pk>/<slug:decision>/",
-        dashboard_views.inbox_decide,
-        name="inbox-decide",
-    ),
+    path("", include("desk.urls")),
     path("accounts/", include("accounts.urls")),
-    path("notifications/", include("accounts.notification_urls")),
-    path("import/", include("accounts.import_urls")),
-    path("calendar/", include("accounts.calendar_urls")),
+    path("audit/", include("audit.urls")),
+    path("notifications/", include("notifications.urls")),
+    path("import/", include("imports.urls")),
+    path("calendar/", include("desk.calendar_urls")),
     path("open311/v2/", include("concerns.open311_urls")),
     path("stop/<str:token>/", notification_views.resident_stop, name="resident-stop"),
     path("concerns/", include("concerns.urls")),

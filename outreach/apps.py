@@ -1,13 +1,27 @@
 from django.apps import AppConfig
 
+from core.permissions import RECORD_RULES, Permission
+from imports.specs import register as register_import
+from notifications.registry import register as register_reminder
+
 
 class OutreachConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "outreach"
 
     def ready(self):
-        from accounts.permissions import RECORD_RULES, Permission
         from outreach import rules
 
         RECORD_RULES[Permission.EDIT_ACTIVITY] = rules.may_edit_activity
         RECORD_RULES[Permission.SUBMIT_COMMUNITY_INPUT] = rules.holds_assignment
+
+        from outreach import reminders
+
+        register_reminder("events not ready", reminders.events_not_ready)
+
+        # Spreadsheets of organizations and activities (the concerns' spec reads the
+        # organizations' names, so outreach registers first, as INSTALLED_APPS orders it).
+        from outreach import imports
+
+        register_import(imports.organization_spec())
+        register_import(imports.activity_spec())

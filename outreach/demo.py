@@ -11,7 +11,6 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from accounts.models import User
-from concerns.models import Concern
 from outreach.models import (
     CommunityInputReport,
     CommunityOrganization,
@@ -79,6 +78,26 @@ TITLES = {
 }
 
 PEOPLE = ["Ana Ruiz", "Ben Cole", "Chloe Park", "Dev Patel", "Eli Moss", "Fay Wong", "Gus Hale"]
+
+
+# The demo town's places, shared by the organizations, activities and concerns.
+AREAS = [
+    "Maple Heights",
+    "Riverside Park",
+    "Old Mill District",
+    "400 block of Elm Street",
+    "Harbor Road and 5th Avenue",
+    "Lincoln Elementary School",
+    "Beat 3 (downtown)",
+    "Beat 5 (north side)",
+    "Cedar Grove apartments",
+    "Westgate shopping center",
+    "Oak Hollow",
+    "Main Street business district",
+    "Sunset Boulevard corridor",
+    "Willow Creek trail",
+    "Pinecrest neighborhood",
+]
 
 
 def _png() -> bytes:
@@ -160,13 +179,6 @@ def seed(stdout=None) -> dict:
                 waiver_signed_on=activity.date if j != 3 else None,
                 background_check=Participant.Check.CLEARED if j < 3 else Participant.Check.PENDING,
             )
-
-    # Concerns raised at activities link back to them and their organization.
-    for concern in Concern.objects.filter(reported_by__is_demo=True).order_by("id")[:40]:
-        activity = rng.choice([a for a in activities if a.organization_id])
-        concern.activity = activity
-        concern.organization = activity.organization
-        concern.save(update_fields=["activity", "organization"])
 
     _materials(cro, chief, rng, activities, today)
     _training(users, today)

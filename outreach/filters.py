@@ -7,10 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.roles import Role
-from concerns.forms import DateInput
+from core.roles import Role
+from core.widgets import DateInput
 from outreach.models import CommunityOrganization, OutreachActivity
-from programs.models import Program
+from outreach.models.activities import program_model
 
 
 def _members(request):
@@ -57,7 +57,7 @@ class ActivityFilter(django_filters.FilterSet):
         queryset=CommunityOrganization.objects.all(), empty_label=_("Any organization")
     )
     program = django_filters.ModelChoiceFilter(
-        queryset=Program.objects.all(), empty_label=_("Any program")
+        queryset=lambda request: program_model().objects.all(), empty_label=_("Any program")
     )
     officer = django_filters.ModelChoiceFilter(
         field_name="officers", queryset=_members, empty_label=_("Any officer")

@@ -6,9 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import lookups
-from accounts.web import with_cji_notice
-from accounts.widgets import LookupSelect
-from concerns.forms import DateInput
+from core.web import with_cji_notice
+from core.widgets import DateInput, LookupSelect
 from outreach.models import (
     CommunityInputReport,
     CommunityOrganization,
@@ -19,7 +18,6 @@ from outreach.models import (
     ReportingAssignment,
     TrainingNeed,
 )
-from programs.models import Program
 
 MAX_DESIGN_BYTES = 10 * 1024 * 1024
 # Checked by the file's first bytes, not its name: a renamed program is refused.
@@ -122,8 +120,9 @@ class ActivityForm(_Helper, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
         self.initial.setdefault("date", timezone.localdate())
-        self.fields["program"].queryset = Program.objects.filter(
-            status__in=[Program.Status.APPROVED, Program.Status.ACTIVE]
+        program = self.fields["program"].queryset.model
+        self.fields["program"].queryset = program.objects.filter(
+            status__in=[program.Status.APPROVED, program.Status.ACTIVE]
         )
         self.fields["organization"].queryset = CommunityOrganization.objects.active()
         self.fields["officers"].queryset = department_members()

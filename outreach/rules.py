@@ -1,6 +1,6 @@
-"""Record rules for outreach, registered with accounts.permissions.RECORD_RULES."""
+"""Record rules for outreach, registered with core.permissions.RECORD_RULES."""
 
-from accounts.permissions import Permission, permissions_for
+from core.permissions import Permission, permissions_for
 
 
 def may_edit_activity(user, *, activity, **_) -> bool:

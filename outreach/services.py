@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.notify import approval_decided, holders, notify, submitted_for_approval
-from accounts.permissions import Permission, has_permission, require
-from accounts.roles import Role
+from core.permissions import Permission, has_permission, require
+from core.roles import Role
+from notifications.notify import approval_decided, holders, notify, submitted_for_approval
 from outreach.models import (
     CommunityInputReport,
     CommunityOrganization,

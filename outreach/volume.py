@@ -14,8 +14,14 @@ import time
 from django.db import connection, transaction
 from django.utils import timezone
 
-from concerns.demo import AREAS
-from concerns.volume import _array, _lit, _skip_foreign_key_checks, drop_indexes, rebuild_indexes
+from core.bulk import (
+    drop_indexes,
+    rebuild_indexes,
+    skip_foreign_key_checks,
+    sql_array,
+    sql_literal,
+)
+from outreach.demo import AREAS
 from outreach.models import CommunityOrganization, OutreachActivity
 
 A = OutreachActivity.Kind
@@ -81,7 +87,7 @@ def ensure_organizations(*, at_least: int, liaisons: list, log=print) -> int:
     kinds = list(ORGANIZATION_NOUNS)
     liaison_ids = [u.pk for u in liaisons] or [None]
     with connection.cursor() as cursor:
-        # Every value interpolated here is a code constant or quoted by _lit().
+        # Every value interpolated here is a code constant or quoted by sql_literal().
         cursor.execute(
             f"""
             INSERT INTO outreach_communityorganization (
@@ -89,14 +95,14 @@ def ensure_organizations(*, at_least: int, liaisons: list, log=print) -> int:
                 helped_establish, is_active, notes, created_at, liaison_officer_id
             )
             SELECT
-                ({_array(AREAS)})[1 + i %% {len(AREAS)}] || ' '
-                    || ({_array(ORGANIZATION_NOUNS.values())})[1 + (i / {len(AREAS)}) %% {
+                ({sql_array(AREAS)})[1 + i %% {len(AREAS)}] || ' '
+                    || ({sql_array(ORGANIZATION_NOUNS.values())})[1 + (i / {len(AREAS)}) %% {
                 len(kinds)
             }]
                     || ' ' || i,
-                ({_array(kinds)})[1 + (i / {len(AREAS)}) %% {len(kinds)}],
+                ({sql_array(kinds)})[1 + (i / {len(AREAS)}) %% {len(kinds)}],
                 '', '(555) 010-' || lpad((i %% 10000)::text, 4, '0'), '',
-                ({_array(AREAS)})[1 + i %% {len(AREAS)}],
+                ({sql_array(AREAS)})[1 + i %% {len(AREAS)}],
                 i %% 9 = 0, i %% 12 <> 0, '',
                 now() - make_interval(days => (i %% 3650)::int),
                 ({"ARRAY[" + ", ".join(str(p or "NULL") for p in liaison_ids) + "]::bigint[]"})[
@@ -116,7 +122,8 @@ def ensure_organizations(*, at_least: int, liaisons: list, log=print) -> int:
 
 def _kind_rows() -> str:
     return ", ".join(
-        f"({n}, {_lit(kind)}, {_lit(title)}, {a_lo}, {a_hi}, {h_lo}, {h_hi}, {float(share)})"
+        f"({n}, {sql_literal(kind)}, {sql_literal(title)}, "
+        f"{a_lo}, {a_hi}, {h_lo}, {h_hi}, {float(share)})"
         for n, (kind, (_, title, (a_lo, a_hi), (h_lo, h_hi), share)) in enumerate(
             KINDS.items(), start=1
         )
@@ -152,10 +159,11 @@ def seed_activities(
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT setseed(%s)", [(seed % 1000) / 1000])
         cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
-        fk_checks_skipped = _skip_foreign_key_checks(cursor)
+        fk_checks_skipped = skip_foreign_key_checks(cursor)
         dropped = drop_indexes(cursor, ["outreach_outreachactivity"]) if rebuild else []
         started = time.monotonic()
-        # Every value interpolated here is a code constant, a primary key or quoted by _lit().
+        # Every value interpolated here is a code constant, a primary key or quoted by
+        # sql_literal().
         cursor.execute(
             f"""
             WITH kinds(n, kind, title, a_lo, a_hi, h_lo, h_hi, share) AS (
@@ -186,19 +194,19 @@ def seed_activities(
                 k.kind,
                 g.d,
                 left(k.title || COALESCE(' with ' || o.name, ''), 160),
-                COALESCE(o.area, ({_array(AREAS)})[1 + floor(g.r_area * {len(AREAS)})::int]),
+                COALESCE(o.area, ({sql_array(AREAS)})[1 + floor(g.r_area * {len(AREAS)})::int]),
                 k.a_lo + floor(g.r_att * (k.a_hi - k.a_lo + 1))::int,
                 round((k.h_lo + g.r_hours * (k.h_hi - k.h_lo)) * 2) / 2,
                 CASE WHEN g.r_cost < 0.7 THEN 0
                      ELSE (ARRAY[25, 40, 60, 120])[1 + floor(g.r_cost * 40)::int %% 4] END,
-                ({_array(SUMMARIES)})[1 + floor(g.r_text * {len(SUMMARIES)})::int],
-                CASE WHEN k.kind = {_lit(A.PUBLICATION)}
+                ({sql_array(SUMMARIES)})[1 + floor(g.r_text * {len(SUMMARIES)})::int],
+                CASE WHEN k.kind = {sql_literal(A.PUBLICATION)}
                      THEN 'https://riverbend.example/news/' || to_char(g.d, 'YYYY-MM-DD')
                      ELSE '' END,
-                k.kind = {_lit(A.FOOT_PATROL)},
-                k.kind = {_lit(A.FOOT_PATROL)},
-                k.kind IN ({_lit(A.SAFETY_CLASS)}, {_lit(A.CITIZENS_ACADEMY)}),
-                k.kind = {_lit(A.CITIZENS_ACADEMY)},
+                k.kind = {sql_literal(A.FOOT_PATROL)},
+                k.kind = {sql_literal(A.FOOT_PATROL)},
+                k.kind IN ({sql_literal(A.SAFETY_CLASS)}, {sql_literal(A.CITIZENS_ACADEMY)}),
+                k.kind = {sql_literal(A.CITIZENS_ACADEMY)},
                 g.d + make_interval(hours => 8 + floor(g.r_text * 12)::int),
                 g.d + make_interval(hours => 8 + floor(g.r_text * 12)::int),
                 l.id,

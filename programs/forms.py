@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from concerns.forms import DateInput
+from core.widgets import DateInput
 from outreach.forms import _member_label, department_members
 from outreach.models import CommunityOrganization
 from programs.models import Program, ProgramEvaluation

@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import import_log_field
+from imports.models import import_log_field
 
 EVALUATE_EVERY_MONTHS = 6  # 003 1.a.8: semi-annual evaluation of the programs
 DUE_SOON_DAYS = 30

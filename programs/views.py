@@ -9,9 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.paging import paginate
-from accounts.permissions import Permission, has_permission
-from accounts.web import crumbs, csv_download, require_permission, show_errors
+from core.paging import paginate
+from core.permissions import Permission, has_permission
+from core.web import crumbs, csv_download, require_permission, show_errors
 from programs import services
 from programs.forms import EvaluationDecisionForm, EvaluationForm, ProgramForm
 from programs.models import Program, ProgramEvaluation, session_totals

@@ -16,9 +16,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from concerns.models import Concern, ConcernUpdate, Referral
-from outreach.models import OutreachActivity
-from programs.models import ProgramEvaluation
-from reports.models import Report
+from outreach.models import OutreachActivity, Recognition, TrainingNeed
+from programs.models import Program, ProgramEvaluation
+from reports.models import Plan, Recommendation, Report
+from surveys.models import Dimension, Survey
+from surveys.results import indexes, summary
 
 C = Concern
 
@@ -281,9 +283,6 @@ def _compare(this_qs, last_qs, field: str, choices) -> list[dict]:
 def annual(start: dt.date, end: dt.date) -> dict:
     """001 III.C.4, 000 VI: objectives, statistics, trends, the nine Community Services
     Report counts, programs, recognition and training delivered."""
-    from outreach.models import Recognition, TrainingNeed
-    from programs.models import Program
-    from reports.models import Plan
 
     prev = (_year_before(start), _year_before(end))
     this_concerns = Concern.objects.filter(date_received__range=(start, end))
@@ -358,7 +357,6 @@ def annual(start: dt.date, end: dt.date) -> dict:
 def _recommendations_section(start: dt.date, end: dt.date) -> list[dict]:
     """Recommendations the Chief accepted in the year, and whether each has been carried
     out (000 III.3 and III.6, 001 III.C.4): one query."""
-    from reports.models import Recommendation
 
     R = Recommendation
     kinds, statuses = _labels(R.Kind.choices), _labels(R.Status.choices)
@@ -387,8 +385,6 @@ def _recommendations_section(start: dt.date, end: dt.date) -> list[dict]:
 def _survey_section(start: dt.date, end: dt.date) -> list[dict]:
     """The annual report's survey summary (003 1.c, 002 300.5): each survey that closed in
     the year, its responses and dimension indexes against the same audience's last year."""
-    from surveys.models import Dimension, Survey
-    from surveys.results import indexes
 
     statuses = [Survey.Status.APPROVED, Survey.Status.CLOSED]
     surveys = list(
@@ -520,7 +516,5 @@ def build(kind: str, start: dt.date, end: dt.date) -> dict:
 def build_for(report: Report) -> dict:
     """The live figures of a report (a survey summary is about its survey, not a period)."""
     if report.kind == Report.Kind.SURVEY:
-        from surveys.results import summary
-
         return summary(report.survey)
     return build(report.kind, report.period_start, report.period_end)

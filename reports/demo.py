@@ -6,10 +6,14 @@ import datetime as dt
 from django.utils import timezone
 
 from accounts.models import User
+from concerns.models import Concern
+from programs.models import ProgramEvaluation
+from reports import recommendations as rec
 from reports import services
-from reports.models import Report
+from reports.models import Recommendation, Report
 from reports.periods import period_containing, previous_period
 from reports.tasks import render_report
+from surveys.models import Survey
 
 
 def seed(stdout=None) -> dict:
@@ -57,7 +61,6 @@ def seed(stdout=None) -> dict:
         render_report.call(report.pk)
         made += 1
     # The written summary of last year's community survey, approved, with its PDF.
-    from surveys.models import Survey
 
     for survey in Survey.objects.filter(status=Survey.Status.CLOSED):
         report = services.generate_survey_summary(survey=survey, by=cro)
@@ -99,11 +102,6 @@ def seed(stdout=None) -> dict:
 def _seed_recommendations() -> int:
     """Four fictional recommendations to the Chief, one in each state the desk shows:
     waiting for the Chief, accepted and in progress, done, and sent back for more."""
-    from concerns.models import Concern
-    from programs.models import ProgramEvaluation
-    from reports import recommendations as rec
-    from reports.models import Recommendation
-    from surveys.models import Survey
 
     users = {u.username: u for u in User.objects.filter(is_demo=True)}
     if Recommendation.objects.exists() or not {"cro", "chief"} <= users.keys():

@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import Agency
-from accounts.uploads import logo_data_uri
+from core.uploads import logo_data_uri
 from reports import layout
 from reports.builders import LISTING_LIMIT, build_for, narrative_fields
 from reports.models import Report

@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.paging import paginate
-from accounts.permissions import Permission, has_permission
-from accounts.web import crumbs, require_permission, show_errors
+from core.paging import paginate
+from core.permissions import Permission, has_permission
+from core.web import crumbs, require_permission, show_errors
 from reports import recommendations as services
 from reports.forms import RecommendationForm
 from reports.models import Recommendation

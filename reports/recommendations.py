@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.notify import approval_decided, submitted_for_approval
-from accounts.permissions import Permission, has_permission, require
+from core.permissions import Permission, has_permission, require
+from notifications.notify import approval_decided, submitted_for_approval
 from reports.models import Recommendation
 
 S = Recommendation.Status

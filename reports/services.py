@@ -11,12 +11,14 @@ from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.notify import approval_decided, submitted_for_approval
-from accounts.permissions import Permission, require
 from concerns.services import EditConflict, changed_since, fingerprint, shown_value
+from core.permissions import Permission, require
+from notifications.notify import approval_decided, submitted_for_approval
 from reports.builders import build_for, narrative_fields
 from reports.models import Objective, Plan, Report
 from reports.periods import due_date, period_containing
+from reports.tasks import render_report
+from surveys.models import Survey
 
 S = Report.Status
 
@@ -68,7 +70,6 @@ NO_RESULTS = _("A summary can be written once the Chief has approved the survey 
 def generate_survey_summary(*, survey, by) -> Report:
     """The written summary of a survey's compiled results for the Chief (002 300.5): a
     report like the others, through the same narratives, submission and approval."""
-    from surveys.models import Survey
 
     require(by, Permission.MANAGE_REPORTS)
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
@@ -309,7 +310,6 @@ def request_render(*, report: Report, by) -> Report:
 
 
 def _enqueue_render(report: Report) -> None:
-    from reports.tasks import render_report
 
     Report.objects.filter(pk=report.pk).update(
         render_state=Report.Render.QUEUED,

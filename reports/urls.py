@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/render/", views.report_render, name="render"),
     path("<int:pk>/pdf/", views.report_pdf, name="pdf"),
     path("<int:pk>/listing/<slug:listing>.csv", views.report_listing, name="listing"),
+    path("survey/<int:pk>/summary/", views.survey_summary_generate, name="survey-summary"),
     path("plan/<int:year>/", views.plan_detail, name="plan"),
     path("plan/<int:year>/save/", views.plan_save, name="plan-save"),
     path("plan/<int:year>/submit/", views.plan_submit, name="plan-submit"),

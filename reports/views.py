@@ -14,16 +14,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.paging import paginate
-from accounts.permissions import Permission, has_permission
-from accounts.web import crumbs, csv_download, require_permission, show_errors
-from concerns.forms import DateInput
+from concerns.views import public_language, remember_language
+from core.paging import paginate
+from core.permissions import Permission, has_permission
+from core.web import crumbs, csv_download, require_permission, show_errors
+from core.widgets import DateInput
 from reports import services
 from reports.builders import LISTINGS, build_for
 from reports.forms import NarrativesForm
 from reports.models import Plan, Report
 from reports.pdf import report_context
 from reports.periods import calendar_rows, due_date
+from surveys import views as survey_views
+from surveys.models import Survey
 
 # A survey's summary is generated from the survey's own page.
 PERIODIC_KINDS = [(k, label) for k, label in Report.Kind.choices if k != Report.Kind.SURVEY]
@@ -342,7 +345,6 @@ def plan_decide(request, year, decision):
 def transparency(request):
     """The public page, in English or Spanish as the resident chooses (remembered like the
     feedback form's); the PDFs stay as approved."""
-    from concerns.views import public_language, remember_language
 
     language = public_language(request)
     published = Report.objects.filter(
@@ -444,3 +446,21 @@ def archive_zip(request):
         f'attachment; filename="community-relations-reports-{start:%Y%m%d}-{end:%Y%m%d}.zip"'
     )
     return response
+
+
+@require_POST
+def survey_summary_generate(request, pk):
+    """A new version of a survey's written summary, started from the survey's page."""
+    require_permission(request, Permission.MANAGE_REPORTS)
+    survey = get_object_or_404(Survey, pk=pk)
+    try:
+        report = services.generate_survey_summary(survey=survey, by=request.user)
+    except ValidationError as error:
+        errors = getattr(error, "message_dict", {"__all__": error.messages})
+        return survey_views.survey_detail(request, pk, errors=errors, status=400)
+    messages.success(
+        request,
+        _("Summary draft version %(version)s created: write the narrative.")
+        % {"version": report.version},
+    )
+    return redirect(report)

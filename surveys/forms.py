@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from concerns.forms import DateInput
+from core.widgets import DateInput
 from surveys.models import ForumLink, Question, Survey
 from surveys.services import PERIOD_ORDER
 

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
-from accounts.notify import approval_decided, submitted_for_approval
-from accounts.permissions import Permission, has_permission, require
+from core.permissions import Permission, has_permission, require
+from notifications.notify import approval_decided, submitted_for_approval
 from surveys.instrument import standard_questions
 from surveys.models import (
     Answer,

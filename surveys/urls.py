@@ -31,7 +31,6 @@ urlpatterns = [
     path("<int:pk>/paper/", views.paper_entry, name="paper"),
     path("<int:pk>/results/", views.survey_results, name="results"),
     path("<int:pk>/results.csv", views.results_csv, name="results-csv"),
-    path("<int:pk>/summary/", views.summary_generate, name="summary"),
     path("<int:pk>/actions/", views.action_add, name="action-add"),
     path("<int:pk>/actions/<int:action_id>/done/", views.action_done, name="action-done"),
 ]

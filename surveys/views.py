@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Agency
-from accounts.paging import paginate
-from accounts.permissions import Permission, has_permission
-from accounts.uploads import logo_data_uri
-from accounts.web import client_key, crumbs, csv_download, require_permission, show_errors
+from core.paging import paginate
+from core.permissions import Permission, has_permission
+from core.uploads import logo_data_uri
+from core.web import client_key, crumbs, csv_download, require_permission, show_errors
 from surveys import answers as answer_form
 from surveys import results, services
 from surveys.forms import ActionForm, ForumForm, InvitationForm, QuestionForm, SurveyForm
@@ -497,24 +497,6 @@ def _csv_value(question: Question, values: list) -> str:
         return str(values[0])
     options = question.options()
     return "; ".join(options[v - 1] if 0 < v <= len(options) else str(v) for v in values)
-
-
-@require_POST
-def summary_generate(request, pk):
-    from reports.services import generate_survey_summary
-
-    require_permission(request, P.MANAGE_REPORTS)
-    survey = get_object_or_404(Survey, pk=pk)
-    try:
-        report = generate_survey_summary(survey=survey, by=request.user)
-    except ValidationError as error:
-        return survey_detail(request, pk, errors=_error_dict(error), status=400)
-    messages.success(
-        request,
-        _("Summary draft version %(version)s created: write the narrative.")
-        % {"version": report.version},
-    )
-    return redirect(report)
 
 
 @require_POST

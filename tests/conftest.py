@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from accounts.roles import Role
+from core.roles import Role
 from tests.factories import UserFactory
 
 # The instants where a rule that reads the clock goes wrong if it mixes local time and UTC,

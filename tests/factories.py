@@ -3,7 +3,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from accounts.models import Agency, User
-from accounts.roles import Role
+from core.roles import Role
 
 TEST_PASSWORD = "correct-horse-battery-staple"
 

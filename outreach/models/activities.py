@@ -8,13 +8,13 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import import_log_field
+from core.permissions import Permission, permissions_for
+from imports.models import import_log_field
 
 
 class ActivityQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Officers see what they logged or took part in; oversight roles see all."""
-        from accounts.permissions import Permission, permissions_for
 
         granted = permissions_for(user)
         if Permission.LOG_ACTIVITY not in granted:
@@ -262,3 +262,9 @@ class Participant(models.Model):
                 % {"status": self.get_background_check_display().lower()}
             )
         return found
+
+
+def program_model():
+    """The programs app sits above this one (a program's sessions are its activities), so
+    outreach reaches the program model through the activity's link, never by an import."""
+    return OutreachActivity._meta.get_field("program").related_model

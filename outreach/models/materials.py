@@ -5,7 +5,7 @@ from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.uploads import material_design_path
+from core.uploads import material_design_path
 
 
 class Material(models.Model):

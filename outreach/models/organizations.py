@@ -4,7 +4,7 @@ from django.db.models import Max, OuterRef, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import import_log_field
+from imports.models import import_log_field
 
 
 class OrganizationQuerySet(models.QuerySet):

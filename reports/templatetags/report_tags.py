@@ -3,6 +3,9 @@ from collections import Counter, defaultdict
 from django import template
 from django.utils.translation import gettext
 
+from core.charts import column_chart, line_chart
+from core.charts import percent_bars as chart
+
 register = template.Library()
 
 
@@ -80,7 +83,6 @@ def listing_summary(rows):
 
 @register.simple_tag
 def percent_bars(rows, title):
-    from reports.charts import percent_bars as chart
 
     return chart(rows, title)
 
@@ -88,7 +90,6 @@ def percent_bars(rows, title):
 @register.simple_tag
 def index_trend(trend, dimensions, title):
     """The dimension indexes over the years, one line per dimension."""
-    from reports.charts import line_chart
 
     years = [str(row["year"]) for row in trend]
     series = [(label, [row["indexes"].get(key) for row in trend]) for key, label in dimensions]
@@ -104,14 +105,12 @@ def get(mapping, key):
 @register.simple_tag
 def count_lines(months, series, title):
     """Counts per month, one line per series, the axis fitted to the data."""
-    from reports.charts import line_chart
 
     return line_chart(series, months, title, top_value=None, label_every=3)
 
 
 @register.simple_tag
 def month_columns(months, values, title):
-    from reports.charts import column_chart
 
     return column_chart(months, values, title)
 
@@ -119,7 +118,6 @@ def month_columns(months, values, title):
 @register.simple_tag
 def two_indexes(years, trust, overall, title):
     """The trust and overall-performance indexes over the years (0-100)."""
-    from reports.charts import line_chart
 
     return line_chart([("Trust", trust), ("Overall", overall)], years, title, height=150)
 

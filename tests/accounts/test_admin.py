@@ -3,7 +3,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from accounts.models import User
-from accounts.roles import Role
+from core.roles import Role
 from tests.conftest import sign_in
 from tests.factories import UserFactory
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.files.base import ContentFile
 
 from accounts.models import Agency
-from accounts.uploads import logo_data_uri
+from core.uploads import logo_data_uri
 
 pytestmark = pytest.mark.django_db
 PNG = base64.b64decode(

@@ -5,8 +5,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from accounts.roles import Role
-from accounts.widgets import LookupSelect
+from core.roles import Role
+from core.widgets import LookupSelect
 from tests.factories import ConcernFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 
-from accounts.permissions import Permission, has_permission, require
+from core.permissions import Permission, has_permission, require
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import re
 import pytest
 from django import forms
 
-from accounts.widgets import QuickSelect, QuickSelectMultiple
+from core.widgets import QuickSelect, QuickSelectMultiple
 from tests.factories import OrganizationFactory
 
 OPTION = re.compile(r'<option value="([^"]*)"( selected)?>([^<]*)</option>')
@@ -73,7 +73,7 @@ def organizations(db):
 
 
 def lookup_field(queryset, threshold):
-    from accounts.widgets import LookupSelect
+    from core.widgets import LookupSelect
 
     widget = LookupSelect(lookup_url="/outreach/organizations/lookup/")
     widget.threshold = threshold

@@ -12,7 +12,7 @@ import uuid
 import pytest
 from django.utils import timezone
 
-from accounts.roles import Role
+from core.roles import Role
 from outreach import services as outreach_services
 from programs import services as program_services
 from programs.forms import EvaluationForm, last_half_year

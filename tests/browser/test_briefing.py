@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
-from accounts.roles import Role
+from core.roles import Role
 from tests.browser.conftest import serious_axe_violations
 from tests.factories import ActivityFactory, AgencyFactory, ConcernFactory, UserFactory
 

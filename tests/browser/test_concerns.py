@@ -3,8 +3,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from accounts.roles import Role
 from concerns.models import Concern
+from core.roles import Role
 from outreach.models import CommunityOrganization
 from tests.browser.conftest import serious_axe_violations
 from tests.factories import ConcernFactory, DepartmentFactory, OrganizationFactory, UserFactory
@@ -129,7 +129,7 @@ def test_public_form_errors_keep_what_was_typed(page):
 
 
 def test_officer_finds_one_of_many_organizations_by_typing(page_as, screenshot, monkeypatch):
-    from accounts.widgets import LookupSelect
+    from core.widgets import LookupSelect
 
     # More organizations than the page carries: the list is filled by what is typed.
     monkeypatch.setattr(LookupSelect, "threshold", 3)
@@ -160,7 +160,7 @@ def test_officer_finds_one_of_many_organizations_by_typing(page_as, screenshot, 
 
 
 def test_cro_opens_a_step_and_assigns_by_typing_a_name(page_as, screenshot, monkeypatch):
-    from accounts.widgets import LookupSelect
+    from core.widgets import LookupSelect
 
     # The step's form comes when the step is opened; with more members than the page
     # carries, the member is found by typing.

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from accounts.roles import Role
+from core.roles import Role
 from outreach import services as outreach_services
 from outreach.models import Material
 from reports import services as report_services

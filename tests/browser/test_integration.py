@@ -3,8 +3,8 @@ import re
 import pytest
 from icalendar import Calendar
 
-from accounts.roles import Role
 from concerns.models import Concern
+from core.roles import Role
 from tests.browser.conftest import serious_axe_violations
 from tests.factories import ActivityFactory, AgencyFactory, UserFactory
 

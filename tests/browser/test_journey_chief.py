@@ -7,8 +7,8 @@ import re
 import pytest
 from django.utils import timezone
 
-from accounts.models import AuditEvent
-from accounts.roles import Role
+from audit.models import AuditEvent
+from core.roles import Role
 from reports import recommendations
 from reports import services as report_services
 from reports.models import Recommendation, Report

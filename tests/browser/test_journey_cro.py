@@ -7,9 +7,9 @@ import re
 import pytest
 from django.utils import timezone
 
-from accounts.roles import Role
 from concerns import services as concern_services
 from concerns.models import Concern
+from core.roles import Role
 from programs import services as program_services
 from programs.forms import last_half_year
 from programs.models import ProgramEvaluation

@@ -6,8 +6,8 @@ import re
 import pytest
 from django.utils import timezone
 
-from accounts.roles import Role
 from concerns.models import Concern
+from core.roles import Role
 from outreach.models import CommunityInputReport, OutreachActivity, ReportingAssignment
 from tests.browser.journeys import Journey
 from tests.factories import AgencyFactory, OrganizationFactory, UserFactory

@@ -4,9 +4,9 @@ import re
 
 import pytest
 
-from accounts.roles import Role
 from concerns import services as concern_services
 from concerns.models import Concern
+from core.roles import Role
 from outreach.models import TrainingNeed
 from tests.browser.journeys import Journey
 from tests.factories import AgencyFactory, ConcernFactory, UserFactory

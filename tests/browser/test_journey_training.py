@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from accounts.roles import Role
+from core.roles import Role
 from outreach import services as outreach_services
 from outreach.forms import TrainingNeedForm
 from outreach.models import TrainingNeed

@@ -2,8 +2,8 @@ import re
 
 import pytest
 
-from accounts.models import Notification
-from accounts.roles import Role
+from core.roles import Role
+from notifications.models import Notification
 from tests.browser.conftest import serious_axe_violations
 from tests.factories import AgencyFactory, ConcernFactory, UserFactory
 

@@ -5,8 +5,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from accounts.roles import Role
 from concerns.models import Concern
+from core.roles import Role
 from outreach.models import Material, OutreachActivity, TrainingNeed
 from tests.factories import OrganizationFactory, UserFactory
 

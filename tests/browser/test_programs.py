@@ -4,7 +4,7 @@ import re
 import pytest
 from django.utils import timezone
 
-from accounts.roles import Role
+from core.roles import Role
 from programs.forms import last_half_year
 from programs.models import Program, ProgramEvaluation
 from tests.factories import UserFactory

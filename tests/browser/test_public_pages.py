@@ -12,8 +12,8 @@ import pytest
 from django.template import loader
 from django.utils import timezone
 
-from accounts.notify import stop_token
 from concerns.models import Concern
+from notifications.notify import stop_token
 from reports.models import Report
 from surveys import services as survey_services
 from surveys.models import Answer, Response

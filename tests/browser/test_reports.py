@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from accounts.roles import Role
+from core.roles import Role
 from reports.models import Report
 from tests.browser.conftest import serious_axe_violations
 from tests.factories import ActivityFactory, ConcernFactory, UserFactory

@@ -1,6 +1,6 @@
 import pytest
 
-from accounts.roles import Role
+from core.roles import Role
 from tests.browser.conftest import serious_axe_violations
 from tests.factories import TEST_PASSWORD, AgencyFactory, UserFactory
 

@@ -11,9 +11,9 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from accounts.roles import Role
 from concerns import services
 from concerns.models import ConcernUpdate
+from core.roles import Role
 from tests.conftest import sign_in
 from tests.factories import UserFactory
 

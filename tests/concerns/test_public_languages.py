@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.models import Agency
-from accounts.notify import stop_token
 from concerns.forms import PublicFeedbackForm
+from notifications.notify import stop_token
 from reports.models import Report
 from reports.views import public_figures
 from surveys import services as survey_services

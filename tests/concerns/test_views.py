@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.roles import Role
 from concerns import services
 from concerns.models import Concern
+from core.roles import Role
 from tests.factories import ConcernFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

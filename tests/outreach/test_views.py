@@ -558,7 +558,7 @@ def test_organization_lookup_refused_without_a_role(client_for, outsider, client
 def test_intake_form_with_many_organizations_sends_only_the_chosen_one(
     client_for, officer, monkeypatch
 ):
-    from accounts.widgets import LookupSelect
+    from core.widgets import LookupSelect
 
     monkeypatch.setattr(LookupSelect, "threshold", 2)
     chosen = OrganizationFactory(name="Maple Heights Watch")

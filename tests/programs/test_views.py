@@ -1,4 +1,5 @@
 import csv
+import datetime as dt
 import io
 
 import pytest
@@ -150,7 +151,7 @@ def test_evaluation_form_shows_computed_resources_and_keeps_input(client_for, cr
 
 
 def test_schedule_lists_overdue(client_for, chief, active):
-    active.active_since = timezone.localdate().replace(year=timezone.localdate().year - 1)
+    active.active_since = timezone.localdate() - dt.timedelta(days=366)
     active.save()
     html = client_for(chief).get(reverse("programs:schedule")).content.decode()
     assert "Coffee with the Chief" in html and "Overdue" in html

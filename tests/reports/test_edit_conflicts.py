@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.roles import Role
+from core.roles import Role
 from reports import services
 from tests.concerns.test_edit_conflicts import form_on, text_of
 from tests.conftest import sign_in

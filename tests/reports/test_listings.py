@@ -8,7 +8,7 @@ import io
 import pytest
 from django.urls import reverse
 
-from accounts.models import AuditEvent
+from audit.models import AuditEvent
 from reports import pdf as report_pdf
 from reports import services
 from reports.models import Report

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.roles import Role
+from core.roles import Role
 from programs.models import ProgramEvaluation
 from reports import recommendations as rec
 from reports.builders import _recommendations_section, build

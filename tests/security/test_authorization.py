@@ -28,7 +28,7 @@ from django.test import TestCase, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from accounts.roles import Role
+from core.roles import Role
 from tests.conftest import sign_in
 from tests.factories import (
     ActivityFactory,
@@ -117,8 +117,8 @@ TABLE: dict[str, dict] = {
     "accounts:agency": only(*CRO_AND_CHIEF),
     "accounts:agency-logo": row(CRO_AND_CHIEF, ok=404),  # the test agency has no logo
     "accounts:locked": only(*CRO_AND_CHIEF),
-    "accounts:audit": only("chief"),
-    "accounts:audit-export": only("chief"),
+    "audit:trail": only("chief"),
+    "audit:export": only("chief"),
     # Two-factor pages. The personas whose role needs a second factor come signed in past
     # it (tests/conftest.sign_in); the officer and the training officer have none set up.
     "accounts:mfa-verify": row(
@@ -168,8 +168,8 @@ TABLE: dict[str, dict] = {
     "concerns:mine": EVERY_ROLE,
     "concerns:new": EVERY_ROLE,
     "concerns:export": only(*OVERSIGHT),
-    "concerns:briefing": only(*OVERSIGHT),
-    "concerns:briefing-pdf": only(*OVERSIGHT),
+    "briefing": only(*OVERSIGHT),
+    "briefing-pdf": only(*OVERSIGHT),
     "concerns:departments": only("cro"),
     "concerns:department-add": only("cro"),
     "concerns:department-edit": only("cro"),
@@ -276,7 +276,7 @@ TABLE: dict[str, dict] = {
     "surveys:paper": only("cro"),
     "surveys:results": only(*CRO_AND_CHIEF),
     "surveys:results-csv": only(*CRO_AND_CHIEF),
-    "surveys:summary": POST_ONLY,
+    "reports:survey-summary": POST_ONLY,
     "surveys:action-add": POST_ONLY,
     "surveys:action-done": POST_ONLY,
     # --- Public pages
@@ -430,13 +430,15 @@ def _users() -> dict:
 def build_records() -> SimpleNamespace:
     from django_tasks_db.models import DBTaskResult
 
-    from accounts import import_views
-    from accounts.calendar import create_feed
-    from accounts.importing import specs, template_dataset
-    from accounts.models import ImportLog, Notification, OutboundEmail, ResidentOptOut
-    from accounts.notify import stop_token
     from concerns import services as concern_services
     from concerns.open311 import issue_key
+    from desk.calendar import create_feed
+    from imports import views as import_views
+    from imports.engine import template_dataset
+    from imports.models import ImportLog
+    from imports.specs import specs
+    from notifications.models import Notification, OutboundEmail, ResidentOptOut
+    from notifications.notify import stop_token
     from outreach.models import (
         CommunityInputReport,
         Participant,
@@ -992,7 +994,7 @@ def test_conduct_concern_never_reaches_a_public_or_shared_page(records, client):
     assert ref not in found.content.decode() and r.concern.reference in found.content.decode()
     # The roll-call briefing is printed for everyone in the room.
     as_user(client, r.users["supervisor"])
-    for name in ("concerns:briefing",):
+    for name in ("briefing",):
         body = client.get(reverse(name)).content.decode()
         assert ref not in body and CONDUCT_TEXT not in body
         assert r.concern.reference in body or "Elm Street" in body

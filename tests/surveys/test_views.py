@@ -77,7 +77,7 @@ def test_building_actions_refused_to_all_but_the_cro(client_for, personas, perso
         reverse("surveys:forum-add", args=[survey.pk]),
         reverse("surveys:invitations", args=[survey.pk]),
         reverse("surveys:paper", args=[survey.pk]),
-        reverse("surveys:summary", args=[survey.pk]),
+        reverse("reports:survey-summary", args=[survey.pk]),
     ]
     for url in posts:
         assert client.post(url, {"count": 3, "name": "x"}).status_code == 403, url
@@ -305,7 +305,7 @@ def test_summary_report_pdf_and_annual_section(
 ):
     for i in range(8):
         respond(survey, _required(survey) | {"std-trust": [5 if i % 2 else 3]})
-    response = client_for(cro).post(reverse("surveys:summary", args=[survey.pk]))
+    response = client_for(cro).post(reverse("reports:survey-summary", args=[survey.pk]))
     report = Report.objects.get(kind=Report.Kind.SURVEY)
     assert response.url == report.get_absolute_url()
     assert report.survey == survey and report.title == "Community survey: results summary"
@@ -339,7 +339,7 @@ def test_summary_report_pdf_and_annual_section(
 
 def test_summary_refused_before_approval(client_for, cro):
     survey = services.create_survey(by=cro, data=survey_data())
-    response = client_for(cro).post(reverse("surveys:summary", args=[survey.pk]))
+    response = client_for(cro).post(reverse("reports:survey-summary", args=[survey.pk]))
     assert response.status_code == 400 and "once the Chief has approved" in response.text
     assert not Report.objects.exists()
 

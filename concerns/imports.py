@@ -1,0 +1,249 @@
+"""Concerns brought in from a spreadsheet (imports.specs; registered in ready())."""
+
+import datetime as dt
+import re
+
+from django.db import connection
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from concerns.models import Concern, ConcernUpdate
+from imports.engine import at_noon, unique
+from imports.specs import Column, Problem, Spec
+from outreach.imports import NO_ORGANIZATION, organization_names
+
+
+def _concern_columns():
+    return [
+        Column(
+            "reference",
+            _("Reference"),
+            max_length=20,
+            help=_("CR-2019-0042; left empty, one is given."),
+        ),
+        Column("date_received", _("Date received"), "date", required=True),
+        Column("source_type", _("Who raised it"), "choice", True, Concern.SourceType),
+        Column("source_name", _("Name of the person or group"), max_length=120),
+        Column("source_contact", _("Their phone or email"), max_length=200),
+        Column("category", _("Category"), "choice", True, Concern.Category),
+        Column("nature", _("Nature"), "choice", False, Concern.Nature, default="actual"),
+        Column("area", _("Where"), required=True, max_length=160),
+        Column("description", _("What the concern is"), "long", required=True),
+        Column("suggestions", _("Suggestions and alternate courses of action"), "long"),
+        Column("priority", _("Priority"), "choice", False, Concern.Priority, default="normal"),
+        Column("status", _("Status"), "choice", False, Concern.Status, default="received"),
+        Column("resolved_on", _("Resolved on"), "date", default=None),
+        Column(
+            "organization",
+            _("Community organization"),
+            "lookup",
+            default=None,
+            lookup=organization_names,
+            not_found=NO_ORGANIZATION,
+        ),
+        Column("reporter_name", _("Employee who took it"), max_length=160),
+        Column("reporter_dsn", _("Employee's DSN"), max_length=20),
+        Column("public_note", _("Public note"), max_length=500),
+    ]
+
+
+REFERENCE = re.compile(r"^CR-(\d{4})-(\d{1,7})$")
+
+
+def _check_concern(row, number, problems, context):
+    today = timezone.localdate()
+    received = row.get("date_received")
+    if isinstance(received, dt.date) and received > today:
+        problems.append(
+            Problem(number, gettext("Date received"), gettext("The date is in the future."))
+        )
+    status = row.get("status")
+    resolved = row.get("resolved_on")
+    if status == "resolved" and not resolved:
+        problems.append(
+            Problem(
+                number,
+                gettext("Resolved on"),
+                gettext("A resolved concern needs the date it was resolved."),
+            )
+        )
+    if status != "resolved" and resolved:
+        problems.append(
+            Problem(
+                number,
+                gettext("Resolved on"),
+                gettext("Only a resolved concern has a resolution date."),
+            )
+        )
+    if isinstance(resolved, dt.date) and isinstance(received, dt.date) and resolved < received:
+        problems.append(
+            Problem(number, gettext("Resolved on"), gettext("It is before the date received."))
+        )
+    reference = row.get("reference")
+    if reference:
+        if not REFERENCE.match(reference.upper()):
+            problems.append(
+                Problem(
+                    number,
+                    gettext("Reference"),
+                    gettext("“%(reference)s” is not like CR-2019-0042.") % {"reference": reference},
+                )
+            )
+            return
+        row["reference"] = reference.upper()
+        unique(
+            row,
+            number,
+            problems,
+            context,
+            column=Column("reference", gettext("Reference")),
+            existing=lambda v: Concern.objects.filter(reference=v).exists(),
+        )
+
+
+def _reserve_references(year: int, count: int) -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO concerns_referencecounter (year, last) VALUES (%s, %s) "
+            "ON CONFLICT (year) DO UPDATE SET last = concerns_referencecounter.last + %s "
+            "RETURNING last",
+            [year, count, count],
+        )
+        (last,) = cursor.fetchone()
+    return [f"CR-{year}-{n:04d}" for n in range(last - count + 1, last + 1)]
+
+
+def _keep_counter_ahead(references: list[str]) -> None:
+    """Imported references keep their numbers; new ones must never reuse them."""
+    highest: dict[int, int] = {}
+    for reference in references:
+        match = REFERENCE.match(reference)
+        year, number = int(match[1]), int(match[2])
+        highest[year] = max(highest.get(year, 0), number)
+    with connection.cursor() as cursor:
+        for year, number in highest.items():
+            cursor.execute(
+                "INSERT INTO concerns_referencecounter (year, last) VALUES (%s, %s) "
+                "ON CONFLICT (year) DO UPDATE SET last = GREATEST(concerns_referencecounter.last, "
+                "EXCLUDED.last)",
+                [year, number],
+            )
+
+
+def _create_concerns(rows, by, log) -> int:
+    by_dsn = {
+        u.dsn: u
+        for u in User.objects.filter(dsn__in={r["reporter_dsn"] for r in rows if r["reporter_dsn"]})
+    }
+    need: dict[int, int] = {}
+    for row in rows:
+        if not row["reference"]:
+            need[row["date_received"].year] = need.get(row["date_received"].year, 0) + 1
+    _keep_counter_ahead([r["reference"] for r in rows if r["reference"]])
+    fresh = {year: iter(_reserve_references(year, n)) for year, n in need.items()}
+    concerns = []
+    for row in rows:
+        reporter = by_dsn.get(row["reporter_dsn"])
+        concerns.append(
+            Concern(
+                reference=row["reference"] or next(fresh[row["date_received"].year]),
+                date_received=row["date_received"],
+                source_type=row["source_type"],
+                source_name=row["source_name"],
+                source_contact=row["source_contact"],
+                category=row["category"],
+                nature=row["nature"],
+                area=row["area"],
+                description=row["description"],
+                suggestions=row["suggestions"],
+                priority=row["priority"],
+                status=row["status"],
+                resolved_at=at_noon(row["resolved_on"]) if row["resolved_on"] else None,
+                organization_id=row["organization"],
+                reported_by=reporter,
+                reporter_name=row["reporter_name"] or (reporter.display_name if reporter else ""),
+                reporter_dsn=row["reporter_dsn"],
+                public_note=row["public_note"],
+                import_log=log,
+            )
+        )
+    Concern.objects.bulk_create(concerns, batch_size=1000)
+    K = ConcernUpdate.Kind
+    updates = []
+    for concern, row in zip(concerns, rows, strict=True):
+        updates.append(
+            ConcernUpdate(
+                concern=concern, kind=K.RECEIVED, text=gettext("Received (imported record).")
+            )
+        )
+        if concern.resolved_at:
+            updates.append(
+                ConcernUpdate(
+                    concern=concern, kind=K.RESOLVED, text=gettext("Resolved (imported record).")
+                )
+            )
+        updates.append(
+            ConcernUpdate(
+                concern=concern,
+                kind=K.IMPORTED,
+                author=by,
+                text=gettext("Imported from %(file)s (row %(row)s) by %(name)s.")
+                % {"file": log.file_name, "row": row["line"], "name": by.display_name},
+            )
+        )
+    ConcernUpdate.objects.bulk_create(updates, batch_size=2000)
+    # bulk_create stamps "now"; the history keeps its own dates (two set-based updates).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE concerns_concernupdate u SET created_at = CASE u.kind "
+            "WHEN 'received' THEN (c.date_received + time '12:00') AT TIME ZONE %s "
+            "ELSE c.resolved_at END "
+            "FROM concerns_concern c WHERE u.concern_id = c.id AND c.import_log_id = %s "
+            "AND u.kind IN ('received', 'resolved')",
+            [timezone.get_current_timezone_name(), log.pk],
+        )
+    return len(concerns)
+
+
+def _export_concerns():
+    rows = (
+        Concern.objects.order_by("date_received", "id")
+        .values_list(
+            "reference",
+            "date_received",
+            "source_type",
+            "source_name",
+            "source_contact",
+            "category",
+            "nature",
+            "area",
+            "description",
+            "suggestions",
+            "priority",
+            "status",
+            "resolved_at",
+            "organization__name",
+            "reporter_name",
+            "reporter_dsn",
+            "public_note",
+        )
+        .iterator(chunk_size=2000)
+    )
+    for row in rows:
+        row = list(row)
+        row[12] = timezone.localdate(row[12]) if row[12] else ""
+        yield row
+
+
+def spec() -> Spec:
+    return Spec(
+        "concerns",
+        _("Concerns"),
+        _concern_columns(),
+        _create_concerns,
+        _export_concerns,
+        _check_concern,
+        list_url="concerns:list",
+    )

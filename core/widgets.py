@@ -1,0 +1,86 @@
+"""Pick-lists that stay fast when the list is long.
+
+Django renders each <option> of a <select> through a template of its own: fine for ten
+choices, slow for a large department's 2,000 community organizations or 500 members
+(about half a second of a page). These widgets build the same HTML in Python: same
+attributes, same escaping, same selected options.
+"""
+
+from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+
+class _QuickOptions:
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        html = [format_html('<select name="{}"{}>', widget["name"], flatatt(widget["attrs"]))]
+        for group, options, _ in widget["optgroups"]:
+            if group:
+                html.append(format_html('<optgroup label="{}">', group))
+            html.extend(
+                format_html(
+                    '<option value="{}"{}>{}</option>',
+                    option["value"],
+                    flatatt(option["attrs"]),
+                    option["label"],
+                )
+                for option in options
+            )
+            if group:
+                html.append("</optgroup>")
+        html.append("</select>")
+        return mark_safe("".join(html))  # noqa: S308 - every part escaped by format_html  # nosec B308 B703
+
+
+class QuickSelect(_QuickOptions, forms.Select):
+    pass
+
+
+class QuickSelectMultiple(_QuickOptions, forms.SelectMultiple):
+    pass
+
+
+class LookupSelect(QuickSelect):
+    """A pick-list that may grow to thousands (a large department's community
+    organizations). Up to `threshold` choices it is an ordinary list with the filter box;
+    past that the page carries only the chosen option, and the filter box (static/js/app.js)
+    asks `lookup_url` for the names that match what is typed. The form field is unchanged:
+    the value sent is the record's id, checked against the field's queryset as before.
+    2,000 organizations rendered as options cost the intake form about 110 ms of its 160.
+    """
+
+    threshold = 200
+
+    def __init__(self, attrs=None, lookup_url=""):
+        super().__init__(attrs)
+        self.lookup_url = lookup_url
+
+    def get_context(self, name, value, attrs):
+        attrs = {**(attrs or {}), "data-searchable": "true"}
+        iterator = self.choices
+        queryset = getattr(iterator, "queryset", None)
+        if queryset is None or queryset.count() <= self.threshold:
+            return super().get_context(name, value, attrs)
+        # Long: only the blank choice and what is chosen now; the rest come by lookup.
+        attrs["data-lookup"] = str(self.lookup_url)
+        values = value if isinstance(value, (list, tuple)) else [value]
+        chosen = [str(v) for v in values if str(v).isdigit()]
+        field = iterator.field
+        short = [("", field.empty_label)] if field.empty_label is not None else []
+        short += [(str(r.pk), field.label_from_instance(r)) for r in queryset.filter(pk__in=chosen)]
+        self.choices = short
+        try:
+            return super().get_context(name, value, attrs)
+        finally:
+            self.choices = iterator
+
+
+class DateInput(forms.DateInput):
+    """A date picker in every browser, in ISO format whatever the language."""
+
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)

@@ -1,0 +1,357 @@
+"""The roll-call briefing: the community's open concerns and the unit's recent outreach, by
+area, on one page a supervisor reads out at the start of a shift (004 1.2: supervisors keep
+their subordinates apprised of specific community problems and concerns).
+
+What it leaves out is deliberate. Conduct and bias concerns are personnel matters (001 IV.C)
+and never reach a roll call; the names and contacts of the people who raised a concern are
+confidential and are never read from the database here. The caps keep the page, and its PDF,
+to one letter-size sheet; each area links to the full list for the rest.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django import forms
+from django.conf import settings
+from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When, Window
+from django.db.models.functions import Left, RowNumber
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from accounts.models import Agency
+from concerns.models import Concern
+from core.permissions import Permission
+from core.uploads import logo_data_uri
+from core.web import crumbs, require_permission
+from outreach.models import OutreachActivity
+
+DAYS_CHOICES = (7, 14, 30)
+DEFAULT_DAYS = 14
+# One letter-size sheet holds this much at the worst (long areas, long descriptions); the
+# one-page test renders exactly that case, so raise a cap only with that test passing.
+CONCERN_AREAS = 5
+CONCERNS_PER_AREA = 3
+ACTIVITY_AREAS = 4
+ACTIVITIES_PER_AREA = 3
+DESCRIPTION_CHARS = 160
+AREA_CHARS = 70
+TITLE_CHARS = 70
+NO_AREA = _("No area recorded")
+
+# Urgent and high first: what the shift must know before what it may like to know.
+PRIORITY_ORDER = Case(
+    When(priority=Concern.Priority.URGENT, then=Value(0)),
+    When(priority=Concern.Priority.HIGH, then=Value(1)),
+    When(priority=Concern.Priority.NORMAL, then=Value(2)),
+    default=Value(3),
+    output_field=IntegerField(),
+)
+
+CATEGORY_LABELS = dict(Concern.Category.choices)
+NATURE_LABELS = dict(Concern.Nature.choices)
+STATUS_LABELS = dict(Concern.Status.choices)
+PRIORITY_LABELS = dict(Concern.Priority.choices)
+KIND_LABELS = dict(OutreachActivity.Kind.choices)
+
+
+def _days_label(days: int) -> str:
+    return ngettext("%(count)d day", "%(count)d days", days) % {"count": days}
+
+
+days_label = lazy(_days_label, str)
+
+
+class BriefingFilterForm(forms.Form):
+    area = forms.CharField(
+        label=_("Area contains"),
+        required=False,
+        max_length=160,
+        widget=forms.TextInput(attrs={"placeholder": _("Neighborhood, beat or street")}),
+    )
+    days = forms.TypedChoiceField(
+        label=_("Recent means the last"),
+        choices=[(d, days_label(d)) for d in DAYS_CHOICES],
+        coerce=int,
+        required=False,
+        empty_value=DEFAULT_DAYS,
+    )
+
+
+def read_filters(query) -> tuple[str, int]:
+    """The area and the number of days asked for; anything unusable falls back to the
+    default for that field alone, without an error (a briefing is never refused)."""
+    form = BriefingFilterForm(query)
+    form.is_valid()
+    area = "" if "area" in form.errors else form.cleaned_data.get("area", "").strip()
+    days = DEFAULT_DAYS if "days" in form.errors else form.cleaned_data.get("days")
+    return area, days or DEFAULT_DAYS
+
+
+@dataclass
+class AreaGroup:
+    area: str
+    label: str
+    total: int
+    rows: list[dict] = field(default_factory=list)
+    list_url: str = ""
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.rows)
+
+
+@dataclass
+class Briefing:
+    area: str
+    days: int
+    today: dt.date
+    since: dt.date
+    open_total: int
+    new_total: int
+    concern_area_total: int
+    concern_groups: list[AreaGroup]
+    activity_total: int
+    attendance_total: int
+    activity_area_total: int
+    activity_groups: list[AreaGroup]
+    all_open_url: str
+
+    @property
+    def concerns_listed(self) -> int:
+        return sum(len(g.rows) for g in self.concern_groups)
+
+    @property
+    def concern_areas_more(self) -> int:
+        return self.concern_area_total - len(self.concern_groups)
+
+    @property
+    def activities_listed(self) -> int:
+        return sum(len(g.rows) for g in self.activity_groups)
+
+    @property
+    def activity_areas_more(self) -> int:
+        return self.activity_area_total - len(self.activity_groups)
+
+
+def _concern_list_url(area: str) -> str:
+    query = {"area": area, "open": "on"} if area else {"open": "on"}
+    return f"{reverse('concerns:list')}?{urlencode(query)}"
+
+
+def _short(text: str, limit: int) -> str:
+    """One line of text, cut at a word where one is near the limit."""
+    text = " ".join((text or "").split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit * 0.7:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.-") + "…"
+
+
+def _open_concerns(user, area: str):
+    qs = (
+        Concern.objects.visible_to(user)
+        .open()
+        # 001 IV.C: conduct and bias concerns are personnel matters, not for a roll call.
+        .exclude(category=Concern.Category.CONDUCT_BIAS)
+    )
+    return qs.filter(area__icontains=area) if area else qs
+
+
+def _recent_activities(user, area: str, since: dt.date, today: dt.date):
+    qs = OutreachActivity.objects.visible_to(user).filter(date__gte=since, date__lte=today)
+    return qs.filter(area__icontains=area) if area else qs
+
+
+def _concern_groups(concerns, since: dt.date) -> tuple[list[AreaGroup], dict]:
+    """The areas with the most open concerns, each with its first few: three queries
+    however many concerns there are (totals, top areas, a window over those areas)."""
+    totals = concerns.aggregate(
+        open=Count("id"),
+        new=Count("id", filter=Q(date_received__gte=since)),
+        areas=Count("area", distinct=True),
+    )
+    top = list(
+        concerns.values("area").annotate(n=Count("id")).order_by("-n", "area")[:CONCERN_AREAS]
+    )
+    groups = {
+        t["area"]: AreaGroup(
+            area=t["area"],
+            label=_short(t["area"], AREA_CHARS) or NO_AREA,
+            total=t["n"],
+            list_url=_concern_list_url(t["area"]),
+        )
+        for t in top
+    }
+    if groups:
+        rows = (
+            concerns.filter(area__in=list(groups))
+            .annotate(
+                # Enough of the description to cut at a word, never the whole text.
+                short=Left("description", DESCRIPTION_CHARS + 40),
+                position=Window(
+                    RowNumber(),
+                    partition_by=[F("area")],
+                    order_by=[PRIORITY_ORDER.asc(), F("date_received").desc(), F("id").desc()],
+                ),
+            )
+            .filter(position__lte=CONCERNS_PER_AREA)
+            # Named fields only: the source's name and contact are never read.
+            .values(
+                "reference",
+                "date_received",
+                "category",
+                "nature",
+                "area",
+                "status",
+                "priority",
+                "short",
+                "position",
+            )
+            .order_by("area", "position")
+        )
+        for row in rows:
+            groups[row["area"]].rows.append(
+                {
+                    "reference": row["reference"],
+                    "date_received": row["date_received"],
+                    "is_new": row["date_received"] >= since,
+                    "category": CATEGORY_LABELS.get(row["category"], row["category"]),
+                    "nature": NATURE_LABELS.get(row["nature"], row["nature"]),
+                    "status": row["status"],
+                    "status_label": STATUS_LABELS.get(row["status"], row["status"]),
+                    "priority": row["priority"],
+                    "priority_label": PRIORITY_LABELS.get(row["priority"], row["priority"]),
+                    "description": _short(row["short"], DESCRIPTION_CHARS),
+                }
+            )
+    return list(groups.values()), totals
+
+
+def _activity_groups(activities) -> tuple[list[AreaGroup], dict]:
+    """The areas with the most recent activities, newest first within each: three queries."""
+    totals = activities.aggregate(
+        count=Count("id"), attendance=Sum("attendance"), areas=Count("area", distinct=True)
+    )
+    top = list(
+        activities.values("area").annotate(n=Count("id")).order_by("-n", "area")[:ACTIVITY_AREAS]
+    )
+    groups = {
+        t["area"]: AreaGroup(
+            area=t["area"], label=_short(t["area"], AREA_CHARS) or NO_AREA, total=t["n"]
+        )
+        for t in top
+    }
+    if groups:
+        rows = (
+            activities.filter(area__in=list(groups))
+            .annotate(
+                position=Window(
+                    RowNumber(),
+                    partition_by=[F("area")],
+                    order_by=[F("date").desc(), F("id").desc()],
+                )
+            )
+            .filter(position__lte=ACTIVITIES_PER_AREA)
+            .values("id", "date", "kind", "title", "area", "attendance", "position")
+            .order_by("area", "position")
+        )
+        for row in rows:
+            groups[row["area"]].rows.append(
+                {
+                    "url": reverse("outreach:activity", args=[row["id"]]),
+                    "date": row["date"],
+                    "kind": KIND_LABELS.get(row["kind"], row["kind"]),
+                    "title": _short(row["title"], TITLE_CHARS),
+                    "attendance": row["attendance"],
+                }
+            )
+    return list(groups.values()), totals
+
+
+def build_briefing(user, *, area: str = "", days: int = DEFAULT_DAYS, today=None) -> Briefing:
+    today = today or timezone.localdate()
+    # "The last 7 days" are today and the six before it.
+    since = today - dt.timedelta(days=days - 1)
+    concern_groups, concern_totals = _concern_groups(_open_concerns(user, area), since)
+    activity_groups, activity_totals = _activity_groups(
+        _recent_activities(user, area, since, today)
+    )
+    return Briefing(
+        area=area,
+        days=days,
+        today=today,
+        since=since,
+        open_total=concern_totals["open"],
+        new_total=concern_totals["new"],
+        concern_area_total=concern_totals["areas"],
+        concern_groups=concern_groups,
+        activity_total=activity_totals["count"],
+        attendance_total=activity_totals["attendance"] or 0,
+        activity_area_total=activity_totals["areas"],
+        activity_groups=activity_groups,
+        all_open_url=_concern_list_url(area),
+    )
+
+
+# --- Views ----------------------------------------------------------------------------
+
+
+@never_cache
+@require_GET
+def briefing_page(request):
+    require_permission(request, Permission.VIEW_BRIEFING)
+    area, days = read_filters(request.GET)
+    briefing = build_briefing(request.user, area=area, days=days)
+    query = urlencode({"area": area, "days": days} if area else {"days": days})
+    return render(
+        request,
+        "desk/briefing.html",
+        {
+            "briefing": briefing,
+            "form": BriefingFilterForm(initial={"area": area, "days": days}),
+            "pdf_url": f"{reverse('briefing-pdf')}?{query}",
+            "generated_at": timezone.localtime(),
+            "breadcrumbs": crumbs((gettext("Roll-call briefing"), None)),
+        },
+    )
+
+
+@never_cache
+@require_GET
+def briefing_pdf(request):
+    """One page renders in well under a second, so it is made in the request: a briefing
+    printed minutes before roll call must show what is true now."""
+    from weasyprint import HTML
+
+    require_permission(request, Permission.VIEW_BRIEFING)
+    area, days = read_filters(request.GET)
+    briefing = build_briefing(request.user, area=area, days=days)
+    agency = Agency.load()
+    generated_at = timezone.localtime()
+    html = render_to_string(
+        "desk/pdf/briefing.html",
+        {
+            "briefing": briefing,
+            "agency": agency,
+            "logo_url": logo_data_uri(agency),
+            "generated_at": generated_at,
+            "generated_by": request.user,
+        },
+    )
+    pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"roll-call-briefing-{generated_at:%Y%m%d-%H%M}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response

@@ -1,0 +1,29 @@
+from accounts.mfa import mfa_required
+from accounts.models import Agency
+from core.permissions import Permission, has_permission
+from desk.navigation import items_for
+from notifications.models import Notification, OutboundEmail
+
+UNREAD_CAP = 99
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    signed_in = bool(user and user.is_authenticated)
+    # Between the password and the second factor, nothing but signing out is on offer.
+    pending = signed_in and not user.is_verified() and mfa_required(user)
+    context = {
+        "agency": Agency.objects.filter(pk=1).only("name").first(),
+        "nav_items": items_for(user, request.path) if signed_in and not pending else [],
+        "mfa_pending": pending,
+    }
+    if signed_in and not pending:
+        # One capped count per page; the menu's rows are fetched when it opens.
+        unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+        context["unread_count"] = unread.values("id")[: UNREAD_CAP + 1].count()
+        context["unread_cap"] = UNREAD_CAP
+        if has_permission(user, Permission.MANAGE_ACCOUNTS):
+            context["failed_emails"] = OutboundEmail.objects.filter(
+                status=OutboundEmail.Status.FAILED
+            ).count()
+    return context

@@ -1,0 +1,416 @@
+"""The Chief's dashboard: what the community worries about, what the department is doing
+about it, and what waits (000 III, 001 IV.C, 002 300.4(i)).
+
+Every figure is an aggregate in SQL over an indexed date range or the open concerns, so the
+number of queries is fixed and the cost follows the period, not the decade of records.
+"""
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.utils import timezone, translation
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from concerns.models import Concern, ConcernUpdate, Referral
+from core.roles import Role
+from outreach.models import CommunityOrganization, OutreachActivity
+from programs.models import Program
+from programs.services import evaluation_schedule
+from reports.periods import calendar_rows
+from surveys.models import Survey
+from surveys.results import trend
+
+C = Concern
+STALE_DAYS = 90
+# Column heads narrow enough for the one-page PDF.
+SHORT_STATUS = {
+    "received": _("Received"),
+    "escalated": _("Escalated"),
+    "forwarded": _("To CRO"),
+    "action_recommended": _("Action"),
+    "referred": _("Referred"),
+    "in_progress": _("Underway"),
+    "reopened": _("Reopened"),
+}
+SPIKE_WINDOW_DAYS = 30
+SPIKE_MIN = 3
+
+
+@dataclass(frozen=True)
+class Period:
+    key: str
+    start: dt.date
+    end: dt.date
+
+    @property
+    def label(self) -> str:
+        if self.key == "month":
+            return date_format(self.start, "F Y")
+        if self.key == "quarter":
+            return gettext("Q%(quarter)d %(year)d") % {
+                "quarter": (self.start.month - 1) // 3 + 1,
+                "year": self.start.year,
+            }
+        if self.key == "year":
+            return str(self.start.year)
+        return f"{date_format(self.start, 'M j, Y')} – {date_format(self.end, 'M j, Y')}"
+
+    @property
+    def previous(self) -> tuple[dt.date, dt.date]:
+        """The period of the same length just before."""
+        if self.key == "month":
+            end = self.start - dt.timedelta(days=1)
+            return end.replace(day=1), end
+        if self.key == "quarter":
+            end = self.start - dt.timedelta(days=1)
+            return _quarter(end)
+        if self.key == "year":
+            return dt.date(self.start.year - 1, 1, 1), dt.date(self.start.year - 1, 12, 31)
+        length = self.end - self.start
+        end = self.start - dt.timedelta(days=1)
+        return end - length, end
+
+    @property
+    def last_year(self) -> tuple[dt.date, dt.date]:
+        return _year_back(self.start), _year_back(self.end)
+
+
+def _labels(choices) -> dict:
+    """Value to label, as plain text in the active language (the figures are cached)."""
+    return {value: str(label) for value, label in choices}
+
+
+def _spike_words(category: str, area: str, recent: int, usual: float) -> str:
+    if usual >= 0.5:
+        return gettext(
+            "%(category)s in %(area)s: %(recent)d concerns in the last %(days)d days, "
+            "against about %(usual).0f a month over the year before."
+        ) % {
+            "category": category,
+            "area": area,
+            "recent": recent,
+            "days": SPIKE_WINDOW_DAYS,
+            "usual": usual,
+        }
+    return gettext(
+        "%(category)s in %(area)s: %(recent)d concerns in the last %(days)d days, "
+        "against almost none over the year before."
+    ) % {"category": category, "area": area, "recent": recent, "days": SPIKE_WINDOW_DAYS}
+
+
+def _year_back(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # February 29
+        return day.replace(year=day.year - 1, day=28)
+
+
+def _quarter(day: dt.date) -> tuple[dt.date, dt.date]:
+    first = (day.month - 1) // 3 * 3 + 1
+    last = first + 2
+    return dt.date(day.year, first, 1), dt.date(
+        day.year, last, calendar.monthrange(day.year, last)[1]
+    )
+
+
+def period_from(params, today: dt.date) -> tuple[Period, str]:
+    """The period picked on the page (this month by default) and an error, if any."""
+    key = params.get("period", "month")
+    if key == "quarter":
+        return Period("quarter", *_quarter(today)), ""
+    if key == "year":
+        return Period("year", dt.date(today.year, 1, 1), dt.date(today.year, 12, 31)), ""
+    if key == "custom":
+        try:
+            start = dt.date.fromisoformat(params.get("from", ""))
+            end = dt.date.fromisoformat(params.get("to", ""))
+        except ValueError:
+            return _month(today), gettext(
+                "Give both dates of the custom period; showing this month."
+            )
+        if end < start:
+            return _month(today), gettext(
+                "The custom period ends before it starts; showing this month."
+            )
+        if (end - start).days > 3660:
+            return _month(today), gettext(
+                "A custom period can be ten years at most; showing this month."
+            )
+        return Period("custom", start, end), ""
+    return _month(today), ""
+
+
+def _month(today: dt.date) -> Period:
+    return Period(
+        "month",
+        today.replace(day=1),
+        today.replace(day=calendar.monthrange(today.year, today.month)[1]),
+    )
+
+
+def _month_starts(today: dt.date, count: int) -> list[dt.date]:
+    months = []
+    year, month = today.year, today.month
+    for _step in range(count):
+        months.append(dt.date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return months[::-1]
+
+
+def concern_figures(period: Period, today: dt.date) -> dict:
+    open_concerns = C.objects.filter(status__in=C.OPEN_STATUSES)
+    cats, statuses = _labels(C.Category.choices), _labels(C.Status.choices)
+    matrix: dict[str, dict[str, int]] = {}
+    for category, status, n in (
+        open_concerns.values_list("category", "status").annotate(n=Count("id")).order_by()
+    ):
+        matrix.setdefault(category, {})[status] = n
+    open_statuses = [s for s in C.Status.values if s in C.OPEN_STATUSES]
+    by_category = sorted(
+        (
+            {
+                "category": key,
+                "label": cats[key],
+                "total": sum(row.values()),
+                "by_status": [row.get(s, 0) for s in open_statuses],
+            }
+            for key, row in matrix.items()
+        ),
+        key=lambda r: (-r["total"], r["label"]),
+    )
+    # Days open from a histogram of the open concerns' dates (one index-only pass, no sort
+    # of two hundred thousand dates): the total, the oldest and the median date.
+    by_day = sorted(open_concerns.values_list("date_received").annotate(n=Count("id")).order_by())
+    total = sum(n for _, n in by_day)
+    median = oldest = None
+    if by_day:
+        oldest = by_day[0][0]
+        seen, middle = 0, (total + 1) // 2
+        for day, n in by_day:
+            seen += n
+            if seen >= middle:
+                median = day
+                break
+    age = {"n": total, "oldest": oldest, "median": median}
+    prev, last_year = period.previous, period.last_year
+    earliest = min(prev[0], last_year[0], period.start)
+    counts = C.objects.filter(date_received__gte=earliest, date_received__lte=period.end).aggregate(
+        this=Count("id", filter=Q(date_received__range=(period.start, period.end))),
+        previous=Count("id", filter=Q(date_received__range=prev)),
+        last_year=Count("id", filter=Q(date_received__range=last_year)),
+    )
+    return {
+        "open_total": age["n"],
+        "median_days_open": (today - age["median"]).days if age["median"] else None,
+        "oldest": age["oldest"],
+        "oldest_days": (today - age["oldest"]).days if age["oldest"] else None,
+        "statuses": [(s, statuses[s]) for s in open_statuses],
+        "short_statuses": [str(SHORT_STATUS.get(s, statuses[s])) for s in open_statuses],
+        "by_category": by_category,
+        "new": counts,
+        "previous_period": prev,
+        "last_year_period": last_year,
+    }
+
+
+def conduct_flags(limit: int = 10) -> dict:
+    """Open conduct or bias concerns no supervisor or Chief has acted on yet (001 IV.C)."""
+    acted = ConcernUpdate.objects.filter(
+        concern=OuterRef("pk"),
+        author__groups__name__in=[Role.SUPERVISOR, Role.CHIEF],
+    ).exclude(kind=ConcernUpdate.Kind.RECEIVED)
+    flagged = (
+        C.objects.filter(category=C.Category.CONDUCT_BIAS, status__in=C.OPEN_STATUSES)
+        .annotate(acted=Exists(acted))
+        .filter(acted=False)
+        .order_by("date_received", "id")
+    )
+    rows = list(flagged.values("pk", "reference", "date_received", "status", "area")[: limit + 1])
+    statuses = _labels(C.Status.choices)
+    for row in rows:
+        row["status_label"] = statuses[row["status"]]
+    return {"rows": rows[:limit], "more": len(rows) > limit}
+
+
+def trends(today: dt.date, months: int = 24, lines: int = 5) -> dict:
+    """Concerns per month by category over 24 months; the biggest categories as lines."""
+    starts = _month_starts(today, months)
+    cats = _labels(C.Category.choices)
+    per: dict[str, dict[dt.date, int]] = {}
+    # Grouped by day and added up per month here: no date is converted in SQL, so the
+    # count reads the date index alone.
+    for day, category, n in (
+        C.objects.filter(date_received__gte=starts[0], date_received__lte=today)
+        .values_list("date_received", "category")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        month = day.replace(day=1)
+        per.setdefault(category, {})
+        per[category][month] = per[category].get(month, 0) + n
+    ranked = sorted(per, key=lambda k: -sum(per[k].values()))[:lines]
+    return {
+        "months": [date_format(m, "M y") for m in starts],
+        "series": [(cats[k], [per[k].get(m, 0) for m in starts]) for k in ranked],
+        "totals": [sum(per[k].get(m, 0) for k in per) for m in starts],
+    }
+
+
+def spikes(today: dt.date, limit: int = 5) -> list[dict]:
+    """A category in an area well above its own usual level: at least 3 concerns in the
+    last 30 days, and at least twice (plus two) its monthly average over the year before."""
+    recent_from = today - dt.timedelta(days=SPIKE_WINDOW_DAYS - 1)
+    year_from = recent_from - dt.timedelta(days=365)
+    rows = (
+        C.objects.filter(date_received__gte=year_from, date_received__lte=today)
+        .exclude(area="")
+        .values("category", "area")
+        .annotate(
+            recent=Count("id", filter=Q(date_received__gte=recent_from)),
+            before=Count("id", filter=Q(date_received__lt=recent_from)),
+        )
+        .filter(recent__gte=SPIKE_MIN)
+        .order_by()
+    )
+    cats = _labels(C.Category.choices)
+    found = []
+    for r in rows:
+        usual = r["before"] / 12
+        if r["recent"] >= 2 * usual + 2:
+            found.append(
+                {
+                    "category": r["category"],
+                    "label": cats[r["category"]],
+                    "area": r["area"],
+                    "recent": r["recent"],
+                    "usual": round(usual, 1),
+                    "words": _spike_words(cats[r["category"]], r["area"], r["recent"], usual),
+                }
+            )
+    found.sort(key=lambda s: (-(s["recent"] - s["usual"]), s["label"], s["area"]))
+    return found[:limit]
+
+
+def referrals(today: dt.date, limit: int = 6) -> dict:
+    waiting = Referral.objects.filter(responded_on__isnull=True)
+    counts = waiting.aggregate(n=Count("id"), overdue=Count("id", filter=Q(due_on__lt=today)))
+    rows = list(
+        waiting.select_related("department")
+        .order_by("referred_on", "id")
+        .values("concern_id", "concern__reference", "department__name", "referred_on", "due_on")[
+            :limit
+        ]
+    )
+    for row in rows:
+        row["days"] = (today - row["referred_on"]).days
+        row["overdue"] = row["due_on"] < today
+    return {"rows": rows, **counts}
+
+
+def outreach(period: Period, today: dt.date, months: int = 12) -> dict:
+    starts = _month_starts(today, months)
+    per_month: dict[dt.date, int] = {}
+    for day, n in (
+        OutreachActivity.objects.filter(date__gte=starts[0], date__lte=today)
+        .values_list("date")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        per_month[day.replace(day=1)] = per_month.get(day.replace(day=1), 0) + n
+    in_period = OutreachActivity.objects.filter(date__range=(period.start, period.end))
+    kinds = _labels(OutreachActivity.Kind.choices)
+    by_kind = [
+        (kinds[k], n, people or 0)
+        for k, n, people in in_period.values_list("kind")
+        .annotate(n=Count("id"), people=Sum("attendance"))
+        .order_by("-n", "kind")
+    ]
+    totals = {"n": sum(r[1] for r in by_kind), "people": sum(r[2] for r in by_kind)}
+    prev = OutreachActivity.objects.filter(date__range=period.previous).count()
+    cutoff = today - dt.timedelta(days=STALE_DAYS)
+    recent = OutreachActivity.objects.filter(organization=OuterRef("pk"), date__gte=cutoff)
+    stale = CommunityOrganization.objects.filter(is_active=True).exclude(Exists(recent))
+    return {
+        "months": [date_format(m, "M y") for m in starts],
+        "per_month": [per_month.get(m, 0) for m in starts],
+        "by_kind": by_kind[:8],
+        "activities": totals["n"],
+        "attendance": totals["people"] or 0,
+        "previous": prev,
+        "stale_count": stale.count(),
+        "stale": list(stale.order_by("name").values("pk", "name")[:5]),
+    }
+
+
+def programs(today: dt.date) -> dict:
+
+    schedule = evaluation_schedule(today)
+    return {
+        "active": Program.objects.filter(status=Program.Status.ACTIVE).count(),
+        "overdue": [r for r in schedule if r["overdue"]],
+        "due_soon": [r for r in schedule if r["due_soon"]],
+    }
+
+
+def surveys() -> dict:
+    """The trust and overall-performance indexes of the community surveys over the years."""
+
+    latest = (
+        Survey.objects.filter(
+            audience=Survey.Audience.COMMUNITY,
+            status__in=[Survey.Status.APPROVED, Survey.Status.CLOSED],
+            responses__isnull=False,
+        )
+        .order_by("-closes_on")
+        .first()
+    )
+    rows = trend(latest) if latest else []
+    return {
+        "years": [str(r["year"]) for r in rows],
+        "trust": [r["indexes"].get("trust") for r in rows],
+        "overall": [r["indexes"].get("overall") for r in rows],
+        "survey": latest,
+    }
+
+
+def reports_due(today: dt.date) -> list[dict]:
+
+    return [r for r in calendar_rows(today) if r["overdue"] or r["due_soon"]]
+
+
+# The figures that move slowly (counts over months and years) are kept for two minutes, per
+# period and day, in each web process; what waits for someone (conduct flags, referrals,
+# evaluations and reports due, the inbox) is always read live.
+CACHE_SECONDS = 120
+
+
+def build_dashboard(period: Period, today: dt.date | None = None) -> dict:
+    today = today or timezone.localdate()
+    # Labels and sentences are cached as text: one entry per language.
+    language = translation.get_language() or ""
+    key = f"dashboard:{language}:{period.key}:{period.start}:{period.end}:{today}"
+    slow = cache.get(key)
+    if slow is None:
+        slow = {
+            "concerns": concern_figures(period, today),
+            "trends": trends(today),
+            "spikes": spikes(today),
+            "outreach": outreach(period, today),
+            "surveys": surveys(),
+            "computed_at": timezone.now(),
+        }
+        cache.set(key, slow, CACHE_SECONDS)
+    return {
+        **slow,
+        "period": period,
+        "today": today,
+        "flags": conduct_flags(),
+        "referrals": referrals(today),
+        "programs": programs(today),
+        "reports_due": reports_due(today),
+    }

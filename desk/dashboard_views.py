@@ -1,0 +1,122 @@
+"""The Chief's dashboard (the home page of the Chief and the CRO), its one-page PDF, and the
+approvals inbox."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Agency
+from concerns.models import Concern
+from config.routers import use_replica
+from core.permissions import Permission, has_permission
+from core.uploads import logo_data_uri
+from core.web import crumbs, require_permission
+from desk import inbox as inbox_items
+from desk.dashboard import build_dashboard, period_from
+from reports.views import posted_revision
+
+PERIODS = [("month", _("This month")), ("quarter", _("This quarter")), ("year", _("This year"))]
+
+
+def dashboard_context(request) -> dict:
+    """The dashboard's figures for the period picked in the query string."""
+    today = timezone.localdate()
+    period, error = period_from(request.GET, today)
+    # Read-only aggregates: from the read replica when one is configured (DEPLOYMENT.md).
+    with use_replica():
+        data = build_dashboard(period, today)
+    query = f"period={period.key}"
+    if period.key == "custom":
+        query += f"&from={period.start.isoformat()}&to={period.end.isoformat()}"
+    queue = None
+    if has_permission(request.user, Permission.MANAGE_REPORTS):
+        # The CRO's own work queue: the concerns waiting for the CRO's next step, oldest first.
+
+        queue = list(
+            Concern.objects.visible_to(request.user)
+            .needs_action_by(request.user)
+            .order_by("date_received", "id")
+            .values("reference", "date_received", "category", "area", "status")[:8]
+        )
+        labels = {value: str(label) for value, label in Concern.Category.choices}
+        for row in queue:
+            row["category_label"] = labels[row["category"]]
+    data.update(
+        queue=queue,
+        periods=PERIODS,
+        period_error=error,
+        period_query=query,
+        inbox_count=len(inbox_items.waiting_items())
+        if has_permission(request.user, Permission.VIEW_INBOX)
+        else None,
+    )
+    return data
+
+
+def dashboard_pdf(request):
+    """The dashboard on one printable page (rendered in the request: one page is quick)."""
+    from weasyprint import HTML
+
+    require_permission(request, Permission.VIEW_DASHBOARD)
+    context = dashboard_context(request)
+    agency = Agency.load()
+    context.update(
+        agency=agency,
+        logo_url=logo_data_uri(agency),
+        generated_at=timezone.localtime(),
+        generated_by=request.user,
+    )
+    html = render_to_string("desk/pdf/dashboard.html", context)
+    pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"dashboard-{context['period'].start:%Y%m%d}-{context['period'].end:%Y%m%d}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
+
+
+def inbox(request, *, errors=None, typed=None, status=200):
+    require_permission(request, Permission.VIEW_INBOX)
+    now = timezone.now()
+    items = inbox_items.waiting_items()
+    return render(
+        request,
+        "desk/inbox.html",
+        {
+            "items": [(item, item.waited_days(now)) for item in items],
+            "errors": errors or {},
+            "typed": typed or {},
+            "breadcrumbs": crumbs((gettext("Inbox"), None)),
+        },
+        status=status,
+    )
+
+
+@require_POST
+def inbox_decide(request, kind, pk, decision):
+    require_permission(request, Permission.VIEW_INBOX)
+    comment = request.POST.get("comment", "")
+    try:
+        record = inbox_items.decide(
+            kind, pk, decision, by=request.user, comment=comment, revision=posted_revision(request)
+        )
+    except ValidationError as error:
+        key = f"{kind}-{pk}"
+        return inbox(
+            request, errors={key: " ".join(error.messages)}, typed={key: comment}, status=400
+        )
+    done = {
+        "approve": gettext("Approved"),
+        "return": gettext("Returned"),
+        "more": gettext("Asked for more"),
+        "decline": gettext("Declined"),
+    }[decision]
+    messages.success(request, gettext("%(done)s: %(record)s.") % {"done": done, "record": record})
+    return redirect(reverse("inbox"))

@@ -1,0 +1,91 @@
+"""The main navigation: each entry shows only to users holding its permission."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core.permissions import Permission, permissions_for
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str  # lazily translated
+    url_name: str
+    permission: Permission
+    # Items with a group are shown together in one dropdown named after it.
+    group: str = ""
+
+
+NAVIGATION: list[NavItem] = [
+    NavItem(_("Home"), "home", Permission.VIEW_HOME),
+    NavItem(_("Inbox"), "inbox", Permission.VIEW_INBOX),
+    NavItem(_("Log a concern"), "concerns:new", Permission.LOG_CONCERN),
+    NavItem(_("All concerns"), "concerns:list", Permission.VIEW_ALL_CONCERNS, _("Concerns")),
+    NavItem(_("My concerns"), "concerns:mine", Permission.LOG_CONCERN, _("Concerns")),
+    NavItem(_("Roll-call briefing"), "briefing", Permission.VIEW_BRIEFING, _("Concerns")),
+    NavItem(_("Reports"), "reports:list", Permission.VIEW_REPORTS),
+    NavItem(_("Surveys"), "surveys:list", Permission.VIEW_SURVEYS, _("Outreach")),
+    NavItem(
+        _("Recommendations"),
+        "reports:recommendations",
+        Permission.VIEW_RECOMMENDATIONS,
+        _("Outreach"),
+    ),
+    NavItem(_("Activities"), "outreach:activities", Permission.LOG_ACTIVITY, _("Outreach")),
+    NavItem(_("Programs"), "programs:list", Permission.VIEW_PROGRAMS, _("Outreach")),
+    NavItem(
+        _("Program evaluations"), "programs:schedule", Permission.VIEW_EVALUATIONS, _("Outreach")
+    ),
+    NavItem(
+        _("Organizations"), "outreach:organizations", Permission.VIEW_ORGANIZATIONS, _("Outreach")
+    ),
+    NavItem(
+        _("Give-away materials"), "outreach:materials", Permission.VIEW_MATERIALS, _("Outreach")
+    ),
+    NavItem(
+        _("Training needs"), "outreach:training", Permission.VIEW_TRAINING_NEEDS, _("Outreach")
+    ),
+    NavItem(_("Recognition"), "outreach:recognition", Permission.VIEW_RECOGNITION, _("Outreach")),
+    NavItem(
+        _("Officers' community input"),
+        "outreach:reporting",
+        Permission.VIEW_REPORTING_STATUS,
+        _("Outreach"),
+    ),
+    NavItem(
+        _("Departments and units"),
+        "concerns:departments",
+        Permission.MANAGE_DEPARTMENTS,
+        _("Setup"),
+    ),
+    NavItem(_("Agency profile"), "accounts:agency", Permission.EDIT_AGENCY, _("Setup")),
+    NavItem(_("Import records"), "imports:home", Permission.IMPORT_RECORDS, _("Setup")),
+    NavItem(_("Locked accounts"), "accounts:locked", Permission.UNLOCK_ACCOUNTS, _("Setup")),
+    NavItem(_("Audit trail"), "audit:trail", Permission.VIEW_AUDIT, _("Setup")),
+    NavItem(
+        _("City 311 keys"), "concerns:open311-keys", Permission.MANAGE_OPEN311_KEYS, _("Setup")
+    ),
+]
+
+
+def items_for(user, path: str = "") -> list[dict]:
+    granted = permissions_for(user)
+    items = [(item, reverse(item.url_name)) for item in NAVIGATION if item.permission in granted]
+    # The longest URL that prefixes the path is the active one ("/" only on itself).
+    matches = [url for _, url in items if path == url or (url != "/" and path.startswith(url))]
+    active = max(matches, key=len, default=None)
+    entries: list[dict] = []
+    groups: dict[str, dict] = {}
+    for item, url in items:
+        entry = {"label": item.label, "url": url, "active": url == active}
+        if not item.group:
+            entries.append(entry)
+            continue
+        if item.group not in groups:
+            groups[item.group] = {"label": item.group, "children": [], "active": False}
+            entries.append(groups[item.group])
+        groups[item.group]["children"].append(entry)
+        groups[item.group]["active"] |= entry["active"]
+    # A group with one entry for this user is just that entry (an officer's "My concerns").
+    return [e["children"][0] if len(e.get("children", ())) == 1 else e for e in entries]

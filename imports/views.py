@@ -1,0 +1,224 @@
+"""The import pages: choose a kind and a file, see every problem, import all or nothing.
+
+The uploaded file waits in MEDIA_ROOT/imports/ under a generated name between the check and
+the import, named by a signed token bound to the person; it is deleted once imported. A
+second click on "Import" finds the file already taken (an atomic rename) and imports
+nothing twice.
+"""
+
+import os
+import uuid
+
+from django import forms
+from django.contrib import messages
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from core.paging import paginate
+from core.permissions import Permission
+from core.web import crumbs, csv_download, require_permission
+from imports.engine import (
+    MAX_BYTES,
+    SHOWN_PROBLEMS,
+    auto_mapping,
+    check,
+    queue_import,
+    read_file,
+    template_dataset,
+)
+from imports.files import folder, pending_path, valid_name
+from imports.models import ImportLog
+from imports.specs import specs
+
+SALT = "crd.import"
+GONE = _(
+    "The uploaded file is no longer here: it was imported already, or it waited more than a "
+    "day. Upload it again."
+)
+
+
+def _token(stored: str, kind: str, user_id: int, name: str) -> str:
+    return signing.dumps({"f": stored, "k": kind, "u": user_id, "n": name}, salt=SALT)
+
+
+class UploadForm(forms.Form):
+    # The kinds the apps registered (imports.specs), in the order they registered them.
+    kind = forms.ChoiceField(
+        label=_("What the file holds"),
+        choices=lambda: [(kind, spec.label) for kind, spec in specs().items()],
+    )
+    file = forms.FileField(
+        label=_("Spreadsheet"),
+        help_text=_("CSV (.csv) or Excel (.xlsx), up to 10 MB and 20,000 rows, with a header row."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise ValidationError(
+                gettext("The file is larger than 10 MB. Split it and import each part.")
+            )
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise ValidationError(gettext("Upload a CSV file (.csv) or an Excel workbook (.xlsx)."))
+        return upload
+
+
+def import_home(request):
+    require_permission(request, Permission.IMPORT_RECORDS)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        try:
+            read_file(data, upload.name)
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            extension = upload.name.rsplit(".", 1)[-1].lower()
+            stored = f"{uuid.uuid4().hex}.{extension}"
+            (folder() / stored).write_bytes(data)
+            token = signing.dumps(
+                {
+                    "f": stored,
+                    "k": form.cleaned_data["kind"],
+                    "u": request.user.pk,
+                    "n": upload.name,
+                },
+                salt=SALT,
+            )
+            return redirect("imports:check", token=token)
+    logs = paginate(ImportLog.objects.select_related("by"), request.GET.get("page"), per_page=20)
+    return render(
+        request,
+        "imports/home.html",
+        {
+            "form": form,
+            "specs": specs().values(),
+            "page": logs,
+            "breadcrumbs": crumbs((gettext("Import records"), None)),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _pending(request, token: str) -> dict:
+    try:
+        pending = signing.loads(token, salt=SALT, max_age=24 * 3600)
+    except signing.BadSignature:
+        raise Http404 from None
+    if pending.get("u") != request.user.pk or pending.get("k") not in specs():
+        raise Http404
+    if not valid_name(pending["f"]):
+        raise Http404
+    return pending
+
+
+def import_check(request, token: str):
+    require_permission(request, Permission.IMPORT_RECORDS)
+    pending = _pending(request, token)
+    spec = specs()[pending["k"]]
+    path = folder() / pending["f"]
+    if not path.exists():
+        messages.error(request, GONE)
+        return redirect("imports:home")
+    dataset = read_file(path.read_bytes(), pending["n"])
+    headers = [str(h or "").strip() for h in (dataset.headers or [])]
+    if request.method == "POST":
+        mapping = {c.name: request.POST.get(f"map-{c.name}", "") for c in spec.columns}
+    else:
+        mapping = auto_mapping(spec, headers)
+
+    result = check(spec, dataset, mapping)
+    if request.method == "POST" and request.POST.get("action") == "import" and result.ok:
+        taken = path.with_suffix(path.suffix + ".importing")
+        try:
+            os.rename(path, taken)  # one click wins; a second finds nothing to import
+        except FileNotFoundError:
+            messages.info(request, GONE)
+            return redirect("imports:home")
+        log = queue_import(
+            spec=spec,
+            stored_file=pending["f"],
+            mapping=result.mapping,
+            file_name=pending["n"],
+            by=request.user,
+        )
+        return redirect(log)
+
+    return render(
+        request,
+        "imports/check.html",
+        {
+            "spec": spec,
+            "token": token,
+            "file_name": pending["n"],
+            "result": result,
+            "headers": headers,
+            "columns": [(c, result.mapping.get(c.name, "")) for c in spec.columns],
+            "problems": result.problems[:SHOWN_PROBLEMS],
+            "more_problems": max(len(result.problems) - SHOWN_PROBLEMS, 0),
+            "preview": result.rows[:10],
+            "breadcrumbs": crumbs((gettext("Import records"), "/import/"), (pending["n"], None)),
+        },
+        status=200 if request.method == "GET" or result.ok else 400,
+    )
+
+
+def import_log(request, pk: int):
+    """One import: its progress while it runs, then what came of it."""
+    require_permission(request, Permission.IMPORT_RECORDS)
+    log = ImportLog.objects.select_related("by").filter(pk=pk).first()
+    if log is None:
+        raise Http404
+    retry = ""
+    mine = log.by_id == request.user.pk and log.stored_file
+    if log.status == ImportLog.Status.REFUSED and mine and pending_path(log.stored_file).exists():
+        retry = _token(log.stored_file, log.kind, request.user.pk, log.file_name)
+    return render(
+        request,
+        "imports/log.html",
+        {
+            "log": log,
+            "retry": retry,
+            "breadcrumbs": crumbs((gettext("Import records"), "/import/"), (log.file_name, None)),
+        },
+    )
+
+
+def _spec(kind: str):
+    if kind not in specs():
+        raise Http404
+    return specs()[kind]
+
+
+@require_GET
+def import_template(request, kind: str, extension: str):
+    """An empty template with the header row, as CSV or Excel."""
+    require_permission(request, Permission.IMPORT_RECORDS)
+    spec = _spec(kind)
+    if extension not in ("csv", "xlsx"):
+        raise Http404
+    dataset = template_dataset(spec)
+    if extension == "xlsx":
+        response = HttpResponse(
+            dataset.export("xlsx"),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        response = HttpResponse(dataset.export("csv"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{kind}-template.{extension}"'
+    return response
+
+
+@require_GET
+def import_export(request, kind: str):
+    """The records already here, in the template's columns: what an import would read."""
+    require_permission(request, Permission.IMPORT_RECORDS)
+    spec = _spec(kind)
+    rows = (["" if v is None else v for v in row] for row in spec.export())
+    return csv_download([c.name for c in spec.columns], rows, f"{kind}-export.csv")
