@@ -3,6 +3,7 @@ from functools import cached_property
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.roles import Role
@@ -127,3 +128,25 @@ class Agency(models.Model):
     def load(cls) -> "Agency":
         agency, _ = cls.objects.get_or_create(pk=1)
         return agency
+
+
+class RateLimitHit(models.Model):
+    """One counted use of a limited door (accounts.ratelimit): which door, and a keyed hash
+    of the client, never its address. Rows older than a day are removed as new ones come."""
+
+    scope = models.CharField(max_length=16, verbose_name=_("scope"))
+    client = models.CharField(max_length=64, verbose_name=_("client"))
+    # The application's clock, not the database's: a limit is counted in the same time as
+    # the requests it limits.
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
+
+    class Meta:
+        verbose_name = _("rate-limit count")
+        verbose_name_plural = _("rate-limit counts")
+        indexes = [
+            models.Index(fields=["scope", "client", "created_at"], name="ratelimit_client_idx"),
+            models.Index(fields=["created_at"], name="ratelimit_age_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.scope}: {self.client[:8]}"

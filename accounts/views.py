@@ -4,10 +4,10 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts import ratelimit
 from accounts.forms import AgencyForm
 from accounts.lockout import locked_usernames
 from accounts.models import Agency, User
@@ -78,23 +78,18 @@ LOGIN_THROTTLED = gettext_lazy(
 class LoginView(auth_views.LoginView):
     """Django's sign-in, with a limit per client on top of the lock per username: one
     address trying many usernames is slowed down too (the lock alone would never see it).
-    Counted in the same hashed-address table as the public form's limit."""
+    Counted by the one rate limiter (accounts.ratelimit)."""
 
     def post(self, request, *args, **kwargs):
-        from concerns.models import PublicSubmission
-
-        key = "login:" + client_key(request)[:58]
-        since = timezone.now() - dt.timedelta(minutes=LOGIN_CLIENT_WINDOW)
-        if PublicSubmission.objects.filter(client=key, created_at__gte=since).count() >= (
-            LOGIN_CLIENT_LIMIT
-        ):
+        key = client_key(request)
+        window = dt.timedelta(minutes=LOGIN_CLIENT_WINDOW)
+        if ratelimit.exceeded("sign-in", key, limit=LOGIN_CLIENT_LIMIT, window=window):
             form = self.get_form()
             form.add_error(None, LOGIN_THROTTLED)
             return self.render_to_response(self.get_context_data(form=form), status=429)
         response = super().post(request, *args, **kwargs)
         if response.status_code == 200:  # the form came back: a failed sign-in
-            PublicSubmission.objects.filter(client=key, created_at__lt=since).delete()
-            PublicSubmission.objects.create(client=key)
+            ratelimit.record("sign-in", key)
         return response
 
 

@@ -38,8 +38,8 @@ ROW_TRIGGER = "crd_audit_row"
 APPEND_ONLY_TRIGGER = "crd_audit_append_only"
 
 # Tables whose rows are not records: the session store, the task queue, django-axes' own
-# sign-in logs (failed sign-ins and lockouts are audited as events instead), the public
-# form's rate-limit counters, and the trail itself.
+# sign-in logs (failed sign-ins and lockouts are audited as events instead), the rate
+# limiter's counts, and the trail itself.
 NOT_AUDITED = {
     AUDIT_TABLE,
     "django_session",
@@ -47,7 +47,7 @@ NOT_AUDITED = {
     "axes_accessattempt",
     "axes_accesslog",
     "axes_accessfailurelog",
-    "concerns_publicsubmission",
+    "accounts_ratelimithit",
 }
 # Columns whose values never enter the trail (a change to one is recorded as "changed"):
 # password hashes, second-factor secrets, and the digests of shown-once secrets.

@@ -450,23 +450,6 @@ class ReferenceCounter(models.Model):
         return f"{self.year}: {self.last}"
 
 
-class PublicSubmission(models.Model):
-    """When a client last used the public form: for the rate limit. Holds a keyed hash of
-    the address, never the address itself."""
-
-    client = models.CharField(max_length=64, db_index=True, verbose_name=_("client"))
-    created_at = models.DateTimeField(
-        auto_now_add=True, db_index=True, verbose_name=_("created at")
-    )
-
-    class Meta:
-        verbose_name = _("public submission")
-        verbose_name_plural = _("public submissions")
-
-    def __str__(self):
-        return self.client[:8]
-
-
 class Open311Key(models.Model):
     """A key the city's 311 system (or an app) sends with new requests. Issued and revoked
     by the CRO; only a hash is kept, the key itself is shown once."""

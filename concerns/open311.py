@@ -38,8 +38,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts import ratelimit
 from accounts.models import Agency
-from concerns.models import Concern, ConcernUpdate, Open311Key, PublicSubmission
+from concerns.models import Concern, ConcernUpdate, Open311Key
 from concerns.services import next_reference
 from core.permissions import Permission, has_permission, require
 from core.web import crumbs, secret_digest, show_errors
@@ -369,19 +370,17 @@ def hourly_limit() -> int:
 @transaction.atomic
 def submit_open311_request(*, key: Open311Key, data: Mapping, limit: int | None = None) -> Concern:
     """A service request from the city's 311 system (the actor is the key). Rate-limited
-    per key through the public form's table; a refused request uses none of the quota."""
+    per key (accounts.ratelimit); a refused request uses none of the quota."""
     limit = hourly_limit() if limit is None else limit
     # The key's row, locked: requests with one key are counted one after the other.
     key = Open311Key.objects.select_for_update().get(pk=key.pk)
     if key.revoked_at is not None:
         raise PermissionDenied(KEY_REVOKED)
-    client = f"open311:{key.pk}"
-    hour_ago = timezone.now() - dt.timedelta(hours=1)
-    if PublicSubmission.objects.filter(client=client, created_at__gte=hour_ago).count() >= limit:
+    client = f"key:{key.pk}"
+    if ratelimit.exceeded("open311", client, limit=limit):
         raise ValidationError(RATE_LIMITED, code="rate_limited")
-    fields = clean_request(data)
-    PublicSubmission.objects.filter(created_at__lt=hour_ago - dt.timedelta(days=1)).delete()
-    PublicSubmission.objects.create(client=client)
+    fields = clean_request(data)  # a refused request uses none of the quota
+    ratelimit.record("open311", client)
     concern = Concern(
         **fields,
         date_received=timezone.localdate(),

@@ -20,12 +20,12 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts import ratelimit
 from accounts.models import User
 from concerns.models import (
     Concern,
     ConcernUpdate,
     Department,
-    PublicSubmission,
     Referral,
     Routing,
     Unit,
@@ -403,11 +403,8 @@ def submit_public_concern(
     """A resident's web form. Rate-limited per client; source type "web form"."""
     if intake_token and (existing := Concern.objects.filter(intake_token=intake_token).first()):
         return existing, False
-    hour_ago = timezone.now() - dt.timedelta(hours=1)
-    PublicSubmission.objects.filter(created_at__lt=hour_ago - dt.timedelta(days=1)).delete()
-    if PublicSubmission.objects.filter(client=client, created_at__gte=hour_ago).count() >= limit:
+    if not ratelimit.take("public-form", client, limit=limit):
         raise ValidationError(RATE_LIMITED, code="rate_limited")
-    PublicSubmission.objects.create(client=client)
     contact = " / ".join(v for v in (data.get("email", ""), data.get("phone", "")) if v)
     concern = Concern(
         date_received=timezone.localdate(),

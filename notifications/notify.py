@@ -292,7 +292,11 @@ STOP_SALT = "crd.resident-stop"
 
 
 def stop_token(concern) -> str:
-    return signing.dumps(concern.pk, salt=STOP_SALT)
+    """The resident's stop link: the keyed hash of their address and their language, signed.
+    The link carries no address and no reference, and needs nothing of the concern to work."""
+    return signing.dumps(
+        {"h": address_hash(concern.contact_email), "l": concern.language}, salt=STOP_SALT
+    )
 
 
 def email_resident(concern, what: str) -> OutboundEmail | None:

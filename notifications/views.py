@@ -26,7 +26,7 @@ from notifications.models import (
     OutboundEmail,
     ResidentOptOut,
 )
-from notifications.notify import EVENTS, STOP_SALT, address_hash
+from notifications.notify import EVENTS, STOP_SALT
 
 MENU_SIZE = 6
 
@@ -238,21 +238,18 @@ def outbox_retry(request, pk: int):
 def resident_stop(request, token: str):
     """The link at the foot of a resident's message. Opening it asks; the button stops.
     (Mail scanners open links: a GET must not unsubscribe anyone.)"""
-    from concerns.models import Concern
-
     try:
-        concern_id = signing.loads(token, salt=STOP_SALT)
+        stop = signing.loads(token, salt=STOP_SALT)
     except signing.BadSignature:
         raise Http404 from None
-    concern = Concern.objects.filter(pk=concern_id).only("contact_email", "language").first()
-    if concern is None or not concern.contact_email:
+    if not isinstance(stop, dict) or not stop.get("h"):
         raise Http404
-    language = request.GET.get("lang") or concern.language
+    language = request.GET.get("lang") or stop.get("l")
     language = language if language in ("en", "es") else "en"
     translation.activate(language)
     request.LANGUAGE_CODE = language
     stopped = False
     if request.method == "POST":
-        ResidentOptOut.objects.get_or_create(address_hash=address_hash(concern.contact_email))
+        ResidentOptOut.objects.get_or_create(address_hash=stop["h"])
         stopped = True
     return render(request, "notifications/resident_stop.html", {"stopped": stopped})

@@ -310,25 +310,6 @@ class Answer(models.Model):
         return gettext("Answer %(number)s") % {"number": self.pk}
 
 
-class ResponseThrottle(models.Model):
-    """When a client last answered a public survey: for the rate limit. A keyed hash of the
-    address and nothing that joins it to a response."""
-
-    client = models.CharField(max_length=64, verbose_name=_("client"))
-    forum = models.BooleanField(default=False, verbose_name=_("forum"))
-    created_at = models.DateTimeField(
-        auto_now_add=True, db_index=True, verbose_name=_("created at")
-    )
-
-    class Meta:
-        verbose_name = _("response throttle")
-        verbose_name_plural = _("response throttles")
-        indexes = [models.Index(fields=["client", "created_at"], name="throttle_client_idx")]
-
-    def __str__(self):
-        return self.client[:8]
-
-
 class SurveyAction(models.Model):
     """An action the Chief decided from the results (004 III.2.e: "for review and action")."""
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
+from accounts import ratelimit
 from core.permissions import Permission, has_permission, require
 from notifications.notify import approval_decided, submitted_for_approval
 from surveys.instrument import standard_questions
@@ -22,7 +23,6 @@ from surveys.models import (
     Invitation,
     Question,
     Response,
-    ResponseThrottle,
     Survey,
     SurveyAction,
 )
@@ -296,15 +296,11 @@ def issue_invitations(*, survey: Survey, by, count: int) -> list[str]:
 
 
 def _throttle(client: str, forum: bool) -> None:
-    now = timezone.now()
-    hour_ago = now - dt.timedelta(hours=1)
-    if secrets.randbelow(50) == 0:  # now and then, forget old entries
-        ResponseThrottle.objects.filter(created_at__lt=hour_ago).delete()
-    limit = FORUM_HOURLY_LIMIT if forum else WEB_HOURLY_LIMIT
-    recent = ResponseThrottle.objects.filter(client=client, forum=forum, created_at__gte=hour_ago)
-    if recent.count() >= limit:
+    scope, limit = (
+        ("survey-forum", FORUM_HOURLY_LIMIT) if forum else ("survey-web", WEB_HOURLY_LIMIT)
+    )
+    if not ratelimit.take(scope, client, limit=limit):
         raise ValidationError(RATE_LIMITED, code="rate_limited")
-    ResponseThrottle.objects.create(client=client, forum=forum)
 
 
 def submit_response(

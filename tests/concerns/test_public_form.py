@@ -3,7 +3,8 @@ import uuid
 import pytest
 from django.urls import reverse
 
-from concerns.models import Concern, PublicSubmission
+from accounts.models import RateLimitHit
+from concerns.models import Concern
 
 pytestmark = pytest.mark.django_db
 URL = reverse("feedback")
@@ -52,7 +53,7 @@ def test_honeypot_stores_nothing(client):
     response = client.post(URL, form(website="http://spam.example"))
     assert response.status_code == 302
     assert not Concern.objects.exists()
-    assert not PublicSubmission.objects.exists()
+    assert not RateLimitHit.objects.exists()
 
 
 def test_rate_limit_per_client_keeps_what_was_typed(client, settings):
@@ -72,7 +73,7 @@ def test_rate_limit_per_client_keeps_what_was_typed(client, settings):
 
 def test_rate_limit_stores_no_address(client):
     client.post(URL, form(), REMOTE_ADDR="198.51.100.7")
-    stored = PublicSubmission.objects.get()
+    stored = RateLimitHit.objects.get(scope="public-form")
     assert "198.51.100.7" not in stored.client
     assert len(stored.client) == 64
 

@@ -215,14 +215,16 @@ def test_a_response_row_holds_nothing_that_identifies_anyone(cro, chief):
     assert isinstance(rows[0][columns.index("submitted_on")], dt.date)
     assert not isinstance(rows[0][columns.index("submitted_on")], dt.datetime)
     # The rate limit's keyed hash is kept apart, with no link to the response.
-    from surveys.models import ResponseThrottle
+    from accounts.models import RateLimitHit
 
-    assert [f.name for f in ResponseThrottle._meta.get_fields()] == [
+    assert [f.name for f in RateLimitHit._meta.get_fields()] == [
         "id",
+        "scope",
         "client",
-        "forum",
         "created_at",
     ]
+    (hit,) = RateLimitHit.objects.filter(scope="survey-web")
+    assert len(hit.client) == 64
 
 
 def test_one_answer_per_invitation_code_and_no_link_kept(cro, chief):
