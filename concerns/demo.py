@@ -10,7 +10,7 @@ import random
 from django.utils import timezone
 
 from accounts.models import User
-from concerns import services
+from concerns import intake, services
 from concerns.models import Concern, ConcernUpdate, Department, Referral, Routing, Unit
 from outreach.demo import AREAS
 from outreach.models import OutreachActivity
@@ -204,7 +204,7 @@ def seed(stdout=None) -> dict:
             description, suggestion = rng.choice(STORIES[category])
             source_type, source_name = rng.choice(SOURCES)
             officer = rng.choice(officers)
-            concern, _ = services.log_concern(
+            concern, _ = intake.log_concern(
                 by=officer,
                 data={
                     "date_received": received,

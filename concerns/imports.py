@@ -1,7 +1,6 @@
 """Concerns brought in from a spreadsheet (imports.specs; registered in ready())."""
 
 import datetime as dt
-import re
 
 from django.db import connection
 from django.utils import timezone
@@ -9,10 +8,14 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from concerns import references
+from concerns.intake import receive_many
 from concerns.models import Concern, ConcernUpdate
 from imports.engine import at_noon, unique
 from imports.specs import Column, Problem, Spec
 from outreach.imports import NO_ORGANIZATION, organization_names
+
+K = ConcernUpdate.Kind
 
 
 def _concern_columns():
@@ -49,9 +52,6 @@ def _concern_columns():
     ]
 
 
-REFERENCE = re.compile(r"^CR-(\d{4})-(\d{1,7})$")
-
-
 def _check_concern(row, number, problems, context):
     today = timezone.localdate()
     received = row.get("date_received")
@@ -83,7 +83,7 @@ def _check_concern(row, number, problems, context):
         )
     reference = row.get("reference")
     if reference:
-        if not REFERENCE.match(reference.upper()):
+        if not references.REFERENCE.match(reference.upper()):
             problems.append(
                 Problem(
                     number,
@@ -103,97 +103,50 @@ def _check_concern(row, number, problems, context):
         )
 
 
-def _reserve_references(year: int, count: int) -> list[str]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO concerns_referencecounter (year, last) VALUES (%s, %s) "
-            "ON CONFLICT (year) DO UPDATE SET last = concerns_referencecounter.last + %s "
-            "RETURNING last",
-            [year, count, count],
-        )
-        (last,) = cursor.fetchone()
-    return [f"CR-{year}-{n:04d}" for n in range(last - count + 1, last + 1)]
-
-
-def _keep_counter_ahead(references: list[str]) -> None:
-    """Imported references keep their numbers; new ones must never reuse them."""
-    highest: dict[int, int] = {}
-    for reference in references:
-        match = REFERENCE.match(reference)
-        year, number = int(match[1]), int(match[2])
-        highest[year] = max(highest.get(year, 0), number)
-    with connection.cursor() as cursor:
-        for year, number in highest.items():
-            cursor.execute(
-                "INSERT INTO concerns_referencecounter (year, last) VALUES (%s, %s) "
-                "ON CONFLICT (year) DO UPDATE SET last = GREATEST(concerns_referencecounter.last, "
-                "EXCLUDED.last)",
-                [year, number],
-            )
-
-
 def _create_concerns(rows, by, log) -> int:
+    """The rows as concerns, in one batch through intake's rules (concerns/intake.py)."""
     by_dsn = {
         u.dsn: u
         for u in User.objects.filter(dsn__in={r["reporter_dsn"] for r in rows if r["reporter_dsn"]})
     }
-    need: dict[int, int] = {}
-    for row in rows:
-        if not row["reference"]:
-            need[row["date_received"].year] = need.get(row["date_received"].year, 0) + 1
-    _keep_counter_ahead([r["reference"] for r in rows if r["reference"]])
-    fresh = {year: iter(_reserve_references(year, n)) for year, n in need.items()}
-    concerns = []
+    concerns, lines = [], []
     for row in rows:
         reporter = by_dsn.get(row["reporter_dsn"])
-        concerns.append(
-            Concern(
-                reference=row["reference"] or next(fresh[row["date_received"].year]),
-                date_received=row["date_received"],
-                source_type=row["source_type"],
-                source_name=row["source_name"],
-                source_contact=row["source_contact"],
-                category=row["category"],
-                nature=row["nature"],
-                area=row["area"],
-                description=row["description"],
-                suggestions=row["suggestions"],
-                priority=row["priority"],
-                status=row["status"],
-                resolved_at=at_noon(row["resolved_on"]) if row["resolved_on"] else None,
-                organization_id=row["organization"],
-                reported_by=reporter,
-                reporter_name=row["reporter_name"] or (reporter.display_name if reporter else ""),
-                reporter_dsn=row["reporter_dsn"],
-                public_note=row["public_note"],
-                import_log=log,
-            )
+        concern = Concern(
+            reference=row["reference"] or "",
+            date_received=row["date_received"],
+            source_type=row["source_type"],
+            source_name=row["source_name"],
+            source_contact=row["source_contact"],
+            category=row["category"],
+            nature=row["nature"],
+            area=row["area"],
+            description=row["description"],
+            suggestions=row["suggestions"],
+            priority=row["priority"],
+            status=row["status"],
+            resolved_at=at_noon(row["resolved_on"]) if row["resolved_on"] else None,
+            organization_id=row["organization"],
+            reported_by=reporter,
+            reporter_name=row["reporter_name"] or (reporter.display_name if reporter else ""),
+            reporter_dsn=row["reporter_dsn"],
+            public_note=row["public_note"],
+            import_log=log,
         )
-    Concern.objects.bulk_create(concerns, batch_size=1000)
-    K = ConcernUpdate.Kind
-    updates = []
-    for concern, row in zip(concerns, rows, strict=True):
-        updates.append(
-            ConcernUpdate(
-                concern=concern, kind=K.RECEIVED, text=gettext("Received (imported record).")
-            )
-        )
+        own = [(K.RECEIVED, None, gettext("Received (imported record)."))]
         if concern.resolved_at:
-            updates.append(
-                ConcernUpdate(
-                    concern=concern, kind=K.RESOLVED, text=gettext("Resolved (imported record).")
-                )
-            )
-        updates.append(
-            ConcernUpdate(
-                concern=concern,
-                kind=K.IMPORTED,
-                author=by,
-                text=gettext("Imported from %(file)s (row %(row)s) by %(name)s.")
+            own.append((K.RESOLVED, None, gettext("Resolved (imported record).")))
+        own.append(
+            (
+                K.IMPORTED,
+                by,
+                gettext("Imported from %(file)s (row %(row)s) by %(name)s.")
                 % {"file": log.file_name, "row": row["line"], "name": by.display_name},
             )
         )
-    ConcernUpdate.objects.bulk_create(updates, batch_size=2000)
+        concerns.append(concern)
+        lines.append(own)
+    receive_many(concerns, lines=lines)
     # bulk_create stamps "now"; the history keeps its own dates (two set-based updates).
     with connection.cursor() as cursor:
         cursor.execute(

@@ -40,8 +40,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import ratelimit
 from accounts.models import Agency
-from concerns.models import Concern, ConcernUpdate, Open311Key
-from concerns.services import next_reference
+from concerns.intake import receive
+from concerns.models import Concern, Open311Key
 from core.permissions import Permission, has_permission, require
 from core.web import crumbs, secret_digest, show_errors
 
@@ -388,12 +388,7 @@ def submit_open311_request(*, key: Open311Key, data: Mapping, limit: int | None 
         language="en",
         nature=Concern.Nature.ACTUAL,
     )
-    concern.reference = next_reference(concern.date_received.year)
-    concern.save()
-    ConcernUpdate.objects.create(
-        concern=concern, kind=ConcernUpdate.Kind.RECEIVED, text=RECEIVED_LINE
-    )
-    return concern
+    return receive(concern, line=RECEIVED_LINE)
 
 
 def service_notice(concern: Concern, agency: Agency | None = None) -> str:

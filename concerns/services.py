@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
@@ -20,7 +20,6 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts import ratelimit
 from accounts.models import User
 from concerns.models import (
     Concern,
@@ -75,10 +74,6 @@ STEP_CONCERN_CHANGED = _(
 NOW_STORED = _("{label} is now: “{value}”")
 SAVE_AGAIN = _("Check what changed, then save again to keep your version.")
 SEND_AGAIN = _("Check the concern as it is now, then send again if the step still applies.")
-RATE_LIMITED = _(
-    "We have received several messages from your connection in the last hour. Please wait "
-    "a while before sending another, or call the department."
-)
 
 # Where the CRO (and the Chief) can act: everything open except a concern still waiting
 # for its supervisor's review.
@@ -189,7 +184,7 @@ def _text(value: str) -> str:
     return value
 
 
-def _record(concern, kind, by, text="") -> ConcernUpdate:
+def record_line(concern, kind, by, text="") -> ConcernUpdate:
     return ConcernUpdate.objects.create(concern=concern, kind=kind, author=by, text=text)
 
 
@@ -288,148 +283,6 @@ def _still_as_shown(concern: Concern, revision: int | None) -> None:
         raise _step_conflict(concern)
 
 
-def next_reference(year: int) -> str:
-    """CR-<year>-<number>: one statement, safe under concurrent intakes."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO concerns_referencecounter (year, last) VALUES (%s, 1) "
-            "ON CONFLICT (year) DO UPDATE SET last = concerns_referencecounter.last + 1 "
-            "RETURNING last",
-            [year],
-        )
-        (number,) = cursor.fetchone()
-    return f"CR-{year}-{number:04d}"
-
-
-CONDUCT_FLAG = _(
-    "Officer conduct or bias concern: sent to supervisors, the Community Relations Officer "
-    "and the Chief at once."
-)
-
-
-def _flag_conduct(concern: Concern) -> None:
-    """001 IV.C: early examination of possible biased conduct. Such a concern skips the
-    officer's own steps (the officer can no longer see it) and waits for a supervisor."""
-    if concern.is_conduct:
-        concern.status = S.ESCALATED
-
-
-def _record_conduct_flag(concern: Concern, by=None) -> None:
-    if concern.is_conduct:
-        _record(concern, K.ESCALATED, None, CONDUCT_FLAG)
-        # The Chief and the supervisors hear at once; the title names no one and quotes
-        # nothing (the reader opens the concern to see what they may see).
-        notify(
-            "conduct_concern",
-            holders(Role.CHIEF, Role.SUPERVISOR),
-            title=gettext(
-                "Officer conduct or bias concern %(reference)s received: it waits for a "
-                "supervisor's review"
-            )
-            % {"reference": concern.reference},
-            url=concern.get_absolute_url(),
-            by=by,
-        )
-
-
-# --- Intake ---------------------------------------------------------------------------
-
-
-INTAKE_FIELDS = (
-    "date_received",
-    "organization",
-    "activity",
-    "source_type",
-    "source_name",
-    "source_contact",
-    "category",
-    "nature",
-    "area",
-    "description",
-    "suggestions",
-    "priority",
-)
-
-
-def log_concern(*, by, data: dict, intake_token=None) -> tuple[Concern, bool]:
-    """An employee records what a citizen said (000 IV.A). Returns (concern, created).
-
-    The reporting employee's name and DSN are stored as they are at intake. A second
-    submit of the same form (same token) returns the first concern and creates nothing.
-    """
-    require(by, Permission.LOG_CONCERN)
-    if intake_token and (existing := Concern.objects.filter(intake_token=intake_token).first()):
-        return existing, False
-    if data["date_received"] > timezone.localdate():
-        raise ValidationError({"date_received": FUTURE_DATE})
-    # The number is taken in a statement of its own, before the transaction that saves
-    # the concern: the counter's row is locked for that one statement, not for the whole
-    # save, so officers logging at the same moment do not queue behind each other (20
-    # officers at once: p95 0.3 s with the number inside the transaction). A save that
-    # fails after taking its number leaves that number unused.
-    reference = next_reference(data["date_received"].year)
-    try:
-        with transaction.atomic():
-            concern = Concern(
-                **{field: data[field] for field in INTAKE_FIELDS if field in data},
-                reported_by=by,
-                reporter_name=by.display_name,
-                reporter_dsn=by.dsn or "",
-                intake_token=intake_token,
-            )
-            concern.reference = reference
-            _flag_conduct(concern)
-            concern.save()
-            _record(
-                concern,
-                K.RECEIVED,
-                by,
-                gettext("Logged by %(name)s (DSN %(dsn)s).")
-                % {"name": by.display_name, "dsn": by.dsn},
-            )
-            _record_conduct_flag(concern, by)
-    except IntegrityError:
-        # The same token committed by a parallel request between our check and insert.
-        if intake_token and (existing := Concern.objects.filter(intake_token=intake_token).first()):
-            return existing, False
-        raise
-    return concern, True
-
-
-@transaction.atomic
-def submit_public_concern(
-    *, data: dict, client: str, intake_token=None, limit: int = 5
-) -> tuple[Concern, bool]:
-    """A resident's web form. Rate-limited per client; source type "web form"."""
-    if intake_token and (existing := Concern.objects.filter(intake_token=intake_token).first()):
-        return existing, False
-    if not ratelimit.take("public-form", client, limit=limit):
-        raise ValidationError(RATE_LIMITED, code="rate_limited")
-    contact = " / ".join(v for v in (data.get("email", ""), data.get("phone", "")) if v)
-    concern = Concern(
-        date_received=timezone.localdate(),
-        source_type=Concern.SourceType.WEB_FORM,
-        source_name=data.get("name", ""),
-        source_contact=contact,
-        contact_email=data.get("email", ""),
-        consent_to_contact=bool(data.get("consent_to_contact")) and bool(contact),
-        language=data.get("language", "en"),
-        category=data["category"],
-        nature=Concern.Nature.ACTUAL,
-        area=data["area"],
-        description=data["description"],
-        suggestions=data.get("suggestions", ""),
-        intake_token=intake_token,
-    )
-    concern.reference = next_reference(concern.date_received.year)
-    _flag_conduct(concern)
-    concern.save()
-    _record(concern, K.RECEIVED, None, gettext("Submitted through the public feedback form."))
-    _record_conduct_flag(concern)
-    email_resident(concern, "ack")
-    return concern, True
-
-
 # --- The workflow ---------------------------------------------------------------------
 
 
@@ -439,7 +292,7 @@ def escalate_concern(*, concern: Concern, by, note: str = "") -> Concern:
     concern = _locked(concern)
     _check("escalate", by, concern)
     _move(concern, S.ESCALATED)
-    _record(concern, K.ESCALATED, by, note.strip())
+    record_line(concern, K.ESCALATED, by, note.strip())
     notify(
         "concern_escalated",
         unit_supervisors(concern.reported_by),
@@ -458,7 +311,7 @@ def resolve_as_officer(*, concern: Concern, by, resolution: str) -> Concern:
     _check("resolve-as-officer", by, concern)
     resolution = _text(resolution)
     _move(concern, S.RESOLVED)
-    _record(concern, K.RESOLVED, by, resolution)
+    record_line(concern, K.RESOLVED, by, resolution)
     email_resident(concern, "resolved")
     return concern
 
@@ -469,7 +322,7 @@ def forward_concern(*, concern: Concern, by, note: str = "") -> Concern:
     concern = _locked(concern)
     _check("forward", by, concern)
     _move(concern, S.FORWARDED)
-    _record(concern, K.FORWARDED, by, note.strip())
+    record_line(concern, K.FORWARDED, by, note.strip())
     notify(
         "concern_forwarded",
         holders(Role.CRO),
@@ -489,7 +342,7 @@ def recommend_action(*, concern: Concern, by, text: str) -> Concern:
     text = _text(text)
     if concern.status != S.REFERRED:
         _move(concern, S.ACTION_RECOMMENDED)
-    _record(concern, K.RECOMMENDATION, by, text)
+    record_line(concern, K.RECOMMENDATION, by, text)
     return concern
 
 
@@ -506,7 +359,7 @@ def route_to_unit(*, concern: Concern, by, unit: Unit, note: str = "") -> Routin
     text = gettext("Routed to %(unit)s.") % {"unit": unit.name} + (
         f" {note.strip()}" if note.strip() else ""
     )
-    _record(concern, K.ROUTED, by, text)
+    record_line(concern, K.ROUTED, by, text)
     notify(
         "concern_routed",
         [unit.commander],
@@ -530,7 +383,7 @@ def acknowledge_routing(*, routing: Routing, by) -> Routing:
     routing.acknowledged_at = timezone.now()
     routing.acknowledged_by = by
     routing.save(update_fields=["acknowledged_at", "acknowledged_by"])
-    _record(
+    record_line(
         routing.concern,
         K.ACKNOWLEDGED,
         by,
@@ -561,7 +414,7 @@ def refer_concern(
     text = gettext("Referred to %(department)s.") % {"department": department.name} + (
         f" {note.strip()}" if note.strip() else ""
     )
-    _record(concern, K.REFERRED, by, text)
+    record_line(concern, K.REFERRED, by, text)
     return referral
 
 
@@ -587,7 +440,7 @@ def record_referral_response(
     still_awaiting = concern.referrals.filter(responded_on__isnull=True).exists()
     if concern.status == S.REFERRED and not still_awaiting:
         _move(concern, S.IN_PROGRESS)
-    _record(
+    record_line(
         concern,
         K.RESPONSE,
         by,
@@ -605,7 +458,7 @@ def record_progress(*, concern: Concern, by, text: str) -> Concern:
     text = _text(text)
     if concern.status != S.REFERRED:
         _move(concern, S.IN_PROGRESS)
-    _record(concern, K.PROGRESS, by, text)
+    record_line(concern, K.PROGRESS, by, text)
     return concern
 
 
@@ -621,7 +474,7 @@ def assign_concern(*, concern: Concern, by, assignee: User, revision: int | None
     concern.assignee = assignee
     concern.revision += 1
     concern.save(update_fields=["assignee", "revision", "updated_at"])
-    _record(
+    record_line(
         concern, K.ASSIGNED, by, gettext("Assigned to %(name)s.") % {"name": assignee.display_name}
     )
     notify(
@@ -644,7 +497,7 @@ def resolve_concern(
     _still_as_shown(concern, revision)
     resolution = _text(resolution)
     _move(concern, S.RESOLVED)
-    _record(concern, K.RESOLVED, by, resolution)
+    record_line(concern, K.RESOLVED, by, resolution)
     email_resident(concern, "resolved")
     return concern
 
@@ -656,7 +509,7 @@ def reopen_concern(*, concern: Concern, by, reason: str, revision: int | None = 
     _still_as_shown(concern, revision)
     reason = _text(reason)
     _move(concern, S.REOPENED)
-    _record(concern, K.REOPENED, by, reason)
+    record_line(concern, K.REOPENED, by, reason)
     return concern
 
 
@@ -664,7 +517,7 @@ def reopen_concern(*, concern: Concern, by, reason: str, revision: int | None = 
 def add_note(*, concern: Concern, by, text: str) -> ConcernUpdate:
     concern = _locked(concern)
     _check("note", by, concern)
-    return _record(concern, K.NOTE, by, _text(text))
+    return record_line(concern, K.NOTE, by, _text(text))
 
 
 # --- Corrections ----------------------------------------------------------------------
@@ -717,7 +570,7 @@ def edit_concern(*, concern: Concern, by, data: dict, revision: int, seen: str =
         # Saved by someone else between our read and this write.
         concern = Concern.objects.select_related("assignee").get(pk=concern.pk)
         raise _edit_conflict(concern, _changed_by_others(concern, data, seen) or list(changes))
-    _record(
+    record_line(
         concern,
         K.EDITED,
         by,

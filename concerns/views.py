@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit import trail as audit
-from concerns import services
+from concerns import intake, services
 from concerns.filters import ConcernFilter
 from concerns.forms import (
     AssignForm,
@@ -62,7 +62,7 @@ def concern_new(request):
         data = dict(form.cleaned_data)
         token = data.pop("intake_token")
         try:
-            concern, created = services.log_concern(by=request.user, data=data, intake_token=token)
+            concern, created = intake.log_concern(by=request.user, data=data, intake_token=token)
         except ValidationError as error:
             show_errors(form, error)
         else:
@@ -590,7 +590,7 @@ def feedback(request):
         data = dict(form.cleaned_data)
         data["language"] = language
         try:
-            concern, _created = services.submit_public_concern(
+            concern, _created = intake.submit_public_concern(
                 data=data,
                 client=client_key(request),
                 intake_token=data.pop("intake_token"),

@@ -12,6 +12,7 @@ import time
 
 from django.db import connection, transaction
 
+from concerns import references
 from concerns.demo import AREAS, STORIES
 from concerns.models import Concern
 from core.bulk import (
@@ -148,13 +149,12 @@ def seed_volume(*, count: int, reporters: list, years: int = 10, seed: int = 1, 
             [start_id, start_id],
         )
         cursor.execute(
-            "INSERT INTO concerns_referencecounter (year, last) "
             "SELECT extract(year FROM date_received)::int, "
             "       max(split_part(reference, '-', 3)::int) "
-            "FROM concerns_concern WHERE id > %s GROUP BY 1 "
-            "ON CONFLICT (year) DO UPDATE SET last = EXCLUDED.last",
+            "FROM concerns_concern WHERE id > %s GROUP BY 1",
             [start_id],
         )
+        references.keep_ahead(dict(cursor.fetchall()))
         log(f"  timeline lines and counters in {time.monotonic() - started:.1f} s")
         rebuild_indexes(cursor, dropped, fk_checks_skipped=fk_checks_skipped, log=log)
     # Outside the transaction: fresh statistics and visibility map now, rather than an

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from concerns import services
+from concerns import intake, services
 from concerns.models import Concern, ConcernUpdate, Referral
 from tests.factories import ConcernFactory, DepartmentFactory, UnitFactory
 
@@ -34,7 +34,7 @@ def kinds(concern):
 
 
 def test_log_concern_records_reporter_and_dsn_as_at_intake(officer):
-    concern, created = services.log_concern(by=officer, data=INTAKE)
+    concern, created = intake.log_concern(by=officer, data=INTAKE)
     assert created
     assert concern.reference == "CR-2026-0001"
     assert concern.reporter_dsn == officer.dsn
@@ -47,9 +47,9 @@ def test_log_concern_records_reporter_and_dsn_as_at_intake(officer):
 
 
 def test_references_count_per_year(officer):
-    first, _ = services.log_concern(by=officer, data=INTAKE)
-    second, _ = services.log_concern(by=officer, data=INTAKE)
-    other_year, _ = services.log_concern(
+    first, _ = intake.log_concern(by=officer, data=INTAKE)
+    second, _ = intake.log_concern(by=officer, data=INTAKE)
+    other_year, _ = intake.log_concern(
         by=officer, data={**INTAKE, "date_received": dt.date(2025, 12, 31)}
     )
     assert (first.reference, second.reference) == ("CR-2026-0001", "CR-2026-0002")
@@ -59,14 +59,14 @@ def test_references_count_per_year(officer):
 def test_log_concern_rejects_future_date(officer):
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
     with pytest.raises(ValidationError, match="cannot be in the future"):
-        services.log_concern(by=officer, data={**INTAKE, "date_received": tomorrow})
+        intake.log_concern(by=officer, data={**INTAKE, "date_received": tomorrow})
     assert not Concern.objects.exists()
 
 
 def test_log_concern_same_token_twice_creates_one(officer):
     token = "5b1f6d9c-6a55-4c38-8d7e-2b0f0c4f1f11"
-    first, created = services.log_concern(by=officer, data=INTAKE, intake_token=token)
-    again, created_again = services.log_concern(by=officer, data=INTAKE, intake_token=token)
+    first, created = intake.log_concern(by=officer, data=INTAKE, intake_token=token)
+    again, created_again = intake.log_concern(by=officer, data=INTAKE, intake_token=token)
     assert created and not created_again
     assert first.pk == again.pk
     assert Concern.objects.count() == 1
@@ -74,11 +74,11 @@ def test_log_concern_same_token_twice_creates_one(officer):
 
 def test_log_concern_needs_a_role(outsider):
     with pytest.raises(PermissionDenied):
-        services.log_concern(by=outsider, data=INTAKE)
+        intake.log_concern(by=outsider, data=INTAKE)
 
 
 def test_conduct_concern_goes_straight_to_supervisors(officer):
-    concern, _ = services.log_concern(by=officer, data={**INTAKE, "category": "conduct_bias"})
+    concern, _ = intake.log_concern(by=officer, data={**INTAKE, "category": "conduct_bias"})
     assert concern.status == S.ESCALATED
     assert kinds(concern) == [K.RECEIVED, K.ESCALATED]
 
@@ -330,7 +330,7 @@ PUBLIC = {"category": "noise", "area": "Oak Hollow", "description": "Loud music 
 
 
 def test_public_concern_enters_queue_as_web_form(cro):
-    concern, created = services.submit_public_concern(data=PUBLIC, client="abc")
+    concern, created = intake.submit_public_concern(data=PUBLIC, client="abc")
     assert created
     assert concern.source_type == Concern.SourceType.WEB_FORM
     assert concern.reported_by is None
@@ -339,16 +339,16 @@ def test_public_concern_enters_queue_as_web_form(cro):
 
 def test_public_form_rate_limit_per_client():
     for _ in range(3):
-        services.submit_public_concern(data=PUBLIC, client="client-a", limit=3)
+        intake.submit_public_concern(data=PUBLIC, client="client-a", limit=3)
     with pytest.raises(ValidationError, match="several messages"):
-        services.submit_public_concern(data=PUBLIC, client="client-a", limit=3)
+        intake.submit_public_concern(data=PUBLIC, client="client-a", limit=3)
     # Another client is not held back.
-    services.submit_public_concern(data=PUBLIC, client="client-b", limit=3)
+    intake.submit_public_concern(data=PUBLIC, client="client-b", limit=3)
     assert Concern.objects.count() == 4
 
 
 def test_public_consent_needs_a_way_to_reach():
-    concern, _ = services.submit_public_concern(
+    concern, _ = intake.submit_public_concern(
         data={**PUBLIC, "consent_to_contact": True}, client="x"
     )
     assert concern.consent_to_contact is False

@@ -51,7 +51,7 @@ def test_seed_volume_continues_references_and_timelines(settings):
     references = list(Concern.objects.values_list("reference", flat=True))
     assert len(references) == len(set(references))
     # The app keeps numbering after the bulk rows.
-    from concerns.services import next_reference
+    from concerns.references import next_reference
 
     year = Concern.objects.latest("date_received").date_received.year
     last = max(int(r.split("-")[2]) for r in references if r.startswith(f"CR-{year}-"))

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
+from concerns import intake as concern_intake
 from concerns import services as concern_services
 from concerns.models import Concern
 from core.roles import Role
@@ -218,7 +219,7 @@ def test_a_conduct_concern_reaches_the_chief_and_supervisors_at_once(
         user=chief, kind="conduct_concern", delivery=Delivery.DIGEST
     )
     with on_commit():
-        concern_services.log_concern(
+        concern_intake.log_concern(
             by=officer,
             data=intake(),
         )
@@ -228,7 +229,7 @@ def test_a_conduct_concern_reaches_the_chief_and_supervisors_at_once(
 
 
 def test_a_conduct_concern_from_the_public_form_reaches_them_too(patrol_supervisor, chief, cro):
-    concern_services.submit_public_concern(
+    concern_intake.submit_public_concern(
         data={
             "category": "conduct_bias",
             "area": "Main Street",
@@ -461,11 +462,11 @@ def test_no_message_contains_confidential_fields(
     commander = UserFactory(username="t-lt-x", rank="Lt.", roles=[Role.SUPERVISOR])
     unit = UnitFactory(name="Special Unit", commander=commander)
     with on_commit():
-        conduct, _ = concern_services.log_concern(
+        conduct, _ = concern_intake.log_concern(
             by=officer,
             data=intake(area="Larkspur Avenue", suggestions=CONDUCT_TEXT),
         )
-        ordinary, _ = concern_services.log_concern(
+        ordinary, _ = concern_intake.log_concern(
             by=officer,
             data=intake(category="traffic", area="Elm Street"),
         )
@@ -477,7 +478,7 @@ def test_no_message_contains_confidential_fields(
         concern_services.forward_concern(concern=conduct, by=patrol_supervisor, note=NOTE_TEXT)
         concern_services.assign_concern(concern=conduct, by=cro, assignee=patrol_supervisor)
         concern_services.resolve_concern(concern=conduct, by=cro, resolution=NOTE_TEXT)
-        public, _ = concern_services.submit_public_concern(
+        public, _ = concern_intake.submit_public_concern(
             data={
                 "category": "conduct_bias",
                 "area": "Larkspur Avenue",

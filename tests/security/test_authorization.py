@@ -430,9 +430,11 @@ def _users() -> dict:
 def build_records() -> SimpleNamespace:
     from django_tasks_db.models import DBTaskResult
 
+    from concerns import intake as concern_intake
     from concerns import services as concern_services
     from concerns.open311 import issue_key
     from desk.calendar import create_feed
+    from imports import files as import_files
     from imports import views as import_views
     from imports.engine import template_dataset
     from imports.models import ImportLog
@@ -473,7 +475,7 @@ def build_records() -> SimpleNamespace:
     r.referral = concern_services.refer_concern(
         concern=r.worked, by=cro, department=r.department, referred_on=today
     )
-    r.conduct, _ = concern_services.log_concern(
+    r.conduct, _ = concern_intake.log_concern(
         by=officer,
         data={
             "date_received": today,
@@ -621,7 +623,7 @@ def build_records() -> SimpleNamespace:
     )
     stored = f"{uuid.uuid4().hex}.csv"
     content = template_dataset(specs()["concerns"]).export("csv")
-    (import_views._folder() / stored).write_text(content)
+    (import_files.folder() / stored).write_text(content)
     r.import_token = import_views._token(stored, "concerns", cro.pk, "concerns.csv")
     if apps.is_installed("axes"):  # sign-in lockout: rows for its admin pages
         from axes.models import AccessAttempt, AccessFailureLog, AccessLog
