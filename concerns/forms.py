@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import lookups
 from accounts.models import User
 from concerns.models import Concern, Department, Referral, Unit
-from concerns.services import editable_values, fingerprint
+from core.conflicts import fingerprint
 from core.web import with_cji_notice
 from core.widgets import DateInput, LookupSelect
 from outreach.models import CommunityOrganization, OutreachActivity
@@ -308,7 +308,7 @@ class DetailsForm(_StepForm):
     what the concern is, and the note the public sees with its status."""
 
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    # A fingerprint of the values shown (services.fingerprint): names what someone else
+    # A fingerprint of the values shown (core.conflicts.fingerprint): names what someone else
     # changed if this save is refused.
     seen = forms.CharField(widget=forms.HiddenInput, required=False, max_length=500)
     category = forms.ChoiceField(label=_("Category"))
@@ -342,7 +342,7 @@ class DetailsForm(_StepForm):
             keep = concern.category == conduct
             choices = [c for c in choices if (c[0] == conduct) == keep]
             if not self.is_bound:
-                values = editable_values(concern)
+                values = concern.editable_values()
                 for name, value in values.items():
                     self.initial.setdefault(name, value)
                 self.initial.setdefault("seen", fingerprint(values))

@@ -236,6 +236,17 @@ class Concern(models.Model):
         db_persist=True,
     )
 
+    # What "Correct the details" may change (the intake's facts stay as recorded).
+    EDITABLE_FIELDS = (
+        "category",
+        "nature",
+        "priority",
+        "area",
+        "description",
+        "suggestions",
+        "public_note",
+    )
+
     objects = ConcernQuerySet.as_manager()
 
     class Meta:
@@ -273,6 +284,9 @@ class Concern(models.Model):
 
     def get_absolute_url(self):
         return reverse("concerns:detail", args=[self.reference])
+
+    def editable_values(self) -> dict:
+        return {name: getattr(self, name) for name in self.EDITABLE_FIELDS}
 
     @property
     def is_open(self) -> bool:

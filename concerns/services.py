@@ -2,16 +2,14 @@
 
 Each step checks who may take it (a 403 when not) and from which status (a clear
 ValidationError when not), locks the concern row so that two clicks cannot both act, and
-appends a line to the timeline. The table RULES is the single statement of both checks;
-the detail page asks `available_actions()`, which reads the same table.
+appends a line to the timeline. The table of steps (concerns/steps.py) is the single
+statement of both checks and of where each step moves the concern; the concern's page
+offers what `steps.available()` gives, from the same rows.
 """
 
 import datetime as dt
-import hashlib
-from collections.abc import Callable
-from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -21,6 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from concerns import steps
 from concerns.models import (
     Concern,
     ConcernUpdate,
@@ -29,27 +28,15 @@ from concerns.models import (
     Routing,
     Unit,
 )
-from core.permissions import Permission, has_permission, require
+from concerns.steps import performs
+from core.conflicts import EditConflict, changed_since, fingerprint, shown_value, still_as_shown
+from core.permissions import Permission, require
 from core.roles import Role
 from notifications.notify import email_resident, holders, notify, unit_supervisors
 
 S = Concern.Status
 K = ConcernUpdate.Kind
 
-NOT_RECEIVED = _(
-    "Only a concern that has just been received can be escalated or resolved this way."
-)
-NOT_ESCALATED = _("Only a concern escalated to a supervisor can be forwarded to the CRO.")
-NOT_WORKABLE = _(
-    "This concern is not with the Community Relations Officer: it must be forwarded first, "
-    "or it is already resolved."
-)
-NOT_OPEN = _("This concern is already resolved. Reopen it first.")
-NOT_CORRECTABLE = _(
-    "This concern is waiting for a supervisor's review: its details can be corrected once it "
-    "is forwarded."
-)
-NOT_RESOLVED = _("Only a resolved concern can be reopened.")
 TEXT_REQUIRED = _("Write a few words: this goes into the concern's timeline.")
 ALREADY_ACKNOWLEDGED = _("This routing has already been acknowledged.")
 ALREADY_ANSWERED = _("The response to this referral has already been recorded.")
@@ -75,102 +62,6 @@ NOW_STORED = _("{label} is now: “{value}”")
 SAVE_AGAIN = _("Check what changed, then save again to keep your version.")
 SEND_AGAIN = _("Check the concern as it is now, then send again if the step still applies.")
 
-# Where the CRO (and the Chief) can act: everything open except a concern still waiting
-# for its supervisor's review.
-WORKABLE = frozenset(
-    {S.RECEIVED, S.FORWARDED, S.ACTION_RECOMMENDED, S.REFERRED, S.IN_PROGRESS, S.REOPENED}
-)
-OPEN = frozenset(Concern.OPEN_STATUSES)
-ALL = frozenset(S)
-
-
-# Everything but a concern still waiting for its supervisor, who reads it as it came in.
-CORRECTABLE = WORKABLE | {S.RESOLVED}
-
-
-def _may(perm: Permission) -> Callable[[User, Concern], bool]:
-    return lambda user, concern: has_permission(user, perm, concern=concern)
-
-
-def _works_or_holds(user, concern) -> bool:
-    return has_permission(user, Permission.WORK_CONCERN, concern=concern) or (
-        concern.assignee_id == user.pk
-        and has_permission(user, Permission.VIEW_CONCERN, concern=concern)
-    )
-
-
-def _may_resolve(user, concern) -> bool:
-    # Supervisors may settle what an officer escalated to them (001 IV.B.2).
-    if concern.status == S.ESCALATED:
-        return has_permission(user, Permission.FORWARD_CONCERN, concern=concern)
-    return _works_or_holds(user, concern)
-
-
-@dataclass(frozen=True)
-class Rule:
-    label: str
-    statuses: frozenset
-    allowed: Callable[[User, Concern], bool]
-    wrong_status: str
-
-
-RULES: dict[str, Rule] = {
-    "escalate": Rule(
-        _("Escalate to a supervisor"),
-        frozenset({S.RECEIVED}),
-        _may(Permission.ESCALATE_CONCERN),
-        NOT_RECEIVED,
-    ),
-    "resolve-as-officer": Rule(
-        _("Resolve within my authority"),
-        frozenset({S.RECEIVED}),
-        _may(Permission.RESOLVE_AS_OFFICER),
-        NOT_RECEIVED,
-    ),
-    "forward": Rule(
-        _("Forward to the CRO"),
-        frozenset({S.ESCALATED}),
-        _may(Permission.FORWARD_CONCERN),
-        NOT_ESCALATED,
-    ),
-    "recommend": Rule(
-        _("Recommend an action"), WORKABLE, _may(Permission.WORK_CONCERN), NOT_WORKABLE
-    ),
-    "route": Rule(_("Route to a unit"), WORKABLE, _may(Permission.WORK_CONCERN), NOT_WORKABLE),
-    "refer": Rule(
-        _("Refer to a department"), WORKABLE, _may(Permission.WORK_CONCERN), NOT_WORKABLE
-    ),
-    "progress": Rule(_("Record progress"), WORKABLE, _works_or_holds, NOT_WORKABLE),
-    "assign": Rule(_("Assign"), OPEN, _may(Permission.WORK_CONCERN), NOT_OPEN),
-    "resolve": Rule(_("Resolve"), OPEN, _may_resolve, NOT_OPEN),
-    "reopen": Rule(
-        _("Reopen"), frozenset({S.RESOLVED}), _may(Permission.REOPEN_CONCERN), NOT_RESOLVED
-    ),
-    "edit": Rule(
-        _("Correct the details"), CORRECTABLE, _may(Permission.WORK_CONCERN), NOT_CORRECTABLE
-    ),
-    "note": Rule(_("Add a note"), ALL, _may(Permission.NOTE_CONCERN), ""),
-}
-
-
-def available_actions(user, concern: Concern) -> list[str]:
-    """The steps this user may take on this concern now, in the order of RULES."""
-    return [
-        name
-        for name, rule in RULES.items()
-        if concern.status in rule.statuses and rule.allowed(user, concern)
-    ]
-
-
-def _check(action: str, by, concern: Concern) -> None:
-    rule = RULES[action]
-    if not rule.allowed(by, concern):
-        raise PermissionDenied(
-            gettext("You may not %(action)s on this concern.") % {"action": rule.label.lower()}
-        )
-    if concern.status not in rule.statuses:
-        raise ValidationError(rule.wrong_status)
-
 
 def _locked(concern: Concern) -> Concern:
     """Re-read the row under a lock: a second click waits, then sees the new status."""
@@ -188,6 +79,13 @@ def record_line(concern, kind, by, text="") -> ConcernUpdate:
     return ConcernUpdate.objects.create(concern=concern, kind=kind, author=by, text=text)
 
 
+def _advance(name: str, concern: Concern) -> None:
+    """Move the concern where the step's row says (concerns/steps.py)."""
+    status = steps.target(name, concern)
+    if status is not None:
+        _move(concern, status)
+
+
 def _move(concern: Concern, status: str) -> None:
     fields = ["status", "resolved_at", "updated_at"]
     if concern.status != status:
@@ -200,37 +98,6 @@ def _move(concern: Concern, status: str) -> None:
 
 
 # --- Stale pages ----------------------------------------------------------------------
-
-
-class EditConflict(ValidationError):
-    """A save refused because the record changed after the form was shown. It carries the
-    stored revision and fingerprint, so the form can be shown again over the stored record
-    with what the person typed, and a second save is taken as deliberate."""
-
-    def __init__(self, messages, *, revision: int, seen: str):
-        super().__init__(messages)
-        self.revision = revision
-        self.seen = seen
-
-
-def _digest(value) -> str:
-    return hashlib.sha256(str(value).encode()).hexdigest()[:10]
-
-
-def fingerprint(values: dict) -> str:
-    """What a form showed, in a few characters a field: carried in a hidden input, it lets
-    a refused save name the fields someone else changed, not the ones being typed."""
-    return ",".join(f"{name}:{_digest(value)}" for name, value in values.items())
-
-
-def changed_since(seen: str, current: dict) -> list[str]:
-    """The names in `current` whose value is not the one the fingerprint `seen` was taken of."""
-    shown = dict(part.split(":", 1) for part in (seen or "").split(",") if ":" in part)
-    return [name for name, value in current.items() if shown.get(name) != _digest(value)]
-
-
-def shown_value(text) -> str:
-    return str(text) if text not in (None, "") else gettext("(empty)")
 
 
 def _changed_by(concern: Concern) -> str:
@@ -277,21 +144,21 @@ def _step_conflict(concern: Concern) -> EditConflict:
 
 
 def _still_as_shown(concern: Concern, revision: int | None) -> None:
-    """A step from a page that showed an older revision is refused: the concern may have
-    been resolved and reopened, or given to someone else, since that page was opened."""
-    if revision is not None and concern.revision != revision:
-        raise _step_conflict(concern)
+    """The concern may have been resolved and reopened, or given to someone else, since the
+    page was opened."""
+    still_as_shown(concern, revision, lambda: _step_conflict(concern))
 
 
 # --- The workflow ---------------------------------------------------------------------
 
 
+@performs("escalate")
 @transaction.atomic
 def escalate_concern(*, concern: Concern, by, note: str = "") -> Concern:
     """Beyond the officer's authority: to a supervisor (001 IV.B.2)."""
     concern = _locked(concern)
-    _check("escalate", by, concern)
-    _move(concern, S.ESCALATED)
+    steps.check("escalate", by, concern)
+    _advance("escalate", concern)
     record_line(concern, K.ESCALATED, by, note.strip())
     notify(
         "concern_escalated",
@@ -304,24 +171,26 @@ def escalate_concern(*, concern: Concern, by, note: str = "") -> Concern:
     return concern
 
 
+@performs("resolve-as-officer")
 @transaction.atomic
 def resolve_as_officer(*, concern: Concern, by, resolution: str) -> Concern:
     """Within the officer's authority: resolved on the spot (001 IV.B.1)."""
     concern = _locked(concern)
-    _check("resolve-as-officer", by, concern)
+    steps.check("resolve-as-officer", by, concern)
     resolution = _text(resolution)
-    _move(concern, S.RESOLVED)
+    _advance("resolve-as-officer", concern)
     record_line(concern, K.RESOLVED, by, resolution)
     email_resident(concern, "resolved")
     return concern
 
 
+@performs("forward")
 @transaction.atomic
 def forward_concern(*, concern: Concern, by, note: str = "") -> Concern:
     """The supervisor passes it to the Community Relations Officer (001 IV.B.2.a)."""
     concern = _locked(concern)
-    _check("forward", by, concern)
-    _move(concern, S.FORWARDED)
+    steps.check("forward", by, concern)
+    _advance("forward", concern)
     record_line(concern, K.FORWARDED, by, note.strip())
     notify(
         "concern_forwarded",
@@ -334,28 +203,28 @@ def forward_concern(*, concern: Concern, by, note: str = "") -> Concern:
     return concern
 
 
+@performs("recommend")
 @transaction.atomic
 def recommend_action(*, concern: Concern, by, text: str) -> Concern:
     """A recommended action for the concern (000 VI.9, 001 IV.A.3)."""
     concern = _locked(concern)
-    _check("recommend", by, concern)
+    steps.check("recommend", by, concern)
     text = _text(text)
-    if concern.status != S.REFERRED:
-        _move(concern, S.ACTION_RECOMMENDED)
+    _advance("recommend", concern)
     record_line(concern, K.RECOMMENDATION, by, text)
     return concern
 
 
+@performs("route")
 @transaction.atomic
 def route_to_unit(*, concern: Concern, by, unit: Unit, note: str = "") -> Routing:
     """Relay the concern to a unit of the department, accurately and on time (000 III.5)."""
     concern = _locked(concern)
-    _check("route", by, concern)
+    steps.check("route", by, concern)
     if not unit.is_active:
         raise ValidationError(INACTIVE_UNIT)
     routing = Routing.objects.create(concern=concern, unit=unit, routed_by=by)
-    if concern.status != S.REFERRED:
-        _move(concern, S.IN_PROGRESS)
+    _advance("route", concern)
     text = gettext("Routed to %(unit)s.") % {"unit": unit.name} + (
         f" {note.strip()}" if note.strip() else ""
     )
@@ -392,13 +261,14 @@ def acknowledge_routing(*, routing: Routing, by) -> Routing:
     return routing
 
 
+@performs("refer")
 @transaction.atomic
 def refer_concern(
     *, concern: Concern, by, department: Department, referred_on: dt.date, note: str = ""
 ) -> Referral:
     """Another city department or agency can better remedy it (000 VI.9)."""
     concern = _locked(concern)
-    _check("refer", by, concern)
+    steps.check("refer", by, concern)
     if not department.is_active:
         raise ValidationError(INACTIVE_DEPARTMENT)
     if referred_on > timezone.localdate():
@@ -410,7 +280,7 @@ def refer_concern(
         due_on=referred_on + dt.timedelta(days=department.response_days),
         referred_by=by,
     )
-    _move(concern, S.REFERRED)
+    _advance("refer", concern)
     text = gettext("Referred to %(department)s.") % {"department": department.name} + (
         f" {note.strip()}" if note.strip() else ""
     )
@@ -450,22 +320,23 @@ def record_referral_response(
     return referral
 
 
+@performs("progress")
 @transaction.atomic
 def record_progress(*, concern: Concern, by, text: str) -> Concern:
     """A statement of progress toward correcting the concern (001 IV.A.4)."""
     concern = _locked(concern)
-    _check("progress", by, concern)
+    steps.check("progress", by, concern)
     text = _text(text)
-    if concern.status != S.REFERRED:
-        _move(concern, S.IN_PROGRESS)
+    _advance("progress", concern)
     record_line(concern, K.PROGRESS, by, text)
     return concern
 
 
+@performs("assign")
 @transaction.atomic
 def assign_concern(*, concern: Concern, by, assignee: User, revision: int | None = None) -> Concern:
     concern = _locked(concern)
-    _check("assign", by, concern)
+    steps.check("assign", by, concern)
     _still_as_shown(concern, revision)
     if not assignee.is_active or not assignee.has_role(*Role):
         raise ValidationError(ASSIGNEE_WITHOUT_ROLE)
@@ -488,57 +359,47 @@ def assign_concern(*, concern: Concern, by, assignee: User, revision: int | None
     return concern
 
 
+@performs("resolve")
 @transaction.atomic
 def resolve_concern(
     *, concern: Concern, by, resolution: str, revision: int | None = None
 ) -> Concern:
     concern = _locked(concern)
-    _check("resolve", by, concern)
+    steps.check("resolve", by, concern)
     _still_as_shown(concern, revision)
     resolution = _text(resolution)
-    _move(concern, S.RESOLVED)
+    _advance("resolve", concern)
     record_line(concern, K.RESOLVED, by, resolution)
     email_resident(concern, "resolved")
     return concern
 
 
+@performs("reopen")
 @transaction.atomic
 def reopen_concern(*, concern: Concern, by, reason: str, revision: int | None = None) -> Concern:
     concern = _locked(concern)
-    _check("reopen", by, concern)
+    steps.check("reopen", by, concern)
     _still_as_shown(concern, revision)
     reason = _text(reason)
-    _move(concern, S.REOPENED)
+    _advance("reopen", concern)
     record_line(concern, K.REOPENED, by, reason)
     return concern
 
 
+@performs("note")
 @transaction.atomic
 def add_note(*, concern: Concern, by, text: str) -> ConcernUpdate:
     concern = _locked(concern)
-    _check("note", by, concern)
+    steps.check("note", by, concern)
     return record_line(concern, K.NOTE, by, _text(text))
 
 
 # --- Corrections ----------------------------------------------------------------------
 
+
 # What the CRO may correct after intake. The source and the reporting employee are a
 # record of what was said and by whom, and stay as taken.
-EDITABLE_FIELDS = (
-    "category",
-    "nature",
-    "priority",
-    "area",
-    "description",
-    "suggestions",
-    "public_note",
-)
-
-
-def editable_values(concern: Concern) -> dict:
-    return {name: getattr(concern, name) for name in EDITABLE_FIELDS}
-
-
+@performs("edit")
 @transaction.atomic
 def edit_concern(*, concern: Concern, by, data: dict, revision: int, seen: str = "") -> Concern:
     """Correct a concern's details. `revision` and `seen` are what the form was shown: a
@@ -548,8 +409,8 @@ def edit_concern(*, concern: Concern, by, data: dict, revision: int, seen: str =
     revision exactly one is applied. Sending the same form twice changes the concern once.
     """
     concern = Concern.objects.select_related("assignee").get(pk=concern.pk)
-    _check("edit", by, concern)
-    data = {name: data[name] for name in EDITABLE_FIELDS if name in data}
+    steps.check("edit", by, concern)
+    data = {name: data[name] for name in Concern.EDITABLE_FIELDS if name in data}
     conduct = Concern.Category.CONDUCT_BIAS
     if "category" in data and (data["category"] == conduct) != (concern.category == conduct):
         raise ValidationError({"category": CONDUCT_CATEGORY_FIXED})
@@ -594,7 +455,7 @@ def _edit_conflict(concern: Concern, names: list[str]) -> EditConflict:
     lines += [NOW_STORED.format(label=_label(n), value=_stored(concern, n)) for n in names]
     lines.append(SAVE_AGAIN)
     return EditConflict(
-        lines, revision=concern.revision, seen=fingerprint(editable_values(concern))
+        lines, revision=concern.revision, seen=fingerprint(concern.editable_values())
     )
 
 

@@ -13,24 +13,19 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit import trail as audit
-from concerns import intake, services
+from concerns import intake, services, steps
 from concerns.filters import ConcernFilter
 from concerns.forms import (
-    AssignForm,
     DepartmentForm,
-    DetailsForm,
     IntakeForm,
-    NoteForm,
-    OptionalNoteForm,
     PublicFeedbackForm,
-    ReferForm,
-    ResolutionForm,
     ResponseForm,
-    RouteForm,
     UnitForm,
 )
 from concerns.models import Concern, Department, Routing, Unit
 from concerns.rules import can_see_source
+from concerns.steps import STEPS
+from core.conflicts import EditConflict
 from core.paging import paginate
 from core.permissions import Permission, has_permission
 from core.web import client_key, crumbs, csv_download, show_errors
@@ -247,43 +242,12 @@ def concern_export(request):
 
 # --- Detail and workflow steps --------------------------------------------------------
 
-STEP_FORMS = {
-    # action: (form, submit label, what the user is told afterwards)
-    "escalate": (
-        OptionalNoteForm,
-        gettext_lazy("Escalate"),
-        gettext_lazy("Escalated to a supervisor."),
-    ),
-    "resolve-as-officer": (ResolutionForm, gettext_lazy("Resolve"), gettext_lazy("Resolved.")),
-    "forward": (
-        OptionalNoteForm,
-        gettext_lazy("Forward to CRO"),
-        gettext_lazy("Forwarded to the CRO."),
-    ),
-    "recommend": (NoteForm, gettext_lazy("Recommend"), gettext_lazy("Recommendation recorded.")),
-    "route": (
-        RouteForm,
-        gettext_lazy("Route"),
-        gettext_lazy("Routed to the unit; its commander is asked to acknowledge."),
-    ),
-    "refer": (
-        ReferForm,
-        gettext_lazy("Refer"),
-        gettext_lazy("Referred. The response is now awaited."),
-    ),
-    "progress": (NoteForm, gettext_lazy("Record progress"), gettext_lazy("Progress recorded.")),
-    "assign": (AssignForm, gettext_lazy("Assign"), gettext_lazy("Assigned.")),
-    "resolve": (ResolutionForm, gettext_lazy("Resolve"), gettext_lazy("Resolved.")),
-    "reopen": (NoteForm, gettext_lazy("Reopen"), gettext_lazy("Reopened.")),
-    "edit": (DetailsForm, gettext_lazy("Save changes"), gettext_lazy("The details were saved.")),
-    "note": (NoteForm, gettext_lazy("Add note"), gettext_lazy("Note added.")),
-}
 RECORD_RESPONSE = gettext_lazy("Record response")
 
 
 def _step_form(concern, name):
-    form_class, label, _done = STEP_FORMS[name]
-    return form_class(label=label, prefix=name, concern=concern)
+    step = STEPS[name]
+    return step.form(label=step.submit, prefix=name, concern=concern)
 
 
 def _step_forms(concern, actions, bound=None, opened=None):
@@ -299,14 +263,14 @@ def _step_forms(concern, actions, bound=None, opened=None):
             form = _step_form(concern, name)
         else:
             form = None
-        steps.append({"name": name, "title": services.RULES[name].label, "form": form})
+        steps.append({"name": name, "title": STEPS[name].label, "form": form})
     return steps
 
 
 def concern_detail(request, reference, *, bound=None, status=200):
     concern = get_concern_for(request, reference)
-    actions = services.available_actions(request.user, concern)
-    if bound and bound[0] in STEP_FORMS and bound[0] not in actions:
+    actions = steps.available(request.user, concern)
+    if bound and bound[0] in STEPS and bound[0] not in actions:
         # The step was refused (the concern moved on meanwhile): show what was typed and why.
         actions.append(bound[0])
     referrals = list(concern.referrals.select_related("department"))
@@ -355,23 +319,23 @@ def concern_detail(request, reference, *, bound=None, status=200):
 
 @require_http_methods(["GET", "POST"])
 def concern_step(request, reference, action):
-    if action not in STEP_FORMS:
+    if action not in STEPS:
         raise Http404
     concern = get_concern_for(request, reference)
     if request.method == "GET":
         return _step_fragment(request, concern, action)
-    form_class, label, done = STEP_FORMS[action]
-    form = form_class(request.POST, label=label, prefix=action, concern=concern)
+    step = STEPS[action]
+    form = step.form(request.POST, label=step.submit, prefix=action, concern=concern)
     if form.is_valid():
         data = form.cleaned_data
         try:
-            _perform(action, concern, request.user, data)
+            steps.take(action, concern=concern, by=request.user, data=data)
         except ValidationError as error:
             show_errors(form, error)
-            if isinstance(error, services.EditConflict):
+            if isinstance(error, EditConflict):
                 form.show_stored(error)
         else:
-            messages.success(request, done)
+            messages.success(request, step.done)
             return redirect(concern)
     return concern_detail(request, reference, bound=(action, form), status=400)
 
@@ -383,59 +347,14 @@ def _step_fragment(request, concern, action):
     address leads to the concern's page with that step open."""
     if request.headers.get("X-Requested-With") != "fetch":
         return redirect(f"{concern.get_absolute_url()}?step={action}#step-{action}")
-    if action not in services.available_actions(request.user, concern):
+    if action not in steps.available(request.user, concern):
         raise PermissionDenied
     form = _step_form(concern, action)
     shown = request.GET.get("revision", "")
     if "revision" in form.fields and shown.isdigit():
         form.initial["revision"] = int(shown)
-    step = {"name": action, "title": services.RULES[action].label, "form": form}
+    step = {"name": action, "title": STEPS[action].label, "form": form}
     return render(request, "concerns/_step_form.html", {"concern": concern, "step": step})
-
-
-def _perform(action, concern, by, data):
-    if action == "escalate":
-        services.escalate_concern(concern=concern, by=by, note=data["note"])
-    elif action == "resolve-as-officer":
-        services.resolve_as_officer(concern=concern, by=by, resolution=data["text"])
-    elif action == "forward":
-        services.forward_concern(concern=concern, by=by, note=data["note"])
-    elif action == "recommend":
-        services.recommend_action(concern=concern, by=by, text=data["text"])
-    elif action == "route":
-        services.route_to_unit(concern=concern, by=by, unit=data["unit"], note=data["note"])
-    elif action == "refer":
-        services.refer_concern(
-            concern=concern,
-            by=by,
-            department=data["department"],
-            referred_on=data["referred_on"],
-            note=data["note"],
-        )
-    elif action == "progress":
-        services.record_progress(concern=concern, by=by, text=data["text"])
-    elif action == "assign":
-        services.assign_concern(
-            concern=concern, by=by, assignee=data["assignee"], revision=data["revision"]
-        )
-    elif action == "resolve":
-        services.resolve_concern(
-            concern=concern, by=by, resolution=data["text"], revision=data["revision"]
-        )
-    elif action == "reopen":
-        services.reopen_concern(
-            concern=concern, by=by, reason=data["text"], revision=data["revision"]
-        )
-    elif action == "edit":
-        services.edit_concern(
-            concern=concern,
-            by=by,
-            data={name: data[name] for name in services.EDITABLE_FIELDS},
-            revision=data["revision"],
-            seen=data["seen"],
-        )
-    elif action == "note":
-        services.add_note(concern=concern, by=by, text=data["text"])
 
 
 @require_POST

@@ -11,7 +11,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from concerns.services import EditConflict, changed_since, fingerprint, shown_value
+from core.conflicts import EditConflict, changed_since, fingerprint, shown_value, still_as_shown
 from core.permissions import Permission, require
 from notifications.notify import approval_decided, submitted_for_approval
 from reports.builders import build_for, narrative_fields
@@ -104,7 +104,7 @@ def narrative_headings(report: Report) -> dict:
 
 
 def narratives_seen(report: Report, keys) -> str:
-    """The fingerprint of the narratives a form shows (see concerns.services.fingerprint)."""
+    """The fingerprint of the narratives a form shows (see core.conflicts.fingerprint)."""
     return fingerprint({key: report.narratives.get(key, "") for key in keys})
 
 
@@ -170,10 +170,12 @@ def _narratives_conflict(report, headings, keys, sent) -> EditConflict:
 def _still_as_shown(report: Report, revision: int | None) -> None:
     """A submission or a decision from a page that showed an older revision is refused:
     the Chief approves what the Chief read, the CRO submits what the CRO read."""
-    if revision is None or report.revision == revision:
-        return
+    still_as_shown(report, revision, lambda: _report_conflict(report))
+
+
+def _report_conflict(report: Report) -> EditConflict:
     status = report.get_status_display()
-    raise EditConflict(
+    return EditConflict(
         [REPORT_CHANGED.format(by=_changed_by(report), status=status), READ_AGAIN],
         revision=report.revision,
         seen="",

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from concerns.views import public_language, remember_language
+from core.conflicts import EditConflict
 from core.paging import paginate
 from core.permissions import Permission, has_permission
 from core.web import crumbs, csv_download, require_permission, show_errors
@@ -137,7 +138,7 @@ def report_narratives(request, pk):
             )
         except ValidationError as error:
             show_errors(form, error)
-            if isinstance(error, services.EditConflict):
+            if isinstance(error, EditConflict):
                 form.show_stored(error)
         else:
             messages.success(request, _("The narratives were saved."))

@@ -11,8 +11,9 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from concerns import services
+from concerns import services, steps
 from concerns.models import ConcernUpdate
+from core.conflicts import EditConflict, fingerprint
 from core.roles import Role
 from tests.conftest import sign_in
 from tests.factories import UserFactory
@@ -184,8 +185,8 @@ def test_edit_is_not_refused_when_only_the_status_moved_on(forwarded, cro, secon
 
 
 def test_two_saves_from_the_same_revision_apply_one(forwarded, cro, second_cro):
-    shown = services.editable_values(forwarded)
-    seen, revision = services.fingerprint(shown), forwarded.revision
+    shown = forwarded.editable_values()
+    seen, revision = fingerprint(shown), forwarded.revision
     services.edit_concern(
         concern=forwarded,
         by=cro,
@@ -193,7 +194,7 @@ def test_two_saves_from_the_same_revision_apply_one(forwarded, cro, second_cro):
         revision=revision,
         seen=seen,
     )
-    with pytest.raises(services.EditConflict) as refused:
+    with pytest.raises(EditConflict) as refused:
         services.edit_concern(
             concern=forwarded,
             by=second_cro,
@@ -254,7 +255,7 @@ def test_one_way_steps_are_guarded_by_their_status(concern, officer, supervisor)
 
 
 def test_conduct_category_cannot_be_set_by_a_correction(forwarded, cro):
-    data = {**services.editable_values(forwarded), "category": "conduct_bias"}
+    data = {**forwarded.editable_values(), "category": "conduct_bias"}
     with pytest.raises(ValidationError, match="cannot be set or removed"):
         services.edit_concern(concern=forwarded, by=cro, data=data, revision=forwarded.revision)
     client = client_as(cro)
@@ -264,8 +265,8 @@ def test_conduct_category_cannot_be_set_by_a_correction(forwarded, cro):
 
 
 def test_only_those_who_work_concerns_may_correct_them(concern, officer):
-    assert "edit" not in services.available_actions(officer, concern)
-    data = {**services.editable_values(concern), "priority": "urgent"}
+    assert "edit" not in steps.available(officer, concern)
+    data = {**concern.editable_values(), "priority": "urgent"}
     response = client_as(officer).post(
         step_url(concern),
         {f"edit-{k}": v for k, v in data.items()} | {"edit-revision": concern.revision},

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from concerns import intake, services
+from concerns import intake, services, steps
 from concerns.models import Concern, ConcernUpdate, Referral
 from tests.factories import ConcernFactory, DepartmentFactory, UnitFactory
 
@@ -306,22 +306,22 @@ def test_training_officer_cannot_work_concerns(forwarded, training_officer):
 
 
 def test_available_actions_follow_role_and_status(concern, officer, supervisor, cro, chief):
-    assert services.available_actions(officer, concern) == [
+    assert steps.available(officer, concern) == [
         "escalate",
         "resolve-as-officer",
         "note",
     ]
     services.escalate_concern(concern=concern, by=officer)
     concern.refresh_from_db()
-    assert services.available_actions(officer, concern) == ["note"]
-    assert set(services.available_actions(supervisor, concern)) == {"forward", "resolve", "note"}
-    assert "recommend" not in services.available_actions(cro, concern)
+    assert steps.available(officer, concern) == ["note"]
+    assert set(steps.available(supervisor, concern)) == {"forward", "resolve", "note"}
+    assert "recommend" not in steps.available(cro, concern)
     services.forward_concern(concern=concern, by=supervisor)
     concern.refresh_from_db()
     assert {"recommend", "route", "refer", "assign", "resolve"} <= set(
-        services.available_actions(cro, concern)
+        steps.available(cro, concern)
     )
-    assert "recommend" in services.available_actions(chief, concern)
+    assert "recommend" in steps.available(chief, concern)
 
 
 # --- Public form ---

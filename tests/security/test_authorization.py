@@ -856,9 +856,9 @@ def text_of(response) -> str:
 
 def step_posts(concern, routing=None) -> list[str]:
     """Every URL that changes a concern, for POST."""
-    from concerns.views import STEP_FORMS
+    from concerns.steps import STEPS
 
-    urls = [reverse("concerns:step", args=[concern.reference, step]) for step in STEP_FORMS]
+    urls = [reverse("concerns:step", args=[concern.reference, step]) for step in STEPS]
     urls.append(reverse("concerns:respond", args=[concern.reference]))
     if routing is not None:
         urls.append(reverse("concerns:acknowledge", args=[concern.reference, routing.pk]))
@@ -866,11 +866,11 @@ def step_posts(concern, routing=None) -> list[str]:
 
 
 def step_data() -> dict:
-    from concerns.views import STEP_FORMS
+    from concerns.steps import STEPS
 
     today = timezone.localdate().isoformat()
     data = {}
-    for step in STEP_FORMS:
+    for step in STEPS:
         data.update(
             {f"{step}-text": "Done.", f"{step}-note": "Done.", f"{step}-referred_on": today}
         )
