@@ -174,6 +174,7 @@ def organization_spec() -> Spec:
         _export_organizations,
         _check_organization,
         list_url="outreach:organizations",
+        position=20,
     )
 
 
@@ -186,4 +187,5 @@ def activity_spec() -> Spec:
         _export_activities,
         _check_activity,
         list_url="outreach:activities",
+        position=30,
     )

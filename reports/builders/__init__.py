@@ -1,0 +1,145 @@
+"""The figures and lists of each report, computed in SQL from concerns, outreach and
+programs. The result is plain JSON (dates as ISO strings, money as strings) so that it
+can be frozen on the report at submission. Query counts do not grow with rows: every
+section is one aggregate or one `values()` list.
+
+Source names and contacts never appear in any report.
+
+One module per report kind computes its figures; this one holds what is common to every
+kind: which builder makes which kind, the narrative boxes the CRO writes, and the listings
+long enough to be given as CSV files.
+"""
+
+import datetime as dt
+
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from reports.builders.annual import _recommendations_section, annual
+from reports.builders.monthly import monthly
+from reports.builders.quarterly import quarterly
+from reports.builders.semi_annual import semi_annual
+from reports.builders.transparency import suppress, transparency
+from reports.models import Report
+from surveys.results import summary
+
+__all__ = [
+    "BUILDERS",
+    "LISTING_LIMIT",
+    "LISTINGS",
+    "NARRATIVES",
+    # Re-exported for the tests, which check the annual report's recommendations alone.
+    "_recommendations_section",
+    "annual",
+    "build",
+    "build_for",
+    "monthly",
+    "narrative_fields",
+    "quarterly",
+    "semi_annual",
+    "suppress",
+    "transparency",
+]
+
+
+# A listing longer than this is summarised in the report (PDF and page) and given in full
+# as a CSV file on the report's page: a large department's quarter (25,000 concerns) listed
+# line by line was 560 pages and 96 s of layout (docs/PERFORMANCE.md).
+LISTING_LIMIT = 1000
+
+_CONCERN_COLUMNS = (
+    ("reference", _("Reference")),
+    ("date", _("Received")),
+    ("category", _("Category")),
+    ("nature", _("Nature")),
+    ("area", _("Area")),
+    ("status", _("Status")),
+)
+# Each report kind's listings (keys of its data), with their names and CSV columns.
+LISTINGS = {
+    "monthly": {"concerns": (_("The concerns"), _CONCERN_COLUMNS)},
+    "quarterly": {
+        "current_concerns": (_("Current concerns"), _CONCERN_COLUMNS),
+        "potential_problems": (_("Potential problems"), _CONCERN_COLUMNS),
+        "recommendations": (
+            _("Recommended actions"),
+            (
+                ("reference", _("Concern")),
+                ("category", _("Category")),
+                ("date", _("Date")),
+                ("text", _("Recommended action")),
+            ),
+        ),
+        "progress": (
+            _("Progress on earlier concerns"),
+            (
+                ("reference", _("Concern")),
+                ("category", _("Category")),
+                ("received", _("Received")),
+                ("steps", _("Steps this quarter")),
+                ("resolved_this_quarter", _("Resolved this quarter")),
+                ("status", _("Stands")),
+            ),
+        ),
+    },
+}
+
+
+BUILDERS = {
+    Report.Kind.MONTHLY: monthly,
+    Report.Kind.QUARTERLY: quarterly,
+    Report.Kind.SEMI_ANNUAL: semi_annual,
+    Report.Kind.ANNUAL: annual,
+    Report.Kind.TRANSPARENCY: transparency,
+}
+
+
+# The narrative boxes of each kind: (key, heading). The CRO writes these; nothing else.
+NARRATIVES = {
+    Report.Kind.MONTHLY: [("summary", _("Summary for the Chief"))],
+    Report.Kind.QUARTERLY: [
+        ("current", _("1. Current concerns voiced by the community")),
+        ("potential", _("2. Potential problems bearing on law enforcement")),
+        ("recommended", _("3. Recommended actions for previously identified concerns")),
+        ("progress", _("4. Progress toward correcting previously identified concerns")),
+        ("activities", _("5. Summary of monthly activities")),
+    ],
+    Report.Kind.SEMI_ANNUAL: [("summary", _("Overall assessment of the programs"))],
+    Report.Kind.ANNUAL: [
+        ("trends", _("Trends against the previous year")),
+        ("problems", _("Problems")),
+        ("successes", _("Successes")),
+    ],
+    Report.Kind.TRANSPARENCY: [("introduction", _("About this report (shown to the public)"))],
+    Report.Kind.SURVEY: [
+        ("summary", _("Written summary of the compiled results")),
+        ("findings", _("What the results say about the relationship with the community")),
+        ("recommendations", _("Recommended actions for the Chief")),
+    ],
+}
+
+
+def narrative_fields(kind: str, data: dict | None = None) -> list[tuple[str, str]]:
+    """The narrative boxes of a report; the annual report has one per plan objective."""
+    fields = list(NARRATIVES[kind])
+    if kind == Report.Kind.ANNUAL and data:
+        fields = [
+            (
+                f"objective_{o['position']}",
+                gettext("Objective %(position)s: %(text)s")
+                % {"position": o["position"], "text": o["text"]},
+            )
+            for o in data.get("objectives", [])
+        ] + fields
+    return fields
+
+
+def build(kind: str, start: dt.date, end: dt.date) -> dict:
+    return BUILDERS[kind](start, end)
+
+
+def build_for(report: Report) -> dict:
+    """The live figures of a report (a survey summary is about its survey, not a period)."""
+    if report.kind == Report.Kind.SURVEY:
+        return summary(report.survey)
+    return build(report.kind, report.period_start, report.period_end)

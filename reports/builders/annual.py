@@ -1,0 +1,182 @@
+"""The annual report (001 III.C.4, 000 VI): the plan's objectives, the year against the
+last, the Community Services Report counts, programs, recognition, surveys, accepted
+recommendations and training delivered."""
+
+import datetime as dt
+
+from django.db.models import Count, Sum
+from django.utils import timezone
+
+from concerns.models import Concern
+from outreach.models import OutreachActivity, Recognition, TrainingNeed
+from programs.models import Program, ProgramEvaluation
+from reports.builders._common import _labels
+from reports.models import Plan, Recommendation
+from surveys.models import Dimension, Survey
+from surveys.results import indexes
+
+C = Concern
+
+
+def _year_before(day: dt.date) -> dt.date:
+    return day.replace(year=day.year - 1)
+
+
+def _compare(this_qs, last_qs, field: str, choices) -> list[dict]:
+    labels = _labels(choices)
+    this = dict(this_qs.values_list(field).annotate(n=Count("id")))
+    last = dict(last_qs.values_list(field).annotate(n=Count("id")))
+    keys = sorted(set(this) | set(last), key=lambda k: (-this.get(k, 0), k))
+    return [
+        {"label": labels.get(k, k), "this": this.get(k, 0), "last": last.get(k, 0)} for k in keys
+    ]
+
+
+def annual(start: dt.date, end: dt.date) -> dict:
+    """001 III.C.4, 000 VI: objectives, statistics, trends, the nine Community Services
+    Report counts, programs, recognition and training delivered."""
+
+    prev = (_year_before(start), _year_before(end))
+    this_concerns = Concern.objects.filter(date_received__range=(start, end))
+    last_concerns = Concern.objects.filter(date_received__range=prev)
+    this_acts = OutreachActivity.objects.filter(date__range=(start, end))
+    last_acts = OutreachActivity.objects.filter(date__range=prev)
+    kinds = _labels(OutreachActivity.Kind.choices)
+    csr_this = dict(this_acts.values_list("kind").annotate(n=Count("id")))
+    csr_last = dict(last_acts.values_list("kind").annotate(n=Count("id")))
+    plan = Plan.objects.filter(year=start.year, status=Plan.Status.APPROVED).first()
+    sessions = this_acts.filter(program__isnull=False).aggregate(
+        n=Count("id"), people=Sum("attendance")
+    )
+    evaluations = (
+        ProgramEvaluation.objects.filter(
+            period_end__range=(start, end), status=ProgramEvaluation.Status.ACCEPTED
+        )
+        .select_related("program")
+        .order_by("program__name")
+    )
+    return {
+        "objectives": [{"position": o.position, "text": o.text} for o in plan.objectives.all()]
+        if plan
+        else [],
+        "plan_approved": plan is not None,
+        "received": this_concerns.count(),
+        "received_last_year": last_concerns.count(),
+        "resolved": Concern.objects.filter(
+            resolved_at__date__gte=start, resolved_at__date__lte=end
+        ).count(),
+        "by_category": _compare(this_concerns, last_concerns, "category", C.Category.choices),
+        "csr": [
+            {"kind": kinds[k], "this": csr_this.get(k, 0), "last": csr_last.get(k, 0)}
+            for k in OutreachActivity.Kind.values
+            if k in OutreachActivity.CSR_KINDS
+        ],
+        "activities": this_acts.count(),
+        "activities_last_year": last_acts.count(),
+        "attendance": this_acts.aggregate(n=Sum("attendance"))["n"] or 0,
+        "programs_active": Program.objects.filter(status=Program.Status.ACTIVE).count(),
+        "program_sessions": sessions["n"],
+        "program_attendance": sessions["people"] or 0,
+        "evaluations": [
+            {
+                "program": e.program.name,
+                "rating": e.rating,
+                "recommendation": e.get_recommendation_display(),
+            }
+            for e in evaluations
+        ],
+        "recognitions": [
+            {"recipient": r.recipient, "reason": r.reason, "date": r.date.isoformat()}
+            for r in Recognition.objects.filter(date__range=(start, end))
+            .select_related("member")
+            .order_by("date", "id")
+        ],
+        "surveys": _survey_section(start, end),
+        "recommendations": _recommendations_section(start, end),
+        "training_delivered": [
+            {
+                "topic": t.get_topic_display(),
+                "detail": t.topic_detail,
+                "delivered_on": t.delivered_on.isoformat(),
+            }
+            for t in TrainingNeed.objects.filter(delivered_on__range=(start, end)).order_by(
+                "delivered_on", "id"
+            )
+        ],
+    }
+
+
+def _recommendations_section(start: dt.date, end: dt.date) -> list[dict]:
+    """Recommendations the Chief accepted in the year, and whether each has been carried
+    out (000 III.3 and III.6, 001 III.C.4): one query."""
+
+    R = Recommendation
+    kinds, statuses = _labels(R.Kind.choices), _labels(R.Status.choices)
+    rows = (
+        R.objects.filter(
+            status__in=[R.Status.ACCEPTED, R.Status.DONE],
+            decided_at__date__gte=start,
+            decided_at__date__lte=end,
+        )
+        .order_by("decided_at", "id")
+        .values("title", "kind", "status", "decided_at", "done_on", "outcome")
+    )
+    return [
+        {
+            "title": r["title"],
+            "kind": kinds[r["kind"]],
+            "status": statuses[r["status"]],
+            "decided_on": timezone.localdate(r["decided_at"]).isoformat(),
+            "done_on": r["done_on"].isoformat() if r["done_on"] else None,
+            "outcome": r["outcome"],
+        }
+        for r in rows
+    ]
+
+
+def _survey_section(start: dt.date, end: dt.date) -> list[dict]:
+    """The annual report's survey summary (003 1.c, 002 300.5): each survey that closed in
+    the year, its responses and dimension indexes against the same audience's last year."""
+
+    statuses = [Survey.Status.APPROVED, Survey.Status.CLOSED]
+    surveys = list(
+        Survey.objects.filter(closes_on__range=(start, end), status__in=statuses)
+        .annotate(n=Count("responses"))
+        .order_by("audience", "closes_on")
+    )
+    if not surveys:
+        return []
+    previous = {}
+    for s in (
+        Survey.objects.filter(
+            closes_on__range=(_year_before(start), _year_before(end)), status__in=statuses
+        )
+        .annotate(n=Count("responses"))
+        .filter(n__gt=0)
+        .order_by("closes_on")
+    ):
+        previous[s.audience] = s.pk
+    found = indexes([s.pk for s in surveys] + list(previous.values()), standard_only=True)
+    labels = _labels(Dimension.choices)
+    out = []
+    for s in surveys:
+        last = found.get(previous.get(s.audience), {})
+        dims = found.get(s.pk, {})
+        out.append(
+            {
+                "title": s.title,
+                "audience": s.get_audience_display(),
+                "period": f"{s.opens_on.isoformat()} – {s.closes_on.isoformat()}",
+                "responses": s.n,
+                "indexes": [
+                    {
+                        "label": labels[d],
+                        "this": dims[d]["index"],
+                        "last": last.get(d, {}).get("index"),
+                    }
+                    for d in Dimension.values
+                    if d in dims
+                ],
+            }
+        )
+    return out

@@ -1,0 +1,168 @@
+"""Staff pages for gathering responses beyond the public link: forum links and their
+printed QR sheets, invitation codes, and paper forms typed in by staff."""
+
+import base64
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.models import Agency
+from core.permissions import Permission
+from core.uploads import logo_data_uri
+from core.web import require_permission
+from surveys import answers as answer_form
+from surveys import services
+from surveys.forms import ForumForm, InvitationForm
+from surveys.models import ForumLink, Response, Survey
+from surveys.views._common import _crumbs, _error_dict, _form_errors, _question_rows, _token
+from surveys.views.builder import _step, survey_detail
+
+P = Permission
+
+
+@require_POST
+def forum_add(request, pk):
+    require_permission(request, P.MANAGE_SURVEYS)
+    form = ForumForm(request.POST)
+    if not form.is_valid():
+        return survey_detail(request, pk, errors=_form_errors(form), status=400)
+    return _step(
+        request,
+        pk,
+        lambda s: services.add_forum(
+            survey=s,
+            by=request.user,
+            name=form.cleaned_data["name"],
+            held_on=form.cleaned_data["held_on"],
+        ),
+        _("Forum link added: print its sheet for the forum."),
+    )
+
+
+def _qr_data_uri(url: str) -> str:
+    # Imported here, as in accounts.mfa: only this page draws QR codes.
+    import qrcode
+    import qrcode.image.svg
+
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=12, border=2)
+    return "data:image/svg+xml;base64," + base64.b64encode(image.to_string()).decode()
+
+
+def forum_sheet(request, pk, forum_id):
+    """A one-page PDF for the forum: the QR code of the forum's own link, in both languages.
+    One page renders in well under a second, so it is made in the request."""
+    # Imported here, as in the desk's PDFs: WeasyPrint takes most of a second to import,
+    # and only the PDF pages need it.
+    from weasyprint import HTML
+
+    require_permission(request, P.VIEW_SURVEYS)
+    forum = get_object_or_404(ForumLink.objects.select_related("survey"), pk=forum_id, survey_id=pk)
+    url = request.build_absolute_uri(forum.public_url())
+    agency = Agency.load()
+    # The sheet is for residents: its English half is English whatever the staff
+    # member's own language (the Spanish half is written into the template).
+    with translation.override("en"):
+        html = render_to_string(
+            "surveys/pdf/forum_sheet.html",
+            {
+                "forum": forum,
+                "survey": forum.survey,
+                "url": url,
+                "qr": _qr_data_uri(url),
+                "agency": agency,
+                "logo_url": logo_data_uri(agency),
+            },
+        )
+    pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="forum-sheet-{forum.slug}.pdf"'
+    return response
+
+
+@require_POST
+def invitations_issue(request, pk):
+    require_permission(request, P.MANAGE_SURVEYS)
+    survey = get_object_or_404(Survey, pk=pk)
+    form = InvitationForm(request.POST)
+    if not form.is_valid():
+        return survey_detail(request, pk, errors=_form_errors(form), status=400)
+    try:
+        codes = services.issue_invitations(
+            survey=survey, by=request.user, count=form.cleaned_data["count"]
+        )
+    except ValidationError as error:
+        return survey_detail(request, pk, errors=_error_dict(error), status=400)
+    # Shown once: only the codes' hashes are stored.
+    return render(
+        request,
+        "surveys/invitations.html",
+        {
+            "survey": survey,
+            "codes": codes,
+            "link": request.build_absolute_uri(survey.public_url()),
+            "breadcrumbs": _crumbs((survey.title, survey.get_absolute_url()), (_("Codes"), None)),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def paper_entry(request, pk):
+    """Staff type in the paper forms (the water-bill survey), one after another, by keyboard:
+    a number per question, Tab to the next, Enter to save and start the next form."""
+    require_permission(request, P.ENTER_PAPER_RESPONSES)
+    survey = get_object_or_404(Survey, pk=pk)
+    questions = list(survey.questions.all())
+    language = "es" if request.POST.get("language", request.GET.get("language")) == "es" else "en"
+    errors, typed, status = {}, {}, 200
+    token = uuid.uuid4()
+    if request.method == "POST":
+        answers, errors, typed = answer_form.parse(questions, request.POST, paper=True)
+        token = _token(request.POST.get("token"))
+        if not errors:
+            try:
+                response, created = services.submit_response(
+                    survey=survey,
+                    answers=answers,
+                    channel=Response.Channel.PAPER,
+                    language=language,
+                    token=token,
+                    by=request.user,
+                )
+            except ValidationError as error:
+                errors = {"__all__": " ".join(error.messages)}
+            else:
+                count = survey.responses.filter(channel=Response.Channel.PAPER).count()
+                messages.success(
+                    request,
+                    _("Paper form saved (%(count)d entered so far). Enter the next one.")
+                    % {"count": count}
+                    if created
+                    else _("That form was already saved; it was not stored twice."),
+                )
+                return redirect(f"{reverse('surveys:paper', args=[pk])}?language={language}")
+        status = 400
+    return render(
+        request,
+        "surveys/paper_entry.html",
+        {
+            "survey": survey,
+            "rows": _question_rows(questions, language, typed, errors, paper=True),
+            "form_error": errors.get("__all__", ""),
+            "error_count": len(errors),
+            "language": language,
+            "token": token,
+            "breadcrumbs": _crumbs(
+                (survey.title, survey.get_absolute_url()), (_("Paper entry"), None)
+            ),
+        },
+        status=status,
+    )
