@@ -199,4 +199,5 @@ def spec() -> Spec:
         _export_concerns,
         _check_concern,
         list_url="concerns:list",
+        position=10,
     )

@@ -49,6 +49,7 @@ class Spec:
     export: Callable  # () -> iterable of rows in column order
     extra_check: Callable | None = None  # (row, number, problems, context) -> None
     list_url: str = ""  # URL name of the page listing what was imported
+    position: int = 100  # where it stands in the upload form's list (concerns first)
 
 
 SPECS: dict[str, Spec] = {}
@@ -59,7 +60,8 @@ def register(spec: Spec) -> None:
 
 
 def specs() -> dict[str, Spec]:
-    return SPECS
+    """Every registered kind, in the upload form's order."""
+    return dict(sorted(SPECS.items(), key=lambda item: (item[1].position, item[0])))
 
 
 def label_of(kind: str) -> str:

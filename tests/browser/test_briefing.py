@@ -45,7 +45,7 @@ def test_supervisor_briefs_a_shift_on_one_area(page_as, screenshot):
     if menu.count():  # the briefing sits in the Concerns menu when there is one
         menu.click()
     nav.get_by_role("link", name="Roll-call briefing").click()
-    page.wait_for_url("**/concerns/briefing/")
+    page.wait_for_url("**/briefing/")
     assert page.get_by_role("heading", name="Roll-call briefing").is_visible()
     assert page.get_by_role("link", name=elm.reference).is_visible()
 

@@ -524,7 +524,7 @@ def test_bad_filters_are_400(client, params, fmt):
 
 
 def test_list_is_capped_at_1000_newest_first(client, monkeypatch):
-    monkeypatch.setattr(open311, "MAX_RESULTS", 3)
+    monkeypatch.setattr(open311.requests, "MAX_RESULTS", 3)
     today = timezone.localdate()
     for n in range(5):
         ConcernFactory(reference=f"CR-2099-{n:05d}", date_received=today - dt.timedelta(days=n))
