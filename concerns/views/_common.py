@@ -1,0 +1,20 @@
+"""What every concern page shares: finding a concern the person may see."""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from concerns.models import Concern
+from core.permissions import Permission, has_permission
+
+# --- Helpers --------------------------------------------------------------------------
+
+
+def get_concern_for(request, reference: str) -> Concern:
+    """A concern the user may see, or 404: a concern you may not see does not exist."""
+    concern = get_object_or_404(
+        Concern.objects.select_related("reported_by", "assignee", "organization", "activity"),
+        reference=reference,
+    )
+    if not has_permission(request.user, Permission.VIEW_CONCERN, concern=concern):
+        raise Http404
+    return concern

@@ -1,0 +1,112 @@
+"""An officer logs a concern (000 IV.A): the intake form and its confirmation."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from concerns import intake
+from concerns.forms import (
+    IntakeForm,
+)
+from concerns.models import Concern
+from core.permissions import Permission, has_permission
+from core.web import crumbs, show_errors
+from outreach.models import OutreachActivity
+
+# --- Intake ---------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def concern_new(request):
+    if not has_permission(request.user, Permission.LOG_CONCERN):
+        raise PermissionDenied
+    form = IntakeForm(request.POST or None, user=request.user, initial=_intake_initial(request))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        token = data.pop("intake_token")
+        try:
+            concern, created = intake.log_concern(by=request.user, data=data, intake_token=token)
+        except ValidationError as error:
+            show_errors(form, error)
+        else:
+            if created:
+                messages.success(
+                    request,
+                    _("Concern %(reference)s was logged.") % {"reference": concern.reference},
+                )
+            else:
+                messages.info(
+                    request,
+                    _("Concern %(reference)s was already logged.")
+                    % {"reference": concern.reference},
+                )
+            if has_permission(request.user, Permission.VIEW_CONCERN, concern=concern):
+                return redirect(concern)
+            # A conduct or bias concern goes out of the officer's sight at once (001 IV.C).
+            return redirect(reverse("concerns:logged", args=[concern.reference]))
+    return render(
+        request,
+        "concerns/concern_form.html",
+        {
+            "form": form,
+            "breadcrumbs": crumbs((_("Log a concern"), None)),
+        },
+    )
+
+
+# How a community organization's kind maps to the source of what it raises.
+SOURCE_FOR_KIND = {
+    "neighborhood_watch": Concern.SourceType.WATCH_GROUP,
+    "business_watch": Concern.SourceType.WATCH_GROUP,
+    "civic": Concern.SourceType.CIVIC_FAITH,
+    "faith": Concern.SourceType.CIVIC_FAITH,
+    "advisory_committee": Concern.SourceType.CIVIC_FAITH,
+    "school": Concern.SourceType.SCHOOL,
+    "business_association": Concern.SourceType.BUSINESS,
+    "social_service": Concern.SourceType.OUTSIDE_AGENCY,
+    "family_violence": Concern.SourceType.OUTSIDE_AGENCY,
+    "sexual_assault": Concern.SourceType.OUTSIDE_AGENCY,
+}
+
+
+def _intake_initial(request) -> dict:
+    """Raising a concern from an outreach activity: its organization, area and date."""
+
+    activity_id = request.GET.get("activity", "")
+    if not activity_id.isdigit():
+        return {}
+    activity = (
+        OutreachActivity.objects.visible_to(request.user)
+        .select_related("organization")
+        .filter(pk=activity_id)
+        .first()
+    )
+    if activity is None:
+        return {}
+    initial = {"activity": activity, "area": activity.area, "date_received": activity.date}
+    if activity.organization:
+        initial["organization"] = activity.organization
+        initial["source_name"] = activity.organization.name
+        initial["source_type"] = SOURCE_FOR_KIND.get(
+            activity.organization.kind, Concern.SourceType.CITIZEN
+        )
+        initial["area"] = activity.area or activity.organization.area
+    return initial
+
+
+def concern_logged(request, reference):
+    """Confirmation for a concern the officer logged but may no longer see."""
+    concern = get_object_or_404(
+        Concern.objects.only("reference", "reported_by"), reference=reference
+    )
+    if concern.reported_by_id != request.user.pk:
+        raise Http404
+    return render(
+        request,
+        "concerns/concern_logged.html",
+        {"concern": concern, "breadcrumbs": crumbs((reference, None))},
+    )
