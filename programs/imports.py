@@ -79,4 +79,5 @@ def spec() -> Spec:
         _export_programs,
         _check_program,
         list_url="programs:list",
+        position=40,
     )
