@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.roles import Role
-from core.uploads import agency_logo_path
+from core.uploads import agency_logo_path, logo_data_uri
 
 DSN_REQUIRED_FOR_STAFF = _("Every department member needs a DSN (departmental serial number).")
 
@@ -123,6 +123,10 @@ class Agency(models.Model):
 
     def __str__(self):
         return self.name
+
+    def letterhead(self) -> dict:
+        """What heads every PDF: the agency and its logo as a data URI."""
+        return {"agency": self, "logo_url": logo_data_uri(self)}
 
     @classmethod
     def load(cls) -> "Agency":

@@ -13,12 +13,9 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django import forms
-from django.conf import settings
 from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When, Window
 from django.db.models.functions import Left, RowNumber
-from django.http import HttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import lazy
@@ -29,8 +26,8 @@ from django.views.decorators.http import require_GET
 
 from accounts.models import Agency
 from concerns.models import Concern
+from core.pdf import pdf_response, render_pdf
 from core.permissions import Permission
-from core.uploads import logo_data_uri
 from core.web import crumbs, require_permission
 from outreach.models import OutreachActivity
 
@@ -333,25 +330,17 @@ def briefing_page(request):
 def briefing_pdf(request):
     """One page renders in well under a second, so it is made in the request: a briefing
     printed minutes before roll call must show what is true now."""
-    from weasyprint import HTML
-
     require_permission(request, Permission.VIEW_BRIEFING)
     area, days = read_filters(request.GET)
     briefing = build_briefing(request.user, area=area, days=days)
-    agency = Agency.load()
     generated_at = timezone.localtime()
-    html = render_to_string(
+    pdf = render_pdf(
         "desk/pdf/briefing.html",
         {
+            **Agency.load().letterhead(),
             "briefing": briefing,
-            "agency": agency,
-            "logo_url": logo_data_uri(agency),
             "generated_at": generated_at,
             "generated_by": request.user,
         },
     )
-    pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
-    name = f"roll-call-briefing-{generated_at:%Y%m%d-%H%M}.pdf"
-    response["Content-Disposition"] = f'inline; filename="{name}"'
-    return response
+    return pdf_response(pdf, f"roll-call-briefing-{generated_at:%Y%m%d-%H%M}.pdf")

@@ -1,12 +1,9 @@
 """The Chief's dashboard (the home page of the Chief and the CRO), its one-page PDF, and the
 approvals inbox."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -16,8 +13,8 @@ from django.views.decorators.http import require_POST
 from accounts.models import Agency
 from concerns.models import Concern
 from config.routers import use_replica
+from core.pdf import pdf_response, render_pdf
 from core.permissions import Permission, has_permission
-from core.uploads import logo_data_uri
 from core.web import crumbs, require_permission
 from desk import inbox as inbox_items
 from desk.dashboard import build_dashboard, period_from
@@ -63,23 +60,16 @@ def dashboard_context(request) -> dict:
 
 def dashboard_pdf(request):
     """The dashboard on one printable page (rendered in the request: one page is quick)."""
-    from weasyprint import HTML
-
     require_permission(request, Permission.VIEW_DASHBOARD)
     context = dashboard_context(request)
-    agency = Agency.load()
     context.update(
-        agency=agency,
-        logo_url=logo_data_uri(agency),
+        Agency.load().letterhead(),
         generated_at=timezone.localtime(),
         generated_by=request.user,
     )
-    html = render_to_string("desk/pdf/dashboard.html", context)
-    pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
-    name = f"dashboard-{context['period'].start:%Y%m%d}-{context['period'].end:%Y%m%d}.pdf"
-    response["Content-Disposition"] = f'inline; filename="{name}"'
-    return response
+    pdf = render_pdf("desk/pdf/dashboard.html", context)
+    period = context["period"]
+    return pdf_response(pdf, f"dashboard-{period.start:%Y%m%d}-{period.end:%Y%m%d}.pdf")
 
 
 def inbox(request, *, errors=None, typed=None, status=200):

@@ -15,6 +15,8 @@ import threading
 import time
 from multiprocessing.connection import wait
 
+from core.layout import lay_out
+
 
 class LayoutTimeout(Exception):
     """The layout ran past its time limit and was killed."""
@@ -74,9 +76,7 @@ def write_pdf(html: str, *, base_url: str, timeout: float, progress=lambda perce
 def _lay_out(sender, html: str, base_url: str) -> None:
     _exit_with_parent()
     try:
-        from weasyprint import HTML
-
-        document = HTML(string=html, base_url=base_url).render()
+        document = lay_out(html, base_url=base_url)
         sender.send(("progress", 85))
         sender.send(("pdf", document.write_pdf()))
     except Exception as error:

@@ -13,7 +13,6 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import Agency
-from core.uploads import logo_data_uri
 from reports import layout
 from reports.builders import LISTING_LIMIT, build_for, narrative_fields
 from reports.models import Report
@@ -73,10 +72,8 @@ def render_pdf(report: Report, progress=lambda percent: None, timeout=None) -> b
 def report_html(report: Report) -> str:
     """The HTML the PDF is laid out from."""
     context = report_context(report)
-    agency = Agency.load()
     context.update(
-        agency=agency,
-        logo_url=logo_data_uri(agency),
+        Agency.load().letterhead(),
         final=report.status == Report.Status.APPROVED,
         rendered_at=timezone.localtime(),
         for_pdf=True,

@@ -4,20 +4,17 @@ printed QR sheets, invitation codes, and paper forms typed in by staff."""
 import base64
 import uuid
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Agency
+from core.pdf import pdf_response, render_pdf
 from core.permissions import Permission
-from core.uploads import logo_data_uri
 from core.web import require_permission
 from surveys import answers as answer_form
 from surveys import services
@@ -60,32 +57,23 @@ def _qr_data_uri(url: str) -> str:
 def forum_sheet(request, pk, forum_id):
     """A one-page PDF for the forum: the QR code of the forum's own link, in both languages.
     One page renders in well under a second, so it is made in the request."""
-    # Imported here, as in the desk's PDFs: WeasyPrint takes most of a second to import,
-    # and only the PDF pages need it.
-    from weasyprint import HTML
-
     require_permission(request, P.VIEW_SURVEYS)
     forum = get_object_or_404(ForumLink.objects.select_related("survey"), pk=forum_id, survey_id=pk)
     url = request.build_absolute_uri(forum.public_url())
-    agency = Agency.load()
     # The sheet is for residents: its English half is English whatever the staff
     # member's own language (the Spanish half is written into the template).
     with translation.override("en"):
-        html = render_to_string(
+        pdf = render_pdf(
             "surveys/pdf/forum_sheet.html",
             {
+                **Agency.load().letterhead(),
                 "forum": forum,
                 "survey": forum.survey,
                 "url": url,
                 "qr": _qr_data_uri(url),
-                "agency": agency,
-                "logo_url": logo_data_uri(agency),
             },
         )
-    pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="forum-sheet-{forum.slug}.pdf"'
-    return response
+    return pdf_response(pdf, f"forum-sheet-{forum.slug}.pdf")
 
 
 @require_POST
