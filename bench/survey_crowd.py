@@ -124,7 +124,7 @@ survey = services.create_survey(
     standard=True,
 )
 services.submit_survey(survey=survey, by=cro)
-services.decide_survey(survey=survey, by=chief, approve=True)
+services.decide_survey(survey=survey, by=chief, decision=Decision.APPROVE)
 forum = ForumLink.objects.create(survey=survey, name="Eastside community forum", held_on=today)
 questions = [
     {"id": q.pk, "kind": q.kind, "required": q.required, "options": len(q.options())}
@@ -137,6 +137,7 @@ COUNT = """
 import json
 from django.db.models import Count, Q
 from surveys.models import Answer, Response
+from core.decisions import Decision
 rows = Response.objects.filter(survey__slug={slug!r})
 print(json.dumps({{
     "tokens": [str(t) for t in rows.values_list("token", flat=True)],

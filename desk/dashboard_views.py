@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Agency
 from concerns.models import Concern
 from config.routers import use_replica
+from core.decisions import Decision
 from core.pdf import pdf_response, render_pdf
 from core.permissions import Permission, has_permission
 from core.web import crumbs, require_permission
@@ -103,10 +104,9 @@ def inbox_decide(request, kind, pk, decision):
             request, errors={key: " ".join(error.messages)}, typed={key: comment}, status=400
         )
     done = {
-        "approve": gettext("Approved"),
-        "return": gettext("Returned"),
-        "more": gettext("Asked for more"),
-        "decline": gettext("Declined"),
+        Decision.APPROVE: gettext("Approved"),
+        Decision.RETURN: gettext("Returned"),
+        Decision.DECLINE: gettext("Declined"),
     }[decision]
     messages.success(request, gettext("%(done)s: %(record)s.") % {"done": done, "record": record})
     return redirect(reverse("inbox"))

@@ -63,7 +63,7 @@ class MaterialAdmin(admin.ModelAdmin):
         "submitted_at",
         "decided_by",
         "decided_at",
-        "decision_comment",
+        "chief_comment",
     )
     inlines = [DistributionInline]
 

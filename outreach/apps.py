@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 
+from core.decisions import register as register_decision
 from core.permissions import RECORD_RULES, Permission
 from imports.specs import register as register_import
 from notifications.registry import register as register_reminder
@@ -25,3 +26,9 @@ class OutreachConfig(AppConfig):
 
         register_import(imports.organization_spec())
         register_import(imports.activity_spec())
+
+        # What waits for the Chief's decision, in the inbox.
+        from outreach import inbox
+
+        for kind in inbox.KINDS:
+            register_decision(kind)

@@ -217,7 +217,7 @@ def _materials(cro, chief, rng, activities, today):
             material.decided_by = chief
             material.decided_at = material.submitted_at + dt.timedelta(days=2)
             if state == "rejected":
-                material.decision_comment = "The donor's logo is larger than ours; resize it."
+                material.chief_comment = "The donor's logo is larger than ours; resize it."
         material.save()
         if state == "approved":
             material.distributions.create(

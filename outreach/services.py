@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.decisions import Decider, Decision, Outcome, decide
 from core.permissions import Permission, has_permission, require
 from core.roles import Role
 from notifications.notify import approval_decided, holders, notify, submitted_for_approval
@@ -150,25 +151,29 @@ def submit_material(*, material: Material, by) -> Material:
     return material
 
 
+# The Chief approves the design, or rejects it saying why (000 III.9).
+MATERIAL_DECIDER = Decider(
+    permission=Permission.DECIDE_MATERIALS,
+    submitted=Material.Status.SUBMITTED,
+    not_submitted=NOT_SUBMITTED,
+    comment_required=COMMENT_REQUIRED,
+    outcomes={
+        Decision.APPROVE: Outcome(Material.Status.APPROVED, _("approved")),
+        Decision.RETURN: Outcome(
+            Material.Status.REJECTED, _("rejected"), needs_comment=True, label=_("Reject")
+        ),
+    },
+)
+
+
 @transaction.atomic
-def decide_material(*, material: Material, by, approve: bool, comment: str = "") -> Material:
-    """The Chief (or designee) approves the design, or rejects it saying why."""
-    require(by, Permission.DECIDE_MATERIALS)
+def decide_material(*, material: Material, by, decision, comment: str = "") -> Material:
     material = _locked_material(material)
-    if material.status != Material.Status.SUBMITTED:
-        raise ValidationError(NOT_SUBMITTED)
-    comment = comment.strip()
-    if not approve and not comment:
-        raise ValidationError({"comment": COMMENT_REQUIRED})
-    material.status = Material.Status.APPROVED if approve else Material.Status.REJECTED
-    material.decided_by = by
-    material.decided_at = timezone.now()
-    material.decision_comment = comment
-    material.save(update_fields=["status", "decided_by", "decided_at", "decision_comment"])
+    outcome = decide(material, MATERIAL_DECIDER, by=by, decision=decision, comment=comment)
     approval_decided(
         material,
         what=gettext("give-away material “%(name)s”") % {"name": material.name},
-        outcome=gettext("approved") if approve else gettext("rejected"),
+        outcome=str(outcome.said),
         by=by,
         submitter=material.submitted_by or material.created_by,
     )

@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.models import SubmittedToTheChief
 from imports.models import import_log_field
 
 EVALUATE_EVERY_MONTHS = 6  # 003 1.a.8: semi-annual evaluation of the programs
@@ -145,7 +146,7 @@ class Program(models.Model):
         return add_months(start, EVALUATE_EVERY_MONTHS) if start else None
 
 
-class ProgramEvaluation(models.Model):
+class ProgramEvaluation(SubmittedToTheChief):
     """000 V: effectiveness, resources used, whether to continue, suggested alterations."""
 
     class Rating(models.IntegerChoices):
@@ -196,32 +197,14 @@ class ProgramEvaluation(models.Model):
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.DRAFT, verbose_name=_("status")
     )
-    submitted_at = models.DateTimeField(null=True, blank=True, verbose_name=_("submitted at"))
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("submitted by"),
-    )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
-    decided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("decided at"))
-    chief_comment = models.TextField(blank=True, verbose_name=_("chief comment"))
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
-    class Meta:
+    class Meta(SubmittedToTheChief.Meta):
         verbose_name = _("program evaluation")
         verbose_name_plural = _("program evaluations")
         ordering = ["-period_end", "-id"]
         constraints = [
+            *SubmittedToTheChief.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(period_end__gte=models.F("period_start")),
                 name="evaluation_period_order",
@@ -233,11 +216,6 @@ class ProgramEvaluation(models.Model):
                 violation_error_message=_(
                     "This program already has an evaluation for that period."
                 ),
-            ),
-            models.CheckConstraint(
-                condition=Q(decided_by__isnull=True, decided_at__isnull=True)
-                | Q(decided_by__isnull=False, decided_at__isnull=False),
-                name="evaluation_decision_pair",
             ),
         ]
 

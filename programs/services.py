@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.decisions import NOT_OFFERED, Decider, Decision, Outcome, decide
 from core.permissions import Permission, has_permission, require
 from notifications.notify import approval_decided, submitted_for_approval
 from programs.models import DUE_SOON_DAYS, Program, ProgramEvaluation, session_totals
@@ -21,6 +22,7 @@ WRONG_STATUS = _("A program that is %(current)s cannot be %(action)s.")
 COMMENT_REQUIRED = _("Say what should change, so the CRO can revise the evaluation.")
 NOT_EDITABLE = _("Only a draft or a returned evaluation can be changed.")
 NOT_SUBMITTED = _("Only an evaluation waiting for the Chief can be accepted or returned.")
+NOT_PROPOSED = _("Only a proposed program can be approved or declined.")
 PERIOD_IN_FUTURE = _("The period cannot end in the future.")
 DUPLICATE_PERIOD = _("This program already has an evaluation for that period.")
 STATUS_AFTER_DECISION = _(
@@ -188,35 +190,39 @@ def submit_evaluation(*, evaluation: ProgramEvaluation, by) -> ProgramEvaluation
     return evaluation
 
 
+# The Chief accepts the evaluation (and may suspend or discontinue the program) or returns
+# it with comments (000 V, 003 1.a.8).
+EVALUATION_DECIDER = Decider(
+    permission=Permission.DECIDE_PROGRAMS,
+    submitted=E.SUBMITTED,
+    not_submitted=NOT_SUBMITTED,
+    comment_required=COMMENT_REQUIRED,
+    outcomes={
+        Decision.APPROVE: Outcome(E.ACCEPTED, _("accepted"), label=_("Accept")),
+        Decision.RETURN: Outcome(E.RETURNED, _("returned"), needs_comment=True),
+    },
+)
+
+
 @transaction.atomic
 def decide_evaluation(
     *,
     evaluation: ProgramEvaluation,
     by,
-    accept: bool,
+    decision,
     comment: str = "",
     program_move: str = "",
 ) -> ProgramEvaluation:
-    """The Chief accepts the evaluation (and may suspend or discontinue the program) or
-    returns it with comments."""
-    require(by, Permission.DECIDE_PROGRAMS)
     evaluation = ProgramEvaluation.objects.select_for_update().get(pk=evaluation.pk)
-    if evaluation.status != E.SUBMITTED:
-        raise ValidationError(NOT_SUBMITTED)
-    comment = comment.strip()
-    if not accept and not comment:
-        raise ValidationError({"comment": COMMENT_REQUIRED})
-    if program_move and (not accept or program_move not in ("suspend", "discontinue")):
+    if program_move and (
+        decision != Decision.APPROVE or program_move not in ("suspend", "discontinue")
+    ):
         raise ValidationError(STATUS_AFTER_DECISION)
-    evaluation.status = E.ACCEPTED if accept else E.RETURNED
-    evaluation.decided_by = by
-    evaluation.decided_at = timezone.now()
-    evaluation.chief_comment = comment
-    evaluation.save(update_fields=["status", "decided_by", "decided_at", "chief_comment"])
+    outcome = decide(evaluation, EVALUATION_DECIDER, by=by, decision=decision, comment=comment)
     approval_decided(
         evaluation,
         what=gettext("evaluation of %(name)s") % {"name": evaluation.program.name},
-        outcome=gettext("accepted") if accept else gettext("returned"),
+        outcome=str(outcome.said),
         by=by,
         submitter=evaluation.submitted_by or evaluation.evaluator,
     )
@@ -225,6 +231,22 @@ def decide_evaluation(
         # The Chief decides here for the unit: the move's own permission is not asked again.
         _apply(program, MOVES[program_move], by)
     return evaluation
+
+
+# A proposal is approved or declined (discontinued) by the program's own moves.
+PROPOSAL_MOVES = {Decision.APPROVE: "approve", Decision.DECLINE: "discontinue"}
+
+
+@transaction.atomic
+def decide_proposal(*, program: Program, by, decision) -> Program:
+    """The Chief's decision on a proposed program, with the verbs of every decision."""
+    if decision not in PROPOSAL_MOVES:
+        raise ValidationError(NOT_OFFERED)
+    if Program.objects.filter(pk=program.pk).values_list("status", flat=True).first() != (
+        P.PROPOSED
+    ):
+        raise ValidationError(NOT_PROPOSED)
+    return change_status(program=program, by=by, move=PROPOSAL_MOVES[decision])
 
 
 # --- The schedule (003 1.a.8) ---------------------------------------------------------

@@ -333,7 +333,7 @@ def evaluation_submit(request, pk):
 
 @require_POST
 def evaluation_decide(request, pk, decision):
-    if decision not in ("accept", "return"):
+    if decision not in ("approve", "return"):
         raise Http404
     evaluation = get_object_or_404(ProgramEvaluation, pk=pk)
     form = EvaluationDecisionForm(request.POST)
@@ -342,15 +342,15 @@ def evaluation_decide(request, pk, decision):
         services.decide_evaluation(
             evaluation=evaluation,
             by=request.user,
-            accept=decision == "accept",
+            decision=decision,
             comment=form.cleaned_data.get("comment", ""),
-            program_move=form.cleaned_data.get("program_move", "") if decision == "accept" else "",
+            program_move=form.cleaned_data.get("program_move", "") if decision == "approve" else "",
         )
     except ValidationError as error:
         show_errors(form, error)
         return evaluation_detail(request, pk, decision_form=form, status=400)
     messages.success(
         request,
-        _("The evaluation was accepted.") if decision == "accept" else _("Returned to the CRO."),
+        _("The evaluation was accepted.") if decision == "approve" else _("Returned to the CRO."),
     )
     return redirect(evaluation)

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 
+from core.decisions import register as register_decision
 from notifications.registry import register as register_reminder
 
 
@@ -11,3 +12,9 @@ class ReportsConfig(AppConfig):
         from reports import reminders
 
         register_reminder("reports and evaluations due", reminders.due_dates)
+
+        # What waits for the Chief's decision, in the inbox.
+        from reports import inbox
+
+        for kind in inbox.KINDS:
+            register_decision(kind)

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from concerns.models import Concern
+from core.decisions import Decision
 from programs.models import ProgramEvaluation
 from reports import recommendations as rec
 from reports import services
@@ -94,7 +95,7 @@ def seed(stdout=None) -> dict:
         ),
     )
     services.submit_plan(plan=plan, by=cro)
-    services.decide_plan(plan=plan, by=chief, approve=True)
+    services.decide_plan(plan=plan, by=chief, decision=Decision.APPROVE)
     recommendations = _seed_recommendations()
     return {"reports": made + 1, "plans": 1, "recommendations": recommendations}
 
@@ -179,7 +180,11 @@ def _seed_recommendations() -> int:
         state = spec["state"]
         if state == "submitted":
             continue
-        decision = {"accepted": "accept", "done": "accept", "more_info": "more"}[state]
+        decision = {
+            "accepted": Decision.APPROVE,
+            "done": Decision.APPROVE,
+            "more_info": Decision.RETURN,
+        }[state]
         rec.decide_recommendation(
             recommendation=item, by=chief, decision=decision, comment=spec.get("comment", "")
         )

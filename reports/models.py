@@ -16,6 +16,8 @@ from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.models import SubmittedToTheChief
+
 # How long past the render time limit a render may still show as waiting or running. The
 # limit stops the layout; the margin covers reading the data and storing the file. A render
 # older than both never finishes: its worker stopped.
@@ -27,7 +29,7 @@ def render_stale_before() -> dt.datetime:
     return timezone.now() - dt.timedelta(seconds=settings.CRD_PDF_TIMEOUT_SECONDS) - RENDER_MARGIN
 
 
-class Report(models.Model):
+class Report(SubmittedToTheChief):
     class Kind(models.TextChoices):
         MONTHLY = "monthly", _("Monthly community relations report")
         QUARTERLY = "quarterly", _("Quarterly community relations report")
@@ -75,15 +77,6 @@ class Report(models.Model):
         verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
-    submitted_at = models.DateTimeField(null=True, blank=True, verbose_name=_("submitted at"))
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("submitted by"),
-    )
     late_reason = models.TextField(blank=True, verbose_name=_("late reason"))
     # Raised by one on every save of the narratives and every step. A form carries the
     # number it was shown, so a save or a decision from a stale page is refused, never
@@ -101,16 +94,6 @@ class Report(models.Model):
         verbose_name=_("revised by"),
     )
     revised_at = models.DateTimeField(null=True, blank=True, verbose_name=_("revised at"))
-    chief_comment = models.TextField(blank=True, verbose_name=_("chief comment"))
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
-    decided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("decided at"))
     pdf = models.FileField(upload_to="reports/", blank=True, verbose_name=_("pdf"))
     pdf_sha256 = models.CharField(max_length=64, blank=True, verbose_name=_("pdf sha256"))
     render_state = models.CharField(
@@ -126,11 +109,12 @@ class Report(models.Model):
     )
     rendered_at = models.DateTimeField(null=True, blank=True, verbose_name=_("rendered at"))
 
-    class Meta:
+    class Meta(SubmittedToTheChief.Meta):
         verbose_name = _("report")
         verbose_name_plural = _("reports")
         ordering = ["-period_start", "kind", "-version"]
         constraints = [
+            *SubmittedToTheChief.Meta.constraints,
             models.UniqueConstraint(
                 fields=["kind", "period_start", "version"],
                 condition=Q(survey__isnull=True),
@@ -212,7 +196,7 @@ def period_label(kind: str, start: dt.date, end: dt.date) -> str:
     return f"{start.year}"
 
 
-class Plan(models.Model):
+class Plan(SubmittedToTheChief):
     """The year's community relations plan (001 III.C): objectives the Chief approves and
     the annual report reports against."""
 
@@ -232,27 +216,9 @@ class Plan(models.Model):
         related_name="+",
         verbose_name=_("created by"),
     )
-    submitted_at = models.DateTimeField(null=True, blank=True, verbose_name=_("submitted at"))
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("submitted by"),
-    )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
-    decided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("decided at"))
-    chief_comment = models.TextField(blank=True, verbose_name=_("chief comment"))
 
-    class Meta:
+    class Meta(SubmittedToTheChief.Meta):
+        constraints = SubmittedToTheChief.Meta.constraints
         verbose_name = _("plan")
         verbose_name_plural = _("plans")
         ordering = ["-year"]
@@ -287,7 +253,7 @@ class Objective(models.Model):
         return self.text
 
 
-class Recommendation(models.Model):
+class Recommendation(SubmittedToTheChief):
     """A draft policy idea or a recommended improvement to a practice or program, from the
     CRO to the Chief (000 III.3 and III.6, 001 III.C.3 and C.6, 003 1.a.2 and a.5), with the
     concerns, evaluations or survey results behind it. Accepted ones are tracked to done and
@@ -339,29 +305,11 @@ class Recommendation(models.Model):
         verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
-    submitted_at = models.DateTimeField(null=True, blank=True, verbose_name=_("submitted at"))
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("submitted by"),
-    )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
-    decided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("decided at"))
-    chief_comment = models.TextField(blank=True, verbose_name=_("chief comment"))
     done_on = models.DateField(null=True, blank=True, verbose_name=_("done on"))
     outcome = models.TextField(_("What was done"), blank=True)
 
-    class Meta:
+    class Meta(SubmittedToTheChief.Meta):
+        constraints = SubmittedToTheChief.Meta.constraints
         verbose_name = _("recommendation")
         verbose_name_plural = _("recommendations")
         ordering = ["-created_at"]

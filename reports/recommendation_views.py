@@ -165,9 +165,9 @@ def recommendation_submit(request, pk):
 
 
 DECIDED = {
-    "accept": gettext_lazy("Accepted. Mark it done when it has been carried out."),
+    "approve": gettext_lazy("Accepted. Mark it done when it has been carried out."),
     "decline": gettext_lazy("Declined. The CRO sees your reason."),
-    "more": gettext_lazy("Sent back to the CRO with your questions."),
+    "return": gettext_lazy("Sent back to the CRO with your questions."),
 }
 
 

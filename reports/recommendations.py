@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.decisions import Decider, Decision, Outcome, decide
 from core.permissions import Permission, has_permission, require
 from notifications.notify import approval_decided, submitted_for_approval
 from reports.models import Recommendation
@@ -36,12 +37,29 @@ DECLINE_COMMENT_REQUIRED = _("Say why the recommendation is declined, so the CRO
 OUTCOME_REQUIRED = _("Say what was done.")
 NOT_YOURS_TO_COMPLETE = _("Only the CRO or the Chief can mark a recommendation done.")
 
-# The Chief's three answers: the status each leads to, and the comment it needs.
-DECISIONS = {
-    "accept": (S.ACCEPTED, ""),
-    "decline": (S.DECLINED, DECLINE_COMMENT_REQUIRED),
-    "more": (S.MORE_INFO, MORE_COMMENT_REQUIRED),
-}
+# The Chief's three answers: accept, decline (saying why) or ask for more (saying what).
+RECOMMENDATION_DECIDER = Decider(
+    permission=Permission.DECIDE_RECOMMENDATIONS,
+    submitted=S.SUBMITTED,
+    not_submitted=NOT_SUBMITTED,
+    not_offered=UNKNOWN_DECISION,
+    outcomes={
+        Decision.APPROVE: Outcome(S.ACCEPTED, _("accepted"), label=_("Accept")),
+        Decision.RETURN: Outcome(
+            S.MORE_INFO,
+            _("sent back for more"),
+            needs_comment=True,
+            label=_("Ask for more"),
+            comment_required=MORE_COMMENT_REQUIRED,
+        ),
+        Decision.DECLINE: Outcome(
+            S.DECLINED,
+            _("declined"),
+            needs_comment=True,
+            comment_required=DECLINE_COMMENT_REQUIRED,
+        ),
+    },
+)
 EDITABLE = (S.DRAFT, S.MORE_INFO)
 CONTENT_FIELDS = ("kind", "title", "text", "reasons", "evaluation", "survey")
 
@@ -123,30 +141,16 @@ def submit_recommendation(*, recommendation: Recommendation, by) -> Recommendati
 
 @transaction.atomic
 def decide_recommendation(
-    *, recommendation: Recommendation, by, decision: str, comment: str = ""
+    *, recommendation: Recommendation, by, decision, comment: str = ""
 ) -> Recommendation:
-    """The Chief accepts, declines (saying why) or asks for more (saying what)."""
-    require(by, Permission.DECIDE_RECOMMENDATIONS)
-    if decision not in DECISIONS:
-        raise ValidationError({"decision": UNKNOWN_DECISION})
     recommendation = _lock(recommendation)
-    if recommendation.status != S.SUBMITTED:
-        raise ValidationError(NOT_SUBMITTED)
-    status, comment_required = DECISIONS[decision]
-    comment = comment.strip()
-    if comment_required and not comment:
-        raise ValidationError({"comment": comment_required})
-    recommendation.status = status
-    recommendation.decided_by = by
-    recommendation.decided_at = timezone.now()
-    recommendation.chief_comment = comment
-    recommendation.save(update_fields=["status", "decided_by", "decided_at", "chief_comment"])
+    outcome = decide(
+        recommendation, RECOMMENDATION_DECIDER, by=by, decision=decision, comment=comment
+    )
     approval_decided(
         recommendation,
         what=gettext("recommendation “%(title)s”") % {"title": recommendation.title},
-        outcome={"accept": gettext("accepted"), "decline": gettext("declined")}.get(
-            decision, gettext("sent back for more")
-        ),
+        outcome=str(outcome.said),
         by=by,
         submitter=recommendation.submitted_by or recommendation.created_by,
     )

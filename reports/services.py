@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.conflicts import EditConflict, changed_since, fingerprint, shown_value, still_as_shown
+from core.decisions import DECIDED_FIELDS, Decider, Decision, Outcome, decide
 from core.permissions import Permission, require
 from notifications.notify import approval_decided, submitted_for_approval
 from reports.builders import build_for, narrative_fields
@@ -232,64 +233,37 @@ def _report_what(report: Report) -> str:
     return f"{report.title}, {report.period_label}"
 
 
+# The Chief approves (the final PDF, with name and time, is rendered in the background) or
+# returns the report with what should change (001 IV.A, 003 1.a.8).
+REPORT_DECIDER = Decider(
+    permission=Permission.DECIDE_REPORTS,
+    submitted=S.SUBMITTED,
+    not_submitted=NOT_SUBMITTED,
+    comment_required=COMMENT_REQUIRED,
+    outcomes={
+        Decision.APPROVE: Outcome(S.APPROVED, _("approved")),
+        Decision.RETURN: Outcome(S.RETURNED, _("returned"), needs_comment=True),
+    },
+)
+
+
 @transaction.atomic
-def return_report(*, report: Report, by, comment: str, revision: int | None = None) -> Report:
+def decide_report(
+    *, report: Report, by, decision, comment: str = "", revision: int | None = None
+) -> Report:
     require(by, Permission.DECIDE_REPORTS)
     report = Report.objects.select_for_update().get(pk=report.pk)
     if report.status != S.SUBMITTED:
         raise ValidationError(NOT_SUBMITTED)
     _still_as_shown(report, revision)
-    if not comment.strip():
-        raise ValidationError({"comment": COMMENT_REQUIRED})
-    report.status = S.RETURNED
-    report.chief_comment = comment.strip()
-    report.decided_by = by
-    report.decided_at = timezone.now()
-    report.save(
-        update_fields=[
-            "status",
-            "chief_comment",
-            "decided_by",
-            "decided_at",
-            *_revised(report, by),
-        ]
-    )
+    outcome = decide(report, REPORT_DECIDER, by=by, decision=decision, comment=comment, save=False)
+    report.save(update_fields=[*DECIDED_FIELDS, *_revised(report, by)])
+    if report.status == S.APPROVED:
+        _enqueue_render(report)
     approval_decided(
         report,
         what=_report_what(report),
-        outcome=gettext("returned"),
-        by=by,
-        submitter=report.submitted_by or report.created_by,
-    )
-    return report
-
-
-@transaction.atomic
-def approve_report(*, report: Report, by, comment: str = "", revision: int | None = None) -> Report:
-    """The Chief approves; the final PDF (with name and time) is rendered in the background."""
-    require(by, Permission.DECIDE_REPORTS)
-    report = Report.objects.select_for_update().get(pk=report.pk)
-    if report.status != S.SUBMITTED:
-        raise ValidationError(NOT_SUBMITTED)
-    _still_as_shown(report, revision)
-    report.status = S.APPROVED
-    report.chief_comment = comment.strip()
-    report.decided_by = by
-    report.decided_at = timezone.now()
-    report.save(
-        update_fields=[
-            "status",
-            "chief_comment",
-            "decided_by",
-            "decided_at",
-            *_revised(report, by),
-        ]
-    )
-    _enqueue_render(report)
-    approval_decided(
-        report,
-        what=_report_what(report),
-        outcome=gettext("approved"),
+        outcome=str(outcome.said),
         by=by,
         submitter=report.submitted_by or report.created_by,
     )
@@ -366,21 +340,26 @@ def submit_plan(*, plan: Plan, by) -> Plan:
     return plan
 
 
+PLAN_DECIDER = Decider(
+    permission=Permission.DECIDE_REPORTS,
+    submitted=Plan.Status.SUBMITTED,
+    not_submitted=PLAN_NOT_SUBMITTED,
+    comment_required=COMMENT_REQUIRED,
+    outcomes={
+        Decision.APPROVE: Outcome(Plan.Status.APPROVED, _("approved")),
+        Decision.RETURN: Outcome(Plan.Status.RETURNED, _("returned"), needs_comment=True),
+    },
+)
+
+
 @transaction.atomic
-def decide_plan(*, plan: Plan, by, approve: bool, comment: str = "") -> Plan:
-    require(by, Permission.DECIDE_REPORTS)
+def decide_plan(*, plan: Plan, by, decision, comment: str = "") -> Plan:
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
-    if plan.status != Plan.Status.SUBMITTED:
-        raise ValidationError(PLAN_NOT_SUBMITTED)
-    if not approve and not comment.strip():
-        raise ValidationError({"comment": COMMENT_REQUIRED})
-    plan.status = Plan.Status.APPROVED if approve else Plan.Status.RETURNED
-    plan.decided_by, plan.decided_at, plan.chief_comment = by, timezone.now(), comment.strip()
-    plan.save(update_fields=["status", "decided_by", "decided_at", "chief_comment"])
+    outcome = decide(plan, PLAN_DECIDER, by=by, decision=decision, comment=comment)
     approval_decided(
         plan,
         what=str(plan),
-        outcome=gettext("approved") if approve else gettext("returned"),
+        outcome=str(outcome.said),
         by=by,
         submitter=plan.submitted_by or plan.created_by,
     )

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from concerns.views import public_language, remember_language
 from core.conflicts import EditConflict
+from core.decisions import Decision
 from core.paging import paginate
 from core.permissions import Permission, has_permission
 from core.web import crumbs, csv_download, require_permission, show_errors
@@ -183,7 +184,8 @@ def report_return(request, pk):
     return _step(
         request,
         pk,
-        lambda r: services.return_report(
+        lambda r: services.decide_report(
+            decision=Decision.RETURN,
             report=r,
             by=request.user,
             comment=request.POST.get("comment", ""),
@@ -198,7 +200,8 @@ def report_approve(request, pk):
     return _step(
         request,
         pk,
-        lambda r: services.approve_report(
+        lambda r: services.decide_report(
+            decision=Decision.APPROVE,
             report=r,
             by=request.user,
             comment=request.POST.get("comment", ""),
@@ -332,7 +335,7 @@ def plan_decide(request, year, decision):
         lambda: services.decide_plan(
             plan=plan,
             by=request.user,
-            approve=decision == "approve",
+            decision=decision,
             comment=request.POST.get("comment", ""),
         ),
         _("The plan was approved.") if decision == "approve" else _("Returned to the CRO."),

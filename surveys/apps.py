@@ -1,6 +1,15 @@
 from django.apps import AppConfig
 
+from core.decisions import register as register_decision
+
 
 class SurveysConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "surveys"
+
+    def ready(self):
+        # What waits for the Chief's decision, in the inbox.
+        from surveys import inbox
+
+        for kind in inbox.KINDS:
+            register_decision(kind)

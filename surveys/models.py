@@ -18,6 +18,8 @@ from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.models import SubmittedToTheChief
+
 LANGUAGES = [("en", "English"), ("es", "Español")]
 
 
@@ -38,7 +40,7 @@ class Dimension(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Survey(models.Model):
+class Survey(SubmittedToTheChief):
     class Audience(models.TextChoices):
         COMMUNITY = "community", _("Community members")
         DEPARTMENT = "department", _("Department members")
@@ -69,35 +71,17 @@ class Survey(models.Model):
         verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
-    submitted_at = models.DateTimeField(null=True, blank=True, verbose_name=_("submitted at"))
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("submitted by"),
-    )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
-    decided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("decided at"))
-    chief_comment = models.TextField(blank=True, verbose_name=_("chief comment"))
     closed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("closed at"))
 
-    class Meta:
+    class Meta(SubmittedToTheChief.Meta):
         verbose_name = _("survey")
         verbose_name_plural = _("surveys")
         ordering = ["-opens_on", "title"]
         constraints = [
+            *SubmittedToTheChief.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(closes_on__gte=models.F("opens_on")), name="survey_period_order"
-            )
+            ),
         ]
         indexes = [models.Index(fields=["audience", "-opens_on"], name="survey_audience_idx")]
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from accounts import ratelimit
+from core.decisions import Decider, Decision, Outcome, decide
 from core.permissions import Permission, has_permission, require
 from notifications.notify import approval_decided, submitted_for_approval
 from surveys.instrument import standard_questions
@@ -222,23 +223,27 @@ def submit_survey(*, survey: Survey, by) -> Survey:
     return survey
 
 
+# The Chief approves the content of the questions (004 III.1.e) or returns it.
+SURVEY_DECIDER = Decider(
+    permission=Permission.DECIDE_SURVEYS,
+    submitted=S.SUBMITTED,
+    not_submitted=NOT_SUBMITTED,
+    comment_required=COMMENT_REQUIRED,
+    outcomes={
+        Decision.APPROVE: Outcome(S.APPROVED, _("approved")),
+        Decision.RETURN: Outcome(S.RETURNED, _("returned"), needs_comment=True),
+    },
+)
+
+
 @transaction.atomic
-def decide_survey(*, survey: Survey, by, approve: bool, comment: str = "") -> Survey:
-    """The Chief approves the content of the questions (004 III.1.e) or returns it."""
-    require(by, Permission.DECIDE_SURVEYS)
+def decide_survey(*, survey: Survey, by, decision, comment: str = "") -> Survey:
     survey = _lock(survey)
-    if survey.status != S.SUBMITTED:
-        raise ValidationError(NOT_SUBMITTED)
-    if not approve and not comment.strip():
-        raise ValidationError({"comment": COMMENT_REQUIRED})
-    survey.status = S.APPROVED if approve else S.RETURNED
-    survey.decided_by, survey.decided_at = by, timezone.now()
-    survey.chief_comment = comment.strip()
-    survey.save(update_fields=["status", "decided_by", "decided_at", "chief_comment"])
+    outcome = decide(survey, SURVEY_DECIDER, by=by, decision=decision, comment=comment)
     approval_decided(
         survey,
         what=gettext("survey questions “%(title)s”") % {"title": survey.title},
-        outcome=gettext("approved") if approve else gettext("returned"),
+        outcome=str(outcome.said),
         by=by,
         submitter=survey.submitted_by or survey.created_by,
     )

@@ -5,10 +5,11 @@ from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.models import SubmittedToTheChief
 from core.uploads import material_design_path
 
 
-class Material(models.Model):
+class Material(SubmittedToTheChief):
     """Give-away material; none is handed out before the Chief approves it (000 III.9)."""
 
     class Source(models.TextChoices):
@@ -48,37 +49,14 @@ class Material(models.Model):
         related_name="+",
         verbose_name=_("created by"),
     )
-    submitted_at = models.DateTimeField(null=True, blank=True, verbose_name=_("submitted at"))
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("submitted by"),
-    )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
-    decided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("decided at"))
-    decision_comment = models.TextField(blank=True, verbose_name=_("decision comment"))
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
-    class Meta:
+    class Meta(SubmittedToTheChief.Meta):
         verbose_name = _("material")
         verbose_name_plural = _("materials")
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(decided_by__isnull=True, decided_at__isnull=True)
-                | Q(decided_by__isnull=False, decided_at__isnull=False),
-                name="material_decision_pair",
-            ),
+            *SubmittedToTheChief.Meta.constraints,
             models.CheckConstraint(
                 condition=~Q(source="donated", donor=""),
                 name="material_donation_has_donor",

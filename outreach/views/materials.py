@@ -118,7 +118,7 @@ def material_submit(request, pk):
 
 @require_POST
 def material_decide(request, pk, decision):
-    if decision not in ("approve", "reject"):
+    if decision not in ("approve", "return"):
         raise Http404
     material = get_object_or_404(Material, pk=pk)
     form = DecisionForm(request.POST)
@@ -127,7 +127,7 @@ def material_decide(request, pk, decision):
         services.decide_material(
             material=material,
             by=request.user,
-            approve=decision == "approve",
+            decision=decision,
             comment=form.cleaned_data.get("comment", ""),
         )
     except ValidationError as error:

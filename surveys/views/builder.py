@@ -223,7 +223,7 @@ def survey_decide(request, pk, decision):
         lambda s: services.decide_survey(
             survey=s,
             by=request.user,
-            approve=decision == "approve",
+            decision=decision,
             comment=request.POST.get("comment", ""),
         ),
         _("Approved: the survey opens on its opening date.")

@@ -12,6 +12,7 @@ import uuid
 import pytest
 from django.utils import timezone
 
+from core.decisions import Decision
 from core.roles import Role
 from outreach import services as outreach_services
 from programs import services as program_services
@@ -50,7 +51,7 @@ def _survey(cro, chief, *, title, audience=Survey.Audience.COMMUNITY, approve=Tr
     )
     if approve:
         survey_services.submit_survey(survey=survey, by=cro)
-        survey = survey_services.decide_survey(survey=survey, by=chief, approve=True)
+        survey = survey_services.decide_survey(survey=survey, by=chief, decision=Decision.APPROVE)
     return survey
 
 

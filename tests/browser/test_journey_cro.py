@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from concerns import services as concern_services
 from concerns.models import Concern
+from core.decisions import Decision
 from core.roles import Role
 from programs import services as program_services
 from programs.forms import last_half_year
@@ -171,7 +172,7 @@ def run_a_survey(j: Journey, chief) -> Survey:
     assert survey.status == Survey.Status.SUBMITTED
 
     # The Chief approved the questions from the inbox meanwhile.
-    survey_services.decide_survey(survey=survey, by=chief, approve=True)
+    survey_services.decide_survey(survey=survey, by=chief, decision=Decision.APPROVE)
     j.goto(survey_url)
     j.see("Open now")
 

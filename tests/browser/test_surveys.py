@@ -5,6 +5,7 @@ import uuid
 import pytest
 from django.utils import timezone
 
+from core.decisions import Decision
 from reports.models import Report
 from surveys import services
 from surveys.models import Answer, Question, Response, Survey
@@ -33,7 +34,7 @@ def open_survey(cro, chief, title="Community survey"):
         standard=True,
     )
     services.submit_survey(survey=survey, by=cro)
-    return services.decide_survey(survey=survey, by=chief, approve=True)
+    return services.decide_survey(survey=survey, by=chief, decision=Decision.APPROVE)
 
 
 def standard(survey, code):

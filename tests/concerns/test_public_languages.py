@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 
 from accounts.models import Agency
 from concerns.forms import PublicFeedbackForm
+from core.decisions import Decision
 from notifications.notify import stop_token
 from reports.models import Report
 from reports.views import public_figures
@@ -227,7 +228,7 @@ def survey(cro, chief):
         },
     )
     survey_services.submit_survey(survey=survey, by=cro)
-    return survey_services.decide_survey(survey=survey, by=chief, approve=True)
+    return survey_services.decide_survey(survey=survey, by=chief, decision=Decision.APPROVE)
 
 
 TRANSPARENCY_DATA = {

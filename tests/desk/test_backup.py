@@ -20,6 +20,7 @@ from django.db import connection
 from psycopg import sql
 
 from concerns.models import Concern
+from core.decisions import Decision
 from desk.management.commands.backup import (
     DUMP,
     MANIFEST,
@@ -72,7 +73,7 @@ def approved_quarterly(cro, chief) -> Report:
     services.save_narratives(report=report, by=cro, narratives={"current": "Traffic leads."})
     services.submit_report(report=report, by=cro, late_reason="Filed after the audit.")
     # Committed at once (no surrounding transaction): the render task runs on commit.
-    services.approve_report(report=report, by=chief)
+    services.decide_report(decision=Decision.APPROVE, report=report, by=chief)
     report.refresh_from_db()
     assert report.status == Report.Status.APPROVED and len(report.pdf_sha256) == 64
     return report

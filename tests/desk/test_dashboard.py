@@ -357,7 +357,7 @@ def test_recommendation_decided_from_the_inbox(client_for, chief, cro):
     submit_recommendation(recommendation=recommendation, by=cro)
     client = client_for(chief)
     assert "Recommendation: improvement to a practice" in client.get(reverse("inbox")).text
-    more = reverse("inbox-decide", args=["recommendation", recommendation.pk, "more"])
+    more = reverse("inbox-decide", args=["recommendation", recommendation.pk, "return"])
     response = client.post(more)
     assert response.status_code == 400
     recommendation.refresh_from_db()

@@ -17,6 +17,7 @@ from django.utils.html import escape
 from concerns import intake as concern_intake
 from concerns import services as concern_services
 from concerns.models import Concern
+from core.decisions import Decision
 from core.roles import Role
 from notifications import reminders
 from notifications.models import (
@@ -252,7 +253,9 @@ def test_a_report_submitted_reaches_the_chief_and_the_decision_the_cro(
         report_services.submit_report(report=report, by=cro, late_reason="Training week.")
     assert recipients("approval_waiting") == {"t-chief"}
     with on_commit():
-        report_services.return_report(report=report, by=chief, comment="Add the forum.")
+        report_services.decide_report(
+            decision=Decision.RETURN, report=report, by=chief, comment="Add the forum."
+        )
     # The person who submitted it hears, not the one who generated the draft.
     assert recipients("approval_decided") == {"t-cro"}
     assert "returned" in Notification.objects.get(kind="approval_decided").title
@@ -263,7 +266,7 @@ def test_a_designee_with_the_chief_role_hears_of_approvals(cro, chief):
     material = MaterialFactory(created_by=cro)
     outreach_services.submit_material(material=material, by=cro)
     assert recipients("approval_waiting") == {"t-chief", "t-deputy"}
-    outreach_services.decide_material(material=material, by=deputy, approve=True)
+    outreach_services.decide_material(material=material, by=deputy, decision=Decision.APPROVE)
     assert recipients("approval_decided") == {"t-cro"}
 
 
@@ -287,7 +290,7 @@ def test_programs_evaluations_and_recommendations_notify_both_ways(cro, chief):
         kind="policy", title="Bilingual cards", text="Print them.", created_by=cro
     )
     submit_recommendation(recommendation=recommendation, by=cro)
-    decide_recommendation(recommendation=recommendation, by=chief, decision="accept")
+    decide_recommendation(recommendation=recommendation, by=chief, decision=Decision.APPROVE)
     titles = list(
         Notification.objects.order_by("id").values_list("recipient__username", "kind", "title")
     )
@@ -352,7 +355,7 @@ def test_a_survey_summary_due_reaches_the_cro_until_it_is_submitted(cro, chief):
         },
     )
     survey_services.submit_survey(survey=survey, by=cro)
-    survey_services.decide_survey(survey=survey, by=chief, approve=True)
+    survey_services.decide_survey(survey=survey, by=chief, decision=Decision.APPROVE)
     due_dates(today)
     note = Notification.objects.get(kind="due_soon", title__contains="Community survey 2026")
     assert note.recipient == cro and "Survey results summary" in note.title

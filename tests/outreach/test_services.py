@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from core.decisions import Decision
 from outreach import services
 from outreach.forms import OrganizationForm, ParticipantForm, RecognitionForm, TrainingNeedForm
 from outreach.models import Material, OutreachActivity, Participant, TrainingNeed
@@ -139,8 +140,8 @@ def test_material_lifecycle(cro, chief):
     with pytest.raises(ValidationError, match="only after the Chief has approved"):
         services.record_distribution(material=material, by=cro, date=TODAY(), quantity=5)
     with pytest.raises(PermissionDenied):
-        services.decide_material(material=material, by=cro, approve=True)
-    services.decide_material(material=material, by=chief, approve=True)
+        services.decide_material(material=material, by=cro, decision=Decision.APPROVE)
+    services.decide_material(material=material, by=chief, decision=Decision.APPROVE)
     material.refresh_from_db()
     assert material.status == Material.Status.APPROVED
     assert material.decided_by == chief
@@ -154,8 +155,10 @@ def test_reject_needs_a_comment_and_can_be_resubmitted(cro, chief):
     material = MaterialFactory(created_by=cro)
     services.submit_material(material=material, by=cro)
     with pytest.raises(ValidationError, match="Say why"):
-        services.decide_material(material=material, by=chief, approve=False, comment=" ")
-    services.decide_material(material=material, by=chief, approve=False, comment="Logo too small.")
+        services.decide_material(material=material, by=chief, decision=Decision.RETURN, comment=" ")
+    services.decide_material(
+        material=material, by=chief, decision=Decision.RETURN, comment="Logo too small."
+    )
     material.refresh_from_db()
     assert material.status == Material.Status.REJECTED
     services.submit_material(material=material, by=cro)
@@ -173,7 +176,7 @@ def test_submit_needs_design_and_draft(cro, chief):
     with pytest.raises(ValidationError, match="draft or a rejected"):
         services.submit_material(material=other, by=cro)
     with pytest.raises(ValidationError, match="waiting for the Chief"):
-        services.decide_material(material=material, by=chief, approve=True)
+        services.decide_material(material=material, by=chief, decision=Decision.APPROVE)
 
 
 # --- Training needs ---

@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from core.decisions import Decision
 from programs import services
 from programs.forms import EvaluationForm, ProgramForm, last_half_year
 from programs.models import Program, ProgramEvaluation, add_months
@@ -120,11 +121,11 @@ def test_evaluation_flow_with_return_and_resubmission(cro, chief):
     assert evaluation.status == E.DRAFT
     services.submit_evaluation(evaluation=evaluation, by=cro)
     with pytest.raises(ValidationError, match="Say what should change"):
-        services.decide_evaluation(evaluation=evaluation, by=chief, accept=False)
+        services.decide_evaluation(evaluation=evaluation, by=chief, decision=Decision.RETURN)
     with pytest.raises(PermissionDenied):
-        services.decide_evaluation(evaluation=evaluation, by=cro, accept=True)
+        services.decide_evaluation(evaluation=evaluation, by=cro, decision=Decision.APPROVE)
     services.decide_evaluation(
-        evaluation=evaluation, by=chief, accept=False, comment="Add survey results."
+        evaluation=evaluation, by=chief, decision=Decision.RETURN, comment="Add survey results."
     )
     evaluation.refresh_from_db()
     assert evaluation.status == E.RETURNED
@@ -143,7 +144,7 @@ def test_evaluation_flow_with_return_and_resubmission(cro, chief):
     evaluation.refresh_from_db()
     assert evaluation.status == E.SUBMITTED and evaluation.attendance == 25
     assert evaluation.decided_by is None
-    services.decide_evaluation(evaluation=evaluation, by=chief, accept=True)
+    services.decide_evaluation(evaluation=evaluation, by=chief, decision=Decision.APPROVE)
     evaluation.refresh_from_db()
     assert evaluation.status == E.ACCEPTED
     with pytest.raises(ValidationError, match="Only a draft or a returned"):
@@ -159,10 +160,10 @@ def test_accepting_can_change_the_program(cro, chief):
     services.submit_evaluation(evaluation=evaluation, by=cro)
     with pytest.raises(ValidationError, match="stay, be suspended or be discontinued"):
         services.decide_evaluation(
-            evaluation=evaluation, by=chief, accept=True, program_move="approve"
+            evaluation=evaluation, by=chief, decision=Decision.APPROVE, program_move="approve"
         )
     services.decide_evaluation(
-        evaluation=evaluation, by=chief, accept=True, program_move="discontinue"
+        evaluation=evaluation, by=chief, decision=Decision.APPROVE, program_move="discontinue"
     )
     program.refresh_from_db()
     assert program.status == P.DISCONTINUED

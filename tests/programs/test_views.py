@@ -122,7 +122,7 @@ def test_chief_decides_through_view(client_for, chief, submitted):
     assert bad.status_code == 400
     assert "Say what should change" in bad.content.decode()
     good = client.post(
-        reverse("programs:evaluation-decide", args=[submitted.pk, "accept"]), {"comment": "Thanks"}
+        reverse("programs:evaluation-decide", args=[submitted.pk, "approve"]), {"comment": "Thanks"}
     )
     assert good.status_code == 302
     submitted.refresh_from_db()

@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from core.decisions import Decision
 from core.roles import Role
 from reports import services
 from tests.concerns.test_edit_conflicts import form_on, text_of
@@ -118,11 +119,15 @@ def test_double_submit_saves_once(report, cro):
 def test_narratives_are_saved_when_only_a_step_moved_on(report, cro, chief):
     client = client_as(cro)
     services.submit_report(report=report, by=cro, late_reason="Late.")
-    services.return_report(report=report, by=chief, comment="Say more about noise.")
+    services.decide_report(
+        decision=Decision.RETURN, report=report, by=chief, comment="Say more about noise."
+    )
     form = open_narratives(client, report)
     # Submitted and returned again while the form was open; no narrative changed since.
     services.submit_report(report=report, by=cro, late_reason="Late.")
-    services.return_report(report=report, by=chief, comment="And about traffic.")
+    services.decide_report(
+        decision=Decision.RETURN, report=report, by=chief, comment="And about traffic."
+    )
     form["current"] = "Noise and traffic."
     assert client.post(narratives_url(report), form).status_code == 302
     report.refresh_from_db()
@@ -137,7 +142,9 @@ def test_chief_cannot_approve_a_report_changed_since_the_page_was_opened(report,
     report.refresh_from_db()
     assert decision["revision"] == str(report.revision)
     # Meanwhile it is returned (another tab), rewritten and submitted again.
-    services.return_report(report=report, by=chief, comment="Add the noise patrols.")
+    services.decide_report(
+        decision=Decision.RETURN, report=report, by=chief, comment="Add the noise patrols."
+    )
     report.refresh_from_db()
     services.save_narratives(report=report, by=cro, narratives={"current": "Rewritten."})
     services.submit_report(report=report, by=cro, late_reason="Late.")
@@ -162,7 +169,9 @@ def test_inbox_decision_on_a_report_changed_since_is_refused(report, cro, chief)
     chief_client = client_as(chief)
     url = reverse("inbox-decide", args=["report", report.pk, "approve"])
     listed = form_on(chief_client.get(reverse("inbox")), "")
-    services.return_report(report=report, by=chief, comment="Add the noise patrols.")
+    services.decide_report(
+        decision=Decision.RETURN, report=report, by=chief, comment="Add the noise patrols."
+    )
     services.submit_report(report=report, by=cro, late_reason="Late.")
     refused = chief_client.post(url, {**listed, "comment": "Fine."})
     assert refused.status_code == 400

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from core.decisions import Decision
 from core.roles import Role
 from programs.models import ProgramEvaluation
 from reports import recommendations as rec
@@ -79,7 +80,7 @@ def test_flow_submit_more_resubmit_accept_done(cro, chief, officer):
         rec.save_recommendation(by=cro, data=DATA, recommendation=item)
 
     item = rec.decide_recommendation(
-        recommendation=item, by=chief, decision="more", comment="  What would it cost?  "
+        recommendation=item, by=chief, decision=Decision.RETURN, comment="  What would it cost?  "
     )
     assert (item.status, item.chief_comment, item.decided_by) == (
         "more_info",
@@ -100,10 +101,12 @@ def test_flow_submit_more_resubmit_accept_done(cro, chief, officer):
     assert item.status == "submitted" and item.decided_by is None and item.decided_at is None
     assert item.chief_comment == "What would it cost?"  # kept until the next decision
 
-    item = rec.decide_recommendation(recommendation=item, by=chief, decision="accept")
+    item = rec.decide_recommendation(recommendation=item, by=chief, decision=Decision.APPROVE)
     assert (item.status, item.chief_comment, item.decided_by) == ("accepted", "", chief)
     with pytest.raises(ValidationError, match="Only a recommendation waiting"):
-        rec.decide_recommendation(recommendation=item, by=chief, decision="decline", comment="x")
+        rec.decide_recommendation(
+            recommendation=item, by=chief, decision=Decision.DECLINE, comment="x"
+        )
 
     item = rec.complete_recommendation(
         recommendation=item, by=cro, outcome="Trailer rotates weekly since May."
@@ -122,10 +125,12 @@ def test_flow_submit_more_resubmit_accept_done(cro, chief, officer):
 def test_decline_needs_a_reason_and_is_final(cro, chief):
     item = submitted(cro)
     with pytest.raises(ValidationError) as error:
-        rec.decide_recommendation(recommendation=item, by=chief, decision="decline", comment=" ")
+        rec.decide_recommendation(
+            recommendation=item, by=chief, decision=Decision.DECLINE, comment=" "
+        )
     assert error.value.message_dict == {"comment": [rec.DECLINE_COMMENT_REQUIRED]}
     item = rec.decide_recommendation(
-        recommendation=item, by=chief, decision="decline", comment="No budget this year."
+        recommendation=item, by=chief, decision=Decision.DECLINE, comment="No budget this year."
     )
     assert item.status == "declined" and item.chief_comment == "No budget this year."
     with pytest.raises(ValidationError, match="Only an accepted"):
@@ -137,13 +142,13 @@ def test_decline_needs_a_reason_and_is_final(cro, chief):
 def test_decide_asks_a_comment_for_more_and_only_from_submitted(cro, chief):
     item = draft(cro)
     with pytest.raises(ValidationError, match="Only a recommendation waiting"):
-        rec.decide_recommendation(recommendation=item, by=chief, decision="accept")
+        rec.decide_recommendation(recommendation=item, by=chief, decision=Decision.APPROVE)
     rec.submit_recommendation(recommendation=item, by=cro)
     with pytest.raises(ValidationError) as error:
-        rec.decide_recommendation(recommendation=item, by=chief, decision="more")
+        rec.decide_recommendation(recommendation=item, by=chief, decision=Decision.RETURN)
     assert error.value.message_dict == {"comment": [rec.MORE_COMMENT_REQUIRED]}
     with pytest.raises(ValidationError, match="accept, to decline or to ask for more"):
-        rec.decide_recommendation(recommendation=item, by=chief, decision="approve")
+        rec.decide_recommendation(recommendation=item, by=chief, decision="maybe")
     item.refresh_from_db()
     assert item.status == "submitted" and item.decided_at is None
 
@@ -157,7 +162,7 @@ def test_save_requires_kind_title_and_text(cro):
 
 def test_complete_requires_an_outcome(cro, chief):
     item = submitted(cro)
-    rec.decide_recommendation(recommendation=item, by=chief, decision="accept")
+    rec.decide_recommendation(recommendation=item, by=chief, decision=Decision.APPROVE)
     with pytest.raises(ValidationError) as error:
         rec.complete_recommendation(recommendation=item, by=chief, outcome="  ")
     assert error.value.message_dict == {"outcome": [rec.OUTCOME_REQUIRED]}
@@ -186,7 +191,7 @@ def test_only_the_cro_writes_and_submits(personas, persona, cro):
 )
 def test_only_the_chief_decides(personas, persona, cro):
     item = submitted(cro)
-    for decision in ("accept", "decline", "more"):
+    for decision in Decision:
         with pytest.raises(PermissionDenied):
             rec.decide_recommendation(
                 recommendation=item, by=personas[persona], decision=decision, comment="x"
@@ -198,7 +203,7 @@ def test_only_the_chief_decides(personas, persona, cro):
 @pytest.mark.parametrize("persona", ["officer", "supervisor", "training_officer", "outsider"])
 def test_only_the_cro_or_the_chief_marks_done(personas, persona, cro, chief):
     item = submitted(cro)
-    rec.decide_recommendation(recommendation=item, by=chief, decision="accept")
+    rec.decide_recommendation(recommendation=item, by=chief, decision=Decision.APPROVE)
     with pytest.raises(PermissionDenied):
         rec.complete_recommendation(recommendation=item, by=personas[persona], outcome="x")
     item.refresh_from_db()
@@ -315,7 +320,7 @@ def test_edit_through_the_page_and_refused_once_submitted(client_for, cro, offic
 def test_decide_through_the_page(client_for, cro, chief):
     item = submitted(cro)
     url = reverse("reports:recommendation-decide", args=[item.pk])
-    assert client_for(cro).post(url, {"decision": "accept"}).status_code == 403
+    assert client_for(cro).post(url, {"decision": "approve"}).status_code == 403
     client = client_for(chief)
     refused = client.post(url, {"decision": "decline", "comment": ""})
     assert (
@@ -323,7 +328,7 @@ def test_decide_through_the_page(client_for, cro, chief):
     )
     unknown = client.post(url, {"decision": "maybe", "comment": "Typed by the Chief"})
     assert unknown.status_code == 400 and "Typed by the Chief" in unknown.content.decode()
-    assert client.post(url, {"decision": "more", "comment": "Which shifts?"}).status_code == 302
+    assert client.post(url, {"decision": "return", "comment": "Which shifts?"}).status_code == 302
     item.refresh_from_db()
     assert (item.status, item.chief_comment) == ("more_info", "Which shifts?")
     page = client_for(cro).get(item.get_absolute_url()).content.decode()
@@ -332,7 +337,7 @@ def test_decide_through_the_page(client_for, cro, chief):
 
 def test_complete_through_the_page(client_for, cro, chief):
     item = submitted(cro)
-    rec.decide_recommendation(recommendation=item, by=chief, decision="accept")
+    rec.decide_recommendation(recommendation=item, by=chief, decision=Decision.APPROVE)
     url = reverse("reports:recommendation-complete", args=[item.pk])
     client = client_for(cro)
     refused = client.post(url, {"outcome": " "})
@@ -364,13 +369,15 @@ def test_detail_shows_links_timeline_and_the_right_buttons(client_for, cro, chie
     assert f'href="{concern.get_absolute_url()}"' in chief_page
     assert f'href="{evaluation.get_absolute_url()}"' in chief_page
     assert f'href="{survey.get_absolute_url()}"' in chief_page
-    assert "Your decision" in chief_page and 'value="accept"' in chief_page
+    assert "Your decision" in chief_page and 'value="approve"' in chief_page
     assert "Submit to the Chief</button>" not in chief_page
 
     cro_page = client_for(cro).get(item.get_absolute_url()).content.decode()
     assert "Your decision" not in cro_page and "Waiting for the Chief since" in cro_page
 
-    rec.decide_recommendation(recommendation=item, by=chief, decision="accept", comment="Go ahead.")
+    rec.decide_recommendation(
+        recommendation=item, by=chief, decision=Decision.APPROVE, comment="Go ahead."
+    )
     rec.complete_recommendation(recommendation=item, by=cro, outcome="Trailer rotates weekly.")
     page = client_for(cro).get(item.get_absolute_url()).content.decode()
     for piece in (
@@ -432,11 +439,24 @@ def _decided(cro, chief, title, decision, when, outcome=""):
 
 
 def test_annual_lists_accepted_and_done_decided_in_the_year(cro, chief):
-    _decided(cro, chief, "Accepted last evening of the year", "accept", local(2026, 12, 31, 23, 30))
-    _decided(cro, chief, "Done in spring", "accept", local(2026, 3, 2, 9), outcome="Order issued.")
-    _decided(cro, chief, "Declined this year", "decline", local(2026, 5, 1, 9))
-    _decided(cro, chief, "Accepted the year before", "accept", local(2025, 12, 31, 23, 30))
-    _decided(cro, chief, "Asked for more", "more", local(2026, 6, 1, 9))
+    _decided(
+        cro,
+        chief,
+        "Accepted last evening of the year",
+        Decision.APPROVE,
+        local(2026, 12, 31, 23, 30),
+    )
+    _decided(
+        cro,
+        chief,
+        "Done in spring",
+        Decision.APPROVE,
+        local(2026, 3, 2, 9),
+        outcome="Order issued.",
+    )
+    _decided(cro, chief, "Declined this year", Decision.DECLINE, local(2026, 5, 1, 9))
+    _decided(cro, chief, "Accepted the year before", Decision.APPROVE, local(2025, 12, 31, 23, 30))
+    _decided(cro, chief, "Asked for more", Decision.RETURN, local(2026, 6, 1, 9))
     submitted(cro, title="Still waiting")
 
     data = build("annual", *Y2026)
@@ -462,13 +482,13 @@ def test_annual_lists_accepted_and_done_decided_in_the_year(cro, chief):
 
 def test_annual_section_is_one_query(cro, chief, django_assert_num_queries):
     for i in range(5):
-        _decided(cro, chief, f"Idea {i}", "accept", local(2026, 4, 1 + i, 9))
+        _decided(cro, chief, f"Idea {i}", Decision.APPROVE, local(2026, 4, 1 + i, 9))
     with django_assert_num_queries(1):
         assert len(_recommendations_section(*Y2026)) == 5
 
 
 def test_annual_page_shows_the_section_and_copes_with_older_frozen_reports(client_for, cro, chief):
-    _decided(cro, chief, "Spanish-language forum", "accept", local(2026, 4, 1, 9))
+    _decided(cro, chief, "Spanish-language forum", Decision.APPROVE, local(2026, 4, 1, 9))
     live = Report.objects.create(
         kind="annual", period_start=Y2026[0], period_end=Y2026[1], created_by=cro
     )

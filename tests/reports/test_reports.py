@@ -8,6 +8,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from concerns import services as concern_services
+from core.decisions import Decision
 from reports import services
 from reports.builders import build
 from reports.models import Report
@@ -173,10 +174,12 @@ def test_lifecycle_submit_return_resubmit_approve(
     report.refresh_from_db()
     assert report.data["received"] == 3
     with pytest.raises(PermissionDenied):
-        services.approve_report(report=report, by=cro)
+        services.decide_report(decision=Decision.APPROVE, report=report, by=cro)
     with pytest.raises(ValidationError, match="Say what should change"):
-        services.return_report(report=report, by=chief, comment=" ")
-    services.return_report(report=report, by=chief, comment="Add the noise trend.")
+        services.decide_report(decision=Decision.RETURN, report=report, by=chief, comment=" ")
+    services.decide_report(
+        decision=Decision.RETURN, report=report, by=chief, comment="Add the noise trend."
+    )
     services.save_narratives(
         report=report, by=cro, narratives={"current": "Traffic leads; noise rising."}
     )
@@ -184,7 +187,7 @@ def test_lifecycle_submit_return_resubmit_approve(
     report.refresh_from_db()
     assert report.data["received"] == 4  # recounted at resubmission
     with django_capture_on_commit_callbacks(execute=True):
-        services.approve_report(report=report, by=chief, comment="Good.")
+        services.decide_report(decision=Decision.APPROVE, report=report, by=chief, comment="Good.")
     report.refresh_from_db()
     assert report.status == "approved" and report.render_state == "done"
     assert len(report.pdf_sha256) == 64
@@ -200,7 +203,7 @@ def test_approved_pdf_has_sections_numbers_approval_and_never_changes(
     report = services.generate_report(kind="quarterly", day=dt.date(2026, 8, 1), by=cro)
     services.submit_report(report=report, by=cro, late_reason="late")
     with django_capture_on_commit_callbacks(execute=True):
-        services.approve_report(report=report, by=chief)
+        services.decide_report(decision=Decision.APPROVE, report=report, by=chief)
     text = pdf_text(report)
     for heading in (
         "1. Current concerns voiced by the community: 3",

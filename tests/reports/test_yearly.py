@@ -9,6 +9,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from accounts.models import Agency
+from core.decisions import Decision
 from outreach.models import Recognition, TrainingNeed
 from reports import services
 from reports.builders import build, suppress
@@ -26,7 +27,7 @@ def approved(kind, day, cro, chief, capture, narratives=None):
         services.save_narratives(report=report, by=cro, narratives=narratives)
     services.submit_report(report=report, by=cro, late_reason="test")
     with capture(execute=True):
-        services.approve_report(report=report, by=chief)
+        services.decide_report(decision=Decision.APPROVE, report=report, by=chief)
     report.refresh_from_db()
     return report
 
@@ -53,13 +54,15 @@ def test_plan_lifecycle(cro, chief, officer):
     ]
     services.submit_plan(plan=plan, by=cro)
     with pytest.raises(PermissionDenied):
-        services.decide_plan(plan=plan, by=cro, approve=True)
+        services.decide_plan(plan=plan, by=cro, decision=Decision.APPROVE)
     with pytest.raises(ValidationError, match="Say what should change"):
-        services.decide_plan(plan=plan, by=chief, approve=False)
-    services.decide_plan(plan=plan, by=chief, approve=False, comment="Make them measurable.")
+        services.decide_plan(plan=plan, by=chief, decision=Decision.RETURN)
+    services.decide_plan(
+        plan=plan, by=chief, decision=Decision.RETURN, comment="Make them measurable."
+    )
     services.save_plan(year=2026, by=cro, objectives_text="Meet all 25 watch groups twice")
     plan = services.submit_plan(plan=plan, by=cro)
-    services.decide_plan(plan=plan, by=chief, approve=True)
+    services.decide_plan(plan=plan, by=chief, decision=Decision.APPROVE)
     with pytest.raises(ValidationError, match="Only a draft or a returned plan"):
         services.save_plan(year=2026, by=cro, objectives_text="Sneaky change")
     assert Plan.objects.get().status == "approved"
@@ -73,7 +76,7 @@ def test_annual_report_numbers_and_objectives(
 ):
     plan = services.save_plan(year=2026, by=cro, objectives_text="Meet every watch group")
     services.submit_plan(plan=plan, by=cro)
-    services.decide_plan(plan=plan, by=chief, approve=True)
+    services.decide_plan(plan=plan, by=chief, decision=Decision.APPROVE)
     ConcernFactory(date_received=dt.date(2026, 3, 1), category="traffic", reported_by=officer)
     ConcernFactory(date_received=dt.date(2026, 12, 31), category="traffic", reported_by=officer)
     ConcernFactory(date_received=dt.date(2025, 6, 1), category="noise", reported_by=officer)

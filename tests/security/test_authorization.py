@@ -28,6 +28,7 @@ from django.test import TestCase, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from core.decisions import Decision
 from core.roles import Role
 from tests.conftest import sign_in
 from tests.factories import (
@@ -560,7 +561,7 @@ def build_records() -> SimpleNamespace:
             kind="transparency", day=dt.date(today.year - 1, 6, 1), by=cro
         )
         report_services.submit_report(report=r.published, by=cro, late_reason="test")
-        report_services.approve_report(report=r.published, by=chief)
+        report_services.decide_report(decision=Decision.APPROVE, report=r.published, by=chief)
         r.unpublished = report_services.generate_report(
             kind="transparency", day=dt.date(today.year - 2, 6, 1), by=cro
         )
@@ -593,7 +594,7 @@ def build_records() -> SimpleNamespace:
     }
     survey = survey_services.create_survey(by=cro, data=survey_data)
     survey_services.submit_survey(survey=survey, by=cro)
-    r.survey = survey_services.decide_survey(survey=survey, by=chief, approve=True)
+    r.survey = survey_services.decide_survey(survey=survey, by=chief, decision=Decision.APPROVE)
     r.forum = survey_services.add_forum(survey=r.survey, by=cro, name="Eastside", held_on=today)
     r.question = r.survey.questions.order_by("position").first()
     answers = {

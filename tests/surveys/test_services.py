@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.utils import timezone
 
+from core.decisions import Decision
 from surveys import results, services
 from surveys.instrument import STANDARD
 from surveys.models import Answer, Dimension, Invitation, Question, Response, Survey
@@ -35,7 +36,7 @@ def survey_data(**overrides):
 def open_survey(cro, chief, **overrides) -> Survey:
     survey = services.create_survey(by=cro, data=survey_data(**overrides))
     services.submit_survey(survey=survey, by=cro)
-    return services.decide_survey(survey=survey, by=chief, approve=True)
+    return services.decide_survey(survey=survey, by=chief, decision=Decision.APPROVE)
 
 
 def respond(survey, values: dict, *, channel="web", language="en", **kwargs):
@@ -82,14 +83,16 @@ def test_only_the_cro_builds_and_only_the_chief_approves(cro, chief, officer):
         services.submit_survey(survey=survey, by=chief)
     services.submit_survey(survey=survey, by=cro)
     with pytest.raises(PermissionDenied):
-        services.decide_survey(survey=survey, by=cro, approve=True)
+        services.decide_survey(survey=survey, by=cro, decision=Decision.APPROVE)
     with pytest.raises(ValidationError) as error:
-        services.decide_survey(survey=survey, by=chief, approve=False, comment=" ")
+        services.decide_survey(survey=survey, by=chief, decision=Decision.RETURN, comment=" ")
     assert "Say what should change" in str(error.value)
-    survey = services.decide_survey(survey=survey, by=chief, approve=False, comment="Shorter.")
+    survey = services.decide_survey(
+        survey=survey, by=chief, decision=Decision.RETURN, comment="Shorter."
+    )
     assert survey.status == Survey.Status.RETURNED
     services.submit_survey(survey=survey, by=cro)
-    survey = services.decide_survey(survey=survey, by=chief, approve=True)
+    survey = services.decide_survey(survey=survey, by=chief, decision=Decision.APPROVE)
     assert survey.status == Survey.Status.APPROVED and survey.decided_by == chief
     assert survey.is_open
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from core.decisions import Decision
 from reports.models import Report
 from surveys import services
 from surveys.models import Question, Response, Survey
@@ -318,7 +319,7 @@ def test_summary_report_pdf_and_annual_section(
     )
     report_services.submit_report(report=report, by=cro)
     with django_capture_on_commit_callbacks(execute=True):
-        report_services.approve_report(report=report, by=chief)
+        report_services.decide_report(decision=Decision.APPROVE, report=report, by=chief)
     report.refresh_from_db()
     with report.pdf.open("rb") as f:
         text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(f.read())).pages)
