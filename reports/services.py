@@ -28,6 +28,10 @@ NOT_SUBMITTED = _("Only a report waiting for the Chief can be approved or return
 LATE_REASON = _("This report is past its due date (%(due)s): say why it is late.")
 COMMENT_REQUIRED = _("Say what should change, so the CRO can revise the report.")
 FUTURE_PERIOD = _("A report can be generated only for a period that has begun.")
+PERIOD_NOT_ENDED = _(
+    "The period runs until %(end)s: the report can be submitted from the day after, when "
+    "its figures are final."
+)
 APPROVED_IS_FINAL = _("An approved report's file is final and is never rendered again.")
 ALREADY_RENDERING = _("The PDF is already being rendered. This page shows its progress.")
 NARRATIVES_CHANGED = _(
@@ -198,6 +202,10 @@ def submit_report(
     require(by, Permission.MANAGE_REPORTS)
     report = _editable(report)
     _still_as_shown(report, revision)
+    # The Chief signs figures that can no longer change: a December report is not submitted
+    # on December 3 (a survey's summary follows its own survey, not a calendar period).
+    if report.kind != Report.Kind.SURVEY and report.period_end >= timezone.localdate():
+        raise ValidationError(PERIOD_NOT_ENDED % {"end": date_format(report.period_end, "F j, Y")})
     due = due_date(report.kind, report.period_end)
     late_reason = late_reason.strip()
     if timezone.localdate() > due and not late_reason:

@@ -4,6 +4,7 @@ awaiting an answer, and the unit's activities by kind."""
 import datetime as dt
 
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
 from concerns.models import Concern, Referral
 from outreach.models import OutreachActivity
@@ -32,10 +33,13 @@ def _activity_kinds(qs) -> list[dict]:
 
 
 def _awaiting_referrals(end: dt.date) -> list[dict]:
-    """Referrals made by the period's end and not answered by then."""
+    """Referrals made and not answered as of the report's moment: the period's end once it
+    has passed, today while it runs. A referral is overdue when its answer was due before
+    that day, so a draft written mid-month calls nothing overdue that is not yet due."""
+    as_of = min(end, timezone.localdate())
     qs = (
-        Referral.objects.filter(referred_on__lte=end)
-        .filter(Q(responded_on__isnull=True) | Q(responded_on__gt=end))
+        Referral.objects.filter(referred_on__lte=as_of)
+        .filter(Q(responded_on__isnull=True) | Q(responded_on__gt=as_of))
         .select_related("department")
         .order_by("due_on", "id")
         .values("concern__reference", "department__name", "referred_on", "due_on")
@@ -46,7 +50,7 @@ def _awaiting_referrals(end: dt.date) -> list[dict]:
             "department": r["department__name"],
             "referred_on": r["referred_on"].isoformat(),
             "due_on": r["due_on"].isoformat(),
-            "overdue": r["due_on"] < end,
+            "overdue": r["due_on"] < as_of,
         }
         for r in qs
     ]

@@ -1,7 +1,9 @@
 import datetime as dt
 import io
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -270,6 +272,40 @@ def test_future_period_refused(cro):
         services.generate_report(
             kind="monthly", day=timezone.localdate() + dt.timedelta(days=40), by=cro
         )
+
+
+@time_machine.travel(dt.datetime(2026, 12, 3, 10, 0, tzinfo=ZoneInfo("America/Chicago")))
+def test_a_report_is_submitted_only_once_its_period_has_ended(cro, client_for):
+    december = services.generate_report(kind="monthly", day=dt.date(2026, 12, 1), by=cro)
+    with pytest.raises(ValidationError, match="runs until December 31, 2026"):
+        services.submit_report(report=december, by=cro)
+    # Through the page too: refused with the reason, the draft as it was.
+    response = client_for(cro).post(reverse("reports:submit", args=[december.pk]))
+    assert "runs until December 31, 2026" in response.content.decode()
+    december.refresh_from_db()
+    assert december.status == Report.Status.DRAFT and december.submitted_at is None
+    november = services.generate_report(kind="monthly", day=dt.date(2026, 11, 1), by=cro)
+    assert services.submit_report(report=november, by=cro).status == Report.Status.SUBMITTED
+
+
+def test_a_referral_is_overdue_only_once_its_answer_date_has_passed(officer, cro, supervisor):
+    concern = ConcernFactory(reported_by=officer, status="forwarded")
+    roads = DepartmentFactory(name="Roads", response_days=21)
+    chicago = ZoneInfo("America/Chicago")
+    with time_machine.travel(dt.datetime(2026, 12, 3, 10, 0, tzinfo=chicago)):
+        concern_services.refer_concern(
+            concern=concern, by=cro, department=roads, referred_on=dt.date(2026, 12, 3)
+        )
+        # A draft on December 3: the answer is due December 24, not overdue yet.
+        (row,) = build("monthly", dt.date(2026, 12, 1), dt.date(2026, 12, 31))["awaiting_referrals"]
+        assert (row["due_on"], row["overdue"]) == ("2026-12-24", False)
+    with time_machine.travel(dt.datetime(2027, 1, 2, 10, 0, tzinfo=chicago)):
+        # As of the month's end the answer was a week late.
+        (row,) = build("monthly", dt.date(2026, 12, 1), dt.date(2026, 12, 31))["awaiting_referrals"]
+        assert row["overdue"] is True
+        # November's report, as of November 30, knows nothing of a December referral.
+        november = build("monthly", dt.date(2026, 11, 1), dt.date(2026, 11, 30))
+        assert november["awaiting_referrals"] == []
 
 
 # --- Views for every role ---
