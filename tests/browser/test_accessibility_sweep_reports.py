@@ -127,8 +127,11 @@ def build_records():
     # Reports of every kind; the monthly one waits for the Chief.
     reports = {
         kind: report_services.generate_report(kind=kind, day=today, by=cro)
-        for kind in ("monthly", "quarterly", "semi_annual", "annual", "transparency")
+        for kind in ("quarterly", "semi_annual", "annual", "transparency")
     }
+    # Last month's, whose period has ended, can be submitted.
+    last_month = today.replace(day=1) - dt.timedelta(days=1)
+    reports["monthly"] = report_services.generate_report(kind="monthly", day=last_month, by=cro)
     reports["monthly"] = report_services.submit_report(report=reports["monthly"], by=cro)
     reports["survey"] = report_services.generate_survey_summary(survey=community, by=cro)
     plan = report_services.save_plan(

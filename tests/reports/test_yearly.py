@@ -1,11 +1,14 @@
+import contextlib
 import datetime as dt
 import hashlib
 import io
 import zipfile
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from accounts.models import Agency
@@ -25,9 +28,15 @@ def approved(kind, day, cro, chief, capture, narratives=None):
     report = services.generate_report(kind=kind, day=day, by=cro)
     if narratives:
         services.save_narratives(report=report, by=cro, narratives=narratives)
-    services.submit_report(report=report, by=cro, late_reason="test")
-    with capture(execute=True):
-        services.decide_report(decision=Decision.APPROVE, report=report, by=chief)
+    # A report is submitted once its period has ended: while it runs, the clock is moved
+    # to the day after it for the submission and the approval.
+    after = dt.datetime.combine(report.period_end + dt.timedelta(days=1), dt.time(12))
+    ended = report.period_end < timezone.localdate()
+    clock = contextlib.nullcontext() if ended else time_machine.travel(timezone.make_aware(after))
+    with clock:
+        services.submit_report(report=report, by=cro, late_reason="test")
+        with capture(execute=True):
+            services.decide_report(decision=Decision.APPROVE, report=report, by=chief)
     report.refresh_from_db()
     return report
 
