@@ -242,9 +242,9 @@ def decide_proposal(*, program: Program, by, decision) -> Program:
     """The Chief's decision on a proposed program, with the verbs of every decision."""
     if decision not in PROPOSAL_MOVES:
         raise ValidationError(NOT_OFFERED)
-    if Program.objects.filter(pk=program.pk).values_list("status", flat=True).first() != (
-        P.PROPOSED
-    ):
+    # Read under the lock change_status takes too: the inbox's "decline" must not
+    # discontinue a program that became active meanwhile.
+    if Program.objects.select_for_update().get(pk=program.pk).status != P.PROPOSED:
         raise ValidationError(NOT_PROPOSED)
     return change_status(program=program, by=by, move=PROPOSAL_MOVES[decision])
 

@@ -9,7 +9,8 @@ from core.decisions import INBOX, Decision
 from core.models import SubmittedToTheChief
 from outreach import services as outreach_services
 from outreach.models import Material
-from tests.factories import MaterialFactory
+from programs.models import Program
+from tests.factories import MaterialFactory, ProgramFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -66,3 +67,15 @@ def test_the_inbox_sends_a_decision_to_the_kinds_own_service(cro, chief):
     INBOX["material"].decide(material.pk, by=chief, decision=Decision.APPROVE)
     material.refresh_from_db()
     assert (material.status, material.decided_by) == (Material.Status.APPROVED, chief)
+
+
+def test_declining_in_the_inbox_never_discontinues_a_program_past_its_proposal(chief):
+    active = ProgramFactory(status=Program.Status.ACTIVE)
+    with pytest.raises(ValidationError, match="Only a proposed program"):
+        INBOX["program"].decide(active.pk, by=chief, decision=Decision.DECLINE)
+    active.refresh_from_db()
+    assert active.status == Program.Status.ACTIVE
+    proposed = ProgramFactory(status=Program.Status.PROPOSED)
+    INBOX["program"].decide(proposed.pk, by=chief, decision=Decision.DECLINE)
+    proposed.refresh_from_db()
+    assert proposed.status == Program.Status.DISCONTINUED
