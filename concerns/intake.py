@@ -17,6 +17,7 @@ from accounts import ratelimit
 from concerns.models import Concern, ConcernUpdate
 from concerns.references import allocate, highest_numbers, keep_ahead, next_reference
 from concerns.services import FUTURE_DATE, record_line
+from concerns.summaries import first_sentence
 from core.permissions import Permission, require
 from core.roles import Role
 from notifications.notify import email_resident, holders, notify
@@ -61,11 +62,21 @@ def record_conduct_flag(concern: Concern, by=None) -> None:
         )
 
 
+def summarise(concern: Concern) -> None:
+    """A door that asked for no summary (311, an import without the column) gets the
+    description's first sentence."""
+    if not concern.summary.strip():
+        concern.summary = first_sentence(concern.description)
+    else:
+        concern.summary = " ".join(concern.summary.split())
+
+
 def receive(concern: Concern, *, line: str, by=None, acknowledge: bool = False) -> Concern:
     """Every door's last step, inside its transaction: the reference (unless the door took
     it already), the conduct rule, the row, the "received" line, the notices."""
     if not concern.reference:
         concern.reference = next_reference(concern.date_received.year)
+    summarise(concern)
     flag_conduct(concern)
     concern.save()
     record_line(concern, K.RECEIVED, by, line)
@@ -83,6 +94,7 @@ def receive_many(concerns: list[Concern], *, lines: list[list[tuple[str, object,
     keep_ahead(highest_numbers(c.reference for c in concerns if c.reference))
     need: dict[int, int] = {}
     for concern in concerns:
+        summarise(concern)
         if not concern.reference:
             need[concern.date_received.year] = need.get(concern.date_received.year, 0) + 1
     fresh = {year: iter(allocate(year, n)) for year, n in need.items()}
@@ -109,6 +121,7 @@ INTAKE_FIELDS = (
     "category",
     "nature",
     "area",
+    "summary",
     "description",
     "suggestions",
     "priority",
@@ -177,6 +190,7 @@ def submit_public_concern(
         category=data["category"],
         nature=Concern.Nature.ACTUAL,
         area=data["area"],
+        summary=data.get("summary", ""),
         description=data["description"],
         suggestions=data.get("suggestions", ""),
         intake_token=intake_token,

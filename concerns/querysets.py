@@ -42,6 +42,7 @@ class ConcernQuerySet(models.QuerySet):
         return self.select_related("assignee").only(
             "reference",
             "date_received",
+            "summary",
             "category",
             "nature",
             "area",

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from concerns.querysets import ConcernQuerySet
+from concerns.summaries import SUMMARY_MAX
 from imports.models import import_log_field
 
 
@@ -117,6 +118,12 @@ class Concern(models.Model):
         help_text=_("Neighborhood, beat or address the concern is about."),
         verbose_name=_("area"),
     )
+    # What it is about, in one line (concerns/summaries.py): every list and report shows it.
+    summary = models.CharField(
+        _("summary"),
+        max_length=SUMMARY_MAX,
+        help_text=_("What it is about, in one line. Shown in lists and reports."),
+    )
     description = models.TextField(verbose_name=_("description"))
     suggestions = models.TextField(
         _("suggestions and alternate courses of action"),
@@ -189,6 +196,7 @@ class Concern(models.Model):
         "nature",
         "priority",
         "area",
+        "summary",
         "description",
         "suggestions",
         "public_note",
