@@ -191,6 +191,7 @@ def intake_form(marker: str) -> dict:
         "nature": "actual",
         "area": "Elm and 5th",
         "priority": "normal",
+        "summary": "Speeding at school time",
         "description": f"Speeding at school time. {marker}",
         "suggestions": "Radar trailer.",
     }

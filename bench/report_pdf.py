@@ -47,6 +47,7 @@ if Concern.objects.count() < N:
             category=rng.choice(cats),
             nature=rng.choice(["actual", "perceived", "potential"]),
             area=rng.choice(areas),
+            summary="Cars speeding past the school at pick-up time",
             description="Cars speed past the school at pick-up time.",
             reported_by=u,
             reporter_name="Bench Officer",

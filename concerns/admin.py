@@ -45,9 +45,17 @@ class ReferralInline(ReadOnlyInline):
 class ConcernAdmin(admin.ModelAdmin):
     """Read-mostly: workflow steps are taken in the app, where they are checked and timed."""
 
-    list_display = ("reference", "date_received", "category", "status", "area", "assignee")
+    list_display = (
+        "reference",
+        "summary",
+        "date_received",
+        "category",
+        "status",
+        "area",
+        "assignee",
+    )
     list_filter = ("status", "category", "source_type", "nature")
-    search_fields = ("reference", "area")
+    search_fields = ("reference", "summary", "area")
 
     date_hierarchy = "date_received"
     list_select_related = ("assignee",)
@@ -73,6 +81,7 @@ class ConcernAdmin(admin.ModelAdmin):
         "category",
         "nature",
         "area",
+        "summary",
         "description",
         "suggestions",
         "priority",

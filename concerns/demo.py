@@ -135,6 +135,92 @@ STORIES = {
     ],
 }
 
+# How a CRO would sum each story up in a list, a few wordings each so that a list of demo
+# concerns does not read as the same line over and over.
+SUMMARIES = {
+    "Cars speed through the school zone at pick-up time.": [
+        "Cars speeding past the elementary school at pick-up time",
+        "Speeding in the school zone between 2:30 and 3:30",
+        "Parents worried about fast traffic at school pick-up",
+    ],
+    "Drivers run the stop sign at the four-way intersection.": [
+        "Drivers rolling through the four-way stop",
+        "Stop sign ignored at the four-way intersection",
+    ],
+    "Trucks park overnight on the residential street and block driveways.": [
+        "Trucks parked overnight blocking driveways",
+        "Overnight truck parking on a residential street",
+    ],
+    "Cars block the fire lane outside the grocery store.": [
+        "Fire lane blocked outside the grocery store",
+        "Shoppers parking in the grocery store fire lane",
+    ],
+    "Three street lights have been out for weeks along the walking path.": [
+        "Three street lights out along the walking path",
+        "Walking path dark for weeks: lights out",
+    ],
+    "The park is completely dark after 9 pm.": [
+        "Park completely dark after 9 pm",
+        "No lighting in the park at night",
+    ],
+    "Loud music from a house party most weekends past midnight.": [
+        "Weekend house parties with loud music past midnight",
+        "Late-night music from the same house most weekends",
+    ],
+    "Delivery trucks idle and unload at 4 am behind the stores.": [
+        "Delivery trucks unloading at 4 am behind the stores",
+        "Early-morning truck noise behind the shopping strip",
+    ],
+    "Residents see what looks like hand-to-hand sales near the bus stop.": [
+        "Suspected drug sales near the bus stop",
+        "Residents report hand-to-hand sales at the bus stop",
+    ],
+    "Several cars broken into overnight in the apartment lot.": [
+        "Car break-ins overnight in the apartment lot",
+        "String of vehicle break-ins at the apartments",
+    ],
+    "Packages are being stolen from porches on the block.": [
+        "Package thefts from porches on the block",
+        "Porch pirates taking deliveries",
+    ],
+    "Neighbors are frightened after a robbery near the corner store.": [
+        "Neighbors shaken after robbery near the corner store",
+        "Fear of walking to the corner store after a robbery",
+    ],
+    "Teenagers gather at the skate park with nothing to do after school.": [
+        "Teens with nothing to do at the skate park after school",
+        "After-school crowd at the skate park",
+    ],
+    "People are sleeping in the library doorway in the cold.": [
+        "People sleeping in the library doorway in the cold",
+        "Homeless residents sheltering at the library entrance",
+    ],
+    "Graffiti keeps appearing on the underpass.": [
+        "Graffiti keeps coming back on the underpass",
+        "New tags on the underpass every week",
+    ],
+    "An abandoned house is attracting trespassers.": [
+        "Trespassers in an abandoned house",
+        "Vacant house drawing people at night",
+    ],
+    "A resident feels an officer spoke to him disrespectfully during a traffic stop.": [
+        "Resident says officer was disrespectful at a traffic stop",
+        "Complaint about an officer's manner during a stop",
+    ],
+    "It took a long time for an officer to respond to a minor accident.": [
+        "Slow response to a minor accident",
+        "Long wait for an officer after a fender-bender",
+    ],
+    "The front desk was closed when a resident came to file a report.": [
+        "Front desk closed when a resident came to file a report",
+        "Resident turned away by a closed front desk",
+    ],
+    "Residents would like a crime-prevention presentation for seniors.": [
+        "Seniors asking for a crime-prevention talk",
+        "Request for a safety presentation at the senior center",
+    ],
+}
+
 DEPARTMENTS = [
     ("Public Works", "Dana Hill", 10),
     ("Code Enforcement", "Ravi Shah", 14),
@@ -202,6 +288,9 @@ def seed(stdout=None) -> dict:
                 # A conduct concern goes straight to supervisors (001 IV.C).
                 category = rng.choice([c for c in categories if c != C.CONDUCT_BIAS])
             description, suggestion = rng.choice(STORIES[category])
+            # Chosen by count, not by the random generator: the demo stays the same demo.
+            wordings = SUMMARIES[description]
+            summary = wordings[made % len(wordings)]
             source_type, source_name = rng.choice(SOURCES)
             officer = rng.choice(officers)
             concern, _ = intake.log_concern(
@@ -216,6 +305,7 @@ def seed(stdout=None) -> dict:
                     "category": category,
                     "nature": rng.choice(list(Concern.Nature)),
                     "area": rng.choice(AREAS),
+                    "summary": summary,
                     "description": description,
                     "suggestions": suggestion,
                     "priority": rng.choice(["normal"] * 6 + ["high", "low", "urgent"]),
@@ -296,19 +386,32 @@ def _drive(concern, target, officer, supervisor, cro, chief, rng, departments, u
 
 
 def _backdate(concern, received, rng):
-    """Move the timeline back to the days after the concern was received."""
+    """Move the timeline back to the days after the concern was received; the routing and
+    referral records take the moments of their own lines, so a referral is made after the
+    escalation before it and answered after it was made."""
     start = timezone.make_aware(dt.datetime.combine(received, dt.time(9, 0)))
     now = timezone.now()
     step = dt.timedelta(hours=rng.randint(6, 60))
     moment = start
+    when = {}
     for update in concern.updates.order_by("id"):
         moment = min(moment + step, now)
         ConcernUpdate.objects.filter(pk=update.pk).update(created_at=moment)
+        when.setdefault(update.kind, moment)
     Concern.objects.filter(pk=concern.pk).update(created_at=start)
     Concern.objects.filter(pk=concern.pk, status=Concern.Status.RESOLVED).update(resolved_at=moment)
-    Routing.objects.filter(concern=concern).update(routed_at=start + step)
+    K = ConcernUpdate.Kind
+    routed = when.get(K.ROUTED, start + step)
+    Routing.objects.filter(concern=concern).update(routed_at=routed)
+    Routing.objects.filter(concern=concern, acknowledged_at__isnull=False).update(
+        acknowledged_at=when.get(K.ACKNOWLEDGED, routed + dt.timedelta(hours=3))
+    )
+    referred = timezone.localdate(when.get(K.REFERRED, start))
     for referral in Referral.objects.filter(concern=concern).select_related("department"):
         Referral.objects.filter(pk=referral.pk).update(
-            referred_on=received,
-            due_on=received + dt.timedelta(days=referral.department.response_days),
+            referred_on=referred,
+            due_on=referred + dt.timedelta(days=referral.department.response_days),
         )
+        if referral.responded_on:
+            answered = timezone.localdate(when.get(K.RESPONSE, moment))
+            Referral.objects.filter(pk=referral.pk).update(responded_on=max(answered, referred))

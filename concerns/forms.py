@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import lookups
 from accounts.models import User
 from concerns.models import Concern, Department, Referral, Unit
+from concerns.summaries import SUMMARY_MAX
 from core.conflicts import fingerprint
 from core.web import with_cji_notice
 from core.widgets import DateInput, LookupSelect
@@ -19,6 +20,23 @@ from outreach.models import CommunityOrganization, OutreachActivity
 DESCRIPTION_MAX = 5000
 TEXT_MAX = 5000
 TOO_LONG = _("Keep this to %(limit_value)d characters or fewer (it has %(show_value)d).")
+
+
+def _summary(label, help_text):
+    """The one line every list shows (concerns/summaries.py); the browser stops at the limit,
+    and a longer value sent anyway is refused with the count."""
+    return forms.CharField(
+        label=label,
+        max_length=SUMMARY_MAX,
+        help_text=help_text,
+        error_messages={"max_length": TOO_LONG},
+    )
+
+
+STAFF_SUMMARY_HELP = _(
+    "What it is about, in one line: every list shows it. For example: Cars speeding past "
+    "Lincoln Elementary at pick-up time."
+)
 
 
 def _long_text(label, *, required=True, rows=4, help_text="", max_length=TEXT_MAX):
@@ -36,6 +54,7 @@ class IntakeForm(forms.ModelForm):
     """The officer's intake: everything 000 IV.A asks for, in under a minute."""
 
     intake_token = forms.UUIDField(widget=forms.HiddenInput)
+    summary = _summary(_("Summary"), STAFF_SUMMARY_HELP)
     description = _long_text(
         _("What is the concern?"),
         rows=5,
@@ -65,6 +84,7 @@ class IntakeForm(forms.ModelForm):
             "nature",
             "area",
             "priority",
+            "summary",
             "description",
             "suggestions",
         ]
@@ -117,6 +137,7 @@ class IntakeForm(forms.ModelForm):
                 Column("priority", css_class="col-sm-4"),
             ),
             Row(Column("area", css_class="col-sm-8"), Column("nature", css_class="col-sm-4")),
+            Field("summary"),
             Field("description"),
             Field("suggestions"),
             Fieldset(
@@ -162,6 +183,10 @@ class PublicFeedbackForm(forms.Form):
         max_length=160,
         help_text=_("A street, address, park or neighborhood."),
     )
+    summary = _summary(
+        _("In a few words, what is it about?"),
+        _("One line, for example: Street light out on Elm Street."),
+    )
     description = _long_text(
         _("Tell us about it"),
         rows=6,
@@ -190,6 +215,7 @@ class PublicFeedbackForm(forms.Form):
         self.fields["phone"].widget.input_type = "tel"
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         self.fields["area"].widget.attrs["autocomplete"] = "off"
+        self.fields["summary"].widget.attrs["autocomplete"] = "off"
         # The public page draws its own fields (templates/concerns/feedback.html).
         for field in self.fields.values():
             widget = field.widget
@@ -318,6 +344,7 @@ class DetailsForm(_StepForm):
     )
     priority = forms.ChoiceField(label=_("Priority"), choices=Concern.Priority.choices)
     area = forms.CharField(label=_("Where"), max_length=160)
+    summary = _summary(_("Summary"), STAFF_SUMMARY_HELP)
     description = _long_text(_("What is the concern?"), rows=5, max_length=DESCRIPTION_MAX)
     suggestions = _long_text(
         _("Suggestions and alternate courses of action"), required=False, rows=3

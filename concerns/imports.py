@@ -11,6 +11,7 @@ from accounts.models import User
 from concerns import references
 from concerns.intake import receive_many
 from concerns.models import Concern, ConcernUpdate
+from concerns.summaries import SUMMARY_MAX
 from imports.engine import at_noon, unique
 from imports.specs import Column, Problem, Spec
 from outreach.imports import NO_ORGANIZATION, organization_names
@@ -33,6 +34,12 @@ def _concern_columns():
         Column("category", _("Category"), "choice", True, Concern.Category),
         Column("nature", _("Nature"), "choice", False, Concern.Nature, default="actual"),
         Column("area", _("Where"), required=True, max_length=160),
+        Column(
+            "summary",
+            _("Summary"),
+            max_length=SUMMARY_MAX,
+            help=_("What it is about, in one line; left empty, the description's first sentence."),
+        ),
         Column("description", _("What the concern is"), "long", required=True),
         Column("suggestions", _("Suggestions and alternate courses of action"), "long"),
         Column("priority", _("Priority"), "choice", False, Concern.Priority, default="normal"),
@@ -121,6 +128,7 @@ def _create_concerns(rows, by, log) -> int:
             category=row["category"],
             nature=row["nature"],
             area=row["area"],
+            summary=row["summary"],
             description=row["description"],
             suggestions=row["suggestions"],
             priority=row["priority"],
@@ -160,33 +168,39 @@ def _create_concerns(rows, by, log) -> int:
     return len(concerns)
 
 
+# What each template column is read from, in the columns' order.
+EXPORTED = (
+    "reference",
+    "date_received",
+    "source_type",
+    "source_name",
+    "source_contact",
+    "category",
+    "nature",
+    "area",
+    "summary",
+    "description",
+    "suggestions",
+    "priority",
+    "status",
+    "resolved_at",
+    "organization__name",
+    "reporter_name",
+    "reporter_dsn",
+    "public_note",
+)
+RESOLVED = EXPORTED.index("resolved_at")
+
+
 def _export_concerns():
     rows = (
         Concern.objects.order_by("date_received", "id")
-        .values_list(
-            "reference",
-            "date_received",
-            "source_type",
-            "source_name",
-            "source_contact",
-            "category",
-            "nature",
-            "area",
-            "description",
-            "suggestions",
-            "priority",
-            "status",
-            "resolved_at",
-            "organization__name",
-            "reporter_name",
-            "reporter_dsn",
-            "public_note",
-        )
+        .values_list(*EXPORTED)
         .iterator(chunk_size=2000)
     )
     for row in rows:
         row = list(row)
-        row[12] = timezone.localdate(row[12]) if row[12] else ""
+        row[RESOLVED] = timezone.localdate(row[RESOLVED]) if row[RESOLVED] else ""
         yield row
 
 

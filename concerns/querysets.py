@@ -5,7 +5,7 @@ from datetime import date
 
 from django.contrib.postgres.search import SearchQuery
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import BooleanField, Case, Exists, OuterRef, Q, Subquery, Value, When
 
 from core.permissions import Permission, permissions_for
 from core.roles import Role
@@ -38,6 +38,44 @@ class ConcernQuerySet(models.QuerySet):
     def open(self):
         return self.exclude(status="resolved")
 
+    # --- What a report counts (reports/builders), each over a core.windows.Window ---------
+
+    def received_in(self, w):
+        """Received on a day of the window (as of today while it runs)."""
+        return self.filter(date_received__range=(w.first_day, w.last_day))
+
+    def open_during(self, w):
+        """Open at some moment of the window: received by its last day and not resolved
+        throughout it. A concern is resolved throughout when it was resolved as the window
+        began (still resolved since a resolution before it, or resolved then by its timeline
+        and reopened only afterwards) and no reopening falls inside the window."""
+        from concerns.models import ConcernUpdate
+
+        K = ConcernUpdate.Kind
+        moves = ConcernUpdate.objects.filter(
+            concern=OuterRef("pk"), kind__in=[K.RESOLVED, K.REOPENED]
+        )
+        last_move = moves.filter(created_at__lte=w.start).order_by("-created_at", "-id")
+        resolved_at_start = Q(status="resolved", resolved_at__lte=w.start) | Q(
+            Exists(moves.filter(kind=K.REOPENED, created_at__gt=w.start)),
+            _last_move=K.RESOLVED,
+        )
+        reopened_inside = Exists(
+            moves.filter(kind=K.REOPENED, created_at__gte=w.start, created_at__lt=w.end)
+        )
+        return (
+            self.filter(date_received__lte=w.last_day)
+            .annotate(
+                _last_move=Subquery(last_move.values("kind")[:1]),
+                _resolved_throughout=Case(
+                    When(resolved_at_start & ~reopened_inside, then=Value(True)),
+                    default=Value(False),
+                    output_field=BooleanField(),
+                ),
+            )
+            .filter(_resolved_throughout=False)
+        )
+
     def for_list(self):
         return self.select_related("assignee").only(
             "reference",
@@ -50,6 +88,10 @@ class ConcernQuerySet(models.QuerySet):
             "priority",
             "source_type",
             "reporter_name",
+            # The pages of an organization and an activity list concerns through the
+            # related managers, which read these: loaded with the row, not one query each.
+            "organization",
+            "activity",
             "assignee__first_name",
             "assignee__last_name",
             "assignee__rank",

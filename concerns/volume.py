@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from concerns import references
 from concerns.demo import AREAS, STORIES
 from concerns.models import Concern
+from concerns.summaries import first_sentence
 from core.bulk import (
     drop_indexes,
     rebuild_indexes,
@@ -49,7 +50,11 @@ def _status_case() -> str:
 
 def seed_volume(*, count: int, reporters: list, years: int = 10, seed: int = 1, log=print) -> int:
     """Insert `count` concerns spread over the last `years` years. Returns the number made."""
-    stories = [(cat, desc, sugg) for cat, pairs in STORIES.items() for desc, sugg in pairs]
+    stories = [
+        (cat, first_sentence(desc), desc, sugg)
+        for cat, pairs in STORIES.items()
+        for desc, sugg in pairs
+    ]
     reporter_rows = [(u.pk, u.display_name, u.dsn or "") for u in reporters]
     rebuild = count > REBUILD_ABOVE
     with transaction.atomic(), connection.cursor() as cursor:
@@ -65,11 +70,12 @@ def seed_volume(*, count: int, reporters: list, years: int = 10, seed: int = 1, 
         # Every value interpolated here is a code constant or quoted by sql_literal().
         cursor.execute(
             f"""
-            WITH stories(n, category, description, suggestions) AS (
+            WITH stories(n, category, summary, description, suggestions) AS (
                 VALUES {
                 ", ".join(
-                    f"({i + 1}, {sql_literal(c)}, {sql_literal(d)}, {sql_literal(g)})"
-                    for i, (c, d, g) in enumerate(stories)
+                    f"({i + 1}, {sql_literal(c)}, {sql_literal(m)}, {sql_literal(d)}, "
+                    f"{sql_literal(g)})"
+                    for i, (c, m, d, g) in enumerate(stories)
                 )
             }
             ),
@@ -99,7 +105,7 @@ def seed_volume(*, count: int, reporters: list, years: int = 10, seed: int = 1, 
             INSERT INTO concerns_concern (
                 reference, date_received, source_type, source_name, source_contact,
                 contact_email, consent_to_contact, language, category, nature, area,
-                description, suggestions, reported_by_id, reporter_name, reporter_dsn,
+                summary, description, suggestions, reported_by_id, reporter_name, reporter_dsn,
                 priority, assignee_id, status, resolved_at, intake_token, created_at,
                 updated_at, public_note
             )
@@ -117,7 +123,7 @@ def seed_volume(*, count: int, reporters: list, years: int = 10, seed: int = 1, 
                 s.category,
                 ({sql_array(Concern.Nature.values)})[1 + floor(n.r2 * 3)::int],
                 ({sql_array(AREAS)})[1 + floor(n.r3 * {len(AREAS)})::int],
-                s.description, s.suggestions,
+                s.summary, s.description, s.suggestions,
                 r.id, r.name, r.dsn,
                 CASE WHEN n.r4 < 0.05 THEN 'high' ELSE 'normal' END,
                 NULL,

@@ -5,7 +5,7 @@ from django.urls import include, path
 
 from concerns import views as concern_views
 from notifications import views as notification_views
-from reports import views as report_views
+from reports import public_views as transparency_views
 from surveys import views as survey_views
 
 urlpatterns = [
@@ -22,8 +22,20 @@ urlpatterns = [
     path("programs/", include("programs.urls")),
     path("reports/", include("reports.urls")),
     path("surveys/", include("surveys.urls")),
-    path("transparency/", report_views.transparency, name="transparency"),
-    path("transparency/<int:pk>.pdf", report_views.transparency_pdf, name="transparency-pdf"),
+    # The public transparency report: an index of the years, each year's page and its PDF
+    # in English or Spanish (/transparency/2025/es.pdf); reports/public_views.py.
+    path("transparency/", transparency_views.transparency, name="transparency"),
+    path(
+        "transparency/<int:year>/",
+        transparency_views.transparency_year,
+        name="transparency-year",
+    ),
+    path(
+        "transparency/<int:year>/<slug:language>.pdf",
+        transparency_views.transparency_year_pdf,
+        name="transparency-year-pdf",
+    ),
+    path("transparency/<int:pk>.pdf", transparency_views.transparency_pdf, name="transparency-pdf"),
     path("feedback/", concern_views.feedback, name="feedback"),
     path("feedback/received/", concern_views.feedback_received, name="feedback-received"),
     path("s/<slug:slug>/", survey_views.public_form, name="survey-public"),

@@ -4,19 +4,20 @@ Short documents (the dashboard, the roll-call briefing, a forum's sign-up sheet)
 in the request with `render_pdf()`; a report, which can run long, is laid out in a process
 of its own with a time limit (reports/layout.py), through the same `lay_out()`
 (core/layout.py, which imports no Django code, so that process never starts Django). Every PDF
-carries the agency's letterhead: callers pass `Agency.letterhead()` in the context.
+carries the agency's letterhead: callers pass `Agency.letterhead()` in the context. What
+kind of PDF (ordinary, tagged for screen readers, archival PDF/A) is `PdfOptions`.
 """
 
 from django.conf import settings
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
-from core.layout import lay_out
+from core.layout import ORDINARY, PdfOptions, lay_out
 
 
-def render_pdf(template_name: str, context: dict) -> bytes:
+def render_pdf(template_name: str, context: dict, options: PdfOptions = ORDINARY) -> bytes:
     html = render_to_string(template_name, context)
-    return lay_out(html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return lay_out(html, base_url=str(settings.BASE_DIR), options=options).write_pdf()
 
 
 def pdf_response(pdf: bytes, filename: str) -> HttpResponse:

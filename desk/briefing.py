@@ -208,6 +208,7 @@ def _concern_groups(concerns, since: dt.date) -> tuple[list[AreaGroup], dict]:
             .values(
                 "reference",
                 "date_received",
+                "summary",
                 "category",
                 "nature",
                 "area",
@@ -223,6 +224,7 @@ def _concern_groups(concerns, since: dt.date) -> tuple[list[AreaGroup], dict]:
                 {
                     "reference": row["reference"],
                     "date_received": row["date_received"],
+                    "summary": row["summary"],
                     "is_new": row["date_received"] >= since,
                     "category": CATEGORY_LABELS.get(row["category"], row["category"]),
                     "nature": NATURE_LABELS.get(row["nature"], row["nature"]),

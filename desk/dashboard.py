@@ -230,7 +230,9 @@ def conduct_flags(limit: int = 10) -> dict:
         .filter(acted=False)
         .order_by("date_received", "id")
     )
-    rows = list(flagged.values("pk", "reference", "date_received", "status", "area")[: limit + 1])
+    rows = list(
+        flagged.values("pk", "reference", "date_received", "summary", "status", "area")[: limit + 1]
+    )
     statuses = _labels(C.Status.choices)
     for row in rows:
         row["status_label"] = statuses[row["status"]]
@@ -302,9 +304,14 @@ def referrals(today: dt.date, limit: int = 6) -> dict:
     rows = list(
         waiting.select_related("department")
         .order_by("referred_on", "id")
-        .values("concern_id", "concern__reference", "department__name", "referred_on", "due_on")[
-            :limit
-        ]
+        .values(
+            "concern_id",
+            "concern__reference",
+            "concern__summary",
+            "department__name",
+            "referred_on",
+            "due_on",
+        )[:limit]
     )
     for row in rows:
         row["days"] = (today - row["referred_on"]).days

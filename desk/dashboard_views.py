@@ -42,7 +42,7 @@ def dashboard_context(request) -> dict:
             Concern.objects.visible_to(request.user)
             .needs_action_by(request.user)
             .order_by("date_received", "id")
-            .values("reference", "date_received", "category", "area", "status")[:8]
+            .values("reference", "date_received", "summary", "category", "area", "status")[:8]
         )
         labels = {value: str(label) for value, label in Concern.Category.choices}
         for row in queue:

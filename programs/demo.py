@@ -57,9 +57,13 @@ def seed(stdout=None) -> dict:
         if status in ("active", "suspended", "discontinued"):
             program.active_since = today - dt.timedelta(days=400)
         program.save()
-        if kind:
-            OutreachActivity.objects.filter(kind=kind, program__isnull=True).update(program=program)
-        else:
+        # Only a program that has run holds sessions: none for one proposed or approved
+        # and not yet started.
+        if program.active_since and kind:
+            OutreachActivity.objects.filter(
+                kind=kind, program__isnull=True, date__gte=program.active_since
+            ).update(program=program)
+        elif program.active_since:
             _sessions(program, users, rng, today)
         programs.append(program)
     return {"programs": len(programs), "evaluations": _evaluations(programs, cro, chief, today)}
@@ -69,7 +73,7 @@ def _sessions(program, users, rng, today):
     for _ in range(rng.randint(3, 8)):
         session = OutreachActivity.objects.create(
             kind=A.OTHER,
-            date=today - dt.timedelta(days=rng.randint(5, 420)),
+            date=today - dt.timedelta(days=rng.randint(5, 395)),
             title=f"{program.name} session",
             program=program,
             area="Riverside Park",
@@ -80,6 +84,20 @@ def _sessions(program, users, rng, today):
             logged_by=users["officer"],
         )
         session.officers.set([users["officer"]])
+
+
+OUTCOMES = {
+    "Community forums": "Forums drew residents from every beat; parking and speeding led the "
+    "questions, and two concerns were resolved at the meeting.",
+    "Coffee with the Chief": "Small, relaxed groups; business owners raised shoplifting and "
+    "asked for more foot patrols downtown.",
+    "Citizens Police Academy": "Eighteen graduates; the scenario nights scored best and the "
+    "legal update scored lowest.",
+    "Infant seat installation checks": "Forty-one seats checked, twenty-six corrected on site.",
+    "Lunch with students": "Students asked about careers and online safety; teachers want a "
+    "session each term.",
+    "Blue Santa": "Gifts reached 63 families referred by the schools and the food pantry.",
+}
 
 
 def _evaluations(programs, cro, chief, today) -> int:
@@ -105,7 +123,7 @@ def _evaluations(programs, cro, chief, today) -> int:
             evaluator=cro,
             rating=4 if state != "returned" else 3,
             criteria="Attendance against last period, participants' comments, objectives met.",
-            outcomes="Residents raised concerns early and several were resolved on the spot.",
+            outcomes=OUTCOMES.get(name, "Attendance held steady and the sessions ran as planned."),
             recommendation="continue" if state != "returned" else "changes",
             alterations="" if state != "returned" else "Move sessions to evenings.",
             status=state,
@@ -115,11 +133,19 @@ def _evaluations(programs, cro, chief, today) -> int:
         evaluation.attendance = totals["attendance"]
         evaluation.staff_hours = totals["staff_hours"]
         evaluation.materials_cost = totals["materials_cost"]
+        # Submitted twelve days after the half ended, decided five days later: in that order
+        # and never after today.
+        submitted = min(
+            timezone.make_aware(
+                dt.datetime.combine(period_end + dt.timedelta(days=12), dt.time(10))
+            ),
+            timezone.now() - dt.timedelta(days=6),
+        )
         if state != "draft":
-            evaluation.submitted_at = timezone.now() - dt.timedelta(days=20)
+            evaluation.submitted_at = submitted
         if state in ("accepted", "returned"):
             evaluation.decided_by = chief
-            evaluation.decided_at = timezone.now() - dt.timedelta(days=15)
+            evaluation.decided_at = submitted + dt.timedelta(days=5)
             if state == "returned":
                 evaluation.chief_comment = "Add the participants' feedback from the exit survey."
         evaluation.save()

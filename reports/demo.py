@@ -11,10 +11,39 @@ from core.decisions import Decision
 from programs.models import ProgramEvaluation
 from reports import recommendations as rec
 from reports import services
+from reports.builders import NARRATIVES
 from reports.models import Recommendation, Report
 from reports.periods import period_containing, previous_period
+from reports.public import render_spanish_pdf
 from reports.tasks import render_report
 from surveys.models import Survey
+
+# What the CRO wrote, by narrative box; each report's own period is written into it, so no
+# two reports read the same. The transparency report's introductions are public: nobody
+# named, no number that points at a case or a street (they pass reports.screening).
+NARRATIVE_TEXTS = {
+    "summary": "In {period}, residents' concerns centered on traffic and noise; the unit met "
+    "every watch group.",
+    "current": "In {period}, speeding near the schools and late-night noise downtown led the "
+    "concerns residents raised.",
+    "potential": "After {period}, the summer events downtown may bring more noise and parking "
+    "complaints.",
+    "recommended": "For {period}: directed patrols near the schools at pick-up time, and the "
+    "speed trailer on the busiest streets.",
+    "progress": "Street-light outages reported in {period} reached Public Works within a week.",
+    "activities": "In {period}, the unit attended every watch meeting and held a forum each month.",
+    "trends": "Concerns in {period} rose slightly over the year before, mostly about traffic.",
+    "problems": "Referrals to other city departments in {period} waited too long for answers.",
+    "successes": "Forum attendance in {period} doubled on the east side.",
+    "introduction": "What residents told the department in {period}, and what it did in the "
+    "community. Traffic and noise led the concerns; most were resolved within the month. The "
+    "community relations unit met every neighborhood watch group and held forums in each part "
+    "of the city.",
+    "introduction_es": "Lo que los residentes le dijeron al departamento en {period} y lo que "
+    "este hizo en la comunidad. El tráfico y el ruido encabezaron las inquietudes; la mayoría "
+    "se resolvió en el mismo mes. La unidad de relaciones con la comunidad se reunió con cada "
+    "grupo de vigilancia vecinal y celebró foros en cada parte de la ciudad.",
+}
 
 
 def seed(stdout=None) -> dict:
@@ -31,35 +60,30 @@ def seed(stdout=None) -> dict:
         ("quarterly", previous_period("quarterly", previous_period("quarterly", today)[0])[0]),
         ("semi_annual", previous_period("semi_annual", today)[0]),
         ("annual", previous_period("annual", today)[0]),
+        # Two published years, both ended (a running year is never published, 002 300.8).
         ("transparency", previous_period("transparency", today)[0]),
+        (
+            "transparency",
+            previous_period("transparency", previous_period("transparency", today)[0])[0],
+        ),
     ]
     for kind, day in past:
         report = services.generate_report(kind=kind, day=day, by=cro)
-        report.narratives = dict.fromkeys(
-            (
-                "summary",
-                "current",
-                "potential",
-                "recommended",
-                "progress",
-                "activities",
-                "trends",
-                "problems",
-                "successes",
-            ),
-            "Residents' concerns centered on traffic and noise; the unit met every watch group.",
-        )
-        report.narratives["introduction"] = (
-            "What residents told the department last year, and what it did in the community."
-        )
+        report.narratives = {
+            key: NARRATIVE_TEXTS[key].format(period=report.period_label)
+            for key, _heading in NARRATIVES[kind]
+        }
         report.save(update_fields=["narratives"])
         services.submit_report(report=report, by=cro, late_reason="Demo data, entered afterwards.")
         report.refresh_from_db()
         report.status = Report.Status.APPROVED
         report.decided_by = chief
-        report.decided_at = timezone.now() - dt.timedelta(days=3)
+        # Approved as it was submitted (the figures are those of the day they were frozen).
+        report.decided_at = timezone.now()
         report.save(update_fields=["status", "decided_by", "decided_at"])
         render_report.call(report.pk)
+        if kind == "transparency":
+            render_spanish_pdf.call(report.pk)
         made += 1
     # The written summary of last year's community survey, approved, with its PDF.
 
@@ -80,7 +104,9 @@ def seed(stdout=None) -> dict:
         report.status = Report.Status.APPROVED
         report.decided_by = chief
         report.decided_at = timezone.now() - dt.timedelta(days=300)
-        report.save(update_fields=["status", "decided_by", "decided_at"])
+        # Submitted a few days before the Chief read it, as it would have been.
+        report.submitted_at = report.decided_at - dt.timedelta(days=4)
+        report.save(update_fields=["status", "decided_by", "decided_at", "submitted_at"])
         render_report.call(report.pk)
         made += 1
     start, _ = period_containing("quarterly", today)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from concerns.models import Concern
 from programs.models import ProgramEvaluation
-from reports.models import Recommendation
+from reports.models import HitKind, Recommendation
 from reports.services import narratives_seen
 from surveys.models import Survey
 
@@ -149,3 +149,17 @@ class NarrativesForm(forms.Form):
         self.data = self.data.copy()
         self.data["revision"] = conflict.revision
         self.data["seen"] = conflict.seen
+
+
+class AcceptHitForm(forms.Form):
+    """Keep one hit of the screening of the public narrative (reports.screening), with the
+    reason; the kind and the exact text come from the hit the page showed."""
+
+    kind = forms.ChoiceField(choices=HitKind.choices, widget=forms.HiddenInput)
+    text = forms.CharField(max_length=200, strip=False, widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Why this may be published"),
+        max_length=1000,
+        help_text=_("e.g. “A street named after a president, not a person in a case.”"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -4,7 +4,9 @@ The layout of a long report is the slow part of a render, and WeasyPrint cannot 
 interrupted from inside: a child process can be killed. The child is made by a fork server
 that has WeasyPrint loaded already, so it starts in milliseconds, holds no database
 connection, and writes nothing: it hands the PDF back through a pipe, and the caller stores
-it. A child whose parent dies (a task worker killed mid-render) exits too.
+it. What kind of PDF to write (archival, tagged, with files attached) goes to it as plain
+data, `core.layout.PdfOptions`. A child whose parent dies (a task worker killed mid-render)
+exits too.
 
 This module imports no Django code: the children never start Django.
 """
@@ -15,7 +17,7 @@ import threading
 import time
 from multiprocessing.connection import wait
 
-from core.layout import lay_out
+from core.layout import ORDINARY, PdfOptions, lay_out
 
 
 class LayoutTimeout(Exception):
@@ -39,13 +41,20 @@ def _forkserver():
     return _context
 
 
-def write_pdf(html: str, *, base_url: str, timeout: float, progress=lambda percent: None) -> bytes:
+def write_pdf(
+    html: str,
+    *,
+    base_url: str,
+    timeout: float,
+    progress=lambda percent: None,
+    options: PdfOptions = ORDINARY,
+) -> bytes:
     """The PDF of `html`, laid out in a child process killed after `timeout` seconds."""
     if timeout <= 0:
         raise LayoutTimeout
     context = _forkserver()
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_lay_out, args=(sender, html, base_url), daemon=True)
+    child = context.Process(target=_lay_out, args=(sender, html, base_url, options), daemon=True)
     deadline = time.monotonic() + timeout
     child.start()
     sender.close()
@@ -73,10 +82,10 @@ def write_pdf(html: str, *, base_url: str, timeout: float, progress=lambda perce
         child.join()
 
 
-def _lay_out(sender, html: str, base_url: str) -> None:
+def _lay_out(sender, html: str, base_url: str, options: PdfOptions) -> None:
     _exit_with_parent()
     try:
-        document = lay_out(html, base_url=base_url)
+        document = lay_out(html, base_url=base_url, options=options)
         sender.send(("progress", 85))
         sender.send(("pdf", document.write_pdf()))
     except Exception as error:

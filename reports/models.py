@@ -29,6 +29,24 @@ def render_stale_before() -> dt.datetime:
     return timezone.now() - dt.timedelta(seconds=settings.CRD_PDF_TIMEOUT_SECONDS) - RENDER_MARGIN
 
 
+class ReportQuerySet(models.QuerySet):
+    def published_versions(self):
+        """Every approved version of a public transparency report (002 300.8) whose year
+        has ended: a running year is never public, whatever was approved before the rule."""
+        return self.filter(
+            kind=Report.Kind.TRANSPARENCY,
+            status=Report.Status.APPROVED,
+            period_end__lt=timezone.localdate(),
+        )
+
+    def published(self):
+        """The public transparency reports: of each year, the latest approved version,
+        newest year first, in one query however many years there are."""
+        return (
+            self.published_versions().order_by("-period_start", "-version").distinct("period_start")
+        )
+
+
 class Report(SubmittedToTheChief):
     class Kind(models.TextChoices):
         MONTHLY = "monthly", _("Monthly community relations report")
@@ -108,6 +126,14 @@ class Report(SubmittedToTheChief):
         null=True, blank=True, verbose_name=_("render started at")
     )
     rendered_at = models.DateTimeField(null=True, blank=True, verbose_name=_("rendered at"))
+    # The Spanish file of an approved transparency report (reports.public), rendered once
+    # after approval, hashed, and never changed, like `pdf`.
+    pdf_es = models.FileField(upload_to="reports/", blank=True, verbose_name=_("Spanish pdf"))
+    pdf_es_sha256 = models.CharField(
+        max_length=64, blank=True, verbose_name=_("Spanish pdf sha256")
+    )
+
+    objects = ReportQuerySet.as_manager()
 
     class Meta(SubmittedToTheChief.Meta):
         verbose_name = _("report")
@@ -177,6 +203,53 @@ class Report(SubmittedToTheChief):
     def is_rendering(self) -> bool:
         """A render under way, which the page follows until it finishes."""
         return self.render_pending and not self.render_stalled
+
+
+class HitKind(models.TextChoices):
+    """What the screening of a public narrative finds (reports.screening)."""
+
+    NAME = "name", _("person's name")
+    DSN = "dsn", _("DSN or badge number")
+    REFERENCE = "reference", _("concern reference")
+    CASE_NUMBER = "case_number", _("case number")
+    PHONE = "phone", _("phone number")
+    EMAIL = "email", _("email address")
+    ADDRESS = "address", _("street address")
+
+
+class ScreeningAcceptance(models.Model):
+    """A hit of the screening that the CRO keeps in a transparency report's public
+    narrative, and why (002 300.8). It clears that exact text of that kind on that report
+    only: the same words elsewhere, a changed spelling or a new version are screened again.
+    The row is never changed; its insert is in the audit trail (audit.trail's trigger)."""
+
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="acceptances", verbose_name=_("report")
+    )
+    kind = models.CharField(max_length=12, choices=HitKind.choices, verbose_name=_("kind"))
+    text = models.CharField(max_length=200, verbose_name=_("text"))
+    reason = models.TextField(verbose_name=_("reason"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("accepted by"),
+    )
+    at = models.DateTimeField(default=timezone.now, verbose_name=_("accepted at"))
+
+    class Meta:
+        verbose_name = _("screening acceptance")
+        verbose_name_plural = _("screening acceptances")
+        ordering = ["at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "kind", "text"], name="screening_acceptance_once"
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="screening_acceptance_reason"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.text}"
 
 
 def period_label(kind: str, start: dt.date, end: dt.date) -> str:

@@ -16,8 +16,10 @@ from core.decisions import DECIDED_FIELDS, Decider, Decision, Outcome, decide
 from core.permissions import Permission, require
 from notifications.notify import approval_decided, submitted_for_approval
 from reports.builders import build_for, narrative_fields
-from reports.models import Objective, Plan, Report
+from reports.models import HitKind, Objective, Plan, Report, ScreeningAcceptance
 from reports.periods import due_date, period_containing
+from reports.public import render_spanish_pdf
+from reports.screening import screen_report, uncleared
 from reports.tasks import render_report
 from surveys.models import Survey
 
@@ -32,7 +34,25 @@ PERIOD_NOT_ENDED = _(
     "The period runs until %(end)s: the report can be submitted from the day after, when "
     "its figures are final."
 )
+YEAR_NOT_ENDED = _(
+    "%(year)s has not ended: its transparency report is published, and so approved, from "
+    "%(day)s, when its figures are final."
+)
+NARRATIVE_NOT_CLEARED = _(
+    "The public narrative still holds what may not be published (General Order 002 "
+    "§300.8): %(hits)s. Take each one out of the text, or accept it with a reason in "
+    "“Screening of the public narrative”."
+)
+NOT_A_HIT = _(
+    "The screening no longer finds that text in the public narrative: there is nothing to "
+    "accept. Reload the page."
+)
+ALREADY_ACCEPTED = _("That text was already accepted.")
+REASON_REQUIRED = _("Say why this may be published.")
+NOT_TRANSPARENCY = _("Only a transparency report's public narrative is screened.")
 APPROVED_IS_FINAL = _("An approved report's file is final and is never rendered again.")
+SPANISH_IS_FINAL = _("The Spanish PDF is final and is never rendered again.")
+NOT_PUBLISHED = _("Only an approved transparency report has a Spanish PDF.")
 ALREADY_RENDERING = _("The PDF is already being rendered. This page shows its progress.")
 NARRATIVES_CHANGED = _(
     "The narratives were saved again after you opened this report{by}, so yours were not "
@@ -206,6 +226,7 @@ def submit_report(
     # on December 3 (a survey's summary follows its own survey, not a calendar period).
     if report.kind != Report.Kind.SURVEY and report.period_end >= timezone.localdate():
         raise ValidationError(PERIOD_NOT_ENDED % {"end": date_format(report.period_end, "F j, Y")})
+    _require_screened(report)
     due = due_date(report.kind, report.period_end)
     late_reason = late_reason.strip()
     if timezone.localdate() > due and not late_reason:
@@ -237,6 +258,53 @@ def submit_report(
     return report
 
 
+# --- Publication of the transparency report (002 300.8) -------------------------------
+
+
+def _require_screened(report: Report) -> None:
+    """A transparency report goes to the Chief, and to the public, only once every hit of
+    the screening of its public narrative is taken out or accepted with a reason."""
+    hits = uncleared(report) if report.kind == Report.Kind.TRANSPARENCY else []
+    if hits:
+        listed = dict.fromkeys(f"“{hit.text}” ({hit.kind_label})" for hit in hits)
+        raise ValidationError(NARRATIVE_NOT_CLEARED % {"hits": "; ".join(listed)})
+
+
+def _require_publishable(report: Report) -> None:
+    """Approving a transparency report publishes it: its year must have ended (the figures
+    of a running year are not final) and its narrative must be cleared, whenever and
+    however it was submitted."""
+    if report.period_end >= timezone.localdate():
+        day = report.period_end + dt.timedelta(days=1)
+        raise ValidationError(
+            YEAR_NOT_ENDED % {"year": report.period_start.year, "day": date_format(day, "F j, Y")}
+        )
+    _require_screened(report)
+
+
+@transaction.atomic
+def accept_screening_hit(*, report: Report, by, kind: str, text: str, reason: str):
+    """The CRO keeps a hit of the screening in the public narrative, saying why (a street
+    named after a person, the department's own program line). It clears that kind and
+    exact text on this report only; the row's insert is in the audit trail."""
+    require(by, Permission.MANAGE_REPORTS)
+    report = _editable(report)
+    if report.kind != Report.Kind.TRANSPARENCY:
+        raise ValidationError(NOT_TRANSPARENCY)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": REASON_REQUIRED})
+    hits = {(hit.kind, hit.text): hit for hit in screen_report(report)}
+    hit = hits.get((kind, text))
+    if hit is None or kind not in HitKind.values:
+        raise ValidationError(NOT_A_HIT)
+    if hit.accepted:
+        raise ValidationError(ALREADY_ACCEPTED)
+    return ScreeningAcceptance.objects.create(
+        report=report, kind=kind, text=text, reason=reason, by=by, at=timezone.now()
+    )
+
+
 def _report_what(report: Report) -> str:
     return f"{report.title}, {report.period_label}"
 
@@ -264,10 +332,14 @@ def decide_report(
     if report.status != S.SUBMITTED:
         raise ValidationError(NOT_SUBMITTED)
     _still_as_shown(report, revision)
+    if decision == Decision.APPROVE and report.kind == Report.Kind.TRANSPARENCY:
+        _require_publishable(report)
     outcome = decide(report, REPORT_DECIDER, by=by, decision=decision, comment=comment, save=False)
     report.save(update_fields=[*DECIDED_FIELDS, *_revised(report, by)])
     if report.status == S.APPROVED:
         _enqueue_render(report)
+        if report.kind == Report.Kind.TRANSPARENCY:
+            _enqueue_spanish_render(report)
     approval_decided(
         report,
         what=_report_what(report),
@@ -291,6 +363,25 @@ def request_render(*, report: Report, by) -> Report:
         raise ValidationError(ALREADY_RENDERING)
     _enqueue_render(report)
     return report
+
+
+@transaction.atomic
+def request_spanish_pdf(*, report: Report, by) -> Report:
+    """The Spanish file of an approved transparency report again, when its render after
+    the approval did not finish (reports.public)."""
+    require(by, Permission.VIEW_REPORTS)
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if report.kind != Report.Kind.TRANSPARENCY or report.status != S.APPROVED:
+        raise ValidationError(NOT_PUBLISHED)
+    if report.pdf_es_sha256:
+        raise ValidationError(SPANISH_IS_FINAL)
+    _enqueue_spanish_render(report)
+    return report
+
+
+def _enqueue_spanish_render(report: Report) -> None:
+    report_id = report.pk
+    transaction.on_commit(lambda: render_spanish_pdf.enqueue(report_id))
 
 
 def _enqueue_render(report: Report) -> None:

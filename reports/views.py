@@ -4,7 +4,6 @@ import zipfile
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from concerns.views import public_language, remember_language
 from core.conflicts import EditConflict
 from core.decisions import Decision
 from core.paging import paginate
@@ -23,10 +21,11 @@ from core.web import crumbs, csv_download, require_permission, show_errors
 from core.widgets import DateInput
 from reports import services
 from reports.builders import LISTINGS, build_for
-from reports.forms import NarrativesForm
+from reports.forms import AcceptHitForm, NarrativesForm
 from reports.models import Plan, Report
 from reports.pdf import report_context
 from reports.periods import calendar_rows, due_date
+from reports.screening import screen_report
 from surveys import views as survey_views
 from surveys.models import Survey
 
@@ -92,14 +91,18 @@ def report_generate(request):
     return redirect(report)
 
 
-def report_detail(request, pk, *, errors=None, narratives_form=None, typed=None, status=200):
+def report_detail(
+    request, pk, *, errors=None, narratives_form=None, typed=None, accept_form=None, status=200
+):
     """The report, its PDF and the forms of its steps. After a refused save or step, the
-    form comes back with what was typed (`narratives_form`, `typed`) and the reasons."""
+    form comes back with what was typed (`narratives_form`, `typed`, `accept_form`) and the
+    reasons. A transparency report shows the screening of its public narrative."""
     require_permission(request, Permission.VIEW_REPORTS)
     report = get_object_or_404(
         Report.objects.select_related("created_by", "decided_by", "survey"), pk=pk
     )
     context = report_context(report)
+    hits = screen_report(report)
     due = due_date(report.kind, report.period_end)
     context.update(
         due=due,
@@ -111,6 +114,9 @@ def report_detail(request, pk, *, errors=None, narratives_form=None, typed=None,
         can_manage=has_permission(request.user, Permission.MANAGE_REPORTS),
         can_decide=has_permission(request.user, Permission.DECIDE_REPORTS),
         rendering=report.is_rendering,
+        screening=hits,
+        uncleared=sum(not hit.accepted for hit in hits),
+        accept_form=accept_form,
         versions=Report.objects.filter(
             kind=report.kind, period_start=report.period_start, survey=report.survey_id
         )
@@ -212,6 +218,39 @@ def report_approve(request, pk):
 
 
 @require_POST
+def report_accept_hit(request, pk):
+    """The CRO keeps a hit of the screening of the public narrative, saying why."""
+    require_permission(request, Permission.MANAGE_REPORTS)
+    report = get_object_or_404(Report, pk=pk)
+    form = AcceptHitForm(request.POST)
+    if form.is_valid():
+        try:
+            services.accept_screening_hit(report=report, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            show_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Accepted: “%(text)s” stays in the text.") % {"text": form.cleaned_data["text"]},
+            )
+            return redirect(f"{report.get_absolute_url()}#h-screening")
+    # What is wrong with the hit itself (no longer in the text, already accepted) is said at
+    # the top; a missing reason beside its box.
+    errors = {"__all__": form.non_field_errors()} if form.non_field_errors() else None
+    return report_detail(request, pk, accept_form=form, errors=errors, status=400)
+
+
+@require_POST
+def report_render_spanish(request, pk):
+    return _step(
+        request,
+        pk,
+        lambda r: services.request_spanish_pdf(report=r, by=request.user),
+        _("The Spanish PDF is being rendered."),
+    )
+
+
+@require_POST
 def report_render(request, pk):
     return _step(
         request,
@@ -245,7 +284,7 @@ def report_listing(request, pk, listing):
 
     def cells(row):
         return [
-            (yes if row[key] else "") if isinstance(row[key], bool) else row[key]
+            (yes if row.get(key) else "") if isinstance(row.get(key), bool) else row.get(key, "")
             for key, _label in columns
         ]
 
@@ -340,64 +379,6 @@ def plan_decide(request, year, decision):
         ),
         _("The plan was approved.") if decision == "approve" else _("Returned to the CRO."),
     )
-
-
-# --- The public transparency page (002 300.8) -------------------------------------------
-
-
-@login_not_required
-def transparency(request):
-    """The public page, in English or Spanish as the resident chooses (remembered like the
-    feedback form's); the PDFs stay as approved."""
-
-    language = public_language(request)
-    published = Report.objects.filter(
-        kind=Report.Kind.TRANSPARENCY, status=Report.Status.APPROVED
-    ).order_by("-period_start", "-version")
-    latest = published.first()
-    response = render(
-        request,
-        "reports/transparency.html",
-        {
-            "latest": latest,
-            "data": public_figures(latest.data) if latest else None,
-            "introduction": latest.narratives.get("introduction", "") if latest else "",
-            "published": published,
-            "language": language,
-        },
-    )
-    return remember_language(response, language)
-
-
-def public_figures(data: dict) -> dict:
-    """The frozen figures as the reader reads them: names through the catalogue, counts with
-    the language's thousands separator, "fewer than 5" in words of the language."""
-    from django.utils.formats import number_format
-    from django.utils.translation import gettext
-
-    def count(value):
-        if isinstance(value, int):
-            return number_format(value, force_grouping=True)
-        if isinstance(value, str) and value.startswith("fewer than "):
-            return gettext("fewer than %(count)s") % {"count": value.removeprefix("fewer than ")}
-        return value
-
-    figures = {key: count(value) for key, value in data.items() if not isinstance(value, list)}
-    for key in ("by_category", "by_kind"):
-        figures[key] = [[gettext(label), count(n)] for label, n in data.get(key, [])]
-    return figures
-
-
-@login_not_required
-def transparency_pdf(request, pk):
-    report = get_object_or_404(
-        Report, pk=pk, kind=Report.Kind.TRANSPARENCY, status=Report.Status.APPROVED
-    )
-    if not report.pdf_sha256:
-        raise Http404
-    response = FileResponse(report.pdf.open("rb"), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="transparency-{report.period_label}.pdf"'
-    return response
 
 
 # --- The accreditation file -------------------------------------------------------------

@@ -75,6 +75,8 @@ class ConcernFactory(factory.django.DjangoModelFactory):
     category = "traffic"
     nature = "actual"
     area = "Elm Street"
+    # Not the description's first sentence, so that a test can tell which one a page shows.
+    summary = factory.Sequence(lambda n: f"Speeding at school pick-up time, report {n}")
     description = "Cars speed past the school at pick-up time."
     suggestions = "A speed trailer."
     reported_by = factory.SubFactory(UserFactory, roles=[Role.OFFICER])

@@ -272,6 +272,9 @@ class ConcernUpdate(models.Model):
         IMPORTED = "imported", _("Imported")
         EDITED = "edited", _("Details changed")
 
+    # What is not progress on a concern in a report: its arrival, its import, a correction.
+    NOT_PROGRESS = (Kind.RECEIVED, Kind.IMPORTED, Kind.EDITED)
+
     # Indexed by update_timeline_idx (concern, created_at).
     concern = models.ForeignKey(
         Concern,

@@ -44,6 +44,7 @@ from concerns.open311.texts import (
     SPAN_TOO_LONG,
     STATUS_INVALID,
 )
+from concerns.summaries import first_sentence
 
 # --- Intake ---------------------------------------------------------------------------
 
@@ -101,6 +102,9 @@ def clean_request(data: Mapping) -> dict:
         raise ValidationError(DESCRIPTION_MISSING, code="missing")
     if len(description) > DESCRIPTION_LIMIT:
         raise ValidationError(DESCRIPTION_TOO_LONG, code="invalid")
+    # The specification has no summary: it is the resident's first sentence, taken before
+    # the media line is added, so that a link is never what a list shows.
+    summary = first_sentence(description)
     media_url = _field(data, "media_url")
     if media_url:
         try:
@@ -124,6 +128,7 @@ def clean_request(data: Mapping) -> dict:
     return {
         "category": code,
         "area": _shorten(area, 160),
+        "summary": summary,
         "description": description,
         "source_name": _shorten(name, 120),
         "source_contact": _shorten(" / ".join(v for v in (email, phone) if v), 200),

@@ -50,35 +50,46 @@ LISTING_LIMIT = 1000
 _CONCERN_COLUMNS = (
     ("reference", _("Reference")),
     ("date", _("Received")),
+    ("summary", _("What it is about")),
     ("category", _("Category")),
     ("nature", _("Nature")),
     ("area", _("Area")),
     ("status", _("Status")),
 )
 # Each report kind's listings (keys of its data), with their names and CSV columns.
+_RECOMMENDATIONS = (
+    _("Recommended actions"),
+    (
+        ("reference", _("Concern")),
+        ("summary", _("What it is about")),
+        ("category", _("Category")),
+        ("received", _("Received")),
+        ("date", _("Recommended on")),
+        ("text", _("Recommended action")),
+    ),
+)
 LISTINGS = {
-    "monthly": {"concerns": (_("The concerns"), _CONCERN_COLUMNS)},
+    "monthly": {
+        "concerns": (_("The concerns"), _CONCERN_COLUMNS),
+        "potential_problems": (_("Potential problems"), _CONCERN_COLUMNS),
+        "recommendations": _RECOMMENDATIONS,
+    },
     "quarterly": {
         "current_concerns": (_("Current concerns"), _CONCERN_COLUMNS),
         "potential_problems": (_("Potential problems"), _CONCERN_COLUMNS),
-        "recommendations": (
-            _("Recommended actions"),
-            (
-                ("reference", _("Concern")),
-                ("category", _("Category")),
-                ("date", _("Date")),
-                ("text", _("Recommended action")),
-            ),
-        ),
+        "recommendations": _RECOMMENDATIONS,
         "progress": (
             _("Progress on earlier concerns"),
             (
                 ("reference", _("Concern")),
+                ("summary", _("What it is about")),
                 ("category", _("Category")),
                 ("received", _("Received")),
+                ("waited_days", _("Days waiting")),
                 ("steps", _("Steps this quarter")),
+                ("what", _("What was done this quarter")),
                 ("resolved_this_quarter", _("Resolved this quarter")),
-                ("status", _("Stands")),
+                ("open_at_end", _("Open at the quarter's end")),
             ),
         ),
     },
@@ -96,7 +107,13 @@ BUILDERS = {
 
 # The narrative boxes of each kind: (key, heading). The CRO writes these; nothing else.
 NARRATIVES = {
-    Report.Kind.MONTHLY: [("summary", _("Summary for the Chief"))],
+    # 003 1.a.8 a-c, each with its own box, after a summary for the Chief.
+    Report.Kind.MONTHLY: [
+        ("summary", _("Summary for the Chief")),
+        ("current", _("a. Current concerns voiced by the community")),
+        ("potential", _("b. Potential problems bearing on law enforcement")),
+        ("recommended", _("c. Recommended actions for previously identified concerns")),
+    ],
     Report.Kind.QUARTERLY: [
         ("current", _("1. Current concerns voiced by the community")),
         ("potential", _("2. Potential problems bearing on law enforcement")),
@@ -110,7 +127,10 @@ NARRATIVES = {
         ("problems", _("Problems")),
         ("successes", _("Successes")),
     ],
-    Report.Kind.TRANSPARENCY: [("introduction", _("About this report (shown to the public)"))],
+    Report.Kind.TRANSPARENCY: [
+        ("introduction", _("About this report (shown to the public)")),
+        ("introduction_es", _("About this report, in Spanish (shown to the public)")),
+    ],
     Report.Kind.SURVEY: [
         ("summary", _("Written summary of the compiled results")),
         ("findings", _("What the results say about the relationship with the community")),

@@ -1,11 +1,24 @@
 """What the report kinds' builders share: choice labels as plain text, breakdowns by a
-field, and the rows of a concern listing."""
+field, the rows of a concern listing, the themes of a set of concerns, and the
+recommendations made over a window."""
 
-from django.db.models import Count
+import datetime as dt
 
-from concerns.models import Concern
+from django.db.models import Count, F, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+
+from concerns.models import Concern, ConcernUpdate
+from core.windows import Window as Span
+from core.windows import window
 
 C = Concern
+
+# How many of the residents' own summaries each theme quotes, and how many areas are named.
+THEME_QUOTES = 3
+THEME_AREAS = 8
+
+__all__ = ["Span", "window"]
 
 
 def _labels(choices) -> dict:
@@ -30,12 +43,96 @@ def _concern_rows(qs) -> list[dict]:
         {
             "reference": r["reference"],
             "date": r["date_received"].isoformat(),
+            "summary": r["summary"],
             "category": cats[r["category"]],
             "nature": natures[r["nature"]],
             "area": r["area"],
             "status": statuses[r["status"]],
         }
         for r in qs.order_by("date_received", "id").values(
-            "reference", "date_received", "category", "nature", "area", "status"
+            "reference", "date_received", "summary", "category", "nature", "area", "status"
         )
     ]
+
+
+def _quotes(qs, field: str, keys) -> dict:
+    """The latest THEME_QUOTES summaries for each value of `field` in `keys`: one query,
+    numbered per value in SQL."""
+    # With no keys the query still runs (and finds nothing): the count of queries is the
+    # same for an empty period as for a busy one.
+    if keys:
+        qs = qs.filter(**{f"{field}__in": keys})
+    rows = (
+        qs.annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F(field)],
+                order_by=[F("date_received").desc(), F("id").desc()],
+            )
+        )
+        .filter(rank__lte=THEME_QUOTES)
+        .order_by(field, "rank")
+        .values(field, "reference", "summary")
+    )
+    found: dict = {}
+    for r in rows:
+        found.setdefault(r[field], []).append(
+            {"reference": r["reference"], "summary": r["summary"]}
+        )
+    return found
+
+
+def themes(qs) -> dict:
+    """What the residents raised, grouped: the count in each category and each of the
+    busiest areas, with a few of their own summaries (four queries whatever the count)."""
+    cats = _labels(C.Category.choices)
+    by_category = list(
+        qs.values_list("category").annotate(n=Count("id")).order_by("-n", "category")
+    )
+    by_area = list(
+        qs.values_list("area").annotate(n=Count("id")).order_by("-n", "area")[:THEME_AREAS]
+    )
+    cat_quotes = _quotes(qs, "category", [k for k, _ in by_category])
+    area_quotes = _quotes(qs, "area", [k for k, _ in by_area])
+    return {
+        "by_category": [
+            {"label": cats.get(k, k), "count": n, "quotes": cat_quotes.get(k, [])}
+            for k, n in by_category
+        ],
+        "by_area": [{"label": k, "count": n, "quotes": area_quotes.get(k, [])} for k, n in by_area],
+    }
+
+
+def recommendations_made(w: Span) -> list[dict]:
+    """Every recommended action recorded on a concern inside the window, whenever the
+    concern came in: windows that do not overlap never share one (001 IV.A.3)."""
+    cats = _labels(C.Category.choices)
+    rows = (
+        ConcernUpdate.objects.filter(
+            kind=ConcernUpdate.Kind.RECOMMENDATION, created_at__gte=w.start, created_at__lt=w.end
+        )
+        .order_by("created_at", "id")
+        .values(
+            "concern__reference",
+            "concern__summary",
+            "concern__category",
+            "concern__date_received",
+            "text",
+            "created_at",
+        )
+    )
+    return [
+        {
+            "reference": r["concern__reference"],
+            "summary": r["concern__summary"],
+            "category": cats[r["concern__category"]],
+            "received": r["concern__date_received"].isoformat(),
+            "text": r["text"],
+            "date": timezone.localdate(r["created_at"]).isoformat(),
+        }
+        for r in rows
+    ]
+
+
+def days_between(earlier: dt.date, later: dt.date) -> int:
+    return (later - earlier).days

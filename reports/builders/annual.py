@@ -4,13 +4,14 @@ recommendations and training delivered."""
 
 import datetime as dt
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from concerns.models import Concern
 from outreach.models import OutreachActivity, Recognition, TrainingNeed
 from programs.models import Program, ProgramEvaluation
-from reports.builders._common import _labels
+from reports.builders._common import _labels, themes, window
+from reports.builders.semi_annual import programs_active_in
 from reports.models import Plan, Recommendation
 from surveys.models import Dimension, Survey
 from surveys.results import indexes
@@ -36,6 +37,7 @@ def annual(start: dt.date, end: dt.date) -> dict:
     """001 III.C.4, 000 VI: objectives, statistics, trends, the nine Community Services
     Report counts, programs, recognition and training delivered."""
 
+    w = window(start, end)
     prev = (_year_before(start), _year_before(end))
     this_concerns = Concern.objects.filter(date_received__range=(start, end))
     last_concerns = Concern.objects.filter(date_received__range=prev)
@@ -45,16 +47,13 @@ def annual(start: dt.date, end: dt.date) -> dict:
     csr_this = dict(this_acts.values_list("kind").annotate(n=Count("id")))
     csr_last = dict(last_acts.values_list("kind").annotate(n=Count("id")))
     plan = Plan.objects.filter(year=start.year, status=Plan.Status.APPROVED).first()
-    sessions = this_acts.filter(program__isnull=False).aggregate(
-        n=Count("id"), people=Sum("attendance")
-    )
-    evaluations = (
-        ProgramEvaluation.objects.filter(
-            period_end__range=(start, end), status=ProgramEvaluation.Status.ACCEPTED
-        )
-        .select_related("program")
-        .order_by("program__name")
-    )
+    csr = [
+        {"kind": kinds[k], "this": csr_this.get(k, 0), "last": csr_last.get(k, 0)}
+        for k in OutreachActivity.Kind.values
+        if k in OutreachActivity.CSR_KINDS
+    ]
+    activities, activities_last = this_acts.count(), last_acts.count()
+    programs = _programs_section(start, end)
     return {
         "objectives": [{"position": o.position, "text": o.text} for o in plan.objectives.all()]
         if plan
@@ -62,29 +61,26 @@ def annual(start: dt.date, end: dt.date) -> dict:
         "plan_approved": plan is not None,
         "received": this_concerns.count(),
         "received_last_year": last_concerns.count(),
-        "resolved": Concern.objects.filter(
-            resolved_at__date__gte=start, resolved_at__date__lte=end
-        ).count(),
+        # Resolved in the year, whenever received (so not a share of "received").
+        "resolved": Concern.objects.filter(resolved_at__gte=w.start, resolved_at__lt=w.end).count(),
         "by_category": _compare(this_concerns, last_concerns, "category", C.Category.choices),
-        "csr": [
-            {"kind": kinds[k], "this": csr_this.get(k, 0), "last": csr_last.get(k, 0)}
-            for k in OutreachActivity.Kind.values
-            if k in OutreachActivity.CSR_KINDS
-        ],
-        "activities": this_acts.count(),
-        "activities_last_year": last_acts.count(),
+        "themes": themes(this_concerns),
+        # The nine Community Services Report kinds, then every other kind in one line, so
+        # that the table adds up to the headline's count of activities.
+        "csr": csr,
+        "csr_total": sum(r["this"] for r in csr),
+        "csr_total_last": sum(r["last"] for r in csr),
+        "other_activities": activities - sum(r["this"] for r in csr),
+        "other_activities_last": activities_last - sum(r["last"] for r in csr),
+        "activities": activities,
+        "activities_last_year": activities_last,
         "attendance": this_acts.aggregate(n=Sum("attendance"))["n"] or 0,
-        "programs_active": Program.objects.filter(status=Program.Status.ACTIVE).count(),
-        "program_sessions": sessions["n"],
-        "program_attendance": sessions["people"] or 0,
-        "evaluations": [
-            {
-                "program": e.program.name,
-                "rating": e.rating,
-                "recommendation": e.get_recommendation_display(),
-            }
-            for e in evaluations
-        ],
+        # Every program active at some time in the year, one row each: the headline counts
+        # the rows and adds up their sessions and attendance.
+        "programs": programs,
+        "programs_active": len(programs),
+        "program_sessions": sum(p["sessions"] for p in programs),
+        "program_attendance": sum(p["attendance"] for p in programs),
         "recognitions": [
             {"recipient": r.recipient, "reason": r.reason, "date": r.date.isoformat()}
             for r in Recognition.objects.filter(date__range=(start, end))
@@ -104,6 +100,41 @@ def annual(start: dt.date, end: dt.date) -> dict:
             )
         ],
     }
+
+
+def _programs_section(start: dt.date, end: dt.date) -> list[dict]:
+    """Each program active in the year, its sessions and attendance in the year, and the
+    accepted evaluation of the year if there is one (two queries)."""
+    w = window(start, end)
+    in_year = Q(sessions__date__range=(start, w.last_day))
+    programs = (
+        Program.objects.filter(pk__in=programs_active_in(w).values("pk"))
+        .annotate(
+            n_sessions=Count("sessions", filter=in_year),
+            people=Sum("sessions__attendance", filter=in_year),
+        )
+        .order_by("name")
+        .values("pk", "name", "status", "n_sessions", "people")
+    )
+    accepted = {}
+    for e in ProgramEvaluation.objects.filter(
+        period_end__range=(start, end), status=ProgramEvaluation.Status.ACCEPTED
+    ).order_by("period_end", "id"):
+        accepted[e.program_id] = e
+    statuses = _labels(Program.Status.choices)
+    return [
+        {
+            "program": p["name"],
+            "status": statuses[p["status"]],
+            "sessions": p["n_sessions"],
+            "attendance": p["people"] or 0,
+            "rating": accepted[p["pk"]].rating if p["pk"] in accepted else None,
+            "recommendation": accepted[p["pk"]].get_recommendation_display()
+            if p["pk"] in accepted
+            else "",
+        }
+        for p in programs
+    ]
 
 
 def _recommendations_section(start: dt.date, end: dt.date) -> list[dict]:

@@ -4,87 +4,98 @@ actions and progress on earlier concerns, and the month-by-month activities."""
 import datetime as dt
 from collections import defaultdict
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db.models import Count, Q
 from django.utils.dates import MONTHS
 
 from concerns.models import Concern, ConcernUpdate
 from outreach.models import OutreachActivity
-from reports.builders._common import _breakdown, _concern_rows, _labels
+from reports.builders._common import (
+    Span,
+    _breakdown,
+    _concern_rows,
+    _labels,
+    recommendations_made,
+    themes,
+    window,
+)
 
 C = Concern
+K = ConcernUpdate.Kind
+
+
+def progress_on_earlier(w: Span) -> list[dict]:
+    """001 IV.A.4: every concern received before the window and open at some moment of it,
+    longest waiting first, with the steps taken on it inside the window ("no progress"
+    when none). Its arrival, an import and a correction of its details are not progress."""
+    cats, kinds = _labels(C.Category.choices), _labels(K.choices)
+    inside = Q(updates__created_at__gte=w.start, updates__created_at__lt=w.end) & ~Q(
+        updates__kind__in=ConcernUpdate.NOT_PROGRESS
+    )
+    rows = (
+        Concern.objects.open_during(w)
+        .filter(date_received__lt=w.first_day)
+        .annotate(
+            steps=Count("updates", filter=inside),
+            kinds=ArrayAgg("updates__kind", filter=inside, distinct=True, default=[]),
+        )
+        .order_by("date_received", "id")
+        .values(
+            "reference",
+            "summary",
+            "category",
+            "date_received",
+            "status",
+            "resolved_at",
+            "steps",
+            "kinds",
+        )
+    )
+    out = []
+    for r in rows:
+        resolved_by_end = r["status"] == C.Status.RESOLVED and r["resolved_at"] < w.end
+        out.append(
+            {
+                "reference": r["reference"],
+                "summary": r["summary"],
+                "category": cats[r["category"]],
+                "received": r["date_received"].isoformat(),
+                "waited_days": (w.last_day - r["date_received"]).days,
+                "steps": r["steps"],
+                "what": ", ".join(kinds[k] for k in K.values if k in r["kinds"]),
+                "resolved_this_quarter": K.RESOLVED in r["kinds"] and resolved_by_end,
+                "open_at_end": not resolved_by_end,
+            }
+        )
+    return out
 
 
 def quarterly(start: dt.date, end: dt.date) -> dict:
     """001 IV.A 1-5."""
-    received = Concern.objects.filter(date_received__range=(start, end))
-    earlier = Concern.objects.filter(date_received__lt=start)
-    in_quarter = ConcernUpdate.objects.filter(
-        created_at__date__gte=start, created_at__date__lte=end
-    )
-    # 3. Recommended actions this quarter on concerns identified before it.
-    recommendations = (
-        in_quarter.filter(kind=ConcernUpdate.Kind.RECOMMENDATION, concern__date_received__lt=start)
-        .order_by("created_at", "id")
-        .values("concern__reference", "concern__category", "text", "created_at")
-    )
-    cats = _labels(C.Category.choices)
-    statuses = _labels(C.Status.choices)
-    # 4. Progress on earlier concerns: what happened this quarter and where each stands.
-    worked = (
-        earlier.filter(Exists(in_quarter.filter(concern=OuterRef("pk"))))
-        .annotate(
-            steps=Count(
-                "updates",
-                filter=Q(updates__created_at__date__gte=start, updates__created_at__date__lte=end),
-            ),
-            resolved_now=Count(
-                "updates",
-                filter=Q(
-                    updates__kind=ConcernUpdate.Kind.RESOLVED,
-                    updates__created_at__date__gte=start,
-                    updates__created_at__date__lte=end,
-                ),
-            ),
-        )
-        .order_by("date_received", "id")
-        .values("reference", "category", "date_received", "status", "steps", "resolved_now")
-    )
-    progress = [
-        {
-            "reference": r["reference"],
-            "category": cats[r["category"]],
-            "received": r["date_received"].isoformat(),
-            "steps": r["steps"],
-            "resolved_this_quarter": bool(r["resolved_now"]),
-            "status": statuses[r["status"]],
-        }
-        for r in worked
-    ]
+    w = window(start, end)
+    received = Concern.objects.received_in(w)
+    progress = progress_on_earlier(w)
     # 5. Monthly activities: counts per month and kind, in one grouped query.
     kinds = _labels(OutreachActivity.Kind.choices)
     per_month = defaultdict(dict)
     for row in (
-        OutreachActivity.objects.filter(date__range=(start, end))
+        OutreachActivity.objects.filter(date__range=(start, w.last_day))
         .values("date__month", "kind")
         .annotate(n=Count("id"))
     ):
         per_month[kinds[row["kind"]]][row["date__month"]] = row["n"]
     months = [start.month, start.month + 1, start.month + 2]
     return {
+        "as_of": w.as_of.isoformat(),
         "received": received.count(),
         "by_category": _breakdown(received, "category", C.Category.choices),
+        "themes": themes(received),
         "current_concerns": _concern_rows(received),
         "potential_problems": _concern_rows(received.filter(nature=C.Nature.POTENTIAL)),
-        "recommendations": [
-            {
-                "reference": r["concern__reference"],
-                "category": cats[r["concern__category"]],
-                "text": r["text"],
-                "date": r["created_at"].date().isoformat(),
-            }
-            for r in recommendations
-        ],
+        "recommendations": recommendations_made(w),
         "progress": progress,
+        "progress_worked": sum(1 for p in progress if p["steps"]),
+        "progress_untouched": sum(1 for p in progress if not p["steps"]),
         "resolved_earlier_concerns": sum(1 for p in progress if p["resolved_this_quarter"]),
         "months": [str(MONTHS[m]) for m in months],
         "activity_matrix": [

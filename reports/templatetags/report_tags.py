@@ -1,10 +1,14 @@
 from collections import Counter, defaultdict
+from urllib.parse import urlencode
 
 from django import template
+from django.urls import reverse
 from django.utils.translation import gettext
 
+from concerns.models import Concern
 from core.charts import column_chart, line_chart
 from core.charts import percent_bars as chart
+from outreach.models import OutreachActivity
 
 register = template.Library()
 
@@ -18,14 +22,15 @@ def chunks(rows, size):
 
 
 def _cell(value, width: int) -> str:
-    value = str(value)
+    value = "" if value is None else str(value)
     if len(value) >= width:
         value = value[: width - 2] + "…"
     return value.ljust(width)
 
 
-LISTING_COLUMNS = (("reference", 15), ("date", 12), ("category", 26), ("nature", 19), ("area", 26))
-PROGRESS_COLUMNS = (("reference", 15), ("category", 26), ("received", 12))
+LISTING_COLUMNS = (("reference", 14), ("date", 11), ("category", 18), ("area", 20))
+PROGRESS_COLUMNS = (("reference", 14), ("received", 11), ("category", 18))
+SUMMARY_WIDTH = 52
 
 
 @register.filter
@@ -33,7 +38,9 @@ def concern_lines(rows) -> str:
     """Concerns as fixed-width lines for a compact listing (formatted here, not in the
     template language: 6,700 rows cost 1.5 s of template filters)."""
     return "\n".join(
-        "".join(_cell(row[key], width) for key, width in LISTING_COLUMNS) + row["status"]
+        "".join(_cell(row.get(key), width) for key, width in LISTING_COLUMNS)
+        + _cell(row.get("summary", ""), SUMMARY_WIDTH)
+        + row["status"]
         for row in rows
     )
 
@@ -41,13 +48,13 @@ def concern_lines(rows) -> str:
 @register.filter
 def progress_lines(rows) -> str:
     """Section 4 of the quarterly report (earlier concerns worked) as fixed-width lines."""
-    resolved = gettext("(resolved this quarter)")
+    resolved, none = gettext("resolved this quarter"), gettext("no progress this quarter")
     return "\n".join(
-        "".join(_cell(row[key], width) for key, width in PROGRESS_COLUMNS)
-        + str(row["steps"]).rjust(5)
-        + "   "
-        + row["status"]
-        + (" " + resolved if row["resolved_this_quarter"] else "")
+        "".join(_cell(row.get(key), width) for key, width in PROGRESS_COLUMNS)
+        + _cell(row.get("summary", ""), SUMMARY_WIDTH)
+        + str(row["steps"]).rjust(4)
+        + "  "
+        + (resolved if row["resolved_this_quarter"] else (row.get("what") or none))
         for row in rows
     )
 
@@ -129,3 +136,41 @@ def get_item(sequence, index):
         return sequence[int(index)]
     except (IndexError, TypeError, ValueError):
         return None
+
+
+# Which list a report figure opens, and the choices its frozen labels came from (a frozen
+# report holds labels, not values: they are matched back in the language it was built in).
+_RECORD_LISTS = {
+    "concerns": (
+        "concerns:list",
+        ("received_from", "received_to"),
+        {
+            "category": Concern.Category.choices,
+            "source_type": Concern.SourceType.choices,
+            "nature": Concern.Nature.choices,
+            "status": Concern.Status.choices,
+        },
+    ),
+    "activities": (
+        "outreach:activities",
+        ("date_from", "date_to"),
+        {"kind": OutreachActivity.Kind.choices},
+    ),
+}
+
+
+@register.simple_tag
+def records_url(report, records, field="", label=""):
+    """The list of records behind a figure on a report's page: the period's concerns or
+    activities, narrowed by a label of the report (a category, a kind). Empty when the
+    label matches no choice, so the figure shows without a link."""
+    name, (first, last), fields = _RECORD_LISTS[records]
+    params = {first: report.period_start.isoformat(), last: report.period_end.isoformat()}
+    if field in fields:
+        found = [key for key, text in fields[field] if str(label) in (key, str(text))]
+        if not found:
+            return ""
+        params[field] = found[0]
+    elif field:
+        params[field] = label
+    return f"{reverse(name)}?{urlencode(params)}"

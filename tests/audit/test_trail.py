@@ -50,6 +50,7 @@ def intake(**overrides):
         "nature": "actual",
         "area": "Oak and 3rd",
         "priority": "normal",
+        "summary": "Trucks idling at night",
         "description": "Trucks idle at night.",
         "suggestions": "",
         "intake_token": str(uuid.uuid4()),

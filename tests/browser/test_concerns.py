@@ -27,6 +27,7 @@ def test_concern_from_officer_to_resolution(page_as, screenshot):
     page.get_by_role("link", name="Log a concern").first.click()
     page.get_by_label("Category").select_option(label="Street lighting")
     page.get_by_label("Where").fill("Willow Creek trail")
+    page.get_by_label("Summary").fill("Three street lights out on the Willow Creek trail")
     page.get_by_label("What is the concern?").fill("Three lights out along the trail since May.")
     page.get_by_label("Suggestions and alternate courses of action").fill("Ask Public Works.")
     page.get_by_label("Who raised it").select_option(label="Neighborhood or business watch")
@@ -36,6 +37,9 @@ def test_concern_from_officer_to_resolution(page_as, screenshot):
     page.wait_for_url(re.compile(r"/concerns/CR-\d{4}-\d{4}/$"))
     reference = page.locator("h1").inner_text()
     assert page.get_by_text(f"Concern {reference} was logged.").is_visible()
+    assert page.locator("p.concern-summary").inner_text() == (
+        "Three street lights out on the Willow Creek trail"
+    )
     open_step(page, "Escalate to a supervisor")
     page.locator("#id_escalate-note").fill("Public Works, not patrol.")
     page.get_by_role("button", name="Escalate", exact=True).click()
@@ -102,8 +106,9 @@ def test_resident_sends_public_form_on_a_phone(phone_page, screenshot):
     page = phone_page
     page.goto("/feedback/")
     assert serious_axe_violations(page) == []
-    page.get_by_label("What is it about?").select_option(label="Noise")
+    page.get_by_label("What is it about?", exact=True).select_option(label="Noise")
     page.get_by_label("Where?").fill("Cedar Grove apartments")
+    page.get_by_label("In a few words, what is it about?").fill("Loud music on Saturdays")
     page.get_by_label("Tell us about it").fill("Music until 3 am every Saturday.")
     page.get_by_label("Email").fill("resident@example.org")
     page.get_by_label("You may contact me about this").check()
@@ -116,6 +121,7 @@ def test_resident_sends_public_form_on_a_phone(phone_page, screenshot):
     screenshot(page, "feedback-received-phone")
     concern = Concern.objects.get(reference=reference)
     assert concern.source_type == "web_form"
+    assert concern.summary == "Loud music on Saturdays"
     assert concern.consent_to_contact
 
 
@@ -152,6 +158,7 @@ def test_officer_finds_one_of_many_organizations_by_typing(page_as, screenshot, 
     assert serious_axe_violations(page) == []
     page.get_by_label("Category").select_option(label="Traffic")
     page.get_by_label("Where").fill("Maple and 3rd")
+    page.get_by_label("Summary").fill("Cut-through traffic at school time")
     page.get_by_label("What is the concern?").fill("Cut-through traffic at school time.")
     page.get_by_label("Who raised it").select_option(label="Neighborhood or business watch")
     page.get_by_role("button", name="Log concern").click()

@@ -17,11 +17,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 CONCERN_URL = re.compile(r"/concerns/CR-\d{4}-\d{4}/$")
 
 
-def log_concern(j: Journey, *, category, where, what, source, shot) -> str:
+def log_concern(j: Journey, *, category, where, summary, what, source, shot) -> str:
     page = j.page
     j.nav("Log a concern", shot=f"{shot}-form")
     page.get_by_label("Category").select_option(label=category)
     page.get_by_label("Where").fill(where)
+    page.get_by_label("Summary").fill(summary)
     page.get_by_label("What is the concern?").fill(what)
     page.get_by_label("Who raised it").select_option(label=source)
     j.follow(page.get_by_role("button", name="Log concern"), shot=shot)
@@ -53,6 +54,7 @@ def test_officer_month(page, screenshot):
         j,
         category="Noise",
         where="Cedar Grove apartments",
+        summary="Loud music every Saturday until 3 am",
         what="Music until 3 am every Saturday; neighbours cannot sleep.",
         source="Citizen",
         shot="concern-logged",
@@ -64,6 +66,7 @@ def test_officer_month(page, screenshot):
         j,
         category="Street lighting",
         where="Willow Creek trail",
+        summary="Three street lights out along the trail",
         what="Three lights out along the trail since May.",
         source="Neighborhood or business watch",
         shot="concern-second",
@@ -108,6 +111,12 @@ def test_officer_month(page, screenshot):
     assert page.get_by_role("heading", name="My concerns").is_visible()
     for reference in (ordinary, escalated):
         assert page.get_by_role("link", name=reference).is_visible()
+    # Each with what it is about, under its reference.
+    for summary in (
+        "Loud music every Saturday until 3 am",
+        "Three street lights out along the trail",
+    ):
+        assert page.locator(".concern-summary", has_text=summary).is_visible()
 
     j.sign_out(officer)
     j.finish()

@@ -47,6 +47,7 @@ def test_officer_logs_watch_meeting_and_raises_concern(page_as, screenshot):
     page.get_by_role("link", name="Log a concern raised here").click()
     assert page.get_by_label("Where").input_value() == "Maple Heights"
     page.get_by_label("Category").select_option(label="Traffic")
+    page.get_by_label("Summary").fill("Cut-through traffic speeding on Birch Lane")
     page.get_by_label("What is the concern?").fill("Cut-through traffic speeds on Birch Lane.")
     page.get_by_role("button", name="Log concern").click()
     page.wait_for_url(re.compile(r"/concerns/CR-\d{4}-\d{4}/$"))

@@ -106,6 +106,10 @@ def test_resident_sends_feedback_in_spanish_by_keyboard(phone_page, screenshot):
     assert focused(page, "#id_area")
     page.keyboard.type("Parque Cedar Grove")
     page.keyboard.press("Tab")
+    assert focused(page, "#id_summary")
+    page.keyboard.type("Música alta de noche")
+    page.keyboard.press("Tab")
+    assert focused(page, "#id_description")
     page.keyboard.type("Música muy alta hasta las 3 de la mañana.")
     tab_to(page, "#id_email")
     page.keyboard.type("vecina@example.org")
@@ -227,7 +231,10 @@ def public_pages(cro, chief, officer):
                 ],
             ],
         },
-        narratives={"introduction": "What residents told us this year."},
+        narratives={
+            "introduction": "What residents told us this year.",
+            "introduction_es": "Lo que nos dijeron los residentes este año.",
+        },
         created_by=cro,
         decided_by=chief,
         decided_at=timezone.now(),
@@ -247,6 +254,7 @@ def public_pages(cro, chief, officer):
         page.goto(f"/feedback/?lang={lang}")
         page.locator("#id_category").select_option("noise")
         page.locator("#id_area").fill("Cedar Grove apartments")
+        page.locator("#id_summary").fill("Loud music on Saturdays")
         page.locator("#id_description").fill("Music until 3 am every Saturday.")
         page.locator("button[type=submit]").click()
         page.locator(".reference-number").wait_for()
@@ -282,6 +290,7 @@ def public_pages(cro, chief, officer):
         ("feedback-errors", feedback_errors),
         ("feedback-received", feedback_received),
         ("transparency", goto("/transparency/")),
+        ("transparency-year", goto("/transparency/2025/")),
         ("survey", goto(survey.public_url())),
         ("survey-errors", survey_errors),
         ("survey-forum", goto(forum.public_url())),

@@ -199,6 +199,8 @@ def test_post_creates_an_open311_concern(api_key, fmt):
     assert concern.date_received == timezone.localdate()
     assert concern.area == "400 Cedar Grove Ave"
     assert concern.description == "Loud music every night until 3 am."
+    # The specification has no summary: the description's first sentence stands for it.
+    assert concern.summary == "Loud music every night until 3 am."
     assert concern.source_name == "Jamie Rivera"
     assert concern.source_contact == "jamie@example.org / 555-0100"
     assert concern.contact_email == "jamie@example.org"
@@ -239,6 +241,7 @@ def test_post_with_address_id_and_media_url(client, api_key):
     concern = Concern.objects.get()
     assert concern.area == "Address ID 545483"
     assert concern.description.endswith("Media: https://x.example/1.jpg")
+    assert concern.summary == "Loud music every night until 3 am."
 
 
 ERRORS = {
@@ -322,6 +325,7 @@ def seeded(officer):
         source_name="Zebediah Quillfeather",
         source_contact="zq-secret@example.org / 555-0199",
         contact_email="zq-secret@example.org",
+        summary="Secretsummary of a neighbour dispute",
         description="Secretdescription about a neighbour.",
         suggestions="Secretsuggestion for patrols.",
         reporter_name="Sgt. Secretreporter",
@@ -352,6 +356,7 @@ SECRETS = [
     "zq-secret",
     "555-0199",
     "Secretdescription",
+    "Secretsummary",
     "Secretsuggestion",
     "Secretreporter",
     "Secretnote",

@@ -14,6 +14,7 @@ def form(**overrides):
     data = {
         "category": "noise",
         "area": "Cedar Grove",
+        "summary": "Loud music at night",
         "description": "Music until 3 am.",
         "suggestions": "",
         "name": "",

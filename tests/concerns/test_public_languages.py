@@ -20,7 +20,7 @@ from concerns.forms import PublicFeedbackForm
 from core.decisions import Decision
 from notifications.notify import stop_token
 from reports.models import Report
-from reports.views import public_figures
+from reports.public_views import public_figures
 from surveys import services as survey_services
 from tests.factories import ConcernFactory
 
@@ -37,6 +37,8 @@ PUBLIC_TEMPLATES = [
     "templates/concerns/feedback.html",
     "templates/concerns/feedback_received.html",
     "templates/reports/transparency.html",
+    "templates/reports/transparency_year.html",
+    "templates/reports/transparency_pdf_link.html",
     "templates/surveys/public_form.html",
     "templates/surveys/_question.html",
     "templates/surveys/public_thanks.html",
@@ -205,6 +207,7 @@ def feedback_data(**overrides):
     data = {
         "category": "noise",
         "area": "Cedar Grove",
+        "summary": "Loud music at night",
         "description": "Music until 3 am.",
         "intake_token": str(uuid.uuid4()),
     }
@@ -324,7 +327,7 @@ def test_feedback_form_in_both_languages_and_remembered(client, catalog):
 
 def test_feedback_errors_in_spanish_are_tied_to_their_fields(client, catalog):
     client.get(reverse("feedback") + "?lang=es")
-    empty = feedback_data(category="", area="", description="", email="not-an-address")
+    empty = feedback_data(category="", area="", summary="", description="", email="not-an-address")
     es = client.post(reverse("feedback"), empty | {"consent_to_contact": "on"})
     assert es.status_code == 400
     html = es.content.decode()
@@ -336,7 +339,7 @@ def test_feedback_errors_in_spanish_are_tied_to_their_fields(client, catalog):
     assert_no_english_left(en, html, catalog, data=["Cedar Grove", "not-an-address"])
     # The summary at the top links to each field; each field says what is wrong with it.
     summary = re.search(r'<div class="alert alert-danger error-summary".*?</div>', html, re.S)[0]
-    for name in ("category", "area", "description", "email", "consent_to_contact"):
+    for name in ("category", "area", "summary", "description", "email", "consent_to_contact"):
         assert f'href="#id_{name}"' in summary
         assert re.search(rf'id="id_{name}"[^>]*aria-invalid="true"', html) or re.search(
             rf'aria-invalid="true"[^>]*id="id_{name}"', html
@@ -371,9 +374,15 @@ def test_feedback_rate_limit_and_received_page_in_spanish(client, settings, cata
 
 
 def test_transparency_in_both_languages_with_dates_and_numbers_of_each(client, published, catalog):
-    pages = both(client, reverse("transparency"))
-    en, es = pages["en"].content.decode(), pages["es"].content.decode()
+    index = both(client, reverse("transparency"))
+    en, es = index["en"].content.decode(), index["es"].content.decode()
     assert "How we work with the community" in en and "Cómo trabajamos con la comunidad" in es
+    assert "Read the 2025 report" in en and "Leer el informe de 2025" in es
+    assert "1,234" in en and "1\xa0234" in es
+    assert_no_english_left(en, es, catalog)
+    pages = both(client, reverse("transparency-year", args=[2025]))
+    en, es = pages["en"].content.decode(), pages["es"].content.decode()
+    assert "Transparency report 2025" in en and "Informe de transparencia 2025" in es
     # The date and the numbers as each language writes them.
     assert "Feb. 3, 2026" in en and "3 de febrero de 2026" in es
     assert "1,234" in en and "1\xa0234" in es

@@ -31,6 +31,7 @@ def intake_post(**overrides):
         "nature": "actual",
         "area": "Elm and 5th",
         "priority": "normal",
+        "summary": "Cars speeding past the school at pick-up time",
         "description": "Speeding at school time.",
         "suggestions": "Radar trailer.",
         "intake_token": str(uuid.uuid4()),
@@ -117,7 +118,7 @@ def test_intake_one_megabyte_description_is_refused_clearly(client_for, officer)
 
 def test_html_in_every_text_field_is_shown_escaped(client_for, cro):
     script = "<script>alert('x')</script>"
-    fields = ["source_name", "source_contact", "area", "description", "suggestions"]
+    fields = ["source_name", "source_contact", "area", "summary", "description", "suggestions"]
     client = client_for(cro)
     client.post(NEW, intake_post(**{f: f"{f} {script}" for f in fields}))
     concern = Concern.objects.get()
@@ -356,6 +357,10 @@ def _count_list_queries(client, url, django_assert_max_num_queries, limit=14):
     with django_assert_max_num_queries(limit) as ctx:
         response = client.get(url)
     assert response.status_code == 200
+    # Every row shows its summary, read with the row (no query of its own).
+    assert response.content.decode().count('class="small concern-summary"') == len(
+        response.context["page"].rows
+    )
     return len(ctx.captured_queries)
 
 
@@ -372,6 +377,7 @@ def test_list_query_count_same_for_10_and_1000(client_for, cro, url, django_asse
             source_type="citizen",
             category="traffic",
             area="Elm",
+            summary=f"Bulk summary {i}",
             description="Speeding cars",
             reported_by=officers[i % 3],
             assignee=officers[(i + 1) % 3],
@@ -437,6 +443,7 @@ def test_export_for_cro_includes_source(client_for, cro, officer):
     rows = _rows(response)
     assert rows[0][-2:] == ["source_name", "source_contact"]
     assert rows[1][-2] == "'=HYPERLINK(evil)"
+    assert rows[1][rows[0].index("summary")] == Concern.objects.get().summary
 
 
 @pytest.mark.parametrize("persona", ["officer", "training_officer", "outsider"])

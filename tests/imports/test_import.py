@@ -3,7 +3,6 @@ with every problem said; an export imports back as the same records."""
 
 import datetime as dt
 import io
-import re
 
 import pytest
 import tablib
@@ -16,7 +15,6 @@ from outreach.models import CommunityOrganization, OutreachActivity
 from programs.models import Program
 from tests.factories import (
     ActivityFactory,
-    AgencyFactory,
     ConcernFactory,
     OrganizationFactory,
     ProgramFactory,
@@ -37,11 +35,6 @@ CONCERN_HEADERS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def agency(db):
-    return AgencyFactory()
-
-
 def csv_file(headers, rows, name="old-concerns.csv"):
     dataset = tablib.Dataset(*rows, headers=headers)
     return SimpleUploadedFile(name, dataset.export("csv").encode(), content_type="text/csv")
@@ -52,26 +45,6 @@ def upload(client, kind, file):
     response = client.post(reverse("imports:home"), {"kind": kind, "file": file})
     assert response.status_code == 302, response.content.decode()[:2000]
     return response.url, client.get(response.url)
-
-
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    """Press "Import" on the check page; the background import runs at once here."""
-
-    def _commit(client, check_url, mapping=None):
-        data = {"action": "import", **(mapping or {})}
-        if not mapping:
-            # Send back the mapping the page chose, as a browser would.
-            page = client.get(check_url).content.decode()
-            for block in page.split("<select")[1:]:
-                name = re.search(r'name="(map-[a-z_]+)"', block)
-                chosen = re.search(r'<option value="([^"]*)" selected', block.split("</select>")[0])
-                if name:
-                    data[name[1]] = chosen[1] if chosen else ""
-        with django_capture_on_commit_callbacks(execute=True):
-            return client.post(check_url, data)
-
-    return _commit
 
 
 def clean_rows(org_name):
@@ -364,6 +337,7 @@ def test_an_export_imports_back_as_the_same_records(client_for, cro, officer, co
                     "source_name",
                     "category",
                     "area",
+                    "summary",
                     "description",
                     "status",
                     "organization__name",

@@ -591,6 +591,7 @@ def _public(client, **extra):
     data = {
         "category": "noise",
         "area": "Oak Park",
+        "summary": "Music at the park every night",
         "description": "Music every night at the park until 2 a.m.",
         "name": SOURCE_NAME,
         "email": "vecina@example.org",

@@ -274,6 +274,7 @@ def test_concern_raised_from_activity_in_one_step(client_for, officer):
             "nature": "actual",
             "area": "Oak Hollow",
             "priority": "normal",
+            "summary": "Speeding on Oak Lane",
             "description": "Speeding on Oak Lane.",
             "intake_token": token,
         },

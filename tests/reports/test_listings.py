@@ -22,6 +22,7 @@ def concern_row(n: int, category="Traffic", status="Open", area="Maple Heights")
     return {
         "reference": f"CR-2026-{n:04d}",
         "date": "2026-07-02",
+        "summary": f"Speeding on Elm St, report {n}",
         "category": category,
         "nature": "Current",
         "area": area,
@@ -46,11 +47,14 @@ def quarterly_data(current, potential=(), recommendations=(), progress=()) -> di
 def progress_row(n: int, resolved=False) -> dict:
     return {
         "reference": f"CR-2026-{n:04d}",
+        "summary": f"Cars parked across driveways, report {n}",
         "category": "Parking",
         "received": "2026-05-05",
+        "waited_days": 148,
         "steps": 2,
+        "what": "Referred, Resolved" if resolved else "Referred",
         "resolved_this_quarter": resolved,
-        "status": "Resolved" if resolved else "Escalated",
+        "open_at_end": not resolved,
     }
 
 
@@ -147,10 +151,18 @@ def test_csv_holds_every_line_in_order_and_is_recorded(client_for, chief, long_r
         == 'attachment; filename="quarterly-2026-07-01-v1-current-concerns.csv"'
     )
     rows = read_csv(response)
-    assert rows[0] == ["Reference", "Received", "Category", "Nature", "Area", "Status"]
+    assert rows[0] == [
+        "Reference",
+        "Received",
+        "What it is about",
+        "Category",
+        "Nature",
+        "Area",
+        "Status",
+    ]
     assert [r[0] for r in rows[1:]] == [f"CR-2026-{n:04d}" for n in range(1, 8)]
     # A cell a spreadsheet would run as a formula is neutralised.
-    assert rows[6][4] == "'=HYPERLINK(1)"
+    assert rows[6][5] == "'=HYPERLINK(1)"
     event = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT)
     assert event.actor_id == chief.pk and event.detail.startswith("CSV")
 
@@ -161,14 +173,27 @@ def test_progress_csv_says_which_were_resolved(client_for, cro, long_report):
     )
     assert rows[0] == [
         "Concern",
+        "What it is about",
         "Category",
         "Received",
+        "Days waiting",
         "Steps this quarter",
+        "What was done this quarter",
         "Resolved this quarter",
-        "Stands",
+        "Open at the quarter's end",
     ]
-    assert rows[1] == ["CR-2026-0030", "Parking", "2026-05-05", "2", "yes", "Resolved"]
-    assert rows[2][4] == ""
+    assert rows[1] == [
+        "CR-2026-0030",
+        "Cars parked across driveways, report 30",
+        "Parking",
+        "2026-05-05",
+        "148",
+        "2",
+        "Referred, Resolved",
+        "yes",
+        "",
+    ]
+    assert rows[2][7] == ""
 
 
 def test_unknown_listing_or_other_kind_is_404(client_for, cro, long_report):
@@ -228,7 +253,7 @@ def test_middle_length_listings_are_compact(client_for, cro):
     assert "120 concerns, listed compactly." in html
     assert '<pre class="listing">' in html
     assert "CR-2026-0120" in html and "CR-2026-0319" in html
-    assert "CR-2026-0200 " in html and "(resolved this quarter)" in html
+    assert "CR-2026-0200 " in html and "resolved this quarter" in html
     assert "too many to list" not in html
     page = client_for(cro).get(report.get_absolute_url()).content.decode()
     assert "CR-2026-0120" in page and "Download all" not in page

@@ -238,7 +238,7 @@ def test_draft_pdf_is_watermarked(quarter_data, cro, django_capture_on_commit_ca
         services.request_render(report=report, by=cro)
     text = pdf_text(report)
     assert "DRAFT, not approved" in text
-    assert "Concerns received: 1" in text
+    assert "a. Current concerns voiced by the community: 1" in text
     assert report.pdf_sha256 == ""
 
 

@@ -181,21 +181,29 @@ def test_transparency_pdf_has_no_names_dsns_sources_or_references(
         "Secret Sam",
         "CR-",
     ] + [c.reference for c in concerns]
+    with report.pdf_es.open("rb") as f:
+        spanish = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(f.read())).pages)
+    assert "Tráfico" in spanish and "menos de 5" in spanish
     for word in forbidden:
         assert word not in text, word
-    # Published for anyone, without a login.
-    page = client.get(reverse("transparency"))
-    assert page.status_code == 200
-    html = page.content.decode()
-    assert "What residents told us this year." in html
-    assert officer.get_full_name() not in html and "CR-" not in html
-    pdf = client.get(reverse("transparency-pdf", args=[report.pk]))
-    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+        assert word not in spanish, word
+    # Published for anyone, without a login, once the year has ended.
+    with time_machine.travel(timezone.make_aware(dt.datetime(2027, 1, 2, 12))):
+        assert "2026" in client.get(reverse("transparency")).content.decode()
+        page = client.get(reverse("transparency-year", args=[2026]))
+        assert page.status_code == 200
+        html = page.content.decode()
+        assert "What residents told us this year." in html
+        assert officer.get_full_name() not in html and "CR-" not in html
+        for language in ("en", "es"):
+            pdf = client.get(reverse("transparency-year-pdf", args=[2026, language]))
+            assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
 
 
 def test_unapproved_transparency_report_is_not_public(client, cro):
     report = services.generate_report(kind="transparency", day=dt.date(2026, 1, 1), by=cro)
     assert client.get(reverse("transparency-pdf", args=[report.pk])).status_code == 404
+    assert client.get(reverse("transparency-year", args=[2026])).status_code == 404
     assert "has not published" in client.get(reverse("transparency")).content.decode()
 
 
@@ -286,15 +294,17 @@ def test_semi_annual_report_lists_evaluations_and_decisions(
         status="draft",
     )
     data = build("semi_annual", dt.date(2026, 1, 1), dt.date(2026, 6, 30))
-    assert [e["program"] for e in data["evaluations"]] == ["Coffee with the Chief"]
-    assert data["evaluations"][0]["attendance"] == 40
-    assert data["evaluations"][0]["decision"] == "Accepted"
+    programs = {p["program"]: p for p in data["programs"]}
+    assert programs["Coffee with the Chief"]["state"] == "accepted"
+    assert programs["Coffee with the Chief"]["attendance"] == 40
+    assert programs["Coffee with the Chief"]["evaluation"]["decision"] == "Accepted"
+    # A draft evaluation says the program's evaluation is being written, and no more.
+    assert programs["Draft only"]["state"] == "writing"
+    assert programs["Draft only"]["evaluation"] is None
     report = approved(
         "semi_annual", dt.date(2026, 3, 1), cro, chief, django_capture_on_commit_callbacks
     )
     text = text_of(report)
     assert (
-        "Coffee with the Chief" in text
-        and "Packed every time." in text
-        and "Draft only" not in text
+        "Coffee with the Chief" in text and "Packed every time." in text and "Being written" in text
     )

@@ -245,6 +245,8 @@ TABLE: dict[str, dict] = {
     "reports:return": POST_ONLY,
     "reports:approve": POST_ONLY,
     "reports:render": POST_ONLY,
+    "reports:render-spanish": POST_ONLY,
+    "reports:screening-accept": POST_ONLY,
     "reports:pdf": only(*CRO_AND_CHIEF),
     "reports:listing": only(*CRO_AND_CHIEF),
     "reports:plan": only(*CRO_AND_CHIEF),
@@ -283,6 +285,8 @@ TABLE: dict[str, dict] = {
     # --- Public pages
     "transparency": PUBLIC,
     "transparency-pdf": PUBLIC,  # the approved transparency report
+    "transparency-year": PUBLIC,  # its year's page
+    "transparency-year-pdf": PUBLIC,  # its year's PDF, in English or Spanish
     "feedback": PUBLIC,
     "feedback-received": PUBLIC,
     "survey-public": PUBLIC,
@@ -751,7 +755,8 @@ def url_kwargs(name: str, r) -> dict:
         "action": "note",
         "step": "forward",
         "move": "approve",
-        "year": r.plan.year,
+        "year": r.published.period_start.year if name.startswith("transparency") else r.plan.year,
+        "language": "en",
         "question_id": r.question.pk,
         "direction": "down",
         "forum_id": r.forum.pk,
@@ -939,6 +944,7 @@ def test_conduct_concern_logged_through_the_page_leaves_the_officers_sight(recor
             "priority": "normal",
             "area": "Pine Street",
             "nature": "actual",
+            "summary": "Desk officer mocked a complainant's accent",
             "description": "The officer at the desk mocked the complainant's accent.",
             "suggestions": "",
             "source_type": "citizen",
