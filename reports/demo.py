@@ -11,7 +11,7 @@ from core.decisions import Decision
 from programs.models import ProgramEvaluation
 from reports import recommendations as rec
 from reports import services
-from reports.builders import NARRATIVES
+from reports.builders import NARRATIVES, build_for
 from reports.models import Recommendation, Report
 from reports.periods import period_containing, previous_period
 from reports.public import render_spanish_pdf
@@ -22,26 +22,25 @@ from surveys.models import Survey
 # two reports read the same. The transparency report's introductions are public: nobody
 # named, no number that points at a case or a street (they pass reports.screening).
 NARRATIVE_TEXTS = {
-    "summary": "In {period}, residents' concerns centered on traffic and noise; the unit met "
-    "every watch group.",
-    "current": "In {period}, speeding near the schools and late-night noise downtown led the "
-    "concerns residents raised.",
+    "summary": "In {period}, residents raised {received} concerns, most about {top}; the unit "
+    "met every watch group.",
+    "current": "In {period}, {top} led the concerns residents raised ({first_count} about "
+    "{first}).",
     "potential": "After {period}, the summer events downtown may bring more noise and parking "
     "complaints.",
     "recommended": "For {period}: directed patrols near the schools at pick-up time, and the "
     "speed trailer on the busiest streets.",
     "progress": "Street-light outages reported in {period} reached Public Works within a week.",
     "activities": "In {period}, the unit attended every watch meeting and held a forum each month.",
-    "trends": "Concerns in {period} rose slightly over the year before, mostly about traffic.",
+    "trends": "{received} concerns in {period} against {last_year} the year before, most about "
+    "{top}.",
     "problems": "Referrals to other city departments in {period} waited too long for answers.",
     "successes": "Forum attendance in {period} doubled on the east side.",
     "introduction": "What residents told the department in {period}, and what it did in the "
-    "community. Traffic and noise led the concerns; most were resolved within the month. The "
-    "community relations unit met every neighborhood watch group and held forums in each part "
-    "of the city.",
+    "community. {top_public} led the concerns. The community relations unit met every "
+    "neighborhood watch group and held forums in each part of the city.",
     "introduction_es": "Lo que los residentes le dijeron al departamento en {period} y lo que "
-    "este hizo en la comunidad. El tráfico y el ruido encabezaron las inquietudes; la mayoría "
-    "se resolvió en el mismo mes. La unidad de relaciones con la comunidad se reunió con cada "
+    "este hizo en la comunidad. La unidad de relaciones con la comunidad se reunió con cada "
     "grupo de vigilancia vecinal y celebró foros en cada parte de la ciudad.",
 }
 
@@ -69,18 +68,20 @@ def seed(stdout=None) -> dict:
     ]
     for kind, day in past:
         report = services.generate_report(kind=kind, day=day, by=cro)
-        report.narratives = {
-            key: NARRATIVE_TEXTS[key].format(period=report.period_label)
-            for key, _heading in NARRATIVES[kind]
-        }
+        report.narratives = _narratives(kind, build_for(report), report.period_label)
         report.save(update_fields=["narratives"])
-        services.submit_report(report=report, by=cro, late_reason="Demo data, entered afterwards.")
+        services.submit_report(report=report, by=cro, late_reason="Entered into the desk late.")
         report.refresh_from_db()
+        # Dated as the work would have gone: submitted a few days after the period, before
+        # its due date, and approved two days later (never after today).
+        submitted, decided = _timeline(report)
         report.status = Report.Status.APPROVED
         report.decided_by = chief
-        # Approved as it was submitted (the figures are those of the day they were frozen).
-        report.decided_at = timezone.now()
-        report.save(update_fields=["status", "decided_by", "decided_at"])
+        report.submitted_at, report.decided_at = submitted, decided
+        report.late_reason = ""
+        report.save(
+            update_fields=["status", "decided_by", "decided_at", "submitted_at", "late_reason"]
+        )
         render_report.call(report.pk)
         if kind == "transparency":
             render_spanish_pdf.call(report.pk)
@@ -124,6 +125,41 @@ def seed(stdout=None) -> dict:
     services.decide_plan(plan=plan, by=chief, decision=Decision.APPROVE)
     recommendations = _seed_recommendations()
     return {"reports": made + 1, "plans": 1, "recommendations": recommendations}
+
+
+def _narratives(kind: str, data: dict, period: str) -> dict:
+    """The CRO's words for a demo report, written from its own figures."""
+    rows = data.get("by_category") or []
+    pairs = [(r["label"], r["this"]) if isinstance(r, dict) else (r[0], r[1]) for r in rows]
+    pairs = [(label, n) for label, n in pairs if isinstance(n, int) and n]
+    top = " and ".join(label.lower() for label, _n in pairs[:2]) or "no one subject"
+    facts = {
+        "period": period,
+        "received": data.get("received", 0),
+        "last_year": data.get("received_last_year", 0),
+        "top": top,
+        "first": pairs[0][0].lower() if pairs else "any subject",
+        "first_count": pairs[0][1] if pairs else 0,
+        "top_public": (
+            " and ".join(label for label, _n in rows[:2])
+            if kind == "transparency" and rows
+            else "Traffic and noise"
+        ),
+    }
+    return {key: NARRATIVE_TEXTS[key].format(**facts) for key, _heading in NARRATIVES[kind]}
+
+
+def _timeline(report) -> tuple[dt.datetime, dt.datetime]:
+    now = timezone.now()
+    after = timezone.make_aware(
+        dt.datetime.combine(report.period_end + dt.timedelta(days=4), dt.time(10, 15))
+    )
+    ended = timezone.make_aware(
+        dt.datetime.combine(report.period_end + dt.timedelta(days=1), dt.time(0, 1))
+    )
+    submitted = max(min(after, now - dt.timedelta(hours=30)), min(ended, now))
+    decided = min(submitted + dt.timedelta(days=2, hours=5), now - dt.timedelta(minutes=1))
+    return submitted, max(decided, submitted)
 
 
 def _seed_recommendations() -> int:

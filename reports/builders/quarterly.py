@@ -62,7 +62,10 @@ def progress_on_earlier(w: Span) -> list[dict]:
                 "received": r["date_received"].isoformat(),
                 "waited_days": (w.last_day - r["date_received"]).days,
                 "steps": r["steps"],
-                "what": ", ".join(kinds[k] for k in K.values if k in r["kinds"]),
+                # What else was done (a resolution is said by resolved_this_quarter).
+                "what": ", ".join(
+                    kinds[k] for k in K.values if k in r["kinds"] and k != K.RESOLVED
+                ),
                 "resolved_this_quarter": K.RESOLVED in r["kinds"] and resolved_by_end,
                 "open_at_end": not resolved_by_end,
             }

@@ -73,9 +73,13 @@ def semi_annual(start: dt.date, end: dt.date) -> dict:
         .order_by("program_id", "period_end", "id")
     ):
         evaluations[e.program_id] = e
+    # The clock of the next evaluation runs from the last one sent to the Chief (accepted,
+    # or waiting for the Chief's decision), not only the last one accepted.
     last_accepted = dict(
         ProgramEvaluation.objects.filter(
-            program_id__in=ids, status=E.Status.ACCEPTED, period_end__lt=start
+            program_id__in=ids,
+            status__in=[E.Status.ACCEPTED, E.Status.SUBMITTED],
+            period_end__lt=start,
         )
         .values_list("program_id")
         .annotate(last=Max("period_end"))

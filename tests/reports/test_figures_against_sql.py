@@ -353,6 +353,9 @@ def test_semi_annual_and_annual_programs_equal_the_sql(world):
     )
     half = build("semi_annual", first, last)
     assert [p["program"] for p in half["programs"]] == [r[0] for r in expected]
+    # The next evaluation falls due six months after the one waiting for the Chief.
+    coffee = {p["program"]: p for p in half["programs"]}["Coffee with a Cop"]
+    assert coffee["due_on"] == "2026-12-30"
     first_half = {
         p["program"]: p
         for p in build("semi_annual", dt.date(2026, 1, 1), dt.date(2026, 6, 30))["programs"]
@@ -376,3 +379,32 @@ def test_semi_annual_and_annual_programs_equal_the_sql(world):
         "WHERE date BETWEEN '2026-01-01' AND '2026-12-31'"
     )[0]
     assert year["activities"] == activities
+
+
+@time_machine.travel(NOW, tick=False)
+def test_transparency_figures_equal_the_sql_with_small_counts_suppressed(world):
+    first, last = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
+    data = build("transparency", first, last)
+    (received, resolved) = sql(
+        "SELECT count(*), count(*) FILTER (WHERE status = 'resolved') FROM concerns_concern "
+        "WHERE date_received BETWEEN %s AND %s",
+        [first, last],
+    )[0]
+    (referred,) = sql(
+        "SELECT count(*) FROM concerns_referral WHERE referred_on BETWEEN %s AND %s",
+        [first, last],
+    )[0]
+    (activities,) = sql(
+        "SELECT count(*) FROM outreach_outreachactivity WHERE date BETWEEN %s AND %s",
+        [first, last],
+    )[0]
+
+    def shown(n):
+        return n if n >= 5 else "fewer than 5"
+
+    assert data["received"] == shown(received)
+    assert data["resolved"] == shown(resolved)
+    assert data["open"] == shown(received - resolved)
+    assert data["referred"] == shown(referred)
+    assert data["activities"] == shown(activities)
+    assert all(n == "fewer than 5" or n >= 5 for _label, n in data["by_category"])
