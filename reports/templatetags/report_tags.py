@@ -9,6 +9,7 @@ from concerns.models import Concern
 from core.charts import column_chart, line_chart
 from core.charts import percent_bars as chart
 from outreach.models import OutreachActivity
+from programs.models import Program
 
 register = template.Library()
 
@@ -174,3 +175,16 @@ def records_url(report, records, field="", label=""):
     elif field:
         params[field] = label
     return f"{reverse(name)}?{urlencode(params)}"
+
+
+@register.simple_tag
+def program_urls(rows) -> dict:
+    """Each program named in a report's rows, to its page: one query for the whole list
+    (a frozen report holds names; a program renamed since is shown without a link)."""
+    names = {row["program"] for row in rows or []}
+    if not names:
+        return {}
+    return {
+        name: reverse("programs:detail", args=[pk])
+        for pk, name in Program.objects.filter(name__in=names).values_list("pk", "name")
+    }

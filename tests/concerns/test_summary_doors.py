@@ -188,6 +188,7 @@ def test_every_demo_story_has_summaries_that_fit():
                 assert wording != first_sentence(description)
 
 
+@pytest.mark.whole_demo
 def test_demo_concerns_carry_a_varied_summary_written_for_them(settings):
     settings.DEBUG = True
     call_command("seed_demo", stdout=io.StringIO())

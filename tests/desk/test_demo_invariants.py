@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.whole_demo]
 
 
 @pytest.fixture
@@ -33,18 +33,25 @@ DECIDED_TABLES = [
 ]
 
 
-@pytest.mark.parametrize("table", DECIDED_TABLES)
-def test_nothing_is_decided_before_it_was_submitted(demo, table):
-    assert (
-        rows(
-            f"SELECT id FROM {table} WHERE decided_at IS NOT NULL "  # noqa: S608 - a constant
-            "AND (submitted_at IS NULL OR decided_at < submitted_at)"
-        )
-        == []
-    )
+def test_the_demo_does_not_contradict_itself(demo):
+    nothing_decided_before_it_was_submitted()
+    reports_wait_for_their_period_and_read_as_written()
+    only_programs_that_ran_have_sessions()
+    every_concern_timeline_runs_forward()
 
 
-def test_reports_wait_for_their_period_and_read_as_written(demo):
+def nothing_decided_before_it_was_submitted():
+    for table in DECIDED_TABLES:
+        assert (
+            rows(
+                f"SELECT id FROM {table} WHERE decided_at IS NOT NULL "  # noqa: S608 - a constant
+                "AND (submitted_at IS NULL OR decided_at < submitted_at)"
+            )
+            == []
+        ), table
+
+
+def reports_wait_for_their_period_and_read_as_written():
     assert (
         rows(
             "SELECT id FROM reports_report WHERE kind <> 'survey' AND submitted_at IS NOT NULL "

@@ -5,7 +5,7 @@ from accounts.demo import DEMO_PASSWORD, DEMO_USERS
 from accounts.models import Agency, User
 from core.roles import Role
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.whole_demo]
 
 
 def test_seed_demo_twice_creates_nothing_twice(settings):

@@ -57,3 +57,17 @@ def test_the_pdf_has_the_words_but_no_links(september, cro):
     html = report_pdf.report_html(report)
     assert "Loud music on Birch Lane, night 1" in html
     assert not [h for h in links(html) if "/concerns/" in h]
+
+
+@time_machine.travel(AFTER_SEPTEMBER, tick=False)
+def test_each_program_of_the_half_opens_its_page(cro, client_for):
+    from programs.models import Program
+    from tests.factories import ProgramFactory
+
+    program = ProgramFactory(
+        name="Coffee with a Cop", status=Program.Status.ACTIVE, active_since=dt.date(2026, 1, 5)
+    )
+    report = services.generate_report(kind="semi_annual", day=dt.date(2026, 1, 1), by=cro)
+    page = client_for(cro).get(report.get_absolute_url()).content.decode()
+    assert program.get_absolute_url() in links(page)
+    assert program.get_absolute_url() not in links(report_pdf.report_html(report))
