@@ -131,6 +131,7 @@ def _narratives(kind: str, data: dict, period: str) -> dict:
     """The CRO's words for a demo report, written from its own figures."""
     rows = data.get("by_category") or []
     pairs = [(r["label"], r["this"]) if isinstance(r, dict) else (r[0], r[1]) for r in rows]
+    labels = [label for label, _n in pairs]
     pairs = [(label, n) for label, n in pairs if isinstance(n, int) and n]
     top = " and ".join(label.lower() for label, _n in pairs[:2]) or "no one subject"
     facts = {
@@ -140,11 +141,8 @@ def _narratives(kind: str, data: dict, period: str) -> dict:
         "top": top,
         "first": pairs[0][0].lower() if pairs else "any subject",
         "first_count": pairs[0][1] if pairs else 0,
-        "top_public": (
-            " and ".join(label for label, _n in rows[:2])
-            if kind == "transparency" and rows
-            else "Traffic and noise"
-        ),
+        # The public introduction names categories only (its counts may be suppressed).
+        "top_public": " and ".join(labels[:2]) or "No one subject",
     }
     return {key: NARRATIVE_TEXTS[key].format(**facts) for key, _heading in NARRATIVES[kind]}
 

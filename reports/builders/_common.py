@@ -2,23 +2,18 @@
 field, the rows of a concern listing, the themes of a set of concerns, and the
 recommendations made over a window."""
 
-import datetime as dt
-
 from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from concerns.models import Concern, ConcernUpdate
-from core.windows import Window as Span
-from core.windows import window
+from core import windows
 
 C = Concern
 
 # How many of the residents' own summaries each theme quotes, and how many areas are named.
 THEME_QUOTES = 3
 THEME_AREAS = 8
-
-__all__ = ["Span", "window"]
 
 
 def _labels(choices) -> dict:
@@ -103,7 +98,7 @@ def themes(qs) -> dict:
     }
 
 
-def recommendations_made(w: Span) -> list[dict]:
+def recommendations_made(w: windows.Window) -> list[dict]:
     """Every recommended action recorded on a concern inside the window, whenever the
     concern came in: windows that do not overlap never share one (001 IV.A.3)."""
     cats = _labels(C.Category.choices)
@@ -132,7 +127,3 @@ def recommendations_made(w: Span) -> list[dict]:
         }
         for r in rows
     ]
-
-
-def days_between(earlier: dt.date, later: dt.date) -> int:
-    return (later - earlier).days

@@ -8,9 +8,10 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from concerns.models import Concern
+from core.windows import window
 from outreach.models import OutreachActivity, Recognition, TrainingNeed
 from programs.models import Program, ProgramEvaluation
-from reports.builders._common import _labels, themes, window
+from reports.builders._common import _labels, themes
 from reports.builders.semi_annual import programs_active_in
 from reports.models import Plan, Recommendation
 from surveys.models import Dimension, Survey

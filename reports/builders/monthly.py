@@ -9,16 +9,15 @@ from django.utils import timezone
 
 from concerns.models import Concern, Referral, Routing
 from concerns.reminders import ACK_WORKING_DAYS
+from core.windows import Window, window
 from notifications.reminders import add_working_days
 from outreach.models import OutreachActivity
 from reports.builders._common import (
-    Span,
     _breakdown,
     _concern_rows,
     _labels,
     recommendations_made,
     themes,
-    window,
 )
 
 C = Concern
@@ -43,7 +42,7 @@ def _activity_kinds(qs) -> list[dict]:
     ]
 
 
-def referrals_in(w: Span) -> list[dict]:
+def referrals_in(w: Window) -> list[dict]:
     """Each concern forwarded to a city department in the window, and what it answered by
     the window's end."""
     rows = (
@@ -76,7 +75,7 @@ def referrals_in(w: Span) -> list[dict]:
     return out
 
 
-def awaiting_referrals(w: Span) -> list[dict]:
+def awaiting_referrals(w: Window) -> list[dict]:
     """Referrals made and not answered as of the window's last day. One is overdue when its
     answer was due before that day, so a draft written mid-month calls nothing overdue
     that is not yet due."""
@@ -102,7 +101,7 @@ def awaiting_referrals(w: Span) -> list[dict]:
     ]
 
 
-def awaiting_routings(w: Span) -> list[dict]:
+def awaiting_routings(w: Window) -> list[dict]:
     """Routings to a unit not acknowledged by the window's end (000 III.5). One is overdue
     once two working days from its routing have passed by the window's last day."""
     qs = (

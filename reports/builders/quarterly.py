@@ -9,22 +9,21 @@ from django.db.models import Count, Q
 from django.utils.dates import MONTHS
 
 from concerns.models import Concern, ConcernUpdate
+from core.windows import Window, window
 from outreach.models import OutreachActivity
 from reports.builders._common import (
-    Span,
     _breakdown,
     _concern_rows,
     _labels,
     recommendations_made,
     themes,
-    window,
 )
 
 C = Concern
 K = ConcernUpdate.Kind
 
 
-def progress_on_earlier(w: Span) -> list[dict]:
+def progress_on_earlier(w: Window) -> list[dict]:
     """001 IV.A.4: every concern received before the window and open at some moment of it,
     longest waiting first, with the steps taken on it inside the window ("no progress"
     when none). Its arrival, an import and a correction of its details are not progress."""

@@ -5,8 +5,8 @@ import datetime as dt
 
 from django.db.models import Count, Max, Q, Sum
 
+from core.windows import Window, window
 from programs.models import Program, ProgramEvaluation
-from reports.builders._common import Span, window
 
 P, E = Program, ProgramEvaluation
 
@@ -21,7 +21,7 @@ ACCEPTED, RETURNED, WAITING, WRITING, OVERDUE, NOT_DUE = (
 )
 
 
-def programs_active_in(w: Span):
+def programs_active_in(w: Window):
     """A program counts in the period when it ran at some time in it: active (or suspended)
     now and active since a day in or before the period, or with a session or an evaluation
     period falling in it, whatever it has become since."""
@@ -32,7 +32,7 @@ def programs_active_in(w: Span):
     )
 
 
-def _state(program, evaluation, last_accepted, as_of: dt.date) -> tuple[str, str | None]:
+def _state(program, evaluation, last_sent, as_of: dt.date) -> tuple[str, str | None]:
     if evaluation is not None:
         return (
             {
@@ -43,7 +43,7 @@ def _state(program, evaluation, last_accepted, as_of: dt.date) -> tuple[str, str
             None,
         )
     # A suspended or discontinued program's evaluation clock has stopped.
-    due = program.evaluation_due(last_accepted)
+    due = program.evaluation_due(last_sent)
     if due is None:
         return NOT_DUE, None
     return (OVERDUE if due < as_of else NOT_DUE), due.isoformat()
@@ -75,7 +75,7 @@ def semi_annual(start: dt.date, end: dt.date) -> dict:
         evaluations[e.program_id] = e
     # The clock of the next evaluation runs from the last one sent to the Chief (accepted,
     # or waiting for the Chief's decision), not only the last one accepted.
-    last_accepted = dict(
+    last_sent = dict(
         ProgramEvaluation.objects.filter(
             program_id__in=ids,
             status__in=[E.Status.ACCEPTED, E.Status.SUBMITTED],
@@ -87,7 +87,7 @@ def semi_annual(start: dt.date, end: dt.date) -> dict:
     rows = []
     for p in programs:
         e = evaluations.get(p.pk)
-        state, due = _state(p, e, last_accepted.get(p.pk), w.as_of)
+        state, due = _state(p, e, last_sent.get(p.pk), w.as_of)
         rows.append(
             {
                 "program": p.name,

@@ -6,6 +6,7 @@ from django.db.models import Count, Sum
 from django.utils.translation import gettext
 
 from concerns.models import Concern, Referral
+from core.windows import window
 from outreach.models import OutreachActivity
 from reports.builders._common import _labels
 
@@ -23,7 +24,7 @@ def suppress(n: int):
 def transparency(start: dt.date, end: dt.date) -> dict:
     """For the public: statistics only. No names of officers, suspects or sources, no DSNs,
     no references or case numbers; any count under 5 is shown as "fewer than 5"."""
-    received = Concern.objects.filter(date_received__range=(start, end))
+    received = Concern.objects.received_in(window(start, end))
     activities = OutreachActivity.objects.filter(date__range=(start, end))
     cats = _labels(C.Category.choices)
     kinds = _labels(OutreachActivity.Kind.choices)
