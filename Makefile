@@ -27,9 +27,9 @@ run: messages
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo
 	@echo "Serving on http://127.0.0.1:8000 (demo users: see README.md). Ctrl-C stops it."
-	@# The task worker (PDFs, email) and the hourly notification sweep run beside the web
-	@# server and stop with it.
-	$(BIN)/python manage.py db_worker & worker=$$!; \
+	@# The task worker (PDFs, email, imports) and the hourly notification sweep run beside
+	@# the web server and stop with it; the worker is started again if it exits.
+	(trap 'kill $$w 2>/dev/null; exit' TERM; while :; do $(BIN)/python manage.py task_worker & w=$$!; wait $$w; sleep 2; done) & worker=$$!; \
 	$(BIN)/python manage.py send_notifications --every 3600 & sweeper=$$!; \
 	trap 'kill $$worker $$sweeper 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000

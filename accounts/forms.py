@@ -3,10 +3,15 @@ from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
+from django_otp import match_token
 
 from accounts.models import Agency
 
 MAX_LOGO_BYTES = 2 * 1024 * 1024
+WRONG_CODE = _(
+    "That code is not right. Use the newest code your app shows (they change every 30 "
+    "seconds), or one of your recovery codes."
+)
 
 
 class LoginForm(AuthenticationForm):
@@ -25,10 +30,42 @@ class LoginForm(AuthenticationForm):
 
 
 class StyledPasswordChangeForm(PasswordChangeForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    """The current password, and a current code when the account has a second factor
+    (docs/SECURITY.md): a session left open is not enough to take the account over.
+    `refused` says which proof was wrong ("password" or "code"), for the count and the
+    trail (accounts.signin)."""
+
+    code = forms.CharField(
+        label=_("Code from your authenticator app, or a recovery code"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+    field_order = ["old_password", "code", "new_password1", "new_password2"]
+
+    def __init__(self, user, *args, needs_code=False, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.refused = ""
+        if not needs_code:
+            del self.fields["code"]
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Change password")))
+
+    def clean_old_password(self):
+        try:
+            return super().clean_old_password()
+        except forms.ValidationError:
+            self.refused = "password"
+            raise
+
+    def clean(self):
+        cleaned = super().clean()
+        # The code is spent only when everything else is right (a code serves once).
+        if "code" in self.fields and not self.errors:
+            code = "".join(cleaned["code"].split()).replace("-", "")
+            if match_token(self.user, code) is None:
+                self.refused = "code"
+                self.add_error("code", WRONG_CODE)
+        return cleaned
 
 
 class AgencyForm(forms.ModelForm):

@@ -14,9 +14,10 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, logout
 from django.core.cache import cache
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -28,17 +29,17 @@ from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import lockout
+from accounts.forms import WRONG_CODE
 from accounts.models import Agency
+from audit import trail as audit
+from audit.models import AuditEvent
 from core.roles import Role
 from core.web import crumbs
 
 MFA_ROLES = (Role.CHIEF, Role.CRO, Role.SUPERVISOR)
 RECOVERY_CODES = 10
 EXEMPT_PREFIXES = ("/accounts/two-factor/", "/accounts/logout/", "/static/", "/healthz")
-WRONG_CODE = _(
-    "That code is not right. Use the newest code your app shows (they change every 30 "
-    "seconds), or one of your recovery codes."
-)
 
 
 def mfa_required(user) -> bool:
@@ -144,6 +145,45 @@ def _qr(device: TOTPDevice) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(image.to_string()).decode()
 
 
+def _stopped(request, form, *, field="code", sign_out=True):
+    """Before a code is checked: a locked username gets the lock page (signed out when
+    half-way through signing in), a delayed one a 429 with the wait; None to go on."""
+    username = request.user.get_username()
+    if lockout.is_locked(username):
+        if sign_out:
+            logout(request)
+        return lockout.lockout_response(request)
+    refused = lockout.refusal(request, username)
+    if refused is None:
+        return None
+    form.add_error(field, refused.message)
+    return refused
+
+
+def _answer(request, template, context, refused=None):
+    form = context["form"]
+    status = refused.status if refused else 400 if form.errors else 200
+    response = render(request, template, context, status=status)
+    return refused.apply(response) if refused else response
+
+
+def code_refused(request, user, where: str) -> None:
+    """A wrong second-factor code: recorded, and counted like a wrong password."""
+    audit.record(
+        AuditEvent.Action.MFA_FAILED,
+        request=request,
+        user=user,
+        detail=f"{where}: second-factor code refused",
+    )
+    lockout.failed(request, user.get_username())
+
+
+def _signed_in(request, user, how: str) -> None:
+    """The second factor is given: now the member is signed in."""
+    audit.record(AuditEvent.Action.LOGIN, request=request, user=user, detail=how)
+    lockout.succeeded(request, user.get_username())
+
+
 @never_cache
 def mfa_setup(request):
     """Scan the QR code (or type the key), then prove it with a first code."""
@@ -156,27 +196,28 @@ def mfa_setup(request):
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
     form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    stopped = _stopped(request, form) if request.method == "POST" else None
+    if isinstance(stopped, HttpResponse):
+        return stopped
+    if not stopped and request.method == "POST" and form.is_valid():
         if device.verify_token(_clean_code(form.cleaned_data["code"])):
             with transaction.atomic():
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
                 codes = make_recovery_codes(user)
             otp_login(request, device)
+            _signed_in(request, user, "Second factor set up and given")
             return _codes_page(request, codes, first=True)
+        code_refused(request, user, "Setting up")
         form.add_error("code", WRONG_CODE)
     key = base64.b32encode(device.bin_key).decode()
-    return render(
-        request,
-        "accounts/mfa_setup.html",
-        {
-            "form": form,
-            "qr": _qr(device),
-            "key": " ".join(key[i : i + 4] for i in range(0, len(key), 4)),
-            "next": _next(request),
-        },
-        status=400 if form.errors else 200,
-    )
+    context = {
+        "form": form,
+        "qr": _qr(device),
+        "key": " ".join(key[i : i + 4] for i in range(0, len(key), 4)),
+        "next": _next(request),
+    }
+    return _answer(request, "accounts/mfa_setup.html", context, stopped)
 
 
 @never_cache
@@ -188,11 +229,16 @@ def mfa_verify(request):
     if user.is_verified():
         return redirect(_next(request))
     form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    stopped = _stopped(request, form) if request.method == "POST" else None
+    if isinstance(stopped, HttpResponse):
+        return stopped
+    if not stopped and request.method == "POST" and form.is_valid():
         device = match_token(user, _clean_code(form.cleaned_data["code"]))
         if device is not None:
             otp_login(request, device)
-            if isinstance(device, StaticDevice):
+            recovery = isinstance(device, StaticDevice)
+            _signed_in(request, user, "Recovery code given" if recovery else "Code given")
+            if recovery:
                 left = StaticToken.objects.filter(device__user=user).count()
                 messages.warning(
                     request,
@@ -206,12 +252,10 @@ def mfa_verify(request):
                     % {"left": left},
                 )
             return redirect(_next(request))
+        code_refused(request, user, "Sign-in")
         form.add_error("code", WRONG_CODE)
-    return render(
-        request,
-        "accounts/mfa_verify.html",
-        {"form": form, "next": _next(request)},
-        status=400 if form.errors else 200,
+    return _answer(
+        request, "accounts/mfa_verify.html", {"form": form, "next": _next(request)}, stopped
     )
 
 
@@ -225,13 +269,21 @@ def mfa_manage(request):
     if not user.is_verified():
         return redirect(f"{reverse('accounts:mfa-verify')}?{urlencode({'next': request.path})}")
     form = ReauthForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    stopped = (
+        _stopped(request, form, field=None, sign_out=False) if request.method == "POST" else None
+    )
+    if isinstance(stopped, HttpResponse):
+        return stopped
+    if not stopped and request.method == "POST" and form.is_valid():
         action = request.POST.get("action")
+        # A wrong password is counted and recorded through authenticate()'s signal.
         password_ok = (
             authenticate(request, username=user.username, password=form.cleaned_data["password"])
             is not None
         )
         device = match_token(user, _clean_code(form.cleaned_data["code"])) if password_ok else None
+        if password_ok and device is None:
+            code_refused(request, user, "Re-authentication")
         if device is None:
             form.add_error(None, gettext("The password or the code is not right."))
         elif action == "codes":
@@ -241,15 +293,11 @@ def mfa_manage(request):
             messages.info(request, gettext("Set up your new authenticator now."))
             return redirect("accounts:mfa-setup")
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    return render(
-        request,
-        "accounts/mfa_manage.html",
-        {
-            "form": form,
-            "device": device,
-            "codes_left": StaticToken.objects.filter(device__user=user).count(),
-            "required": mfa_required(user),
-            "breadcrumbs": crumbs((gettext("Two-factor sign-in"), None)),
-        },
-        status=400 if form.errors else 200,
-    )
+    context = {
+        "form": form,
+        "device": device,
+        "codes_left": StaticToken.objects.filter(device__user=user).count(),
+        "required": mfa_required(user),
+        "breadcrumbs": crumbs((gettext("Two-factor sign-in"), None)),
+    }
+    return _answer(request, "accounts/mfa_manage.html", context, stopped)

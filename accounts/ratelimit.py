@@ -9,6 +9,7 @@ what to say when the limit is reached; the counting is here only.
 import datetime as dt
 import secrets
 
+from django.db.models import Count, Max, Min
 from django.utils import timezone
 
 from accounts.models import RateLimitHit
@@ -20,6 +21,19 @@ KEEP = dt.timedelta(days=1)  # longer than any window
 def used(scope: str, client: str, *, window: dt.timedelta = HOUR) -> int:
     since = timezone.now() - window
     return RateLimitHit.objects.filter(scope=scope, client=client, created_at__gte=since).count()
+
+
+def recent(scope: str, client: str, *, window: dt.timedelta = HOUR):
+    """(uses, the first, the last) within the window; the times are None without uses."""
+    since = timezone.now() - window
+    found = RateLimitHit.objects.filter(scope=scope, client=client, created_at__gte=since)
+    row = found.aggregate(n=Count("id"), first=Min("created_at"), last=Max("created_at"))
+    return row["n"], row["first"], row["last"]
+
+
+def forget(scope: str, client: str) -> None:
+    """Start the client's count again (a sign-in that succeeded)."""
+    RateLimitHit.objects.filter(scope=scope, client=client).delete()
 
 
 def exceeded(scope: str, client: str, *, limit: int, window: dt.timedelta = HOUR) -> bool:

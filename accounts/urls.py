@@ -1,34 +1,15 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.urls import path, reverse_lazy
+from django.urls import path
 
-from accounts import lookups, mfa, views
-from accounts.forms import LoginForm, StyledPasswordChangeForm
+from accounts import lookups, mfa, signin, views
 
 app_name = "accounts"
 
 urlpatterns = [
-    path(
-        "login/",
-        login_not_required(
-            views.LoginView.as_view(
-                template_name="accounts/login.html",
-                authentication_form=LoginForm,
-                redirect_authenticated_user=True,
-            )
-        ),
-        name="login",
-    ),
+    path("login/", login_not_required(signin.LoginView.as_view()), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "password/",
-        auth_views.PasswordChangeView.as_view(
-            template_name="accounts/password_change.html",
-            form_class=StyledPasswordChangeForm,
-            success_url=reverse_lazy("accounts:password-changed"),
-        ),
-        name="password-change",
-    ),
+    path("password/", signin.PasswordChangeView.as_view(), name="password-change"),
     path(
         "password/done/",
         auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_changed.html"),

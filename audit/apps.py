@@ -7,6 +7,6 @@ class AuditConfig(AppConfig):
     verbose_name = "Audit trail"
 
     def ready(self):
-        from audit import trail
+        from audit import checks, trail  # noqa: F401 - checks registers the deployment checks
 
         trail.connect_signals()

@@ -1,4 +1,5 @@
-"""The audit trail's one table (audit/trail.py writes it)."""
+"""The audit trail (audit/trail.py writes it), the seals that chain its rows (audit/chain.py)
+and the record of each check of that chain."""
 
 from django.conf import settings
 from django.db import models
@@ -16,6 +17,9 @@ class AuditEvent(models.Model):
         UPDATE = "update", _("Changed")
         DELETE = "delete", _("Deleted")
         LOGIN = "login", _("Signed in")
+        LOGIN_PENDING = "login_pending", _("Password accepted, second factor due")
+        MFA_FAILED = "mfa_failed", _("Second-factor code refused")
+        LOCK_RESET = "lock_reset", _("Failed sign-ins reset")
         LOGIN_FAILED = "login_failed", _("Sign-in failed")
         LOCKOUT = "lockout", _("Account locked")
         UNLOCK = "unlock", _("Account unlocked")
@@ -60,3 +64,43 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.action} {self.record_type} {self.record_id}"
+
+
+class AuditSeal(models.Model):
+    """One sealed line of the trail, in the order it was sealed: a keyed hash of the event
+    chained to the seal before it (audit/chain.py). The key lives outside the database, so
+    whoever can write to the tables can neither alter a sealed event nor forge a seal
+    without `manage.py verify_audit` saying where. Append-only, like the trail."""
+
+    event_id = models.BigIntegerField(unique=True, verbose_name=_("event"))
+    digest = models.CharField(max_length=64, verbose_name=_("digest"))
+    key_id = models.CharField(max_length=8, verbose_name=_("key"))
+    sealed_at = models.DateTimeField(db_default=Now(), verbose_name=_("sealed at"))
+
+    class Meta:
+        verbose_name = _("audit seal")
+        verbose_name_plural = _("audit seals")
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"seal {self.pk} of event {self.event_id}"
+
+
+class AuditCheck(models.Model):
+    """One run of `verify_audit`: what it found, for administrators (/audit/integrity/)."""
+
+    at = models.DateTimeField(db_default=Now(), db_index=True, verbose_name=_("at"))
+    intact = models.BooleanField(verbose_name=_("intact"))
+    events = models.BigIntegerField(verbose_name=_("events checked"))
+    sealed = models.BigIntegerField(verbose_name=_("newly sealed"))
+    head = models.CharField(max_length=80, blank=True, verbose_name=_("last seal"))
+    problems = models.JSONField(default=list, blank=True, verbose_name=_("problems"))
+    seconds = models.FloatField(default=0, verbose_name=_("seconds"))
+
+    class Meta:
+        verbose_name = _("audit check")
+        verbose_name_plural = _("audit checks")
+        ordering = ["-id"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {'intact' if self.intact else 'PROBLEMS'}"

@@ -13,9 +13,8 @@ Three sources write to one append-only table, `audit.AuditEvent`:
 - **Reading**: every PDF, CSV or spreadsheet a page hands out, and every view of a
   concern's confidential source details.
 
-A second trigger refuses UPDATE and DELETE on the table itself. Archiving entries older
-than a year (`manage.py archive_audit`) lifts it inside one transaction, as the table's
-owner, after writing them to a file (docs/SECURITY.md).
+The triggers, and those that keep the table append-only, are in audit/triggers.py; the
+seals that make it tamper-evident in audit/chain.py; the database roles in audit/roles.py.
 """
 
 import logging
@@ -24,169 +23,21 @@ from contextlib import suppress
 
 from django.apps import apps
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import connection
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import receiver
 
 from audit.models import AuditEvent
+from audit.triggers import install_after_migrate
 from core.web import client_address
 
 logger = logging.getLogger(__name__)
-
-AUDIT_TABLE = "audit_auditevent"
-ROW_TRIGGER = "crd_audit_row"
-APPEND_ONLY_TRIGGER = "crd_audit_append_only"
-
-# Tables whose rows are not records: the session store, the task queue, django-axes' own
-# sign-in logs (failed sign-ins and lockouts are audited as events instead), the rate
-# limiter's counts, and the trail itself.
-NOT_AUDITED = {
-    AUDIT_TABLE,
-    "django_session",
-    "django_tasks_database_dbtaskresult",
-    "axes_accessattempt",
-    "axes_accesslog",
-    "axes_accessfailurelog",
-    "accounts_ratelimithit",
-}
-# Columns whose values never enter the trail (a change to one is recorded as "changed"):
-# password hashes, second-factor secrets, and the digests of shown-once secrets.
-HIDDEN_COLUMNS = (
-    "password",
-    "key",
-    "token",
-    "code_hash",
-    "token_hash",
-    "key_hash",
-    "address_hash",
-)
-HIDDEN_VALUE = "(changed)"
 
 # Settings on the database connection that tell the trigger who is acting.
 GUC_ACTOR = "crd.actor_id"
 GUC_NAME = "crd.actor_name"
 GUC_CLIENT = "crd.client"
 GUC_PATH = "crd.path"
-
-# Written out in full (no formatting): the names match the constants above.
-FUNCTIONS_SQL = """
-CREATE OR REPLACE FUNCTION crd_audit_row() RETURNS trigger
-LANGUAGE plpgsql AS $$
-DECLARE
-    pk text := TG_ARGV[0];
-    hidden text[] := coalesce(TG_ARGV[1:TG_NARGS - 1], '{}');
-    old_full jsonb;
-    new_full jsonb;
-    diff jsonb;
-    column_name text;
-BEGIN
-    IF TG_OP <> 'INSERT' THEN old_full := to_jsonb(OLD); END IF;
-    IF TG_OP <> 'DELETE' THEN new_full := to_jsonb(NEW); END IF;
-    IF TG_OP = 'UPDATE' THEN
-        SELECT jsonb_object_agg(n.key, jsonb_build_array(o.value, n.value)) INTO diff
-        FROM jsonb_each(new_full - hidden) AS n
-        JOIN jsonb_each(old_full - hidden) AS o USING (key)
-        WHERE n.value IS DISTINCT FROM o.value;
-        FOREACH column_name IN ARRAY hidden LOOP
-            IF (new_full -> column_name) IS DISTINCT FROM (old_full -> column_name) THEN
-                diff := coalesce(diff, '{}'::jsonb)
-                    || jsonb_build_object(column_name, '(changed)');
-            END IF;
-        END LOOP;
-        IF diff IS NULL THEN
-            RETURN NULL;  -- nothing changed: nothing to record
-        END IF;
-    ELSIF TG_OP = 'INSERT' THEN
-        diff := new_full - hidden;
-    ELSE
-        diff := old_full - hidden;
-    END IF;
-    INSERT INTO audit_auditevent
-        (at, action, actor_id, actor_name, client_address, path, record_type, record_id,
-         changes, detail)
-    VALUES (
-        statement_timestamp(),
-        lower(TG_OP),
-        nullif(current_setting('crd.actor_id', true), '')::bigint,
-        coalesce(current_setting('crd.actor_name', true), ''),
-        nullif(current_setting('crd.client', true), '')::inet,
-        coalesce(current_setting('crd.path', true), ''),
-        TG_TABLE_NAME,
-        coalesce(new_full ->> pk, old_full ->> pk, ''),
-        diff,
-        ''
-    );
-    RETURN NULL;
-END;
-$$;
-
-CREATE OR REPLACE FUNCTION crd_audit_refuse() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-    RAISE EXCEPTION 'The audit trail is append-only: % on % refused', TG_OP, TG_TABLE_NAME
-        USING ERRCODE = 'insufficient_privilege';
-END;
-$$;
-"""
-
-
-def audited_tables() -> dict[str, tuple[str, list[str]]]:
-    """Every model table the trail covers: {table: (primary key column, hidden columns)}."""
-    tables = {}
-    for model in apps.get_models(include_auto_created=True):
-        meta = model._meta
-        if not meta.managed or meta.proxy or meta.db_table in NOT_AUDITED:
-            continue
-        columns = {f.column for f in meta.local_concrete_fields}
-        hidden = sorted(c for c in columns if c in HIDDEN_COLUMNS)
-        tables[meta.db_table] = (meta.pk.column, hidden)
-    return tables
-
-
-def _quote(name: str) -> str:
-    return connection.ops.quote_name(name)
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def install_triggers(using: str = DEFAULT_DB_ALIAS) -> int:
-    """Create or refresh the trail's functions and triggers; returns the tables covered.
-    Idempotent: run after every migrate, so a new model's table is covered at once."""
-    tables = audited_tables()
-    conn = connections[using]
-    with conn.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-            "WHERE t.tgname = %s AND c.relname = ANY(%s) AND NOT t.tgisinternal",
-            [ROW_TRIGGER, list(tables)],
-        )
-        (present,) = cursor.fetchone()
-        cursor.execute("SELECT count(*) FROM pg_trigger WHERE tgname = %s", [APPEND_ONLY_TRIGGER])
-        (guarded,) = cursor.fetchone()
-        # The functions are always refreshed (cheap); the triggers only when one is missing.
-        cursor.execute(FUNCTIONS_SQL)
-        if present == len(tables) and guarded == 1:
-            return len(tables)
-        for table, (pk, hidden) in tables.items():
-            arguments = ", ".join(_literal(a) for a in [pk, *hidden])
-            cursor.execute(
-                f"CREATE OR REPLACE TRIGGER {ROW_TRIGGER} "  # noqa: S608 - names from models
-                f"AFTER INSERT OR UPDATE OR DELETE ON {_quote(table)} "
-                f"FOR EACH ROW EXECUTE FUNCTION crd_audit_row({arguments})"
-            )
-        cursor.execute(
-            f"CREATE OR REPLACE TRIGGER {APPEND_ONLY_TRIGGER} "
-            f"BEFORE UPDATE OR DELETE ON {AUDIT_TABLE} "
-            "FOR EACH ROW EXECUTE FUNCTION crd_audit_refuse()"
-        )
-    return len(tables)
-
-
-def _install_after_migrate(sender, using=DEFAULT_DB_ALIAS, **kwargs):
-    # Sent for each app once every migration has run, so every table exists by then.
-    install_triggers(using)
 
 
 # --- Who is acting: settings on the connection, put there just before each write --------
@@ -211,7 +62,8 @@ def request_context(request) -> dict[str, str]:
         GUC_ACTOR: str(user.pk) if signed_in else "",
         GUC_NAME: user.get_username() if signed_in else "",
         GUC_CLIENT: _valid_address(client_address(request)),
-        GUC_PATH: f"{request.method} {request.path}"[:500],
+        # A view whose path holds a secret (a calendar link) says what to write instead.
+        GUC_PATH: f"{request.method} {getattr(request, 'audit_path', request.path)}"[:500],
     }
 
 
@@ -249,11 +101,17 @@ class _Writer:
                 self._send(raw, blank, connection.in_atomic_block)
 
 
-EXPORT_TYPES = (
-    "application/pdf",
-    "text/csv",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-)
+# Every file a page hands out, and how the trail names it (issue 21, finding 7). Not
+# recorded: pages, 311 data, and static files (WhiteNoise answers before this middleware).
+EXPORT_TYPES = {
+    "application/pdf": "PDF",
+    "text/csv": "CSV",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Excel",
+    "application/zip": "ZIP",
+    "text/calendar": "Calendar",
+    "image/png": "Image",
+    "image/jpeg": "Image",
+}
 
 
 _serving = threading.local()
@@ -288,13 +146,16 @@ class AuditContext:
 
 
 def _export_detail(response, content_type) -> str:
+    """Kind and file name ("PDF x.pdf"), and the view's `response.audit_detail`, if any."""
     disposition = response.get("Content-Disposition", "")
     name = disposition.split("filename=")[-1].strip('"') if "filename=" in disposition else ""
-    kind = {"application/pdf": "PDF", "text/csv": "CSV"}.get(content_type, "Excel")
-    return f"{kind} {name}".strip()[:500]
+    extra = getattr(response, "audit_detail", "")
+    return " ".join(p for p in (EXPORT_TYPES[content_type], name, extra) if p)[:500]
 
 
 # --- Events the application records ----------------------------------------------------
+
+SECOND_FACTOR_DUE = "crd_second_factor_due"  # on a request whose password owes a code
 
 
 def record(action, *, request=None, user=None, record=None, detail="", username=""):
@@ -321,9 +182,21 @@ def record(action, *, request=None, user=None, record=None, detail="", username=
         logger.exception("Could not write an audit event (%s)", action)
 
 
+def current_request():
+    """The request this thread serves, if any (events raised deep in a save or a delete)."""
+    return getattr(_serving, "request", None)
+
+
 @receiver(user_logged_in, dispatch_uid="audit-login")
 def _logged_in(sender, request, user, **kwargs):
-    record(AuditEvent.Action.LOGIN, request=request, user=user)
+    # The sign-in page marks a password that still owes a second factor: "signed in" is
+    # written after the code (accounts.mfa).
+    pending = getattr(request, SECOND_FACTOR_DUE, False)
+    record(
+        AuditEvent.Action.LOGIN_PENDING if pending else AuditEvent.Action.LOGIN,
+        request=request,
+        user=user,
+    )
 
 
 @receiver(user_logged_out, dispatch_uid="audit-logout")
@@ -390,8 +263,7 @@ def _device_changed(sender, instance, created=None, update_fields=None, **kwargs
 
 
 def _acting() -> dict:
-    request = getattr(_serving, "request", None)
-    return {"request": request} if request is not None else {}
+    return {"request": current_request()} if current_request() is not None else {}
 
 
 def connect_signals():
@@ -400,7 +272,7 @@ def connect_signals():
     from django_otp.plugins.otp_static.models import StaticDevice
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    post_migrate.connect(_install_after_migrate, sender=apps.get_app_config("audit"))
+    post_migrate.connect(install_after_migrate, sender=apps.get_app_config("audit"))
     user_locked_out.connect(_locked_out, dispatch_uid="audit-lockout")
     post_save.connect(_user_saved, sender=get_user_model(), dispatch_uid="audit-password")
     for device in (TOTPDevice, StaticDevice):

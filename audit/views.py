@@ -1,17 +1,20 @@
-"""The Chief's page for searching the audit trail, and its CSV export."""
+"""The Chief's page for searching the audit trail, its CSV export, and the result of the
+trail's integrity checks."""
 
 import datetime as dt
 import json
 
 from django import forms
 from django.apps import apps
-from django.shortcuts import render
+from django.contrib import messages
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from audit.models import AuditEvent
-from audit.trail import audited_tables
+from audit.models import AuditCheck, AuditEvent
+from audit.tasks import check_trail
+from audit.triggers import audited_tables
 from core.permissions import Permission
 from core.web import crumbs, csv_download, require_permission
 
@@ -178,3 +181,27 @@ def audit_export(request):
         for e in queryset.order_by("id").iterator(chunk_size=2000)
     )
     return csv_download(header, rows, "audit-trail.csv")
+
+
+def integrity(request):
+    """The trail's daily check: whether every sealed entry is as it was written, and where
+    not (audit/chain.py). A check can be asked for now; it runs in the background."""
+    require_permission(request, Permission.VIEW_AUDIT)
+    if request.method == "POST":
+        check_trail.enqueue()
+        messages.success(
+            request, gettext("A check has started. Its result appears here in a few minutes.")
+        )
+        return redirect("audit:integrity")
+    checks = list(AuditCheck.objects.order_by("-id")[:10])
+    return render(
+        request,
+        "audit/integrity.html",
+        {
+            "latest": checks[0] if checks else None,
+            "checks": checks,
+            "breadcrumbs": crumbs(
+                (gettext("Audit trail"), reverse("audit:trail")), (gettext("Integrity"), None)
+            ),
+        },
+    )

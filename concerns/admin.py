@@ -9,6 +9,8 @@ from concerns.models import (
     Routing,
     Unit,
 )
+from concerns.open311 import set_key_scope
+from core.permissions import Permission, has_permission
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -142,27 +144,33 @@ class UnitAdmin(admin.ModelAdmin):
 
 @admin.register(Open311Key)
 class Open311KeyAdmin(admin.ModelAdmin):
-    """Read-only: keys are issued and revoked on the CRO's page, which shows a key once."""
+    """Keys are issued and revoked on the CRO's page, which shows a key once. Here an
+    administrator sets what a key may read (its scope, issue 21); nothing else changes."""
 
-    list_display = ("name", "prefix", "created_at", "revoked_at", "last_used_at")
-    list_filter = ("revoked_at",)
+    list_display = ("name", "prefix", "scope", "created_at", "revoked_at", "last_used_at")
+    list_filter = ("scope", "revoked_at")
     search_fields = ("name", "prefix")
     fields = (
         "name",
         "prefix",
+        "scope",
         "created_by",
         "created_at",
         "last_used_at",
         "revoked_by",
         "revoked_at",
     )
-    readonly_fields = fields
+    readonly_fields = tuple(name for name in fields if name != "scope")
 
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
-        return False
+        return has_permission(request.user, Permission.MANAGE_ACCOUNTS)
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def save_model(self, request, obj, form, change):
+        # Through the service, which checks the permission again and saves the scope only.
+        set_key_scope(key=obj, scope=form.cleaned_data["scope"], by=request.user)

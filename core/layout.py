@@ -1,9 +1,21 @@
 """HTML to a laid-out PDF document with WeasyPrint. Imports no Django code: the report
 renderer calls it in a child process that never starts Django (reports/layout.py), so what
-kind of PDF to write (`PdfOptions`) is plain data that crosses into that process as it is."""
+kind of PDF to write (`PdfOptions`) is plain data that crosses into that process as it is.
+
+WeasyPrint fetches whatever a document names (images, stylesheets, fonts) through its URL
+fetcher; the default one reads any `file://` path and any `http(s)://` address the machine
+reaches. Every layout here goes through `static_only_fetcher()` instead: files under the
+static folder of the base URL (the vendored fonts), and `data:` URIs (the agency logo, the
+QR codes and the draft mark are inlined as data URIs), nothing else (issue 21, finding 10).
+"""
 
 import dataclasses
 import datetime as dt
+import functools
+import mimetypes
+import os
+from urllib.parse import unquote, urlsplit
+from urllib.request import pathname2url, url2pathname
 
 
 @dataclasses.dataclass(frozen=True)
@@ -68,12 +80,73 @@ def _utc(moment: dt.datetime | None) -> dt.datetime | None:
     return moment.astimezone(dt.UTC) if moment else None
 
 
-def lay_out(html: str, *, base_url: str, options: PdfOptions = ORDINARY) -> LaidOut:
-    """The laid-out document (pages counted, ready to write)."""
+# The folder, under the base URL, that PDF templates may load files from: they name their
+# fonts as "static/vendor/..." relative to the checkout (STATICFILES_DIRS).
+STATIC_FOLDER = "static"
+
+
+class FetchRefused(Exception):  # noqa: N818 - what WeasyPrint logs: "FetchRefused: ..."
+    """A document named something outside what a PDF may load."""
+
+
+@functools.cache
+def _fetcher_class():
     # Imported here: WeasyPrint takes most of a second to import, and only PDFs need it.
+    from weasyprint.urls import URLFetcher
+
+    class StaticOnlyFetcher(URLFetcher):
+        """WeasyPrint's fetcher limited to `data:` URIs and files inside `roots`. A refusal
+        raises (WeasyPrint logs it and leaves the resource out) and is remembered in
+        `refused`, for tests and logs."""
+
+        def __init__(self, roots):
+            # The parent refuses every other scheme as well, and follows no redirect.
+            super().__init__(allowed_protocols=("data", "file"), allow_redirects=False)
+            self.roots = tuple(os.path.realpath(root) for root in roots)
+            self.refused: list[str] = []
+
+        def fetch(self, url, headers=None):
+            scheme = url.split(":", 1)[0].lower()
+            if scheme == "data":
+                return super().fetch(url, headers)
+            path = self.allowed_path(url) if scheme == "file" else None
+            if path is None:
+                self.refused.append(url)
+                raise FetchRefused(f"A PDF may load only the static files: {url[:200]}")
+            # The file read is the one checked: its real path, links resolved.
+            response = super().fetch("file://" + pathname2url(path), headers)
+            kind = mimetypes.guess_type(path)[0]
+            if kind and not response.headers.get("Content-Type"):
+                response.headers["Content-Type"] = kind
+            return response
+
+        def allowed_path(self, url: str) -> str | None:
+            parts = urlsplit(url)
+            if parts.netloc not in ("", "localhost"):
+                return None
+            path = os.path.realpath(url2pathname(unquote(parts.path)))
+            inside = any(path.startswith(root + os.sep) for root in self.roots)
+            return path if inside and os.path.isfile(path) else None
+
+    return StaticOnlyFetcher
+
+
+def static_only_fetcher(roots):
+    """A fetcher serving `data:` URIs and the files under `roots`, refusing the rest."""
+    return _fetcher_class()(roots)
+
+
+def static_roots(base_url: str) -> tuple[str, ...]:
+    return (os.path.join(base_url, STATIC_FOLDER),)
+
+
+def lay_out(html: str, *, base_url: str, options: PdfOptions = ORDINARY, fetcher=None) -> LaidOut:
+    """The laid-out document (pages counted, ready to write). Only the static files under
+    `base_url` and data URIs are loaded, whatever the HTML names."""
     from weasyprint import HTML
 
-    document = HTML(string=html, base_url=base_url).render(
+    fetcher = fetcher or static_only_fetcher(static_roots(base_url))
+    document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
         pdf_variant=options.variant, pdf_tags=options.tags
     )
     return LaidOut(document, options)

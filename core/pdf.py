@@ -5,7 +5,8 @@ in the request with `render_pdf()`; a report, which can run long, is laid out in
 of its own with a time limit (reports/layout.py), through the same `lay_out()`
 (core/layout.py, which imports no Django code, so that process never starts Django). Every PDF
 carries the agency's letterhead: callers pass `Agency.letterhead()` in the context. What
-kind of PDF (ordinary, tagged for screen readers, archival PDF/A) is `PdfOptions`.
+kind of PDF (ordinary, tagged for screen readers, archival PDF/A) is `PdfOptions`. Whatever
+the HTML names, a layout loads only the static files and data URIs (core/layout.py).
 """
 
 from django.conf import settings

@@ -1,9 +1,12 @@
 """Small helpers every app's views share: permission checks, breadcrumbs, form errors
 from services, and CSV downloads."""
 
+import contextlib
 import csv
+import functools
 import hashlib
 import hmac
+import ipaddress
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -43,14 +46,49 @@ def require_permission(request, perm, **context) -> None:
 
 
 def client_address(request) -> str:
-    """The client's address; behind TRUSTED_PROXY_COUNT proxies, the one the nearest
-    trusted proxy saw."""
+    """The client's address. X-Forwarded-For is believed only from a trusted proxy:
+    with TRUSTED_PROXIES, when the request comes from one of them, the nearest entry that
+    is not one of them; with TRUSTED_PROXY_COUNT alone (older set-ups), the entry the
+    nearest of that many proxies added. Anything else (a forged header sent straight to
+    the app) is ignored: the connection's own address counts."""
+    remote = request.META.get("REMOTE_ADDR", "")
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    chain = [p.strip() for p in forwarded.split(",") if p.strip()]
+    proxies = trusted_proxies()
+    if proxies:
+        if not chain or not _is_proxy(remote, proxies):
+            return remote
+        for hop in reversed(chain):
+            if not _is_proxy(hop, proxies):
+                return hop
+        return chain[0]
     hops = settings.TRUSTED_PROXY_COUNT
-    if hops and forwarded:
-        chain = [p.strip() for p in forwarded.split(",") if p.strip()]
+    if hops and chain:
         return chain[-hops] if len(chain) >= hops else chain[0]
-    return request.META.get("REMOTE_ADDR", "")
+    return remote
+
+
+def trusted_proxies() -> tuple:
+    return _networks(tuple(getattr(settings, "TRUSTED_PROXIES", ()) or ()))
+
+
+@functools.cache
+def _networks(entries: tuple) -> tuple:
+    """The proxies as networks; an entry that is not an address or a network is left out
+    here and reported by `check --deploy` (accounts/checks.py)."""
+    networks = []
+    for entry in entries:
+        with contextlib.suppress(ValueError):
+            networks.append(ipaddress.ip_network(entry.strip(), strict=False))
+    return tuple(networks)
+
+
+def _is_proxy(address: str, proxies: tuple) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip.version == net.version and ip in net for net in proxies)
 
 
 def client_key(request) -> str:

@@ -49,6 +49,9 @@ MAX_ACTIVITIES = 1000
 # How often calendar apps should come back (a hint; Google decides for itself).
 REFRESH = dt.timedelta(hours=1)  # keep X-PUBLISHED-TTL below in step
 
+# What the audit trail writes for the path of a feed, in place of the secret.
+PATH_IN_TRAIL = "/calendar/(secret link).ics"
+
 NOT_YOUR_FEED = gettext_lazy("You can revoke only your own calendar link.")
 
 
@@ -218,7 +221,9 @@ def build_calendar(user, today: dt.date) -> bytes:
 @require_GET
 def feed(request, token: str):
     """The subscription itself. The secret is the only key: an unknown, revoked or
-    deactivated link, or a person who no longer holds a role, is a 404."""
+    deactivated link, or a person who no longer holds a role, is a 404. Each fetch is in
+    the audit trail, with whose feed it was; the secret never is."""
+    request.audit_path = PATH_IN_TRAIL
     found = (
         CalendarFeed.objects.select_related("user")
         .filter(token_hash=token_hash(token), revoked_at__isnull=True, user__is_active=True)
@@ -232,6 +237,7 @@ def feed(request, token: str):
     response["Content-Disposition"] = f'inline; filename="{FILENAME}"'
     response["Cache-Control"] = "private, max-age=300"
     response["X-Robots-Tag"] = "noindex"
+    response.audit_detail = f"feed of {found.user.get_username()}"  # audit.trail
     return response
 
 

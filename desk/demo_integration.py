@@ -1,12 +1,14 @@
-"""Demo data for the integration pages: a key for the city's 311 system, a few old concerns
-brought in from last decade's spreadsheet through the importer itself, and public notes on
-some resolved concerns (what 311 shows with the status). Idempotent."""
+"""Demo data for the integration pages: a key for the city's 311 system, a few requests it
+sent (through the 311 intake itself, so that the public feed has something to show: only
+what came through the public doors is public), a few old concerns brought in from last
+decade's spreadsheet through the importer itself, and public notes on some resolved
+concerns (what 311 shows with the status). Idempotent."""
 
 import tablib
 
 from accounts.models import User
 from concerns.models import Concern, Open311Key
-from concerns.open311 import issue_key
+from concerns.open311 import issue_key, submit_open311_request
 from imports.engine import auto_mapping, run_import
 from imports.models import ImportLog
 from imports.specs import specs
@@ -66,6 +68,13 @@ OLD_ROWS = [
 ]
 HEADERS = ["reference", "date_received", "source_type", "category", "area", "description",
            "status", "resolved_on"]  # fmt: skip
+# Requests from the city's 311 system. The feed shows each at its block ("400 block of Elm
+# St"), never the address as typed.
+REQUESTS = [
+    ("street_lighting", "412 Elm St", "Two street lights out in front of the library."),
+    ("traffic", "Elm & 5th", "Drivers run the stop sign every morning."),
+    ("noise", "1210 Cedar Grove Ave, Apt 3", ""),  # no description: the spec allows it
+]
 NOTES = [
     "Patrols added at school hours; speed trailer placed for two weeks.",
     "Public Works replaced the lights.",
@@ -76,10 +85,16 @@ NOTES = [
 def seed(stdout=None) -> dict:
 
     cro = User.objects.get(username="cro")
-    made = {"311 keys": 0, "imported concerns": 0, "public notes": 0}
+    made = {"311 keys": 0, "311 requests": 0, "imported concerns": 0, "public notes": 0}
     if not Open311Key.objects.exists():
         issue_key(by=cro, name="City 311 system")
         made["311 keys"] = 1
+    if not Concern.objects.filter(source_type=Concern.SourceType.OPEN311).exists():
+        key = Open311Key.objects.filter(revoked_at__isnull=True).first()
+        for code, address, description in REQUESTS if key else []:
+            data = {"service_code": code, "address_string": address, "description": description}
+            submit_open311_request(key=key, data=data)
+            made["311 requests"] += 1
     if not ImportLog.objects.filter(file_name=OLD_FILE).exists():
         spec = specs()["concerns"]
         dataset = tablib.Dataset(*OLD_ROWS, headers=HEADERS)

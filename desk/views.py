@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from audit import tasks as audit_tasks
 from concerns.models import Concern
 from core.permissions import Permission, has_permission
 from core.roles import Role
@@ -79,12 +80,16 @@ def home(request):
 @never_cache
 @require_GET
 def healthz(request):
-    """For load balancers and monitoring: 200 when the database answers, 503 when not."""
+    """For load balancers and monitoring: 200 when the database answers, 503 when not.
+    Also says whether the audit trail's last daily check found it intact, and starts the
+    trail's sealing and that check when they are due (audit.tasks)."""
     try:
         connection.ensure_connection()
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
+        audit_tasks.schedule()
+        audit = audit_tasks.status()
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "error"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    return JsonResponse({"status": "ok", "database": "ok", "audit": audit})

@@ -6,10 +6,13 @@ from pathlib import Path
 
 from django.conf import settings
 
+from imports.models import FileCheck
+
 
 def clean_uploads(now: dt.datetime) -> int:
     """Spreadsheets uploaded for an import that never happened: gone after a day (the link
-    to their check page expires then too)."""
+    to their check page expires then too), with the record of their check."""
+    FileCheck.objects.filter(created_at__lt=now - dt.timedelta(days=1)).delete()
     folder = Path(settings.MEDIA_ROOT) / "imports"
     if not folder.is_dir():
         return 0

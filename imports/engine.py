@@ -1,12 +1,13 @@
 """Bringing old spreadsheets in, from CSV or Excel: the engine, which knows no app.
 
-tablib reads the file (CSV or .xlsx); each kind (concerns, community organizations,
-outreach activities, programs) is declared by its own app (`imports.specs`, registered in
-the app's ready()). A check runs over every row and says, in plain words, what is wrong
-where (row number as the spreadsheet shows it, column, problem) before anything is
-saved; the import itself runs the same checks again inside one transaction and saves all
-rows or none. Each import is logged (who, when, file, counts), and every record it made
-points back to that log; an imported concern's timeline says so.
+`imports.reading` reads the file (CSV or .xlsx) within limits of rows, cells and memory;
+each kind (concerns, community organizations, outreach activities, programs) is declared by
+its own app (`imports.specs`, registered in the app's ready()). A check runs over every
+row and says, in plain words, what is wrong where (row number as the spreadsheet shows it,
+column, problem) before anything is saved; the import itself runs the same checks again
+inside one transaction and saves all rows or none. Each import is logged (who, when, file,
+counts), and every record it made points back to that log; an imported concern's timeline
+says so. Both the check and the import run in the background (imports.tasks).
 """
 
 import dataclasses
@@ -26,20 +27,12 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from core.permissions import Permission, require
 from imports.models import ImportLog
+from imports.reading import MAX_BYTES, read_file  # noqa: F401 (the engine's reading step)
 from imports.specs import SPECS, Column, Problem, Spec
 from notifications.notify import quiet
 
-MAX_BYTES = 10 * 1024 * 1024
-MAX_ROWS = 20_000
 SHOWN_PROBLEMS = 500
 
-NOT_A_SPREADSHEET = _("Upload a CSV file (.csv) or an Excel workbook (.xlsx).")
-TOO_BIG = _("The file is larger than 10 MB. Split it into smaller files and import each.")
-TOO_MANY_ROWS = _(
-    "The file has %(rows)s rows; at most 20,000 are imported at once. Split it into smaller "
-    "files and import each."
-)
-UNREADABLE = _("The file could not be read as %(format)s: %(error)s")
 EMPTY = _("The file has a header row but no records under it.")
 
 
@@ -56,37 +49,6 @@ class Check:
     @property
     def ok(self) -> bool:
         return not self.problems and bool(self.rows)
-
-
-# --- Reading ----------------------------------------------------------------------------
-
-
-def read_file(data: bytes, file_name: str) -> tablib.Dataset:
-    """The spreadsheet as a tablib Dataset with its header row. Raises ValidationError."""
-    if len(data) > MAX_BYTES:
-        raise ValidationError(TOO_BIG)
-    extension = file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
-    try:
-        if extension == "csv":
-            try:
-                text = data.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                text = data.decode("cp1252")  # Excel's "CSV" on Windows
-            dataset = tablib.Dataset().load(text, format="csv")
-        elif extension == "xlsx":
-            if not data.startswith(b"PK"):
-                raise ValidationError(NOT_A_SPREADSHEET)
-            dataset = tablib.Dataset().load(data, format="xlsx")
-        else:
-            raise ValidationError(NOT_A_SPREADSHEET)
-    except ValidationError:
-        raise
-    except Exception as error:  # tablib and openpyxl raise many kinds on a broken file
-        label = "CSV" if extension == "csv" else gettext("an Excel workbook")
-        raise ValidationError(UNREADABLE % {"format": label, "error": error}) from error
-    if dataset.height > MAX_ROWS:
-        raise ValidationError(TOO_MANY_ROWS % {"rows": f"{dataset.height:,}"})
-    return dataset
 
 
 def _key(text) -> str:

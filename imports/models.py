@@ -74,6 +74,58 @@ class ImportLog(models.Model):
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
 
 
+class FileCheck(models.Model):
+    """The check of an uploaded spreadsheet, run by the task worker (imports.tasks): the file
+    is read (within the limits of imports.reading) and every row checked against the column
+    mapping chosen, nothing saved. The check page follows it and then shows what it found;
+    a new mapping starts it again. Removed with its file after a day (imports.cleanup)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Checking")
+        CHECKED = "checked", _("Checked")
+        UNREADABLE = "unreadable", _("Could not be read")
+
+    stored_file = models.CharField(max_length=64, unique=True, verbose_name=_("stored file"))
+    kind = models.CharField(max_length=16, verbose_name=_("kind"))
+    file_name = models.CharField(max_length=200, verbose_name=_("file name"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("by")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.QUEUED, verbose_name=_("status")
+    )
+    # Raised each time a check is asked for: a check still running for an older mapping
+    # writes nothing when it ends.
+    generation = models.PositiveIntegerField(default=1, verbose_name=_("generation"))
+    mapping = models.JSONField(default=dict, blank=True, verbose_name=_("mapping"))
+    # What it found: the file's headers, how many rows, every problem (the first
+    # SHOWN_PROBLEMS as [row, column, message]), the first rows as they would be saved, and
+    # why the file could not be read at all.
+    headers = models.JSONField(default=list, blank=True, verbose_name=_("headers"))
+    rows = models.PositiveIntegerField(default=0, verbose_name=_("rows"))
+    problems = models.PositiveIntegerField(default=0, verbose_name=_("problems"))
+    problem_list = models.JSONField(default=list, blank=True, verbose_name=_("problem list"))
+    preview = models.JSONField(default=list, blank=True, verbose_name=_("preview"))
+    error = models.TextField(blank=True, verbose_name=_("error"))
+
+    class Meta:
+        verbose_name = _("file check")
+        verbose_name_plural = _("file checks")
+
+    def __str__(self):
+        return self.file_name
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == self.Status.CHECKED and not self.problems and self.rows > 0
+
+
 def import_log_field():
     """The link from an imported record to the import that created it (one definition for
     the concerns, organizations, activities and programs that carry it)."""

@@ -1,9 +1,10 @@
 """The import pages: choose a kind and a file, see every problem, import all or nothing.
 
-The uploaded file waits in MEDIA_ROOT/imports/ under a generated name between the check and
-the import, named by a signed token bound to the person; it is deleted once imported. A
-second click on "Import" finds the file already taken (an atomic rename) and imports
-nothing twice.
+The uploaded file is stored as it came and read and checked by the task worker
+(imports.tasks), which the check page follows; no request parses a spreadsheet. It waits in
+MEDIA_ROOT/imports/ under a generated name between the check and the import, named by a
+signed token bound to the person; it is deleted once imported. A second click on "Import"
+finds the file already taken (an atomic rename) and imports nothing twice.
 """
 
 import os
@@ -22,18 +23,12 @@ from django.views.decorators.http import require_GET
 from core.paging import paginate
 from core.permissions import Permission
 from core.web import crumbs, csv_download, require_permission
-from imports.engine import (
-    MAX_BYTES,
-    SHOWN_PROBLEMS,
-    auto_mapping,
-    check,
-    queue_import,
-    read_file,
-    template_dataset,
-)
+from imports.engine import SHOWN_PROBLEMS, queue_import, template_dataset
 from imports.files import folder, pending_path, valid_name
-from imports.models import ImportLog
+from imports.models import FileCheck, ImportLog
+from imports.reading import MAX_BYTES, NOT_A_SPREADSHEET
 from imports.specs import specs
+from imports.tasks import queue_check
 
 SALT = "crd.import"
 GONE = _(
@@ -64,7 +59,14 @@ class UploadForm(forms.Form):
                 gettext("The file is larger than 10 MB. Split it and import each part.")
             )
         if not upload.name.lower().endswith((".csv", ".xlsx")):
-            raise ValidationError(gettext("Upload a CSV file (.csv) or an Excel workbook (.xlsx)."))
+            raise ValidationError(NOT_A_SPREADSHEET)
+        # Only its first bytes are looked at here: the file is read by the task worker.
+        if upload.name.lower().endswith(".xlsx"):
+            upload.seek(0)
+            start = upload.read(2)
+            upload.seek(0)
+            if start != b"PK":
+                raise ValidationError(NOT_A_SPREADSHEET)
         return upload
 
 
@@ -73,25 +75,14 @@ def import_home(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        data = upload.read()
-        try:
-            read_file(data, upload.name)
-        except ValidationError as error:
-            form.add_error("file", error)
-        else:
-            extension = upload.name.rsplit(".", 1)[-1].lower()
-            stored = f"{uuid.uuid4().hex}.{extension}"
-            (folder() / stored).write_bytes(data)
-            token = signing.dumps(
-                {
-                    "f": stored,
-                    "k": form.cleaned_data["kind"],
-                    "u": request.user.pk,
-                    "n": upload.name,
-                },
-                salt=SALT,
-            )
-            return redirect("imports:check", token=token)
+        # Stored as it came; read and checked by the task worker, never in this request.
+        stored = f"{uuid.uuid4().hex}.{upload.name.rsplit('.', 1)[-1].lower()}"
+        with open(folder() / stored, "wb") as destination:
+            for chunk in upload.chunks():
+                destination.write(chunk)
+        kind = form.cleaned_data["kind"]
+        queue_check(stored_file=stored, kind=kind, file_name=upload.name, by=request.user)
+        return redirect("imports:check", token=_token(stored, kind, request.user.pk, upload.name))
     logs = paginate(ImportLog.objects.select_related("by"), request.GET.get("page"), per_page=20)
     return render(
         request,
@@ -119,6 +110,8 @@ def _pending(request, token: str) -> dict:
 
 
 def import_check(request, token: str):
+    """The check of an uploaded file: followed while the task worker runs it, then every
+    problem, the columns to match, and the button that imports."""
     require_permission(request, Permission.IMPORT_RECORDS)
     pending = _pending(request, token)
     spec = specs()[pending["k"]]
@@ -126,30 +119,24 @@ def import_check(request, token: str):
     if not path.exists():
         messages.error(request, GONE)
         return redirect("imports:home")
-    dataset = read_file(path.read_bytes(), pending["n"])
-    headers = [str(h or "").strip() for h in (dataset.headers or [])]
-    if request.method == "POST":
+    queue = {
+        "stored_file": pending["f"],
+        "kind": pending["k"],
+        "file_name": pending["n"],
+        "by": request.user,
+    }
+    entry = FileCheck.objects.filter(stored_file=pending["f"], by=request.user).first()
+    if entry is None:  # its record was swept, or the link is older than background checks
+        entry = queue_check(**queue)
+    if request.method == "POST" and not entry.is_running:
         mapping = {c.name: request.POST.get(f"map-{c.name}", "") for c in spec.columns}
-    else:
-        mapping = auto_mapping(spec, headers)
-
-    result = check(spec, dataset, mapping)
-    if request.method == "POST" and request.POST.get("action") == "import" and result.ok:
-        taken = path.with_suffix(path.suffix + ".importing")
-        try:
-            os.rename(path, taken)  # one click wins; a second finds nothing to import
-        except FileNotFoundError:
-            messages.info(request, GONE)
-            return redirect("imports:home")
-        log = queue_import(
-            spec=spec,
-            stored_file=pending["f"],
-            mapping=result.mapping,
-            file_name=pending["n"],
-            by=request.user,
-        )
-        return redirect(log)
-
+        if request.POST.get("action") != "import" or mapping != entry.mapping:
+            entry = queue_check(**queue, mapping=mapping)
+        if request.POST.get("action") == "import" and entry.ok:
+            return _start_import(request, spec, pending, entry)
+    if request.method == "POST" and entry.is_running:
+        return redirect("imports:check", token=token)  # the page follows the check
+    problems = [{"row": r, "column": c, "message": m} for r, c, m in entry.problem_list]
     return render(
         request,
         "imports/check.html",
@@ -157,16 +144,34 @@ def import_check(request, token: str):
             "spec": spec,
             "token": token,
             "file_name": pending["n"],
-            "result": result,
-            "headers": headers,
-            "columns": [(c, result.mapping.get(c.name, "")) for c in spec.columns],
-            "problems": result.problems[:SHOWN_PROBLEMS],
-            "more_problems": max(len(result.problems) - SHOWN_PROBLEMS, 0),
-            "preview": result.rows[:10],
+            "check": entry,
+            "headers": entry.headers,
+            "columns": [(c, entry.mapping.get(c.name, "")) for c in spec.columns],
+            "problems": problems,
+            "more_problems": max(entry.problems - SHOWN_PROBLEMS, 0),
+            "preview": entry.preview,
             "breadcrumbs": crumbs((gettext("Import records"), "/import/"), (pending["n"], None)),
         },
-        status=200 if request.method == "GET" or result.ok else 400,
+        status=400 if request.method == "POST" and not entry.ok else 200,
     )
+
+
+def _start_import(request, spec, pending: dict, entry: FileCheck):
+    path = folder() / pending["f"]
+    taken = path.with_suffix(path.suffix + ".importing")
+    try:
+        os.rename(path, taken)  # one click wins; a second finds nothing to import
+    except FileNotFoundError:
+        messages.info(request, GONE)
+        return redirect("imports:home")
+    log = queue_import(
+        spec=spec,
+        stored_file=pending["f"],
+        mapping=entry.mapping,
+        file_name=pending["n"],
+        by=request.user,
+    )
+    return redirect(log)
 
 
 def import_log(request, pk: int):

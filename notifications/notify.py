@@ -10,10 +10,17 @@ raised, so an action never fails because of its notice (DESIGN §5, issue: notif
 Titles say what happened in a few words (a reference, a step, who took it). They never
 carry a concern's source name or contact, its description, or the text of a note: the page
 they link to decides what the reader may see.
+
+Emails say less than titles. A subject crosses mail servers and shows on a phone's locked
+screen, and the first line of the body is the preview beside it: both carry only a fixed,
+neutral line for the kind of event and the reference, never a category, a person or a
+place ("A concern needs your attention (CR-2026-0300)"; issue 21, finding 5). The title
+stays in the app, behind the sign-in.
 """
 
 import contextvars
 import logging
+import re
 from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -106,6 +113,35 @@ EVENTS: dict[str, Event] = {
         frozenset({R.CRO}),
     ),
 }
+
+
+# What an email says of each kind of event, in its subject and its first line. A conduct
+# concern reads like any other concern: the kind itself must not tell what it is about.
+EMAIL_LINES: dict[str, str] = {
+    "concern_escalated": _("A concern needs your attention"),
+    "concern_forwarded": _("A concern needs your attention"),
+    "conduct_concern": _("A concern needs your attention"),
+    "concern_routed": _("A concern was routed to your unit"),
+    "concern_assigned": _("A concern was assigned to you"),
+    "routing_unacknowledged": _("A routing has not been acknowledged"),
+    "referral_overdue": _("An answer to a referral is overdue"),
+    "approval_waiting": _("Something is waiting for your decision"),
+    "approval_decided": _("A decision was made on something you submitted"),
+    "due_soon": _("A report or evaluation is due soon"),
+    "overdue": _("A report or evaluation is overdue"),
+    "training_forwarded": _("A training need was forwarded to you"),
+    "event_not_ready": _("An event needs your attention"),
+}
+# A concern's reference (concerns.references makes them; notifications sits below it).
+REFERENCE = re.compile(r"\bCR-\d{4}-\d{1,7}\b")
+
+
+def email_line(kind: str, title: str) -> str:
+    """The neutral line for this kind of event, with the concern's reference if the title
+    gives one: all an email says of what happened."""
+    line = str(EMAIL_LINES.get(kind, _("Something needs your attention")))
+    found = REFERENCE.search(title)
+    return f"{line} ({found[0]})" if found else line
 
 
 # --- Who ------------------------------------------------------------------------------
@@ -222,18 +258,18 @@ def _notify(kind, recipients, *, title, url, by, dedupe_key, email) -> list[Noti
         ]
     )
     agency = Agency.load()
+    line = email_line(kind, title)
     for row, user in zip(rows, users, strict=True):
         if email and row.delivery == Delivery.IMMEDIATE and user.email:
             queue_email(
                 to=user.email,
                 recipient=user,
                 kind=kind,
-                subject=f"{title} · {agency.name}",
+                subject=f"{line} · {agency.name}",
                 template="notifications/email/staff",
                 context={
                     "agency": agency,
-                    "user": user,
-                    "title": title,
+                    "line": line,
                     "link": site_url(url),
                     "settings_link": site_url(reverse("notifications:settings")),
                 },
@@ -324,7 +360,9 @@ def email_resident(concern, what: str) -> OutboundEmail | None:
                     subject = translation.gettext("We received your concern %(reference)s")
                 else:
                     subject = translation.gettext("Your concern %(reference)s has been resolved")
-                subject = subject % {"reference": concern.reference} + f" · {agency.name}"
+                # The reference alone: not even the agency's name shows on the resident's
+                # locked screen (the sender and the message say who writes).
+                subject = subject % {"reference": concern.reference}
                 return queue_email(
                     to=address,
                     kind=f"resident_{what}",

@@ -22,7 +22,7 @@ from django.utils.translation import ngettext
 from accounts.models import Agency
 from core.roles import Role
 from notifications.models import Delivery, Notification, OutboundEmail
-from notifications.notify import holders, notify, queue_email, site_url
+from notifications.notify import email_line, holders, notify, queue_email, site_url
 from notifications.registry import STEPS
 
 LOOK_BACK = dt.timedelta(days=30)
@@ -79,7 +79,11 @@ def send_digests(now: dt.datetime) -> int:
                     context={
                         "agency": agency,
                         "user": user,
-                        "items": [(n, site_url(n.url)) for n in notes],
+                        # Each item as the email of its kind would say it, never its title.
+                        "items": [
+                            (email_line(n.kind, n.title), n.created_at, site_url(n.url))
+                            for n in notes
+                        ],
                         "list_link": site_url(reverse("notifications:list")),
                         "settings_link": site_url(reverse("notifications:settings")),
                     },

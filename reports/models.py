@@ -8,7 +8,7 @@ submitted; the approved PDF is stored with its SHA-256 and never changes.
 import datetime as dt
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -25,8 +25,27 @@ RENDER_MARGIN = dt.timedelta(seconds=30)
 
 
 def render_stale_before() -> dt.datetime:
-    """A render waiting or running since before this time is shown as stopped."""
+    """A render waiting since before this time is shown as stopped."""
     return timezone.now() - dt.timedelta(seconds=settings.CRD_PDF_TIMEOUT_SECONDS) - RENDER_MARGIN
+
+
+# A render under way holds a PostgreSQL advisory lock on (RENDER_LOCK, report id) in its
+# worker's database session. The server lets go of it the moment that session ends, whether
+# the worker finished, was killed, or lost the database: so "running" with nobody holding
+# the lock is a render that will never finish, known at once rather than after a time limit.
+RENDER_LOCK = 730_913
+
+
+def render_is_alive(report_id: int) -> bool:
+    """Whether some worker holds the render lock of this report now (reports.tasks)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted"
+            " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+            " AND classid = %s::oid AND objid = %s::oid AND objsubid = 2)",
+            [RENDER_LOCK, report_id],
+        )
+        return cursor.fetchone()[0]
 
 
 class ReportQuerySet(models.QuerySet):
@@ -119,9 +138,9 @@ class Report(SubmittedToTheChief):
     )
     render_progress = models.PositiveSmallIntegerField(default=0, verbose_name=_("render progress"))
     render_error = models.TextField(blank=True, verbose_name=_("render error"))
-    # When the render was asked for (queued) or taken up by the worker (running): a render
-    # that has been either for longer than the time limit allows was stopped (the worker
-    # was killed or is not running) and may be asked for again.
+    # When the render was asked for (queued) or taken up by the worker (running): one
+    # waiting for longer than the time limit allows has no worker to run it, and one running
+    # without its worker's lock (RENDER_LOCK) was stopped; either may be asked for again.
     render_started_at = models.DateTimeField(
         null=True, blank=True, verbose_name=_("render started at")
     )
@@ -194,8 +213,11 @@ class Report(SubmittedToTheChief):
 
     @property
     def render_stalled(self) -> bool:
-        """Waiting or running for longer than a render may take: it will not finish."""
-        return self.render_pending and (
+        """It will not finish: running with no worker behind it (see RENDER_LOCK), or waiting
+        for a worker for longer than a render may take."""
+        if self.render_state == self.Render.RUNNING:
+            return not render_is_alive(self.pk)
+        return self.render_state == self.Render.QUEUED and (
             self.render_started_at is None or self.render_started_at < render_stale_before()
         )
 

@@ -26,6 +26,7 @@ from reports.models import Plan, Report
 from reports.pdf import report_context
 from reports.periods import calendar_rows, due_date
 from reports.screening import screen_report
+from reports.tasks import fail_interrupted_render
 from surveys import views as survey_views
 from surveys.models import Survey
 
@@ -101,6 +102,8 @@ def report_detail(
     report = get_object_or_404(
         Report.objects.select_related("created_by", "decided_by", "survey"), pk=pk
     )
+    if report.render_state == Report.Render.RUNNING and fail_interrupted_render(report.pk):
+        report.refresh_from_db()  # its worker died: shown failed, with "Try again"
     context = report_context(report)
     hits = screen_report(report)
     due = due_date(report.kind, report.period_end)
@@ -252,6 +255,9 @@ def report_render_spanish(request, pk):
 
 @require_POST
 def report_render(request, pk):
+    require_permission(request, Permission.VIEW_REPORTS)
+    # A render whose worker died is failed first (with its task), so the retry is taken.
+    fail_interrupted_render(pk)
     return _step(
         request,
         pk,
@@ -430,6 +436,8 @@ def archive_zip(request):
     response["Content-Disposition"] = (
         f'attachment; filename="community-relations-reports-{start:%Y%m%d}-{end:%Y%m%d}.zip"'
     )
+    # In the audit trail as a download (audit.trail.EXPORT_TYPES), saying how many reports.
+    response.audit_detail = f"({len(reports)} approved reports)"
     return response
 
 

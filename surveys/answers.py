@@ -45,6 +45,8 @@ def parse(questions, data, *, paper: bool = False):
 def _read(q: Question, raw, paper: bool):
     """(value, error) for one question; an empty answer is ("", None)."""
     if q.kind == K.TEXT:
+        if "\x00" in raw:  # PostgreSQL text holds no NUL (core.guards refuses it earlier)
+            return "", _("Remove the invisible characters from this answer.")
         if len(raw) > TEXT_LIMIT:
             return "", _("Keep this to %(limit)d characters or fewer (it has %(count)d).") % {
                 "limit": TEXT_LIMIT,

@@ -60,7 +60,14 @@ def _clock_at_edge_instant(request):
 
 def pytest_configure(config):
     """Compile the translations when a .po file is newer than its .mo (`make test` does it
-    too; this covers a bare `pytest`). Once, in the controller, not in every xdist worker."""
+    too; this covers a bare `pytest`). Once, in the controller, not in every xdist worker.
+
+    Django empties the database between transactional tests with TRUNCATE, which the audit
+    trail's guard refuses: the test databases go without it (tests/audit/test_tamper.py
+    puts it back to try it)."""
+    from django.conf import settings
+
+    settings.CRD_AUDIT_GUARD_TRUNCATE = False
     if hasattr(config, "workerinput"):
         return
     for po in Path(__file__).resolve().parent.parent.joinpath("locale").rglob("*.po"):
@@ -72,6 +79,21 @@ def pytest_configure(config):
             django.setup()
             call_command("compilemessages", ignore_patterns=[".venv/*"], verbosity=0)
             return
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """The embedded server runs the application as a role that owns nothing (audit/roles.py);
+    the suite creates its databases, and roles to attack the trail with, so it runs as the
+    server's superuser, without the owner split (tests/audit/test_tamper.py sets one up)."""
+    from django.conf import settings
+    from django.db import connections
+
+    admin = getattr(settings, "CRD_DATABASE_ADMIN_USER", None)
+    if admin:
+        connections["default"].close()
+        connections["default"].settings_dict["USER"] = admin
+        settings.CRD_OWNER_DATABASE = None
 
 
 @pytest.fixture

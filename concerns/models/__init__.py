@@ -5,7 +5,7 @@ No field anywhere asks about immigration or citizenship status (004 IV)."""
 
 from concerns.models.concern import Concern, ConcernUpdate
 from concerns.models.handoffs import Referral, Routing
-from concerns.models.integration import Open311Key, ReferenceCounter
+from concerns.models.integration import Open311Key, Open311Receipt, ReferenceCounter
 from concerns.models.places import Department, Unit
 
 __all__ = [
@@ -13,6 +13,7 @@ __all__ = [
     "ConcernUpdate",
     "Department",
     "Open311Key",
+    "Open311Receipt",
     "ReferenceCounter",
     "Referral",
     "Routing",

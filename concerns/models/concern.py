@@ -1,6 +1,7 @@
 """A concern and its timeline."""
 
 from django.conf import settings
+from django.contrib.postgres.functions import RandomUUID
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
@@ -173,6 +174,12 @@ class Concern(models.Model):
     # One intake form, one concern: a double submit finds the first and creates nothing.
     intake_token = models.UUIDField(
         null=True, blank=True, unique=True, editable=False, verbose_name=_("intake token")
+    )
+    # What the public 311 answers call the concern instead of its reference (issue 21):
+    # random, so that neither its order nor the gaps between references say anything. The
+    # intake sets it (concerns/intake.py); the database default fills rows inserted by SQL.
+    public_id = models.UUIDField(
+        unique=True, editable=False, db_default=RandomUUID(), verbose_name=_("public id")
     )
     # Raised by one on every change made through the services. A form carries the number it
     # was shown, and a save from a page someone else has changed since is refused, never

@@ -114,7 +114,7 @@ def discovery() -> dict:
         "contact": f"{agency.name}, Community Relations Officer{phone}{website}",
         "key_service": "Keys are issued by the department's Community Relations Officer"
         f"{' (' + agency.phone + ')' if agency.phone else ''}. Requests can be read "
-        "without a key.",
+        "without a key, and a key reads the same unless the department widens its scope.",
         "endpoints": [
             {
                 "specification": SPECIFICATION,

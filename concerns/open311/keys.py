@@ -14,8 +14,10 @@ from concerns.open311.texts import (
     KEY_NAME_REQUIRED,
     KEY_NAME_TOO_LONG,
     KEY_REVOKED,
+    SCOPE_NOT_ALLOWED,
+    SCOPE_UNKNOWN,
 )
-from core.permissions import Permission, require
+from core.permissions import Permission, has_permission, require
 from core.web import secret_digest
 
 # --- Keys -----------------------------------------------------------------------------
@@ -40,6 +42,20 @@ def issue_key(*, by, name: str) -> tuple[Open311Key, str]:
         name=name, prefix=raw[:8], key_hash=hash_key(raw), created_by=by
     )
     return record, raw
+
+
+@transaction.atomic
+def set_key_scope(*, key: Open311Key, scope: str, by) -> Open311Key:
+    """What a key may read. Set by an administrator: the agency scope shows residents'
+    exact locations and every door, which is not the CRO's to hand out alone (issue 21)."""
+    if not has_permission(by, Permission.MANAGE_ACCOUNTS):
+        raise PermissionDenied(SCOPE_NOT_ALLOWED)
+    if scope not in Open311Key.Scope.values:
+        raise ValidationError({"scope": SCOPE_UNKNOWN})
+    key = Open311Key.objects.select_for_update().get(pk=key.pk)
+    key.scope = scope
+    key.save(update_fields=["scope"])
+    return key
 
 
 @transaction.atomic
@@ -69,3 +85,11 @@ def authenticate(raw: str | None) -> Open311Key:
     key.last_used_at = timezone.now()
     Open311Key.objects.filter(pk=key.pk).update(last_used_at=key.last_used_at)
     return key
+
+
+def read_key(params) -> Open311Key | None:
+    """The key a GET sent in its query string, if any: no key reads as the public; a key
+    sent must be a good one (403 otherwise), never quietly read as no key."""
+    if "api_key" not in params:
+        return None
+    return authenticate(params.get("api_key"))

@@ -14,6 +14,11 @@ CHANGESET = "2026-11-23 00:00"
 GROUP = "Police community relations"
 MAX_RESULTS = 1000
 MAX_SPAN = dt.timedelta(days=90)
+# The same request sent again within this time is a 311 system retrying (issue 21).
+RETRY_WINDOW = dt.timedelta(minutes=10)
+# The largest POST body taken: a 4,000-character description, percent-encoded (at most 36
+# KB), and the other fields fit in it with room to spare.
+MAX_BODY = 64 * 1024
 DESCRIPTION_LIMIT = 4000  # the specification's limit on a description
 # The concern's first timeline line, for staff (the API's own texts below stay in English).
 RECEIVED_LINE = _("Received from the city's 311 system.")
@@ -33,9 +38,10 @@ CONDUCT_REFUSED = "Complaints about an officer's conduct or bias are not taken t
 LOCATION_MISSING = "A location is required: send lat and long, or address_string, or address_id."
 LAT_LONG_PAIR = "lat and long must both be sent."
 LAT_LONG_INVALID = "lat and long must be decimal degrees (WGS84): lat -90 to 90, long -180 to 180."
-DESCRIPTION_MISSING = (
-    "description is required: say what is happening, where and when, so that the department "
-    "can act on it."
+# A request without a description (the specification makes it optional): the concern's
+# text, for staff, says what was given. Stored in the language of the request (English).
+DESCRIPTION_NONE = _(
+    "%(service)s at %(place)s. Sent through the city's 311 system without a description."
 )
 DESCRIPTION_TOO_LONG = f"description is limited to {DESCRIPTION_LIMIT:,} characters."
 EMAIL_INVALID = "email is not a valid email address."
@@ -52,8 +58,20 @@ STATUS_INVALID = "status must be open, closed, or both (comma-separated)."
 FILTER_CODE_UNKNOWN = 'service_code "{code}" is not a service of this endpoint.'
 REQUEST_NOT_FOUND = 'Service request "{id}" was not found.'
 FORMAT_UNKNOWN = 'Unknown format "{fmt}": use .xml or .json.'
+ENDPOINT_UNKNOWN = (
+    "There is no such resource: see discovery.xml for the services and requests addresses."
+)
+BODY_TOO_LARGE = f"The request body is limited to {MAX_BODY // 1024} KB."
+CONTENT_TYPE_UNSUPPORTED = (
+    "Send the request as application/x-www-form-urlencoded, in UTF-8, as the specification says."
+)
+NUL_REFUSED = "The request holds a NUL character (%00), which no field may contain."
+MALFORMED = "The request could not be read: check its parameters."
 METHOD_NOT_ALLOWED = "This resource does not accept {method} requests."
 
 # ValidationError codes and the HTTP status each is answered with (the spec: 404 for what
 # does not exist, 403 for the key, 400 for anything else; 429 for the rate limit).
 STATUS_FOR = {"missing": 400, "invalid": 400, "not_found": 404, "rate_limited": 429}
+# Who may set a key's scope: an administrator (Django superuser), not the CRO who issues it.
+SCOPE_NOT_ALLOWED = _("Only an administrator may change what a key can read.")
+SCOPE_UNKNOWN = _("Choose one of the scopes offered.")

@@ -1,5 +1,5 @@
-"""Sign-in protections: lockout by username, unlocking, session limits, passwords, and the
-security headers and cookies on a real response."""
+"""Sign-in protections: the lock on a username (failures from many clients), unlocking,
+session limits, passwords, and the security headers and cookies on a real response."""
 
 import datetime as dt
 import time
@@ -17,21 +17,35 @@ LOGIN = reverse("accounts:login")
 LOCKED_WORDS = b"This account is locked"
 
 
-def fail(client, username, times):
-    for _ in range(times):
-        response = client.post(LOGIN, {"username": username, "password": "not-the-password"})
-        assert response.status_code in (200, 403)
+def fail(client, username, times, *, clients=1):
+    """`times` wrong passwords, spread over `clients` addresses (a lock needs failures
+    from CRD_LOCK_CLIENTS of them: one address alone only meets delays)."""
+    for n in range(times):
+        response = client.post(
+            LOGIN,
+            {"username": username, "password": "not-the-password"},
+            REMOTE_ADDR=f"10.0.0.{n % clients + 1}",
+        )
+        assert response.status_code in (200, 403, 429)
     return response
+
+
+def lock(client, username):
+    from django.conf import settings
+
+    return fail(client, username, settings.CRD_LOCK_CLIENTS, clients=settings.CRD_LOCK_CLIENTS)
 
 
 def sign_in(client, user):
     return client.post(LOGIN, {"username": user.username, "password": TEST_PASSWORD})
 
 
-def test_five_failures_lock_the_username_even_with_the_right_password(client, officer):
-    response = fail(client, officer.username, 4)
+def test_failures_from_five_clients_lock_the_username_even_with_the_right_password(client, officer):
+    response = fail(client, officer.username, 4, clients=4)
     assert b"The username or password is not right" in response.content
-    locked = fail(client, officer.username, 1)
+    locked = fail(client, officer.username, 1, clients=1)  # 10.0.0.1 again: still four
+    assert locked.status_code == 200
+    locked = lock(client, officer.username)
     assert locked.status_code == 403 and LOCKED_WORDS in locked.content
     response = sign_in(client, officer)
     assert response.status_code == 403 and LOCKED_WORDS in response.content
@@ -52,23 +66,25 @@ def test_the_lock_follows_the_username_from_any_address(client, officer):
 
 
 def test_an_unknown_username_locks_the_same_way(client):
-    response = fail(client, "no-such-person", 5)
+    response = lock(client, "no-such-person")
     assert response.status_code == 403 and LOCKED_WORDS in response.content
 
 
 def test_failures_more_than_15_minutes_apart_do_not_add_up(client, officer):
-    fail(client, officer.username, 4)
+    fail(client, officer.username, 4, clients=4)
     AccessAttempt.objects.update(attempt_time=timezone.now() - dt.timedelta(minutes=16))
-    response = fail(client, officer.username, 1)
-    assert response.status_code == 200  # a fresh count of one
+    response = client.post(
+        LOGIN, {"username": officer.username, "password": "wrong"}, REMOTE_ADDR="10.0.0.9"
+    )
+    assert response.status_code == 200  # one client within the window, not five
     assert sign_in(client, officer).status_code == 302
 
 
 def test_a_successful_sign_in_starts_the_count_again(client, officer):
-    fail(client, officer.username, 4)
+    fail(client, officer.username, 4, clients=4)
     assert sign_in(client, officer).status_code == 302
     client.post(reverse("accounts:logout"))
-    assert fail(client, officer.username, 4).status_code == 200
+    assert fail(client, officer.username, 4, clients=4).status_code == 200
     assert sign_in(client, officer).status_code == 302
 
 
@@ -76,7 +92,7 @@ def test_a_successful_sign_in_starts_the_count_again(client, officer):
 def test_the_cro_or_the_chief_unlocks_and_the_member_signs_in(
     client, client_for, officer, personas, unlocker
 ):
-    fail(client, officer.username, 5)
+    lock(client, officer.username)
     staff = client_for(personas[unlocker])
     page = staff.get(reverse("accounts:locked"))
     assert page.status_code == 200 and officer.username in page.content.decode()
@@ -94,7 +110,7 @@ def test_an_administrator_unlocks_too(client_for):
 
 @pytest.mark.parametrize("persona", ["officer", "supervisor", "training_officer", "outsider"])
 def test_others_may_not_see_or_unlock(client_for, personas, persona, other_officer, client):
-    fail(client, other_officer.username, 5)
+    lock(client, other_officer.username)
     staff = client_for(personas[persona])
     assert staff.get(reverse("accounts:locked")).status_code == 403
     assert (
@@ -236,10 +252,8 @@ def test_staff_free_text_fields_warn_against_criminal_justice_information(client
     assert page.count("Do not enter criminal-justice information") >= 2  # description, suggestions
 
 
-def test_one_client_trying_many_usernames_is_slowed_down(client, officer):
-    from accounts.views import LOGIN_CLIENT_LIMIT
-
-    for n in range(LOGIN_CLIENT_LIMIT):
+def test_one_client_trying_many_usernames_is_slowed_down(client, officer, settings):
+    for n in range(settings.CRD_SIGNIN_CLIENT_LIMIT):
         client.post(LOGIN, {"username": f"guess-{n}", "password": "wrong"})
     response = sign_in(client, officer)
     assert response.status_code == 429

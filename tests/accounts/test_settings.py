@@ -34,6 +34,9 @@ def test_check_deploy_prints_no_warning():
         DJANGO_DEBUG="false",
         DJANGO_SECRET_KEY="k3y-" + "a1B2c3D4e5F6g7H8i9J0" * 3,
         DJANGO_ALLOWED_HOSTS="crdesk.example.org",
+        # The two database roles and the audit trail's key, as docs/DEPLOYMENT.md sets them.
+        DATABASE_MIGRATION_URL="postgres://crdesk_owner@127.0.0.1:5432/crdesk",
+        CRD_AUDIT_KEY="audit-" + "Z9y8X7w6V5u4T3s2R1q0" * 3,
     )
     assert result.returncode == 0, result.stderr + result.stdout
     assert "System check identified no issues" in result.stdout

@@ -7,12 +7,16 @@ from tests.factories import TEST_PASSWORD, AgencyFactory, UserFactory
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_an_officer_locked_after_five_failures_is_unlocked_by_the_cro(page, page_as, screenshot):
+def test_an_officer_locked_after_five_failures_is_unlocked_by_the_cro(
+    page, page_as, screenshot, settings
+):
+    # A lock needs failures from several clients (accounts.lockout); the browser is one.
+    settings.CRD_LOCK_CLIENTS = 1
     AgencyFactory()
     officer = UserFactory(username="l-officer", roles=[Role.OFFICER])
     cro = UserFactory(username="l-cro", rank="Lt.", roles=[Role.CRO])
 
-    # Five wrong passwords; the sixth try, with the right one, meets the lock.
+    # Wrong passwords until the lock; the next try, with the right one, meets it.
     page.goto("/accounts/login/")
     for _ in range(5):
         page.get_by_label("Username").fill(officer.username)

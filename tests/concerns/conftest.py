@@ -1,6 +1,6 @@
 import pytest
 
-from concerns import services
+from concerns import open311, services
 from tests.factories import ConcernFactory, DepartmentFactory, UnitFactory
 
 
@@ -24,3 +24,10 @@ def patrol(supervisor):
 def forwarded(concern, officer, supervisor):
     services.escalate_concern(concern=concern, by=officer, note="Needs more than me.")
     return services.forward_concern(concern=concern, by=supervisor, note="For the CRO.")
+
+
+@pytest.fixture
+def api_key(cro):
+    """An Open311 key itself, as the city's 311 system would hold it."""
+    _, raw = open311.issue_key(by=cro, name="City 311 system")
+    return raw

@@ -1,4 +1,8 @@
-"""Open311 GeoReport v2: discovery, services, requests in and out, errors, keys."""
+"""Open311 GeoReport v2: discovery, services, requests in and out, errors, keys.
+
+What a public read may show (doors, places, public ids, key scopes) is proved in
+test_open311_public.py; the protocol's edges (retries, body limits, CORS, NUL) in
+test_open311_protocol.py."""
 
 import datetime as dt
 import hashlib
@@ -36,13 +40,6 @@ FORM = "application/x-www-form-urlencoded; charset=utf-8"
 @pytest.fixture(autouse=True)
 def agency(db):
     return AgencyFactory()
-
-
-@pytest.fixture
-def api_key(cro):
-    """The key itself, as the 311 system would hold it."""
-    _, raw = open311.issue_key(by=cro, name="City 311 system")
-    return raw
 
 
 def url(name, fmt, **kwargs):
@@ -88,6 +85,22 @@ def request_form(key, **overrides):
 
 def post(client, fmt, data):
     return client.post(url("requests", fmt), urlencode(data), content_type=FORM)
+
+
+def public(**fields) -> Concern:
+    """A concern that came in through a public door (311 unless said otherwise)."""
+    fields.setdefault("source_type", "open311")
+    return ConcernFactory(**fields)
+
+
+def pid(concern: Concern) -> str:
+    return str(concern.public_id)
+
+
+def refs(public_ids) -> list[str]:
+    """The references behind public ids, in their order: what a test can read."""
+    known = {str(p): r for p, r in Concern.objects.values_list("public_id", "reference")}
+    return [known[i] for i in public_ids]
 
 
 def rows(response, fmt) -> list[dict]:
@@ -215,8 +228,10 @@ def test_post_creates_an_open311_concern(api_key, fmt):
     assert update.author is None
     [answer] = rows(response, fmt)
     assert set(answer) == {"service_request_id", "service_notice", "account_id"}
-    assert answer["service_request_id"] == concern.reference
-    assert concern.reference in answer["service_notice"]
+    # The public id, never the reference: references are sequential (issue 21).
+    assert answer["service_request_id"] == pid(concern)
+    assert concern.reference not in response.content.decode()
+    assert "Received by Testville Police Department" in answer["service_notice"]
     assert answer["account_id"] is None
     assert Open311Key.objects.get().last_used_at is not None
 
@@ -253,7 +268,6 @@ ERRORS = {
     "no location": ({"address_string": None}, 400),
     "lat without long": ({"address_string": None, "lat": "41.88"}, 400),
     "lat out of range": ({"address_string": None, "lat": "141", "long": "-87"}, 400),
-    "no description": ({"description": "  "}, 400),
     "long description": ({"description": "x" * 4001}, 400),
     "bad email": ({"email": "not an address"}, 400),
     "bad media url": ({"media_url": "javascript:alert(1)"}, 400),
@@ -275,8 +289,6 @@ def test_post_error_descriptions_say_what_to_do(client, api_key, fmt):
     response = post(client, fmt, request_form(api_key, service_code="conduct_bias"))
     text = response.content.decode()
     assert "conduct or bias" in text and reverse("feedback") in text and "(555) 010-0000" in text
-    response = post(client, fmt, request_form(api_key, description=""))
-    assert "description is required" in response.content.decode()
     response = post(client, fmt, request_form(api_key, address_string=""))
     assert "lat and long, or address_string, or address_id" in response.content.decode()
 
@@ -295,10 +307,12 @@ def test_revoked_key_is_refused(client, cro, api_key, fmt):
 def test_rate_limit_per_key(client, cro, api_key, settings, fmt):
     settings.CRD_OPEN311_HOURLY_LIMIT = 2
     # A refused request uses none of the quota.
-    assert post(client, fmt, request_form(api_key, description="")).status_code == 400
-    for _ in range(2):
-        assert post(client, fmt, request_form(api_key)).status_code == 200
-    response = post(client, fmt, request_form(api_key))
+    assert post(client, fmt, request_form(api_key, service_code="")).status_code == 400
+    for n in range(2):
+        assert (
+            post(client, fmt, request_form(api_key, description=f"Noise {n}.")).status_code == 200
+        )
+    response = post(client, fmt, request_form(api_key, description="Noise 3."))
     assert response.status_code == 429
     assert error_code(response, fmt) == 429
     assert Concern.objects.count() == 2
@@ -318,8 +332,9 @@ def test_get_requests_needs_no_key_but_post_does(client):
 @pytest.fixture
 def seeded(officer):
     """One concern full of confidential details, one resolved, one conduct concern."""
-    secret = ConcernFactory(
+    secret = public(
         reference="CR-2099-00001",
+        source_type="web_form",
         category="noise",
         area="Cedar Grove Park",
         source_name="Zebediah Quillfeather",
@@ -333,15 +348,16 @@ def seeded(officer):
         public_note="Patrols added on weekend nights.",
     )
     ConcernUpdate.objects.create(concern=secret, kind="note", author=officer, text="Secretnote")
-    resolved = ConcernFactory(
+    resolved = public(
         reference="CR-2099-00002",
         category="traffic",
         status="resolved",
         resolved_at=timezone.now(),
         reported_by=officer,
     )
-    conduct = ConcernFactory(
+    conduct = public(
         reference="CR-2099-00003",
+        source_type="web_form",
         category="conduct_bias",
         area="Conductarea",
         description="Conductsecret",
@@ -367,6 +383,9 @@ SECRETS = [
     "jamie@example.org",
     "555-0100",
     "Loud music",
+    # The internal references: sequential, their gaps would date the conduct concerns.
+    "CR-2099-",
+    "CR-20",
 ]
 
 
@@ -374,7 +393,7 @@ SECRETS = [
 def test_list_fields_and_values(client, seeded, fmt):
     response = client.get(url("requests", fmt))
     assert response.status_code == 200
-    listed = {r["service_request_id"]: r for r in rows(response, fmt)}
+    listed = {refs([r["service_request_id"]])[0]: r for r in rows(response, fmt)}
     assert set(listed) == {"CR-2099-00001", "CR-2099-00002"}
     for row in listed.values():
         assert set(row) == REQUEST_FIELDS
@@ -399,48 +418,52 @@ def test_list_fields_and_values(client, seeded, fmt):
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_single_request(client, seeded, fmt):
-    response = client.get(url("request", fmt, request_id="CR-2099-00001"))
+    response = client.get(url("request", fmt, request_id=pid(seeded["secret"])))
     assert response.status_code == 200
     [row] = rows(response, fmt)
     assert set(row) == REQUEST_FIELDS
-    assert row["service_request_id"] == "CR-2099-00001"
+    assert row["service_request_id"] == pid(seeded["secret"])
     assert row["status_notes"] == "Patrols added on weekend nights."
-    response = client.get(url("request", fmt, request_id="CR-2099-99999"))
-    assert response.status_code == 404
-    assert error_code(response, fmt) == 404
+    # An unknown id, and the concern's own reference: neither is found by the public.
+    for unknown in ("9b2e4c1a-0000-4000-8000-000000000000", "CR-2099-00001"):
+        response = client.get(url("request", fmt, request_id=unknown))
+        assert response.status_code == 404
+        assert error_code(response, fmt) == 404
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_conduct_concern_never_appears(client, seeded, fmt):
-    response = client.get(url("request", fmt, request_id="CR-2099-00003"))
+    conduct, secret = pid(seeded["conduct"]), pid(seeded["secret"])
+    response = client.get(url("request", fmt, request_id=conduct))
     assert response.status_code == 404
     assert error_code(response, fmt) == 404
-    for params in ({}, {"service_request_id": "CR-2099-00003,CR-2099-00001"}, {"status": "open"}):
+    for params in ({}, {"service_request_id": f"{conduct},{secret}"}, {"status": "open"}):
         response = client.get(url("requests", fmt), params)
-        ids = [r["service_request_id"] for r in rows(response, fmt)]
-        assert "CR-2099-00003" not in ids
+        assert conduct not in response.content.decode()
     response = client.get(url("requests", fmt), {"service_code": "conduct_bias"})
     assert response.status_code == 400
-    assert "CR-2099-00003" not in response.content.decode()
+    assert conduct not in response.content.decode()
 
 
 def test_no_confidential_field_in_any_answer(client, api_key, seeded):
-    post_bodies = [post(client, fmt, request_form(api_key)).content for fmt in FORMATS]
-    created = list(
-        Concern.objects.filter(source_type="open311").values_list("reference", flat=True)
-    )
+    post_bodies = [
+        post(client, fmt, request_form(api_key, description=f"Loud music, {fmt}.")).content
+        for fmt in FORMATS
+    ]
+    created = [pid(c) for c in Concern.objects.exclude(reference__startswith="CR-2099-")]
     assert len(created) == 2
     bodies = list(post_bodies)
     for fmt in FORMATS:
         bodies.append(client.get(url("requests", fmt)).content)
-        ids = ",".join(["CR-2099-00001", "CR-2099-00003", *created])
+        ids = ",".join([pid(seeded["secret"]), pid(seeded["conduct"]), *created])
         bodies.append(client.get(url("requests", fmt), {"service_request_id": ids}).content)
-        for reference in ("CR-2099-00001", "CR-2099-00003", *created):
-            bodies.append(client.get(url("request", fmt, request_id=reference)).content)
+        for request_id in (pid(seeded["secret"]), pid(seeded["conduct"]), *created):
+            bodies.append(client.get(url("request", fmt, request_id=request_id)).content)
         bodies.append(client.get(url("services", fmt)).content)
         bodies.append(client.get(url("discovery", fmt)).content)
-    # The 311 requests are listed (their area is a place), but nothing of the person.
-    assert all(reference.encode() in bodies[2] for reference in created)
+    # The 311 requests are listed (at their block), but nothing of the person.
+    assert all(public_id.encode() in bodies[2] for public_id in created)
+    assert b"400 block of Cedar Grove Ave" in bodies[2] and b"400 Cedar" not in bodies[2]
     for content in bodies:
         text = content.decode()
         for secret in SECRETS:
@@ -452,20 +475,21 @@ def test_filters(client, seeded, officer, fmt):
     def ids(**params):
         response = client.get(url("requests", fmt), params)
         assert response.status_code == 200, response.content
-        return {r["service_request_id"] for r in rows(response, fmt)}
+        return set(refs(r["service_request_id"] for r in rows(response, fmt)))
 
     assert ids(status="open") == {"CR-2099-00001"}
     assert ids(status="closed") == {"CR-2099-00002"}
     assert ids(status="open,closed") == {"CR-2099-00001", "CR-2099-00002"}
     assert ids(service_code="traffic") == {"CR-2099-00002"}
     assert ids(service_code="noise,traffic") == {"CR-2099-00001", "CR-2099-00002"}
-    assert ids(service_request_id="CR-2099-00002") == {"CR-2099-00002"}
+    closed = pid(seeded["resolved"])
+    assert ids(service_request_id=closed) == {"CR-2099-00002"}
     # The ids override every other argument.
-    assert ids(service_request_id="CR-2099-00002", status="open") == {"CR-2099-00002"}
+    assert ids(service_request_id=closed, status="open") == {"CR-2099-00002"}
 
     # Dates: an old concern is outside the default 90 days, inside its own window.
     now = timezone.now()
-    old = ConcernFactory(
+    old = public(
         reference="CR-2099-00010", date_received=timezone.localdate(now - dt.timedelta(days=120))
     )
     Concern.objects.filter(pk=old.pk).update(created_at=now - dt.timedelta(days=120))
@@ -487,16 +511,17 @@ def test_dates_are_compared_to_the_moment_requested(client):
     requested at the start of the day received."""
     now = timezone.localtime()
     noon = now.replace(hour=12, minute=0, second=0, microsecond=0) - dt.timedelta(days=10)
-    morning = ConcernFactory(reference="CR-2099-00020", date_received=noon.date())
+    morning = public(reference="CR-2099-00020", date_received=noon.date())
     Concern.objects.filter(pk=morning.pk).update(created_at=noon - dt.timedelta(hours=2))
-    evening = ConcernFactory(reference="CR-2099-00021", date_received=noon.date())
+    evening = public(reference="CR-2099-00021", date_received=noon.date())
     Concern.objects.filter(pk=evening.pk).update(created_at=noon + dt.timedelta(hours=2))
-    late = ConcernFactory(reference="CR-2099-00022", date_received=noon.date())
+    late = public(reference="CR-2099-00022", date_received=noon.date())
     Concern.objects.filter(pk=late.pk).update(created_at=noon + dt.timedelta(days=3))
 
     def ids(start, end):
         params = {"start_date": start.isoformat(), "end_date": end.isoformat()}
-        return {r["service_request_id"] for r in client.get(url("requests", "json"), params).json()}
+        answer = client.get(url("requests", "json"), params).json()
+        return set(refs(r["service_request_id"] for r in answer))
 
     day_start = noon.replace(hour=0)
     assert ids(noon, noon + dt.timedelta(hours=6)) == {"CR-2099-00021"}
@@ -507,7 +532,7 @@ def test_dates_are_compared_to_the_moment_requested(client):
         "CR-2099-00021",
         "CR-2099-00022",
     }
-    [row] = client.get(url("request", "json", request_id="CR-2099-00022")).json()
+    [row] = client.get(url("request", "json", request_id=pid(late))).json()
     assert dt.datetime.fromisoformat(row["requested_datetime"]) == day_start
 
 
@@ -529,11 +554,11 @@ def test_bad_filters_are_400(client, params, fmt):
 
 
 def test_list_is_capped_at_1000_newest_first(client, monkeypatch):
-    monkeypatch.setattr(open311.requests, "MAX_RESULTS", 3)
+    monkeypatch.setattr(open311.reads, "MAX_RESULTS", 3)
     today = timezone.localdate()
     for n in range(5):
-        ConcernFactory(reference=f"CR-2099-{n:05d}", date_received=today - dt.timedelta(days=n))
-    listed = [r["service_request_id"] for r in client.get(url("requests", "json")).json()]
+        public(reference=f"CR-2099-{n:05d}", date_received=today - dt.timedelta(days=n))
+    listed = refs(r["service_request_id"] for r in client.get(url("requests", "json")).json())
     assert listed == ["CR-2099-00000", "CR-2099-00001", "CR-2099-00002"]
 
 
@@ -541,7 +566,7 @@ def test_list_is_capped_at_1000_newest_first(client, monkeypatch):
 def test_list_query_count_is_flat(client, officer, django_assert_max_num_queries, fmt):
     for size in (3, 30):
         while Concern.objects.count() < size:
-            ConcernFactory(reported_by=officer, public_note="Note")
+            public(reported_by=officer, public_note="Note", area="412 Elm St")
         with django_assert_max_num_queries(2):
             response = client.get(url("requests", fmt))
         assert len(rows(response, fmt)) == size
@@ -551,8 +576,8 @@ def test_list_filter_uses_the_date_index(db):
     """At a million rows the list must read the date index, not the table."""
     from django.db import connection
 
-    qs = open311._public().filter(
-        open311._in_range(timezone.now() - dt.timedelta(days=90), timezone.now())
+    qs = open311.readable().filter(
+        open311.in_range(timezone.now() - dt.timedelta(days=90), timezone.now())
     )
     sql, params = qs[:1000].query.sql_with_params()
     with connection.cursor() as cursor:

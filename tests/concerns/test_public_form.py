@@ -111,3 +111,35 @@ def test_received_page_without_submission_says_received(client):
 
 def test_public_form_is_get_and_post_only(client):
     assert client.put(URL).status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        (
+            "en",
+            [
+                "What becomes public:",
+                "the block or area (never the exact address)",
+                "Your name, contact details, exact address and what you write are never published.",
+            ],
+        ),
+        (
+            "es",
+            [
+                "Lo que se hace público:",
+                "la cuadra o la zona (nunca la dirección exacta)",
+                "Su nombre, sus datos de contacto, su dirección exacta y lo que escriba nunca "
+                "se publican.",
+            ],
+        ),
+    ],
+)
+def test_public_form_says_what_becomes_public(client, lang, said):
+    """Issue 21: the city's 311 feed shows what came through this form; the resident is
+    told what of it, before sending, in their language."""
+    html = client.get(URL, {"lang": lang}).content.decode()
+    for text in said:
+        assert text in html, text
+    # Before the form, where a resident on a phone reads it before typing.
+    assert html.index(said[0]) < html.index('name="category"')

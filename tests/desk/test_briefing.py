@@ -178,7 +178,9 @@ def test_briefing_days_sets_the_recent_window(client_for, supervisor, officer):
 
 @pytest.mark.parametrize(
     "query",
-    [{"days": "abc"}, {"days": "99"}, {"days": "-1"}, {"area": "x" * 500}, {"area": "a\x00b"}],
+    # A NUL is refused with 400 before the page (core.guards; tests/security/test_nul_input.py);
+    # the form's own fallback for it is tested below, on read_filters.
+    [{"days": "abc"}, {"days": "99"}, {"days": "-1"}, {"area": "x" * 500}],
 )
 def test_briefing_bad_filters_fall_back_to_defaults(client_for, supervisor, maple, query):
     for url in (PAGE, PDF):

@@ -744,13 +744,12 @@ def test_settings_refuse_an_unknown_choice_and_keep_the_others(client_for, patro
     assert not NotificationPreference.objects.exists()
 
 
-def test_the_outbox_is_for_administrators_and_for_everyone_only_in_debug(
-    client_for, officer, settings
-):
+def test_the_outbox_is_for_administrators_only_even_in_debug(client_for, officer, settings):
+    # Every role, in both modes: tests/notifications/test_neutral_email.py.
     settings.DEBUG = False
     assert client_for(officer).get(reverse("notifications:outbox")).status_code == 403
     settings.DEBUG = True
-    assert client_for(officer).get(reverse("notifications:outbox")).status_code == 200
+    assert client_for(officer).get(reverse("notifications:outbox")).status_code == 403
     admin = UserFactory(username="t-admin2", is_superuser=True, is_staff=True)
     settings.DEBUG = False
     assert client_for(admin).get(reverse("notifications:outbox")).status_code == 200

@@ -175,10 +175,15 @@ def test_stale_running_render_is_shown_as_interrupted_and_a_retry_works(
 
 
 def test_running_render_is_followed_and_not_started_twice(rendered, client_for, cro):
+    from tests.reports.test_render_retry import other_session
+
     before = stored(rendered)
     Report.objects.filter(pk=rendered.pk).update(
         render_state=R.RUNNING, render_progress=50, render_started_at=timezone.now()
     )
+    # Its worker is alive: it holds the render lock in its own session (RENDER_LOCK).
+    worker = other_session()
+    worker.execute("SELECT pg_advisory_lock(730913, %s)", [rendered.pk])
     client = client_for(cro)
     page = client.get(rendered.get_absolute_url()).content.decode()
     assert 'http-equiv="refresh"' in page and "Try again" not in page
@@ -190,6 +195,7 @@ def test_running_render_is_followed_and_not_started_twice(rendered, client_for, 
     rendered.refresh_from_db()
     assert rendered.render_state == R.RUNNING
     assert stored(rendered) == before
+    worker.close()
 
 
 def test_render_waiting_too_long_for_a_worker_says_so(rendered, settings, client_for, cro):

@@ -120,6 +120,7 @@ TABLE: dict[str, dict] = {
     "accounts:locked": only(*CRO_AND_CHIEF),
     "audit:trail": only("chief"),
     "audit:export": only("chief"),
+    "audit:integrity": only("chief"),
     # Two-factor pages. The personas whose role needs a second factor come signed in past
     # it (tests/conftest.sign_in); the officer and the training officer have none set up.
     "accounts:mfa-verify": row(
@@ -163,6 +164,7 @@ TABLE: dict[str, dict] = {
     "open311:service": PUBLIC,
     "open311:requests": PUBLIC,
     "open311:request": PUBLIC,
+    "open311:unknown": row(PERSONAS, anonymous=404, ok=404),  # any other path: 404, spec format
     "resident-stop": PUBLIC,
     # --- Concerns
     "concerns:list": EVERY_ROLE,
@@ -496,7 +498,7 @@ def build_records() -> SimpleNamespace:
     )
     r.resident_concern = ConcernFactory(
         reported_by=None,
-        source_type="web",
+        source_type="web_form",
         contact_email="resident@example.test",
         consent_to_contact=True,
     )
@@ -747,7 +749,8 @@ def url_kwargs(name: str, r) -> dict:
         "listing": "concerns",
         "fmt": "json",
         "code": "traffic",
-        "request_id": r.concern.reference,
+        "request_id": str(r.resident_concern.public_id),  # 311 reads name public ids only
+        "path": "nothing.json",
         "reference": r.worked.reference
         if name in ("concerns:respond", "concerns:acknowledge")
         else r.concern.reference,
@@ -996,11 +999,15 @@ def test_conduct_concern_guessed_by_reference(records, client, persona, detail, 
 def test_conduct_concern_never_reaches_a_public_or_shared_page(records, client):
     r = records
     ref = r.conduct.reference
-    # Open311 is public: the conduct concern does not exist there, the others do.
-    request = reverse("open311:request", kwargs={"request_id": ref, "fmt": "json"})
-    assert client.get(request).status_code == 404
-    found = client.get(reverse("open311:requests", kwargs={"fmt": "json"}))
-    assert ref not in found.content.decode() and r.concern.reference in found.content.decode()
+    # Open311 is public: the conduct concern does not exist there, a resident's does (by its
+    # public id; no reference is ever shown, issue 21).
+    conduct_id = str(r.conduct.public_id)
+    for request_id in (ref, conduct_id):
+        request = reverse("open311:request", kwargs={"request_id": request_id, "fmt": "json"})
+        assert client.get(request).status_code == 404
+    found = client.get(reverse("open311:requests", kwargs={"fmt": "json"})).content.decode()
+    assert ref not in found and conduct_id not in found
+    assert str(r.resident_concern.public_id) in found
     # The roll-call briefing is printed for everyone in the room.
     as_user(client, r.users["supervisor"])
     for name in ("briefing",):

@@ -22,10 +22,8 @@ audit trail included, so it is readable by its owner only.
 
 import datetime as dt
 import hashlib
-import importlib.util
 import json
 import os
-import re
 import shutil
 
 # Runs pg_dump and pg_restore with argument lists, never through a shell.
@@ -41,7 +39,8 @@ from django.core.management.base import BaseCommand, CommandError
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
-from audit.trail import APPEND_ONLY_TRIGGER, ROW_TRIGGER
+from audit.triggers import APPEND_ONLY_TRIGGER, ROW_TRIGGER
+from desk.pg_programs import dump_major, find_program
 from reports.models import Report
 
 FORMAT = 1
@@ -49,6 +48,13 @@ DUMP = "database.dump"
 MEDIA = "media.tar.gz"
 MANIFEST = "manifest.json"
 PREFIX = "crd-backup-"
+# pg_restore cannot read a newer pg_dump's archive, and a newer pg_restore is not sure to
+# load into an older server (18 into 15 fails on `SET transaction_timeout`).
+NEWER_PG_DUMP = (
+    "Warning: written with pg_dump {dump}, newer than the server (PostgreSQL {server}): it "
+    "restores into PostgreSQL {dump} or later, perhaps not into this server. For backups that "
+    "do, install postgresql-client-{server}."
+)
 
 # Keys of DATABASES[...]["OPTIONS"] that belong to Django or psycopg, not to libpq; every
 # other option (sslmode, sslrootcert, connect_timeout, ...) is passed on to the programs.
@@ -114,59 +120,6 @@ def server_version(conn: psycopg.Connection) -> tuple[int, str]:
     number = int(conn.execute("SHOW server_version_num").fetchone()[0])
     text = conn.execute("SHOW server_version").fetchone()[0]
     return number, text
-
-
-# --- Finding pg_dump and pg_restore of the server's major version -----------------------
-
-
-def _candidate_folders(major: int) -> list[Path]:
-    """Where the programs may be, best first: the binaries inside the `pgserver` package
-    (they match the embedded server), Debian's folder for that major version, then PATH."""
-    folders = []
-    spec = importlib.util.find_spec("pgserver")
-    if spec is not None and spec.origin:
-        folders.append(Path(spec.origin).parent / "pginstall" / "bin")
-    folders.append(Path(f"/usr/lib/postgresql/{major}/bin"))
-    return folders
-
-
-def program_major(path: Path) -> tuple[int | None, str]:
-    result = subprocess.run(  # noqa: S603 - a found program, fixed argument  # nosec B603
-        [str(path), "--version"], capture_output=True, text=True, timeout=30, check=False
-    )
-    text = result.stdout.strip()
-    found = re.search(r"\(PostgreSQL\) (\d+)", text)
-    return (int(found.group(1)) if found else None), text
-
-
-def find_program(name: str, server_major: int) -> tuple[Path, str]:
-    """The program `name` of the same major version as the server, and its version line.
-
-    pg_dump refuses a server newer than itself, and pg_restore of a newer version can write
-    SQL an older server does not understand, so only an exact major version is accepted."""
-    candidates = [folder / name for folder in _candidate_folders(server_major)]
-    on_path = shutil.which(name)
-    if on_path:
-        candidates.append(Path(on_path))
-    seen = []
-    for path in candidates:
-        if not (path.is_file() and os.access(path, os.X_OK)) or path in [p for p, _ in seen]:
-            continue
-        major, text = program_major(path)
-        if major == server_major:
-            return path, text
-        seen.append((path, major))
-    if not seen:
-        raise CommandError(
-            f"{name} was not found. Install the PostgreSQL {server_major} client programs "
-            f"(on Debian: apt-get install postgresql-client-{server_major})."
-        )
-    found = ", ".join(f"{path} (version {major or 'unknown'})" for path, major in seen)
-    raise CommandError(
-        f"The database server is PostgreSQL {server_major}, but {name} of that version was "
-        f"not found; found only {found}. Install the PostgreSQL {server_major} client "
-        f"programs (on Debian: apt-get install postgresql-client-{server_major})."
-    )
 
 
 def run_program(args: list[str], database: dict, what: str) -> None:
@@ -329,7 +282,11 @@ def _write_backup(
     dump_path = folder / DUMP
     with connect(database, autocommit=True) as conn:
         version_num, version_text = server_version(conn)
-        pg_dump, pg_dump_version = find_program("pg_dump", version_num // 10000)
+        # Of the server's major version or newer: never an older one, which would refuse.
+        major = version_num // 10000
+        pg_dump, pg_dump_version = find_program("pg_dump", major)
+        if dump_major(pg_dump_version) != major:
+            write(NEWER_PG_DUMP.format(dump=dump_major(pg_dump_version), server=major))
         # One read-only snapshot for pg_dump and for everything the manifest counts: the
         # transaction stays open until pg_dump is done with it.
         conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ

@@ -30,8 +30,10 @@ import psycopg
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, storages
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 from psycopg import sql
 
+from audit.roles import as_owner, grant_app_rights
 from desk.management.commands.backup import (
     DUMP,
     FORMAT,
@@ -42,12 +44,12 @@ from desk.management.commands.backup import (
     connect,
     conninfo,
     file_sha256,
-    find_program,
     migration_summary,
     row_counts,
     run_program,
     server_version,
 )
+from desk.pg_programs import dump_major, find_program
 
 MISSING = "missing"
 
@@ -209,7 +211,10 @@ def restore_backup(
                 f"PostgreSQL {target_major}. Restore into PostgreSQL {source_major} or later. "
                 "Nothing changed."
             )
-        pg_restore, _ = find_program("pg_restore", target_major)
+        # pg_restore cannot read an archive of a newer pg_dump, nor should it be older than
+        # the server it writes to.
+        dumped_with = dump_major(manifest["database"].get("pg_dump", "")) or source_major
+        pg_restore, pg_restore_version = find_program("pg_restore", max(target_major, dumped_with))
         holding = tables_with_rows(conn)
     if holding and not force:
         shown = ", ".join(holding[:5]) + (", ..." if len(holding) > 5 else "")
@@ -220,19 +225,34 @@ def restore_backup(
         )
 
     write(f"Restoring the database into {database.get('NAME')!r} ...")
-    run_program(
-        [
-            str(pg_restore),
-            "--clean",
-            "--if-exists",
-            "--no-owner",
-            "--single-transaction",
-            f"--dbname={conninfo(database)}",
-            str(folder / DUMP),
-        ],
-        database,
-        "pg_restore",
-    )
+    try:
+        run_program(
+            [
+                str(pg_restore),
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--single-transaction",
+                f"--dbname={conninfo(database)}",
+                str(folder / DUMP),
+            ],
+            database,
+            "pg_restore",
+        )
+    except CommandError as error:
+        used = dump_major(pg_restore_version)
+        if used == target_major:
+            raise
+        # A newer pg_restore may send settings an older server does not know.
+        raise CommandError(
+            f"{error} Nothing changed. pg_restore {used} was used, newer than the server "
+            f"(PostgreSQL {target_major}): install postgresql-client-{target_major}"
+            + (
+                "."
+                if dumped_with <= target_major
+                else f", and a backup made with pg_dump {target_major}."
+            )
+        ) from error
     files = _unpack_media(folder / MEDIA, Path(media_root))
     write(f"Unpacked {files} files into {media_root}.")
     return compare(manifest, database=database, media_root=media_root)
@@ -335,13 +355,19 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, source, force, **options):
-        lines = restore_backup(
-            Path(source),
-            database=settings.DATABASES["default"],
-            media_root=Path(settings.MEDIA_ROOT),
-            force=force,
-            write=self.stdout.write,
-        )
+        # As the tables' owner (DATABASE_MIGRATION_URL), who may drop and create them; the
+        # application's role then gets its rights on what was restored.
+        with as_owner() as app:
+            lines = restore_backup(
+                Path(source),
+                database=settings.DATABASES["default"],
+                media_root=Path(settings.MEDIA_ROOT),
+                force=force,
+                write=self.stdout.write,
+            )
+            if app:
+                with connection.cursor() as cursor:
+                    grant_app_rights(cursor, app)
         for line in comparison_table(lines):
             self.stdout.write(line)
         different = [c for c in lines if not c.matches]
