@@ -105,11 +105,14 @@ def attempt(read):
 
 
 def measured(read):
-    """What reading costs: (seconds, peak bytes allocated, what it raised). Timed apart from
-    the memory count, which slows every allocation down."""
-    started = time.monotonic()
+    """What reading costs: (CPU seconds of this process, peak bytes allocated, what it
+    raised). CPU time, not the wall clock, so that a machine busy with other work does not
+    fail the test (the bounds are several times what a quiet machine needs; the figures are
+    in docs/PERFORMANCE.md). Timed apart from the memory count, which slows every
+    allocation down."""
+    started = time.process_time()
     raised = attempt(read)
-    seconds = time.monotonic() - started
+    seconds = time.process_time() - started
     tracemalloc.start()
     attempt(read)
     peak = tracemalloc.get_traced_memory()[1]
@@ -218,11 +221,11 @@ def upload(client, name, data):
 
 def test_the_bomb_is_refused_on_the_check_page_in_seconds(client_for, cro):
     client = client_for(cro)
-    started = time.monotonic()
+    started = time.process_time()
     response = upload(client, "bomb.xlsx", two_million_cells())
     assert response.status_code == 302
     page = client.get(response.url)
-    assert time.monotonic() - started < 5
+    assert time.process_time() - started < 5
     text = page.content.decode()
     assert "unpacks to far more data than a spreadsheet of this size holds" in text
     assert "Nothing has been saved." in text and "Upload another file" in text
