@@ -162,10 +162,11 @@ def test_killed_layout_process_fails_the_render_and_its_task(
 
 
 class Relay:
-    """A TCP relay to the database server that can be cut, as an outage would."""
+    """A TCP relay to the database server that can be cut, as an outage would. The embedded
+    server listens only on a Unix socket in its folder (HOST is that folder)."""
 
     def __init__(self, host: str, port: int):
-        self.target = (host, port)
+        self.target = f"{host}/.s.PGSQL.{port}" if host.startswith("/") else (host, port)
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = self.listener.getsockname()[1]
         self.sockets = []
@@ -183,10 +184,17 @@ class Relay:
                 client.close()
                 return
             self.connections += 1
-            server = socket.create_connection(self.target)
+            server = self._connect()
             self.sockets += [client, server]
             for a, b in ((client, server), (server, client)):
                 threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    def _connect(self) -> socket.socket:
+        if isinstance(self.target, tuple):
+            return socket.create_connection(self.target)
+        server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        server.connect(self.target)
+        return server
 
     @staticmethod
     def _pipe(source, sink):
