@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import DSN_REQUIRED_FOR_STAFF, Agency, User
+from accounts.models import DSN_REQUIRED_FOR_STAFF, Agency, Area, User
 
 
 class DepartmentUserCreationForm(UserCreationForm):
@@ -79,3 +79,16 @@ class AgencyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Area)
+class AreaAdmin(admin.ModelAdmin):
+    """The same rules as the areas page (Area.clean: boundary, nesting); the page is where
+    the CRO works, with the GeoJSON import and the matching of typed places."""
+
+    list_display = ("name", "code", "kind", "parent", "is_active")
+    list_filter = ("kind", "is_active")
+    search_fields = ("name", "code")
+    ordering = ("name",)
+    autocomplete_fields = ("parent",)
+    readonly_fields = ("min_longitude", "min_latitude", "max_longitude", "max_latitude")

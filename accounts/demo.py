@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import Group
 
+from accounts import demo_areas
 from accounts.models import Agency, User
 from core.roles import Role
 
@@ -32,7 +33,7 @@ DEMO_USERS = [
 
 
 def seed(stdout=None) -> dict:
-    created = {"agency": 0, "users": 0}
+    created = {"agency": 0, "users": 0, "areas": 0}
     agency = Agency.objects.filter(pk=1).first()
     if agency is None:
         Agency.objects.create(
@@ -82,6 +83,7 @@ def seed(stdout=None) -> dict:
         admin.save(update_fields=["password"])
         created["users"] += 1
     _demo_authenticators()
+    created["areas"] = demo_areas.seed()
     return created
 
 

@@ -1,11 +1,14 @@
 from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.geometry import checked_shape, normalised
 from core.roles import Role
 from core.uploads import agency_logo_path, logo_data_uri
 
@@ -132,6 +135,162 @@ class Agency(models.Model):
     def load(cls) -> "Agency":
         agency, _ = cls.objects.get_or_create(pk=1)
         return agency
+
+
+AREA_SELF_PARENT = _("An area cannot be inside itself.")
+AREA_TOO_DEEP = _(
+    "An area can be inside a top-level area only (a beat inside a sector): "
+    "%(parent)s is itself inside %(grandparent)s."
+)
+AREA_HAS_CHILDREN = _(
+    "This area has areas inside it, so it cannot itself be inside another. "
+    "Move its areas out first."
+)
+AREA_CODE_TAKEN = _("Another area already has this code.")
+
+
+class Area(models.Model):
+    """One of the agency's own areas: a beat, sector, neighbourhood or district. Concerns,
+    outreach activities and organizations point to one; the typed location stays beside it.
+
+    Nesting is one level deep (a beat inside a sector, a neighbourhood inside a district):
+    every department's map this serves has at most two levels, and one level makes a cycle
+    impossible by construction (a child's parent has no parent). The boundary is GeoJSON in
+    longitude/latitude (accounts/geometry.py); the bounding box beside it lets a later query
+    pick the few candidate areas for a point with plain comparisons before shapely decides.
+    """
+
+    class Kind(models.TextChoices):
+        BEAT = "beat", _("Beat")
+        SECTOR = "sector", _("Sector")
+        NEIGHBOURHOOD = "neighbourhood", _("Neighbourhood")
+        DISTRICT = "district", _("District")
+
+    name = models.CharField(_("name"), max_length=120)
+    code = models.CharField(
+        _("code"),
+        max_length=20,
+        help_text=_("Short and unique, as briefings and maps use it (for example B3 or NE)."),
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text=_("The area it lies in, if any (a beat's sector)."),
+        verbose_name=_("inside"),
+    )
+    boundary = models.JSONField(
+        _("boundary"),
+        null=True,
+        blank=True,
+        help_text=_("GeoJSON Polygon or MultiPolygon, longitude first (WGS 84)."),
+    )
+    min_longitude = models.FloatField(null=True, blank=True, editable=False)
+    min_latitude = models.FloatField(null=True, blank=True, editable=False)
+    max_longitude = models.FloatField(null=True, blank=True, editable=False)
+    max_latitude = models.FloatField(null=True, blank=True, editable=False)
+    is_active = models.BooleanField(
+        _("active"),
+        default=True,
+        help_text=_("Inactive areas keep their records but are offered for nothing new."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
+
+    class Meta:
+        verbose_name = _("area")
+        verbose_name_plural = _("areas")
+        ordering = ["name", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("code"), name="area_code_unique", violation_error_message=AREA_CODE_TAKEN
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=F("id")),
+                name="area_not_inside_itself",
+                violation_error_message=AREA_SELF_PARENT,
+            ),
+            # A boundary and its box come together.
+            models.CheckConstraint(
+                condition=Q(
+                    boundary__isnull=True,
+                    min_longitude__isnull=True,
+                    min_latitude__isnull=True,
+                    max_longitude__isnull=True,
+                    max_latitude__isnull=True,
+                )
+                | Q(
+                    boundary__isnull=False,
+                    min_longitude__isnull=False,
+                    min_latitude__isnull=False,
+                    max_longitude__isnull=False,
+                    max_latitude__isnull=False,
+                ),
+                name="area_boundary_with_box",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["min_latitude", "max_latitude", "min_longitude", "max_longitude"],
+                name="area_box_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self._set_box()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "boundary" in update_fields:
+            kwargs["update_fields"] = {
+                *update_fields,
+                "min_longitude",
+                "min_latitude",
+                "max_longitude",
+                "max_latitude",
+            }
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        self.code = (self.code or "").strip()
+        if self.boundary is not None:
+            try:
+                self._set_box()
+            except ValidationError as error:
+                raise ValidationError({"boundary": error}) from error
+        if self.parent_id is None:
+            return
+        if self.pk is not None and self.parent_id == self.pk:
+            raise ValidationError({"parent": AREA_SELF_PARENT})
+        if self.parent.parent_id is not None:
+            raise ValidationError(
+                {
+                    "parent": ValidationError(
+                        AREA_TOO_DEEP,
+                        params={"parent": self.parent, "grandparent": self.parent.parent},
+                    )
+                }
+            )
+        if self.pk is not None and self.children.exists():
+            raise ValidationError({"parent": AREA_HAS_CHILDREN})
+
+    def _set_box(self) -> None:
+        """The boundary as stored (accounts.geometry.normalised) and its bounding box."""
+        box = (None,) * 4
+        if self.boundary is not None:
+            self.boundary = normalised(self.boundary)
+            box = checked_shape(self.boundary).bounds
+        self.min_longitude, self.min_latitude, self.max_longitude, self.max_latitude = box
+
+    @property
+    def label(self) -> str:
+        """How a list or a picker names it: the code and the name."""
+        return f"{self.code} · {self.name}" if self.code != self.name else self.name
 
 
 class RateLimitHit(models.Model):

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
-from accounts import lookups, mfa, signin, views
+from accounts import area_views, lookups, mfa, signin, views
 
 app_name = "accounts"
 
@@ -18,6 +18,12 @@ urlpatterns = [
     path("agency/", views.agency_edit, name="agency"),
     path("agency/logo/", views.agency_logo, name="agency-logo"),
     path("locked/", views.locked_accounts, name="locked"),
+    path("areas/", area_views.area_list, name="areas"),
+    path("areas/new/", area_views.area_edit, name="area-new"),
+    path("areas/<int:pk>/", area_views.area_edit, name="area-edit"),
+    path("areas/<int:pk>/active/", area_views.area_active, name="area-active"),
+    path("areas/import/", area_views.area_import, name="area-import"),
+    path("areas/match/", area_views.area_match, name="area-match"),
     path("members/lookup/", lookups.member_lookup, name="member-lookup"),
     path("two-factor/", mfa.mfa_verify, name="mfa-verify"),
     path("two-factor/setup/", mfa.mfa_setup, name="mfa-setup"),

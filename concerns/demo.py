@@ -9,6 +9,7 @@ import random
 
 from django.utils import timezone
 
+from accounts.demo_areas import demo_area
 from accounts.models import User
 from concerns import intake, services
 from concerns.models import Concern, ConcernUpdate, Department, Referral, Routing, Unit
@@ -304,7 +305,8 @@ def seed(stdout=None) -> dict:
                     ),
                     "category": category,
                     "nature": rng.choice(list(Concern.Nature)),
-                    "area": rng.choice(AREAS),
+                    "area": (place := rng.choice(AREAS)),
+                    "defined_area": demo_area(place),
                     "summary": summary,
                     "description": description,
                     "suggestions": suggestion,

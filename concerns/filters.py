@@ -3,7 +3,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import Area, User
 from concerns.models import Concern
 from core.widgets import DateInput
 
@@ -41,7 +41,15 @@ class ConcernFilter(django_filters.FilterSet):
         choices=Concern.SourceType.choices, label=_("Source"), empty_label=_("Any")
     )
     nature = django_filters.ChoiceFilter(choices=Concern.Nature.choices, empty_label=_("Any"))
-    area = django_filters.CharFilter(lookup_expr="icontains", label=_("Area contains"))
+    # The agency's areas (inactive ones too: old concerns keep theirs); "Not placed" finds
+    # the concerns whose typed location matched no area yet.
+    defined_area = django_filters.ModelChoiceFilter(
+        queryset=Area.objects.order_by("name"),
+        label=_("Area"),
+        empty_label=_("Any"),
+        null_label=_("Not placed"),
+    )
+    area = django_filters.CharFilter(lookup_expr="icontains", label=_("Location contains"))
     received_from = django_filters.DateFilter(
         field_name="date_received", lookup_expr="gte", label=_("Received from"), widget=DateInput()
     )

@@ -9,7 +9,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts import lookups
+from accounts.area_forms import area_picker
 from accounts.models import User
+from concerns.attachment_forms import public_photos_field
 from concerns.models import Concern, Department, Referral, Unit
 from concerns.summaries import SUMMARY_MAX
 from core.conflicts import fingerprint
@@ -83,6 +85,7 @@ class IntakeForm(forms.ModelForm):
             "category",
             "nature",
             "area",
+            "defined_area",
             "priority",
             "summary",
             "description",
@@ -95,6 +98,7 @@ class IntakeForm(forms.ModelForm):
             "source_contact": _("Their phone or email"),
             "nature": _("Is it an actual, perceived or potential problem?"),
             "area": _("Where"),
+            "defined_area": _("Area"),
         }
         help_texts = {
             "source_name": _("Optional and confidential."),
@@ -128,6 +132,7 @@ class IntakeForm(forms.ModelForm):
             if c[0] not in (Concern.SourceType.WEB_FORM, Concern.SourceType.OPEN311)
         ]
         self.fields["category"].choices = [("", _("Choose a category"))] + Concern.Category.choices
+        area_picker(self.fields["defined_area"])
         self.helper = FormHelper()
         self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(
@@ -136,7 +141,11 @@ class IntakeForm(forms.ModelForm):
                 Column("category", css_class="col-sm-4"),
                 Column("priority", css_class="col-sm-4"),
             ),
-            Row(Column("area", css_class="col-sm-8"), Column("nature", css_class="col-sm-4")),
+            Row(
+                Column("area", css_class="col-sm-5"),
+                Column("defined_area", css_class="col-sm-3"),
+                Column("nature", css_class="col-sm-4"),
+            ),
             Field("summary"),
             Field("description"),
             Field("suggestions"),
@@ -194,6 +203,7 @@ class PublicFeedbackForm(forms.Form):
         help_text=_("What is happening, when, and how it affects you."),
     )
     suggestions = _long_text(_("Any ideas for what could help?"), required=False, rows=3)
+    photos = public_photos_field()  # up to three, re-encoded (concerns/attachments.py)
     name = forms.CharField(label=_("Your name"), max_length=120, required=False)
     email = forms.EmailField(label=_("Email"), required=False)
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)

@@ -16,9 +16,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts import ratelimit
+from accounts.areas import Resolver
 from concerns.models import Concern, ConcernUpdate
 from concerns.references import allocate, highest_numbers, keep_ahead, next_reference
 from concerns.services import FUTURE_DATE, record_line
+from concerns.status import private_code
 from concerns.summaries import first_sentence
 from core.permissions import Permission, require
 from core.roles import Role
@@ -73,6 +75,13 @@ def summarise(concern: Concern) -> None:
         concern.summary = " ".join(concern.summary.split())
 
 
+def place(concern: Concern, resolver: Resolver | None = None) -> None:
+    """A concern whose door chose no area gets the one its typed location names, by the
+    one rule every door shares (accounts.areas); none when the text names no area."""
+    if concern.defined_area_id is None and concern.area:
+        concern.defined_area = (resolver or Resolver.load())(concern.area)
+
+
 def receive(concern: Concern, *, line: str, by=None, acknowledge: bool = False) -> Concern:
     """Every door's last step, inside its transaction: the reference (unless the door took
     it already), the conduct rule, the row, the "received" line, the notices."""
@@ -81,12 +90,13 @@ def receive(concern: Concern, *, line: str, by=None, acknowledge: bool = False) 
     # The id public answers give instead of the reference: random, never in order (issue 21).
     concern.public_id = uuid.uuid4()
     summarise(concern)
+    place(concern)
     flag_conduct(concern)
     concern.save()
     record_line(concern, K.RECEIVED, by, line)
     record_conduct_flag(concern, by)
     if acknowledge:
-        email_resident(concern, "ack")
+        email_resident(concern, "ack", status_code=private_code(concern))
     return concern
 
 
@@ -97,8 +107,10 @@ def receive_many(concerns: list[Concern], *, lines: list[list[tuple[str, object,
     record keeps the status its file gives: it is history, not a new intake."""
     keep_ahead(highest_numbers(c.reference for c in concerns if c.reference))
     need: dict[int, int] = {}
+    resolver = Resolver.load()
     for concern in concerns:
         summarise(concern)
+        place(concern, resolver)
         if not concern.reference:
             need[concern.date_received.year] = need.get(concern.date_received.year, 0) + 1
     fresh = {year: iter(allocate(year, n)) for year, n in need.items()}
@@ -126,6 +138,7 @@ INTAKE_FIELDS = (
     "category",
     "nature",
     "area",
+    "defined_area",
     "summary",
     "description",
     "suggestions",

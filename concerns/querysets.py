@@ -77,7 +77,7 @@ class ConcernQuerySet(models.QuerySet):
         )
 
     def for_list(self):
-        return self.select_related("assignee").only(
+        return self.select_related("assignee", "defined_area").only(
             "reference",
             "date_received",
             "summary",
@@ -96,6 +96,7 @@ class ConcernQuerySet(models.QuerySet):
             "assignee__last_name",
             "assignee__rank",
             "assignee__username",
+            "defined_area__name",
         )
 
     def awaiting_response(self):

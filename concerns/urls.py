@@ -1,6 +1,7 @@
 from django.urls import path
 
 from concerns import open311, views
+from concerns.views import attachments
 
 app_name = "concerns"
 
@@ -19,6 +20,13 @@ urlpatterns = [
     path("<str:reference>/", views.concern_detail, name="detail"),
     path("<str:reference>/logged/", views.concern_logged, name="logged"),
     path("<str:reference>/respond/", views.concern_respond, name="respond"),
+    path("<str:reference>/files/add/", attachments.attachment_add, name="attachment-add"),
+    path("<str:reference>/files/<int:pk>/", attachments.attachment_file, name="attachment"),
+    path(
+        "<str:reference>/files/<int:pk>/small/",
+        attachments.attachment_thumbnail,
+        name="attachment-thumbnail",
+    ),
     path(
         "<str:reference>/routings/<int:routing_id>/acknowledge/",
         views.routing_acknowledge,

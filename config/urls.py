@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from accounts.signin import AdminLoginView, PasswordChangeView
 from concerns import views as concern_views
+from concerns.views.status import status_page
 from notifications import views as notification_views
 from reports import public_views as transparency_views
 from surveys import views as survey_views
@@ -39,6 +40,7 @@ urlpatterns = [
     path("transparency/<int:pk>.pdf", transparency_views.transparency_pdf, name="transparency-pdf"),
     path("feedback/", concern_views.feedback, name="feedback"),
     path("feedback/received/", concern_views.feedback_received, name="feedback-received"),
+    path("status/", status_page, name="status"),  # a resident's concern: concerns/status.py
     path("s/<slug:slug>/", survey_views.public_form, name="survey-public"),
     path("s/<slug:slug>/f/<slug:forum_slug>/", survey_views.public_form, name="survey-forum"),
     path("s/<slug:slug>/thanks/", survey_views.public_thanks, name="survey-thanks"),

@@ -81,6 +81,8 @@ class Permission(StrEnum):
     # Integration: spreadsheet imports, the city's 311 system (issue: integration)
     IMPORT_RECORDS = "import_records"
     MANAGE_OPEN311_KEYS = "manage_open311_keys"
+    # The agency's areas: beats, sectors, neighbourhoods (issue 22)
+    MANAGE_AREAS = "manage_areas"
 
 
 # Every employee, sworn or not, passes on what citizens say (000 IV.A, 001 IV.B).
@@ -149,6 +151,7 @@ ROLE_PERMISSIONS: dict[Role, set[Permission]] = {
         Permission.MANAGE_RECOMMENDATIONS,
         Permission.IMPORT_RECORDS,
         Permission.MANAGE_OPEN311_KEYS,
+        Permission.MANAGE_AREAS,
         Permission.UNLOCK_ACCOUNTS,
     },
     Role.CHIEF: _EVERY_ROLE
@@ -187,6 +190,7 @@ def permissions_for(user) -> set[Permission]:
         # Administrators manage accounts and may bring old records in (issue: integration).
         granted |= {
             Permission.MANAGE_ACCOUNTS,
+            Permission.MANAGE_AREAS,
             Permission.IMPORT_RECORDS,
             Permission.UNLOCK_ACCOUNTS,
             Permission.VIEW_AUDIT,

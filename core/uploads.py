@@ -20,6 +20,12 @@ def agency_logo_path(instance, filename: str) -> str:
     return _generated("agency", filename)
 
 
+def concern_file_path(instance, filename: str) -> str:
+    """A photo or document attached to a concern (concerns/attachments.py names the suffix
+    from what the file is, never from what the uploader called it)."""
+    return _generated("concerns", filename)
+
+
 def logo_data_uri(agency) -> str:
     """The agency's logo as a data: URI for the PDFs, read through the storage (a local
     folder or object storage alike); empty when there is none or it cannot be read."""

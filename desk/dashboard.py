@@ -39,6 +39,9 @@ SHORT_STATUS = {
 }
 SPIKE_WINDOW_DAYS = 30
 SPIKE_MIN = 3
+# Concerns in no defined area, counted together (the typed location matched no area yet).
+NOT_PLACED = _("Not placed")
+NOT_PLACED_WORDS = _("places not yet matched to an area")
 
 
 @dataclass(frozen=True)
@@ -265,13 +268,14 @@ def trends(today: dt.date, months: int = 24, lines: int = 5) -> dict:
 
 def spikes(today: dt.date, limit: int = 5) -> list[dict]:
     """A category in an area well above its own usual level: at least 3 concerns in the
-    last 30 days, and at least twice (plus two) its monthly average over the year before."""
+    last 30 days, and at least twice (plus two) its monthly average over the year before.
+    Areas are the agency's defined ones (accounts.Area), so a spelling never splits a count;
+    concerns not yet placed in one are counted together as "Not placed"."""
     recent_from = today - dt.timedelta(days=SPIKE_WINDOW_DAYS - 1)
     year_from = recent_from - dt.timedelta(days=365)
     rows = (
         C.objects.filter(date_received__gte=year_from, date_received__lte=today)
-        .exclude(area="")
-        .values("category", "area")
+        .values("category", "defined_area", "defined_area__name")
         .annotate(
             recent=Count("id", filter=Q(date_received__gte=recent_from)),
             before=Count("id", filter=Q(date_received__lt=recent_from)),
@@ -284,14 +288,19 @@ def spikes(today: dt.date, limit: int = 5) -> list[dict]:
     for r in rows:
         usual = r["before"] / 12
         if r["recent"] >= 2 * usual + 2:
+            placed = r["defined_area"] is not None
+            area = r["defined_area__name"] if placed else str(NOT_PLACED)
+            where = area if placed else str(NOT_PLACED_WORDS)
             found.append(
                 {
                     "category": r["category"],
                     "label": cats[r["category"]],
-                    "area": r["area"],
+                    "area": area,
+                    # The concern list's area filter: the area, or the unplaced ones.
+                    "area_filter": r["defined_area"] if placed else "null",
                     "recent": r["recent"],
                     "usual": round(usual, 1),
-                    "words": _spike_words(cats[r["category"]], r["area"], r["recent"], usual),
+                    "words": _spike_words(cats[r["category"]], where, r["recent"], usual),
                 }
             )
     found.sort(key=lambda s: (-(s["recent"] - s["usual"]), s["label"], s["area"]))

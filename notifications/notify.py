@@ -24,6 +24,7 @@ import re
 from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core import signing
@@ -335,10 +336,12 @@ def stop_token(concern) -> str:
     )
 
 
-def email_resident(concern, what: str) -> OutboundEmail | None:
+def email_resident(concern, what: str, *, status_code: str = "") -> OutboundEmail | None:
     """The acknowledgment ("ack") or the resolution notice ("resolved") to a resident who
     gave an address and consent, in the language they used. Reference, dates and the
-    department's contact only: no notes, no names, no details of the concern."""
+    department's contact only: no notes, no names, no details of the concern. The
+    acknowledgment also gives the private code of the status page (concerns/status.py),
+    and a link that carries both; the page moves the code out of its address at once."""
     address = (concern.contact_email or "").strip()
     if not address or not concern.consent_to_contact or _quiet.get():
         return None
@@ -356,6 +359,10 @@ def email_resident(concern, what: str) -> OutboundEmail | None:
                     "received": concern.date_received,
                     "stop_link": site_url(reverse("resident-stop", args=[stop_token(concern)])),
                 }
+                if status_code:
+                    query = {"ref": concern.reference, "code": status_code, "lang": language}
+                    context["status_code"] = status_code
+                    context["status_link"] = f"{site_url(reverse('status'))}?{urlencode(query)}"
                 if what == "ack":
                     subject = translation.gettext("We received your concern %(reference)s")
                 else:

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from accounts.demo_areas import demo_area
 from accounts.models import User
 from outreach.models import (
     CommunityInputReport,
@@ -128,6 +129,7 @@ def seed(stdout=None) -> dict:
                 name=name,
                 kind=kind,
                 area=area,
+                defined_area=demo_area(area),
                 helped_establish=helped,
                 contact_name=rng.choice(PEOPLE),
                 contact_phone=f"(555) 010-{rng.randint(1000, 9999)}",
@@ -152,7 +154,10 @@ def seed(stdout=None) -> dict:
             date=date,
             title=TITLES[kind] + (f" with {organization.name}" if organization else ""),
             organization=organization,
-            area=organization.area if organization else rng.choice(["Downtown", "Beat 3"]),
+            area=(
+                place := organization.area if organization else rng.choice(["Downtown", "Beat 3"])
+            ),
+            defined_area=demo_area(place),
             attendance=rng.randint(0, 80),
             staff_hours=Decimal(rng.choice(["1.0", "1.5", "2.0", "3.0", "4.5"])),
             materials_cost=Decimal(rng.choice(["0", "0", "25.00", "60.00", "120.00"])),

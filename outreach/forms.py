@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import lookups
+from accounts.area_forms import area_picker
+from accounts.areas import resolve
 from core.web import with_cji_notice
 from core.widgets import DateInput, LookupSelect
 from outreach.models import (
@@ -45,6 +47,13 @@ class _Helper:
         self.helper.add_input(Submit("submit", self.submit_label))
 
 
+def placed(data: dict) -> dict:
+    """No area chosen: the one the typed location names, by the rule every door uses."""
+    if not data.get("defined_area") and data.get("area"):
+        data["defined_area"] = resolve(data["area"])
+    return data
+
+
 class OrganizationForm(_Helper, forms.ModelForm):
     submit_label = _("Save organization")
 
@@ -54,6 +63,7 @@ class OrganizationForm(_Helper, forms.ModelForm):
             "name",
             "kind",
             "area",
+            "defined_area",
             "contact_name",
             "contact_phone",
             "contact_email",
@@ -68,16 +78,23 @@ class OrganizationForm(_Helper, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["liaison_officer"].queryset = department_members()
         self.fields["liaison_officer"].label_from_instance = _member_label
+        area_picker(self.fields["defined_area"])
         self._helper(
             Layout(
                 Row(Column("name", css_class="col-md-8"), Column("kind", css_class="col-md-4")),
-                "area",
+                Row(
+                    Column("area", css_class="col-md-8"),
+                    Column("defined_area", css_class="col-md-4"),
+                ),
                 Row(Column("contact_name"), Column("contact_phone"), Column("contact_email")),
                 "liaison_officer",
                 Row(Column("helped_establish"), Column("is_active")),
                 "notes",
             )
         )
+
+    def clean(self):
+        return placed(super().clean())
 
 
 class ActivityForm(_Helper, forms.ModelForm):
@@ -93,6 +110,7 @@ class ActivityForm(_Helper, forms.ModelForm):
             "organization",
             "officers",
             "area",
+            "defined_area",
             "attendance",
             "staff_hours",
             "materials_cost",
@@ -128,11 +146,12 @@ class ActivityForm(_Helper, forms.ModelForm):
         self.fields["officers"].queryset = department_members()
         self.fields["officers"].label_from_instance = _member_label
         self.fields["officers"].required = False
+        area_picker(self.fields["defined_area"])
         self._helper(
             Layout(
                 Row(Column("date", css_class="col-md-3"), Column("kind", css_class="col-md-9")),
                 Row(Column("title", css_class="col-md-8"), Column("program", css_class="col-md-4")),
-                Row(Column("organization"), Column("area")),
+                Row(Column("organization"), Column("area"), Column("defined_area")),
                 "officers",
                 Row(Column("attendance"), Column("staff_hours"), Column("materials_cost")),
                 "summary",
@@ -157,7 +176,7 @@ class ActivityForm(_Helper, forms.ModelForm):
             data["background_check_required"] = True
         if kind == OutreachActivity.Kind.FOOT_PATROL and not data.get("area"):
             self.add_error("area", _("Say where the foot patrol was."))
-        return data
+        return placed(data)
 
 
 class ParticipantForm(_Helper, forms.ModelForm):

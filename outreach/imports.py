@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.areas import Resolver
 from imports.engine import unique
 from imports.specs import Column, Problem, Spec
 from outreach.models import CommunityOrganization, OutreachActivity
@@ -56,8 +57,14 @@ def _check_organization(row, number, problems, context):
 
 def _create_organizations(rows, by, log) -> int:
     fields = [c.name for c in _organization_columns()]
+    place = Resolver.load()  # the one rule every door places a typed location by
     made = CommunityOrganization.objects.bulk_create(
-        [CommunityOrganization(**{f: r[f] for f in fields}, import_log=log) for r in rows],
+        [
+            CommunityOrganization(
+                **{f: r[f] for f in fields}, defined_area=place(r["area"]), import_log=log
+            )
+            for r in rows
+        ],
         batch_size=1000,
     )
     return len(made)
@@ -111,6 +118,7 @@ def _check_activity(row, number, problems, context):
 
 
 def _create_activities(rows, by, log) -> int:
+    place = Resolver.load()
     activities = OutreachActivity.objects.bulk_create(
         [
             OutreachActivity(
@@ -118,6 +126,7 @@ def _create_activities(rows, by, log) -> int:
                 kind=r["kind"],
                 title=r["title"],
                 area=r["area"],
+                defined_area=place(r["area"]),
                 organization_id=r["organization"],
                 program_id=r["program"],
                 attendance=r["attendance"],

@@ -190,6 +190,18 @@ def fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _language_reset():
+    """A public page switches the thread's language to the resident's (Spanish, say); in a
+    server the next request sets its own, but a test that calls code directly after one
+    would read Spanish labels. Each test starts and ends in the site's language."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     """Uploaded files (designs, logos) go to a temporary folder, never the checkout."""
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -3,12 +3,14 @@
 The intake fields are those of 000 IV.A (1-5) and 001 IV.B; the workflow is 001 IV.B.1-2.
 No field anywhere asks about immigration or citizenship status (004 IV)."""
 
+from concerns.models.attachments import Attachment
 from concerns.models.concern import Concern, ConcernUpdate
 from concerns.models.handoffs import Referral, Routing
 from concerns.models.integration import Open311Key, Open311Receipt, ReferenceCounter
 from concerns.models.places import Department, Unit
 
 __all__ = [
+    "Attachment",
     "Concern",
     "ConcernUpdate",
     "Department",

@@ -114,9 +114,21 @@ class Concern(models.Model):
     nature = models.CharField(
         max_length=12, choices=Nature.choices, default=Nature.ACTUAL, verbose_name=_("nature")
     )
+    # The place as it was given (an address, a block, a landmark); the column keeps its name
+    # so that search, imports and the public 311 feed (open311/locations.py) read it as before.
     area = models.CharField(
         max_length=160,
-        help_text=_("Neighborhood, beat or address the concern is about."),
+        help_text=_("The address, block or place the concern is about, as given."),
+        verbose_name=_("location"),
+    )
+    # Which of the agency's areas it is in (accounts.Area): counts, spikes and filters use it.
+    # PROTECT: an area with records is deactivated, never deleted, so old counts stay.
+    defined_area = models.ForeignKey(
+        "accounts.Area",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="concerns",
         verbose_name=_("area"),
     )
     # What it is about, in one line (concerns/summaries.py): every list and report shows it.
@@ -221,7 +233,7 @@ class Concern(models.Model):
             models.Index(
                 fields=["-date_received", "-id"],
                 name="concern_recent_idx",
-                include=["category", "area", "status"],
+                include=["category", "area", "status", "defined_area"],
             ),
             models.Index(
                 fields=["status", "-date_received", "-id"],
@@ -231,6 +243,13 @@ class Concern(models.Model):
             models.Index(fields=["category", "-date_received"], name="concern_category_idx"),
             models.Index(fields=["reported_by", "-date_received"], name="concern_reporter_idx"),
             models.Index(fields=["assignee", "status"], name="concern_assignee_idx"),
+            # The typed locations not yet matched to an area: the matching page walks their
+            # distinct values through this index one probe at a time (accounts/areas.py).
+            models.Index(
+                fields=["area"],
+                name="concern_unplaced_idx",
+                condition=Q(defined_area__isnull=True),
+            ),
             GinIndex(fields=["search_vector"], name="concern_search_idx"),
         ]
         constraints = [

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from audit import trail as audit
 from concerns import services, steps
+from concerns.attachment_forms import attachments_context
 from concerns.forms import (
     ResponseForm,
 )
@@ -78,7 +79,9 @@ def concern_detail(request, reference, *, bound=None, status=200):
         "concerns/concern_detail.html",
         {
             "concern": concern,
-            "updates": concern.updates.select_related("author"),
+            **attachments_context(
+                request.user, concern, concern.updates.select_related("author"), bound
+            ),
             "routings": routings,
             "referrals": referrals,
             "step_forms": _step_forms(concern, actions, bound, request.GET.get("step")),

@@ -13,6 +13,7 @@ from concerns.forms import (
     IntakeForm,
 )
 from concerns.models import Concern
+from concerns.views.status import tell_officer_the_code
 from core.permissions import Permission, has_permission
 from core.web import crumbs, show_errors
 from outreach.models import OutreachActivity
@@ -45,6 +46,7 @@ def concern_new(request):
                     % {"reference": concern.reference},
                 )
             if has_permission(request.user, Permission.VIEW_CONCERN, concern=concern):
+                tell_officer_the_code(request, concern)
                 return redirect(concern)
             # A conduct or bias concern goes out of the officer's sight at once (001 IV.C).
             return redirect(reverse("concerns:logged", args=[concern.reference]))

@@ -3,13 +3,14 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from concerns import intake
+from concerns import attachments, intake
 from concerns.forms import (
     PublicFeedbackForm,
 )
@@ -52,7 +53,7 @@ def remember_language(response, language):
 @require_http_methods(["GET", "POST"])
 def feedback(request):
     language = public_language(request)
-    form = PublicFeedbackForm(request.POST or None)
+    form = PublicFeedbackForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST" and form.is_valid():
         if form.is_spam:
@@ -60,13 +61,19 @@ def feedback(request):
             return remember_language(redirect("feedback-received"), language)
         data = dict(form.cleaned_data)
         data["language"] = language
+        photos = data.pop("photos", [])  # checked and re-encoded by the form already
         try:
-            concern, _created = intake.submit_public_concern(
-                data=data,
-                client=client_key(request),
-                intake_token=data.pop("intake_token"),
-                limit=settings.PUBLIC_FORM_HOURLY_LIMIT,
-            )
+            # The concern and its photos together: a photo that cannot be stored leaves
+            # no concern without it, and the resident sees the form again.
+            with transaction.atomic():
+                concern, created = intake.submit_public_concern(
+                    data=data,
+                    client=client_key(request),
+                    intake_token=data.pop("intake_token"),
+                    limit=settings.PUBLIC_FORM_HOURLY_LIMIT,
+                )
+                if created and photos:
+                    attachments.add_public_photos(concern=concern, photos=photos)
         except ValidationError as error:
             if hasattr(error, "error_dict"):
                 form.add_error(None, error)

@@ -122,7 +122,15 @@ class OutreachActivity(models.Model):
         blank=True,
         verbose_name=_("officers"),
     )
-    area = models.CharField(max_length=160, blank=True, verbose_name=_("area"))
+    area = models.CharField(max_length=160, blank=True, verbose_name=_("location"))
+    defined_area = models.ForeignKey(
+        "accounts.Area",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="activities",
+        verbose_name=_("area"),
+    )
     attendance = models.PositiveIntegerField(default=0, verbose_name=_("attendance"))
     staff_hours = models.DecimalField(
         max_digits=7,
@@ -188,6 +196,11 @@ class OutreachActivity(models.Model):
             models.Index(fields=["logged_by", "-date"], name="activity_logger_idx"),
             models.Index(fields=["program", "-date"], name="activity_program_idx"),
             GinIndex(fields=["search_vector"], name="activity_search_idx"),
+            models.Index(
+                fields=["area"],
+                name="activity_unplaced_idx",
+                condition=Q(defined_area__isnull=True),
+            ),
         ]
 
     def __str__(self):

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import Max, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -47,7 +47,15 @@ class CommunityOrganization(models.Model):
     area = models.CharField(
         max_length=160,
         blank=True,
-        help_text=_("Neighborhood, beat or address."),
+        help_text=_("The address or place it works in, as given."),
+        verbose_name=_("location"),
+    )
+    defined_area = models.ForeignKey(
+        "accounts.Area",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organizations",
         verbose_name=_("area"),
     )
     liaison_officer = models.ForeignKey(
@@ -74,7 +82,12 @@ class CommunityOrganization(models.Model):
         verbose_name = _("community organization")
         verbose_name_plural = _("community organizations")
         ordering = ["name"]
-        indexes = [models.Index(fields=["kind", "name"], name="org_kind_idx")]
+        indexes = [
+            models.Index(fields=["kind", "name"], name="org_kind_idx"),
+            models.Index(
+                fields=["area"], name="org_unplaced_idx", condition=Q(defined_area__isnull=True)
+            ),
+        ]
 
     def __str__(self):
         return self.name

@@ -29,6 +29,8 @@ NOT_PAGES = {
     "briefing-pdf",
     "outreach:activity-export",
     "outreach:material-design",
+    "concerns:attachment",  # a photo or a PDF, served as a file
+    "concerns:attachment-thumbnail",
     "notifications:menu",  # a fragment of the top bar, checked open below
     "accounts:member-lookup",  # JSON for a pick-list's filter box
     "outreach:organization-lookup",  # JSON for a pick-list's filter box

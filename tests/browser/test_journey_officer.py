@@ -89,7 +89,7 @@ def test_officer_month(page, screenshot):
     page.get_by_label("Organization", exact=True).select_option(
         label="Maple Heights Neighborhood Watch"
     )
-    page.get_by_label("Area").fill("Maple Heights")
+    page.get_by_label("Location", exact=True).fill("Maple Heights")
     page.get_by_label("Attendance").fill("18")
     page.get_by_label("Staff hours").fill("2")
     j.follow(page.get_by_role("button", name="Save activity"), shot="activity-logged")

@@ -36,7 +36,7 @@ def test_officer_logs_watch_meeting_and_raises_concern(page_as, screenshot):
     page.get_by_label("Organization", exact=True).select_option(
         label="Maple Heights Neighborhood Watch"
     )
-    page.get_by_label("Area").fill("Maple Heights")
+    page.get_by_label("Location", exact=True).fill("Maple Heights")
     page.get_by_label("Attendance").fill("18")
     page.get_by_label("Staff hours").fill("2")
     screenshot(page, "activity-new")

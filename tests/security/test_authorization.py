@@ -28,6 +28,7 @@ from django.test import TestCase, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from accounts.models import Area
 from core.decisions import Decision
 from core.roles import Role
 from tests.conftest import sign_in
@@ -118,6 +119,13 @@ TABLE: dict[str, dict] = {
     "accounts:agency": only(*CRO_AND_CHIEF),
     "accounts:agency-logo": row(CRO_AND_CHIEF, ok=404),  # the test agency has no logo
     "accounts:locked": only(*CRO_AND_CHIEF),
+    # The agency's areas: the CRO (and administrators, tests/accounts/test_areas_pages.py).
+    "accounts:areas": only("cro"),
+    "accounts:area-new": only("cro"),
+    "accounts:area-edit": only("cro"),
+    "accounts:area-active": POST_ONLY,
+    "accounts:area-import": only("cro"),
+    "accounts:area-match": only("cro"),
     "audit:trail": only("chief"),
     "audit:export": only("chief"),
     "audit:integrity": only("chief"),
@@ -184,6 +192,10 @@ TABLE: dict[str, dict] = {
     "concerns:logged": row(("officer",), others=404),  # only the officer who logged it
     "concerns:respond": POST_ONLY,
     "concerns:acknowledge": POST_ONLY,
+    # A concern's photos and documents: exactly those who see the concern (issue 22).
+    "concerns:attachment": SEES_CONCERN,
+    "concerns:attachment-thumbnail": SEES_CONCERN,
+    "concerns:attachment-add": POST_ONLY,
     # A GET of a step (not fetched by the page) leads to the concern's page, step open.
     "concerns:step": row(
         ("officer",) + OVERSIGHT,
@@ -291,6 +303,7 @@ TABLE: dict[str, dict] = {
     "transparency-year-pdf": PUBLIC,  # its year's PDF, in English or Spanish
     "feedback": PUBLIC,
     "feedback-received": PUBLIC,
+    "status": PUBLIC,  # a resident's concern, by reference and private code
     "survey-public": PUBLIC,
     "survey-forum": PUBLIC,
     "survey-thanks": PUBLIC,
@@ -434,6 +447,21 @@ def _users() -> dict:
     }
 
 
+def _photo_on(concern, by):
+    """A photo on the concern, through the service that checks and re-encodes it."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from concerns.attachments import add_attachment, prepare_upload
+
+    data = io.BytesIO()
+    Image.new("RGB", (8, 8), (1, 2, 3)).save(data, format="JPEG")
+    prepared = prepare_upload(SimpleUploadedFile("photo.jpg", data.getvalue()))
+    return add_attachment(concern=concern, by=by, prepared=prepared)
+
+
 def build_records() -> SimpleNamespace:
     from django_tasks_db.models import DBTaskResult
 
@@ -473,7 +501,9 @@ def build_records() -> SimpleNamespace:
     r.concern = ConcernFactory(
         reported_by=officer, organization=r.organization, source_name="Jordan Secretsource"
     )
+    r.attachment = _photo_on(r.concern, officer)
     r.unit = UnitFactory(name="Traffic Unit", commander=supervisor)
+    r.area = Area.objects.create(code="B3", name="Beat 3", kind="beat")
     r.department = DepartmentFactory(name="Public Works")
     r.worked = ConcernFactory(reported_by=officer, category="noise")
     concern_services.escalate_concern(concern=r.worked, by=officer)
@@ -707,8 +737,12 @@ def url_kwargs(name: str, r) -> dict:
         "imports:log": r.import_log,
         "calendar:revoke": r.feed,
         "concerns:department-edit": r.department,
+        "accounts:area-edit": r.area,
+        "accounts:area-active": r.area,
         "concerns:unit-edit": r.unit,
         "concerns:open311-key-revoke": r.key,
+        "concerns:attachment": r.attachment,
+        "concerns:attachment-thumbnail": r.attachment,
         "outreach:organization": r.organization,
         "outreach:organization-edit": r.organization,
         "outreach:activity": r.activity,
