@@ -1,8 +1,6 @@
 """Photos and documents on the concern's page, on the residents' form, and served back only
 to those who may see the concern (issue 22)."""
 
-import uuid
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -21,6 +19,7 @@ from tests.concerns.test_attachments import (
     png_bytes,
     upload,
 )
+from tests.concerns.test_public_form import form
 from tests.factories import AgencyFactory, ConcernFactory
 
 pytestmark = pytest.mark.django_db
@@ -236,20 +235,16 @@ def test_concern_page_queries_do_not_grow_with_its_attachments(client_for, cro):
 
 
 def feedback(**overrides):
-    data = {
-        "category": "street_lighting",
-        "area": "Elm Street",
-        "summary": "Street light out",
-        "description": "The light at Elm and 3rd has been out for a week.",
-        "suggestions": "",
-        "name": "",
-        "email": "",
-        "phone": "",
-        "website": "",
-        "intake_token": str(uuid.uuid4()),
-    }
-    data.update(overrides)
-    return data
+    """The public form as a resident fills it (tests/concerns/test_public_form.form)."""
+    return form(
+        **{
+            "category": "street_lighting",
+            "area": "Elm Street",
+            "summary": "Street light out",
+            "description": "The light at Elm and 3rd has been out for a week.",
+            **overrides,
+        }
+    )
 
 
 @pytest.mark.parametrize("count", [0, 1, 3])

@@ -3,7 +3,6 @@ acknowledgment email (with a link), the public form's "received" page, the offic
 intake; and the links to the page from the public pages and the sign-in page."""
 
 import re
-import uuid
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -13,6 +12,7 @@ from django.utils import translation
 
 from concerns import status
 from concerns.models import Concern
+from tests.concerns.test_public_form import form
 from tests.concerns.test_views import intake_post
 
 pytestmark = pytest.mark.django_db
@@ -21,21 +21,8 @@ URL = reverse("status")
 
 
 def feedback(**overrides):
-    data = {
-        "category": "noise",
-        "area": "Cedar Grove",
-        "summary": "Loud music at night",
-        "description": "Music until 3 am.",
-        "suggestions": "",
-        "name": "",
-        "email": "resident@example.org",
-        "phone": "",
-        "consent_to_contact": "on",
-        "website": "",
-        "intake_token": str(uuid.uuid4()),
-    }
-    data.update(overrides)
-    return data
+    """The public form as a resident fills it (tests/concerns/test_public_form.form)."""
+    return form(**{"email": "resident@example.org", "consent_to_contact": "on", **overrides})
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
