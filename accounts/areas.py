@@ -17,7 +17,9 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
+from shapely.geometry import Point
 
+from accounts.geometry import checked_shape
 from accounts.models import Area, User
 from core.permissions import Permission, require
 
@@ -55,6 +57,7 @@ class Resolver:
     areas: list[Area]
     _keys: list[tuple[str, Area]] = field(default_factory=list, repr=False)
     _seen: dict[str, Area | None] = field(default_factory=dict, repr=False)
+    _shapes: list | None = field(default=None, repr=False)
 
     @classmethod
     def load(cls) -> "Resolver":
@@ -87,6 +90,34 @@ class Resolver:
                 self._seen[words] = best if len(rivals) == 1 else None
         return self._seen[words]
 
+    def at(self, latitude: float | None, longitude: float | None) -> Area | None:
+        """The area whose boundary holds the point: the finer kind first (a beat before
+        its sector); a point on a shared edge goes to the area with the lower id, so the
+        answer never depends on the order areas were read in. None outside every boundary."""
+        if latitude is None or longitude is None:
+            return None
+        if self._shapes is None:
+            self._shapes = [
+                (area, checked_shape(area.boundary))
+                for area in self.areas
+                if area.boundary is not None
+            ]
+        rank = {kind: i for i, kind in enumerate(KIND_ORDER)}
+        point = Point(longitude, latitude)
+        inside = [
+            area
+            for area, boundary in self._shapes
+            if area.min_latitude <= latitude <= area.max_latitude
+            and area.min_longitude <= longitude <= area.max_longitude
+            and boundary.covers(point)
+        ]
+        inside.sort(key=lambda area: (rank.get(area.kind, 9), area.pk))
+        return inside[0] if inside else None
+
+    def place(self, *, text: str, latitude=None, longitude=None) -> Area | None:
+        """The one rule: a point inside a boundary decides; else the typed text."""
+        return self.at(latitude, longitude) or self(text)
+
     def suggest(self, text: str) -> Area | None:
         """What the matching page offers: the rule's answer, else the area whose name is
         most like the whole text ("Mapel Heights" is Maple Heights)."""
@@ -98,9 +129,10 @@ class Resolver:
         return names[close[0]] if close else None
 
 
-def resolve(text: str) -> Area | None:
-    """The one rule every door uses to place a typed location in an area."""
-    return Resolver.load()(text)
+def resolve(text: str, *, latitude=None, longitude=None) -> Area | None:
+    """The one rule every door uses to place a record in an area: its point when it has one
+    inside a boundary, else its typed location."""
+    return Resolver.load().place(text=text, latitude=latitude, longitude=longitude)
 
 
 # --- The matching page -------------------------------------------------------------------

@@ -313,3 +313,77 @@ class RateLimitHit(models.Model):
 
     def __str__(self):
         return f"{self.scope}: {self.client[:8]}"
+
+
+class LocationSource(models.TextChoices):
+    """Where a record's point came from: the order a reader trusts them in."""
+
+    MAP = "map", _("clicked on the map")
+    OPEN311 = "open311", _("sent by 311")
+    ADDRESS_LIST = "address_list", _("the agency's address list")
+    GEOCODER = "geocoder", _("the address lookup service")
+    IMPORT = "import", _("an imported file")
+
+
+def point_constraints(prefix: str) -> list:
+    """A point is both coordinates or neither, in degrees, with where it came from."""
+    return [
+        models.CheckConstraint(
+            condition=Q(latitude__isnull=True, longitude__isnull=True, location_source="")
+            | Q(
+                latitude__gte=-90,
+                latitude__lte=90,
+                longitude__gte=-180,
+                longitude__lte=180,
+            )
+            & ~Q(location_source=""),
+            name=f"{prefix}_point_whole",
+        )
+    ]
+
+
+class Located(models.Model):
+    """A point (WGS 84 degrees) on a record about a place: a concern, an outreach activity.
+    The typed location stays beside it; a point inside an area's boundary places the record
+    in that area (accounts.areas.area_at)."""
+
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    location_source = models.CharField(
+        _("point from"), max_length=16, choices=LocationSource.choices, blank=True, default=""
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def has_point(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+
+class AddressPoint(models.Model):
+    """One address of the agency's own address list (the address-point file cities publish),
+    so a typed address finds its point with no outside service (accounts/addresses.py)."""
+
+    address = models.CharField(_("address"), max_length=200)
+    # The address as a lookup compares it: lower case, one space, street types spelled out.
+    key = models.CharField(max_length=200, unique=True, editable=False)
+    latitude = models.FloatField(_("latitude"))
+    longitude = models.FloatField(_("longitude"))
+    imported_at = models.DateTimeField(auto_now=True, verbose_name=_("imported at"))
+
+    class Meta:
+        verbose_name = _("address point")
+        verbose_name_plural = _("address points")
+        ordering = ["key"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180
+                ),
+                name="address_point_in_range",
+            )
+        ]
+
+    def __str__(self):
+        return self.address

@@ -76,10 +76,13 @@ def summarise(concern: Concern) -> None:
 
 
 def place(concern: Concern, resolver: Resolver | None = None) -> None:
-    """A concern whose door chose no area gets the one its typed location names, by the
-    one rule every door shares (accounts.areas); none when the text names no area."""
-    if concern.defined_area_id is None and concern.area:
-        concern.defined_area = (resolver or Resolver.load())(concern.area)
+    """A concern whose door chose no area gets one by the rule every door shares
+    (accounts.areas): the boundary its point lies in, else the area its typed location
+    names; none when neither says."""
+    if concern.defined_area_id is None and (concern.area or concern.has_point):
+        concern.defined_area = (resolver or Resolver.load()).place(
+            text=concern.area, latitude=concern.latitude, longitude=concern.longitude
+        )
 
 
 def receive(concern: Concern, *, line: str, by=None, acknowledge: bool = False) -> Concern:

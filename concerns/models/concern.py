@@ -9,12 +9,13 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Located, point_constraints
 from concerns.querysets import ConcernQuerySet
 from concerns.summaries import SUMMARY_MAX
 from imports.models import import_log_field
 
 
-class Concern(models.Model):
+class Concern(Located):
     class SourceType(models.TextChoices):
         CITIZEN = "citizen", _("Citizen")
         BUSINESS = "business", _("Business")
@@ -131,6 +132,19 @@ class Concern(models.Model):
         related_name="concerns",
         verbose_name=_("area"),
     )
+    # Merged into another concern that leads (concerns/duplicates.py): reports count the lead
+    # once with the number of reports it gathered; PROTECT, a lead is never deleted under them.
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+        verbose_name=_("duplicate of"),
+        # Indexed by concern_duplicates_idx, on the few rows that have one.
+        db_index=False,
+    )
+    merged_at = models.DateTimeField(null=True, blank=True, verbose_name=_("merged at"))
     # What it is about, in one line (concerns/summaries.py): every list and report shows it.
     summary = models.CharField(
         _("summary"),
@@ -250,6 +264,11 @@ class Concern(models.Model):
                 name="concern_unplaced_idx",
                 condition=Q(defined_area__isnull=True),
             ),
+            models.Index(
+                fields=["duplicate_of"],
+                name="concern_duplicates_idx",
+                condition=Q(duplicate_of__isnull=False),
+            ),
             GinIndex(fields=["search_vector"], name="concern_search_idx"),
         ]
         constraints = [
@@ -258,6 +277,10 @@ class Concern(models.Model):
                 | (~Q(status="resolved") & Q(resolved_at__isnull=True)),
                 name="concern_resolved_at_with_status",
             ),
+            models.CheckConstraint(
+                condition=~Q(duplicate_of=models.F("id")), name="concern_not_its_own_duplicate"
+            ),
+            *point_constraints("concern"),
         ]
 
     def __str__(self):

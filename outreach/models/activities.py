@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Located, point_constraints
 from core.permissions import Permission, permissions_for
 from imports.models import import_log_field
 
@@ -41,7 +42,7 @@ class ActivityQuerySet(models.QuerySet):
         )
 
 
-class OutreachActivity(models.Model):
+class OutreachActivity(Located):
     """What the unit and its officers did with the community."""
 
     class Kind(models.TextChoices):
@@ -187,6 +188,7 @@ class OutreachActivity(models.Model):
         verbose_name = _("outreach activity")
         ordering = ["-date", "-id"]
         verbose_name_plural = _("outreach activities")
+        constraints = point_constraints("activity")
         indexes = [
             models.Index(
                 fields=["-date", "-id"], name="activity_recent_idx", include=["kind", "attendance"]
