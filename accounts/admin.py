@@ -3,7 +3,8 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import DSN_REQUIRED_FOR_STAFF, Agency, Area, User
+from accounts.addresses import address_key
+from accounts.models import DSN_REQUIRED_FOR_STAFF, AddressPoint, Agency, Area, User
 
 
 class DepartmentUserCreationForm(UserCreationForm):
@@ -92,3 +93,22 @@ class AreaAdmin(admin.ModelAdmin):
     ordering = ("name",)
     autocomplete_fields = ("parent",)
     readonly_fields = ("min_longitude", "min_latitude", "max_longitude", "max_latitude")
+
+
+@admin.register(AddressPoint)
+class AddressPointAdmin(admin.ModelAdmin):
+    """The agency's address list, to look an address up or correct one point; the list is
+    loaded from the city's file with `manage.py import_addresses`."""
+
+    list_display = ("address", "latitude", "longitude", "imported_at")
+    search_fields = ("key",)
+    readonly_fields = ("key", "imported_at")
+    show_full_result_count = False
+
+    def save_model(self, request, obj, form, change):
+        obj.key = address_key(obj.address)
+        super().save_model(request, obj, form, change)
+
+    def get_search_results(self, request, queryset, search_term):
+        # Searched as a lookup compares: "14 Birch Ln." finds "14 BIRCH LANE".
+        return super().get_search_results(request, queryset, address_key(search_term))

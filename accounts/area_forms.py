@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.area_import import MAX_BYTES
-from accounts.models import Area
+from accounts.models import Area, LocationSource
 
 NOT_GEOJSON_NAME = _("Choose a .geojson or .json file.")
 FILE_TOO_BIG = _("The file is larger than %(mb)d MB. Export only the areas, simplified.")
@@ -117,3 +117,39 @@ def area_picker(field) -> None:
     field.empty_label = _("Work it out from where")
     field.label_from_instance = lambda area: area.label
     field.help_text = _("Leave it to be worked out from the place typed, or choose one.")
+
+
+# --- A point on a record's form --------------------------------------------------------
+
+POINT_HALF = _("Give both the latitude and the longitude, or neither.")
+# The map beside a form's point inputs (accounts/templatetags/maps.py): a click sets them.
+MAP_PICK = "{% load maps %}{% map_pick form.latitude form.longitude %}"
+
+
+def point_fields() -> dict[str, forms.FloatField]:
+    """The latitude and longitude inputs of a form about a place: typed, or set by a click
+    on the map beside them (the `map_pick` tag); both optional."""
+
+    def one(label, low, high, help_text):
+        return forms.FloatField(
+            label=label,
+            required=False,
+            min_value=low,
+            max_value=high,
+            help_text=help_text,
+            widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+        )
+
+    return {
+        "latitude": one(_("Latitude"), -90, 90, _("Optional. Click the map to set it.")),
+        "longitude": one(_("Longitude"), -180, 180, ""),
+    }
+
+
+def clean_point(cleaned: dict, add_error) -> None:
+    """Both coordinates or neither; a point given on a form was set on its map."""
+    lat, lon = cleaned.get("latitude"), cleaned.get("longitude")
+    if (lat is None) != (lon is None):
+        add_error("longitude" if lon is None else "latitude", POINT_HALF)
+    elif lat is not None:
+        cleaned["location_source"] = LocationSource.MAP

@@ -2,7 +2,7 @@
 
 from django.contrib.auth.models import Group
 
-from accounts import demo_areas
+from accounts import demo_areas, demo_places
 from accounts.models import Agency, User
 from core.roles import Role
 
@@ -33,7 +33,7 @@ DEMO_USERS = [
 
 
 def seed(stdout=None) -> dict:
-    created = {"agency": 0, "users": 0, "areas": 0}
+    created = {"agency": 0, "users": 0, "areas": 0, "addresses": 0}
     agency = Agency.objects.filter(pk=1).first()
     if agency is None:
         Agency.objects.create(
@@ -84,6 +84,7 @@ def seed(stdout=None) -> dict:
         created["users"] += 1
     _demo_authenticators()
     created["areas"] = demo_areas.seed()
+    created["addresses"] = demo_places.seed_addresses()
     return created
 
 

@@ -151,5 +151,5 @@ def seed() -> int:
 
 def demo_area(text: str) -> Area | None:
     if code := MATCHED.get(text):
-        return Area.objects.get(code=code)
+        return Area.objects.filter(code=code).first()
     return resolve(text)

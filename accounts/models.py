@@ -350,7 +350,12 @@ class Located(models.Model):
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
     location_source = models.CharField(
-        _("point from"), max_length=16, choices=LocationSource.choices, blank=True, default=""
+        _("point from"),
+        max_length=16,
+        choices=LocationSource.choices,
+        blank=True,
+        default="",
+        db_default="",
     )
 
     class Meta:

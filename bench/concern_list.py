@@ -32,6 +32,9 @@ PAGES = [
     ("list, needs my action", "/concerns/?needs_me=on"),
     ("list, page 20", "/concerns/?page=20"),
     ("my concerns", "/concerns/mine/"),
+    ("list's map, default", "/concerns/map/"),
+    ("list's map, filtered", "/concerns/map/?status=in_progress&category=traffic"),
+    ("list's map, one area", "/concerns/map/?open=on&defined_area=1"),
 ]
 
 
@@ -63,6 +66,8 @@ def manage(*args, capture=False) -> str:
 
 
 SETUP = """
+from accounts import demo_areas
+demo_areas.seed()  # the demo town's areas, so the volume is placed and pinned
 from django.contrib.auth.models import Group
 from django.contrib.sessions.backends.db import SessionStore
 from accounts.models import User

@@ -33,6 +33,8 @@ PORT = 8766
 TARGET_MS = 300
 
 SETUP = """
+from accounts import demo_areas
+demo_areas.seed()  # the demo town's areas, so the volume is placed and pinned
 from django.contrib.auth.models import Group
 from django.contrib.sessions.backends.db import SessionStore
 from django.utils import timezone

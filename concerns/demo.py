@@ -10,6 +10,7 @@ import random
 from django.utils import timezone
 
 from accounts.demo_areas import demo_area
+from accounts.demo_places import demo_point
 from accounts.models import User
 from concerns import intake, services
 from concerns.models import Concern, ConcernUpdate, Department, Referral, Routing, Unit
@@ -306,7 +307,10 @@ def seed(stdout=None) -> dict:
                     "category": category,
                     "nature": rng.choice(list(Concern.Nature)),
                     "area": (place := rng.choice(AREAS)),
-                    "defined_area": demo_area(place),
+                    # A point decides the area by the rule every door uses; without one,
+                    # the area the CRO matched for the typed place.
+                    **(point := demo_point(place, made)),
+                    "defined_area": None if point else demo_area(place),
                     "summary": summary,
                     "description": description,
                     "suggestions": suggestion,

@@ -1,16 +1,17 @@
 import uuid
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Field, Fieldset, Layout, Row, Submit
+from crispy_forms.layout import HTML, Column, Field, Fieldset, Layout, Row, Submit
 from django import forms
+from django.db.models import Q
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts import lookups
-from accounts.area_forms import area_picker
-from accounts.models import User
+from accounts.area_forms import MAP_PICK, area_picker, clean_point, point_fields
+from accounts.models import Area, User
 from concerns.attachment_forms import public_photos_field
 from concerns.models import Concern, Department, Referral, Unit
 from concerns.summaries import SUMMARY_MAX
@@ -21,6 +22,10 @@ from outreach.models import CommunityOrganization, OutreachActivity
 
 DESCRIPTION_MAX = 5000
 TEXT_MAX = 5000
+DUPLICATE_OFFER = (
+    '{% if offer %}<input type="hidden" name="offered" value="1">'
+    '{% include "concerns/_duplicate_offer.html" %}{% endif %}'
+)
 TOO_LONG = _("Keep this to %(limit_value)d characters or fewer (it has %(show_value)d).")
 
 
@@ -86,6 +91,8 @@ class IntakeForm(forms.ModelForm):
             "nature",
             "area",
             "defined_area",
+            "latitude",
+            "longitude",
             "priority",
             "summary",
             "description",
@@ -132,6 +139,7 @@ class IntakeForm(forms.ModelForm):
             if c[0] not in (Concern.SourceType.WEB_FORM, Concern.SourceType.OPEN311)
         ]
         self.fields["category"].choices = [("", _("Choose a category"))] + Concern.Category.choices
+        self.fields.update(point_fields())
         area_picker(self.fields["defined_area"])
         self.helper = FormHelper()
         self.helper.attrs = {"novalidate": ""}
@@ -146,6 +154,11 @@ class IntakeForm(forms.ModelForm):
                 Column("defined_area", css_class="col-sm-3"),
                 Column("nature", css_class="col-sm-4"),
             ),
+            Row(
+                Column("latitude", css_class="col-6 col-sm-3"),
+                Column("longitude", css_class="col-6 col-sm-3"),
+            ),
+            HTML(MAP_PICK),
             Field("summary"),
             Field("description"),
             Field("suggestions"),
@@ -160,8 +173,15 @@ class IntakeForm(forms.ModelForm):
             ),
             "activity",
             "intake_token",
+            # Open concerns that look like the same thing, once the form was sent.
+            HTML(DUPLICATE_OFFER),
             Submit("submit", _("Log concern"), css_class="btn-lg"),
         )
+
+    def clean(self):
+        cleaned = super().clean()
+        clean_point(cleaned, self.add_error)
+        return cleaned
 
     def clean_date_received(self):
         value = self.cleaned_data["date_received"]
@@ -354,6 +374,13 @@ class DetailsForm(_StepForm):
     )
     priority = forms.ChoiceField(label=_("Priority"), choices=Concern.Priority.choices)
     area = forms.CharField(label=_("Where"), max_length=160)
+    defined_area = forms.ModelChoiceField(
+        label=_("Area"),
+        queryset=Area.objects.none(),
+        required=False,
+        help_text=_("Left as it is, a new place or point finds its area by itself."),
+    )
+    latitude, longitude = point_fields().values()
     summary = _summary(_("Summary"), STAFF_SUMMARY_HELP)
     description = _long_text(_("What is the concern?"), rows=5, max_length=DESCRIPTION_MAX)
     suggestions = _long_text(
@@ -384,6 +411,17 @@ class DetailsForm(_StepForm):
                     self.initial.setdefault(name, value)
                 self.initial.setdefault("seen", fingerprint(values))
         self.fields["category"].choices = choices
+        # Active areas, and the concern's own even if it has been deactivated since.
+        area_picker(self.fields["defined_area"])
+        current = concern.defined_area_id if concern is not None else None
+        self.fields["defined_area"].queryset = Area.objects.filter(
+            Q(is_active=True) | Q(pk=current)
+        ).order_by("name")
+
+    def clean(self):
+        cleaned = super().clean()
+        clean_point(cleaned, self.add_error)
+        return cleaned
 
 
 class DepartmentForm(forms.ModelForm):

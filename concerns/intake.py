@@ -15,9 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts import ratelimit
+from accounts import addresses, ratelimit
 from accounts.areas import Resolver
+from concerns import duplicates
 from concerns.models import Concern, ConcernUpdate
+from concerns.placing import locate, look_up, place
 from concerns.references import allocate, highest_numbers, keep_ahead, next_reference
 from concerns.services import FUTURE_DATE, record_line
 from concerns.status import private_code
@@ -75,16 +77,6 @@ def summarise(concern: Concern) -> None:
         concern.summary = " ".join(concern.summary.split())
 
 
-def place(concern: Concern, resolver: Resolver | None = None) -> None:
-    """A concern whose door chose no area gets one by the rule every door shares
-    (accounts.areas): the boundary its point lies in, else the area its typed location
-    names; none when neither says."""
-    if concern.defined_area_id is None and (concern.area or concern.has_point):
-        concern.defined_area = (resolver or Resolver.load()).place(
-            text=concern.area, latitude=concern.latitude, longitude=concern.longitude
-        )
-
-
 def receive(concern: Concern, *, line: str, by=None, acknowledge: bool = False) -> Concern:
     """Every door's last step, inside its transaction: the reference (unless the door took
     it already), the conduct rule, the row, the "received" line, the notices."""
@@ -93,6 +85,7 @@ def receive(concern: Concern, *, line: str, by=None, acknowledge: bool = False) 
     # The id public answers give instead of the reference: random, never in order (issue 21).
     concern.public_id = uuid.uuid4()
     summarise(concern)
+    locate(concern)
     place(concern)
     flag_conduct(concern)
     concern.save()
@@ -100,6 +93,7 @@ def receive(concern: Concern, *, line: str, by=None, acknowledge: bool = False) 
     record_conduct_flag(concern, by)
     if acknowledge:
         email_resident(concern, "ack", status_code=private_code(concern))
+    duplicates.note_likely_lead(concern, by=by)
     return concern
 
 
@@ -111,8 +105,10 @@ def receive_many(concerns: list[Concern], *, lines: list[list[tuple[str, object,
     keep_ahead(highest_numbers(c.reference for c in concerns if c.reference))
     need: dict[int, int] = {}
     resolver = Resolver.load()
+    listed = addresses.on_list(c.area for c in concerns if not c.has_point)
     for concern in concerns:
         summarise(concern)
+        locate(concern, listed.get(addresses.address_key(concern.area)), look=False)
         place(concern, resolver)
         if not concern.reference:
             need[concern.date_received.year] = need.get(concern.date_received.year, 0) + 1
@@ -142,6 +138,9 @@ INTAKE_FIELDS = (
     "nature",
     "area",
     "defined_area",
+    "latitude",
+    "longitude",
+    "location_source",
     "summary",
     "description",
     "suggestions",
@@ -165,6 +164,7 @@ def log_concern(*, by, data: dict, intake_token=None) -> tuple[Concern, bool]:
     # save, so officers logging at the same moment do not queue behind each other (20
     # officers at once: p95 0.3 s with the number inside the transaction). A save that
     # fails after taking its number leaves that number unused.
+    found = look_up(data.get("area", ""), data)
     reference = next_reference(data["date_received"].year)
     try:
         with transaction.atomic():
@@ -176,6 +176,7 @@ def log_concern(*, by, data: dict, intake_token=None) -> tuple[Concern, bool]:
                 intake_token=intake_token,
             )
             concern.reference = reference
+            locate(concern, found)
             receive(
                 concern,
                 by=by,
@@ -190,7 +191,6 @@ def log_concern(*, by, data: dict, intake_token=None) -> tuple[Concern, bool]:
     return concern, True
 
 
-@transaction.atomic
 def submit_public_concern(
     *, data: dict, client: str, intake_token=None, limit: int = 5
 ) -> tuple[Concern, bool]:
@@ -199,6 +199,14 @@ def submit_public_concern(
         return existing, False
     if not ratelimit.take("public-form", client, limit=limit):
         raise ValidationError(RATE_LIMITED, code="rate_limited")
+    # Looked up after the limit (a flood never reaches the geocoder) and before the
+    # transaction (a slow geocoder holds no lock).
+    found = look_up(data["area"], data)
+    with transaction.atomic():
+        return _save_public(data, intake_token, found)
+
+
+def _save_public(data: dict, intake_token, found) -> tuple[Concern, bool]:
     contact = " / ".join(v for v in (data.get("email", ""), data.get("phone", "")) if v)
     concern = Concern(
         date_received=timezone.localdate(),
@@ -216,5 +224,6 @@ def submit_public_concern(
         suggestions=data.get("suggestions", ""),
         intake_token=intake_token,
     )
+    locate(concern, found)
     receive(concern, line=gettext("Submitted through the public feedback form."), acknowledge=True)
     return concern, True

@@ -28,6 +28,7 @@ from concerns.models import (
     Routing,
     Unit,
 )
+from concerns.placing import place_again
 from concerns.steps import performs
 from core.conflicts import EditConflict, changed_since, fingerprint, shown_value, still_as_shown
 from core.permissions import Permission, require
@@ -46,6 +47,10 @@ INACTIVE_DEPARTMENT = _("That department is no longer on the referral list.")
 INACTIVE_UNIT = _("That unit is no longer active.")
 ASSIGNEE_WITHOUT_ROLE = _("A concern can only be assigned to an active member who holds a role.")
 SAME_ASSIGNEE = _("The concern is already assigned to that person.")
+MERGED_NOT_REOPENED = _(
+    "This concern is merged into another, where the work goes on: reopen that one, or undo "
+    "the merge to have this one stand on its own again."
+)
 CONDUCT_CATEGORY_FIXED = _(
     "The category “Officer conduct or bias” cannot be set or removed by a correction: such a "
     "concern goes to supervisors at intake (001 IV.C). Log a new concern instead."
@@ -77,6 +82,16 @@ def _text(value: str) -> str:
 
 def record_line(concern, kind, by, text="") -> ConcernUpdate:
     return ConcernUpdate.objects.create(concern=concern, kind=kind, author=by, text=text)
+
+
+def tell_residents(concern: Concern) -> None:
+    """The resolution notice: to the resident of the concern and to each resident whose
+    report was merged into it (concerns/duplicates.py), where they consented to updates;
+    email_resident checks consent and opt-outs again for each."""
+    email_resident(concern, "resolved")
+    merged = concern.duplicates.filter(consent_to_contact=True).exclude(contact_email="")
+    for duplicate in merged.order_by("pk"):
+        email_resident(duplicate, "resolved")
 
 
 def _advance(name: str, concern: Concern) -> None:
@@ -180,7 +195,7 @@ def resolve_as_officer(*, concern: Concern, by, resolution: str) -> Concern:
     resolution = _text(resolution)
     _advance("resolve-as-officer", concern)
     record_line(concern, K.RESOLVED, by, resolution)
-    email_resident(concern, "resolved")
+    tell_residents(concern)
     return concern
 
 
@@ -370,7 +385,7 @@ def resolve_concern(
     resolution = _text(resolution)
     _advance("resolve", concern)
     record_line(concern, K.RESOLVED, by, resolution)
-    email_resident(concern, "resolved")
+    tell_residents(concern)
     return concern
 
 
@@ -378,6 +393,10 @@ def resolve_concern(
 @transaction.atomic
 def reopen_concern(*, concern: Concern, by, reason: str, revision: int | None = None) -> Concern:
     concern = _locked(concern)
+    if concern.duplicate_of_id is not None:
+        # Merged into a lead, the work goes on there (concerns/duplicates.py); the step is
+        # not offered on its page (steps._may_reopen), this says why to anyone who posts it.
+        raise ValidationError(MERGED_NOT_REOPENED)
     steps.check("reopen", by, concern)
     _still_as_shown(concern, revision)
     reason = _text(reason)
@@ -415,6 +434,7 @@ def edit_concern(*, concern: Concern, by, data: dict, revision: int, seen: str =
     if "category" in data and (data["category"] == conduct) != (concern.category == conduct):
         raise ValidationError({"category": CONDUCT_CATEGORY_FIXED})
     changes = {name: value for name, value in data.items() if getattr(concern, name) != value}
+    place_again(concern, data, changes)
     if not changes:
         # Nothing to write: a second send of a saved form, or the same correction as
         # someone else's.

@@ -136,7 +136,12 @@ STEP_NAMES = {
     "in_progress": pgettext_lazy("status page", "Work began"),
     "reopened": pgettext_lazy("status page", "Reopened"),
     "resolved": pgettext_lazy("status page", "Resolved"),
+    "joined": pgettext_lazy("status page", "Joined with other reports of the same thing"),
 }
+JOINED = _(
+    "Other residents reported the same thing. The department works on all the reports as "
+    "one and tells each resident who asked when it is resolved."
+)
 
 
 @dataclass
@@ -146,6 +151,7 @@ class PublicStatus:
     category: str = ""  # its label; empty for a conduct or bias concern
     note: str = ""  # the public note; empty for a conduct or bias concern
     steps: list[tuple[str, dt.date]] = field(default_factory=list)  # (label, date), in order
+    joined: str = ""  # what it means when the concern was merged into another
 
     @property
     def words(self) -> str:
@@ -174,31 +180,42 @@ SHOWN_FIELDS = (
     "public_note",
     "date_received",
     "resolved_at",
+    "duplicate_of_id",
+    "merged_at",
 )
 
 
 def public_status(concern: Concern) -> PublicStatus:
-    """What the resident sees of their concern (two queries, with the concern's)."""
-    status = public_status_word(concern.status)
-    dates = ConcernUpdate.objects.filter(concern_id=concern.pk).aggregate(
+    """What the resident sees of their concern (two queries, with the concern's). A concern
+    merged into another that leads (concerns/duplicates.py) shows the lead's progress, its
+    note and its resolution under the resident's own reference: one query more."""
+    followed = concern
+    if concern.duplicate_of_id is not None:
+        followed = Concern.objects.only(*SHOWN_FIELDS).get(pk=concern.duplicate_of_id)
+    status = public_status_word(followed.status)
+    dates = ConcernUpdate.objects.filter(concern_id=followed.pk).aggregate(
         started=Min("created_at", filter=Q(kind__in=STARTED)),
         reopened=Max("created_at", filter=Q(kind=ConcernUpdate.Kind.REOPENED)),
     )
     steps = [("received", concern.date_received)]
+    if followed is not concern and concern.merged_at:
+        steps.append(("joined", timezone.localdate(concern.merged_at)))
     if dates["started"] and status != "received":
         steps.append(("in_progress", timezone.localdate(dates["started"])))
-    if dates["reopened"] and concern.status != Concern.Status.RECEIVED:
+    if dates["reopened"] and followed.status != Concern.Status.RECEIVED:
         steps.append(("reopened", timezone.localdate(dates["reopened"])))
-    if status == "resolved" and concern.resolved_at:
-        steps.append(("resolved", timezone.localdate(concern.resolved_at)))
+    if status == "resolved" and followed.resolved_at:
+        steps.append(("resolved", timezone.localdate(followed.resolved_at)))
+    steps.sort(key=lambda step: step[1])  # a lead's work may predate this report
     shown = PublicStatus(
         reference=concern.reference,
         status=status,
         steps=[(str(STEP_NAMES[name]), day) for name, day in steps],
+        joined=str(JOINED) if followed is not concern else "",
     )
     if not concern.is_conduct:
         shown.category = str(dict(Concern.Category.choices).get(concern.category, ""))
-        shown.note = concern.public_note
+        shown.note = followed.public_note
     return shown
 
 

@@ -86,6 +86,13 @@ def _may_resolve(user, concern) -> bool:
     return _works_or_holds(user, concern)
 
 
+def _may_reopen(user, concern) -> bool:
+    # A report merged into a lead is reopened by undoing the merge (concerns/duplicates.py).
+    return concern.duplicate_of_id is None and has_permission(
+        user, Permission.REOPEN_CONCERN, concern=concern
+    )
+
+
 # While another department's answer is awaited, working on the concern does not move it
 # out of "referred": the answer does (services.record_referral_response).
 AWAITING = frozenset({S.REFERRED})
@@ -224,7 +231,7 @@ STEPS: dict[str, Step] = {
     "reopen": Step(
         _("Reopen"),
         frozenset({S.RESOLVED}),
-        _may(Permission.REOPEN_CONCERN),
+        _may_reopen,
         NOT_RESOLVED,
         S.REOPENED,
         NoteForm,

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from concerns import open311, views
-from concerns.views import attachments
+from concerns.views import attachments, duplicates
 
 app_name = "concerns"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("mine/", views.concern_mine, name="mine"),
     path("new/", views.concern_new, name="new"),
     path("export.csv", views.concern_export, name="export"),
+    path("map/", views.lists.concern_map, name="map"),
     path("departments/", views.departments, name="departments"),
     path("departments/add/", views.department_edit, name="department-add"),
     path("departments/<int:pk>/", views.department_edit, name="department-edit"),
@@ -17,6 +18,7 @@ urlpatterns = [
     path("units/<int:pk>/", views.unit_edit, name="unit-edit"),
     path("open311-keys/", open311.keys_page, name="open311-keys"),
     path("open311-keys/<int:pk>/revoke/", open311.key_revoke, name="open311-key-revoke"),
+    path("possible-duplicates/", duplicates.possible_duplicates_page, name="possible-duplicates"),
     path("<str:reference>/", views.concern_detail, name="detail"),
     path("<str:reference>/logged/", views.concern_logged, name="logged"),
     path("<str:reference>/respond/", views.concern_respond, name="respond"),
@@ -32,5 +34,8 @@ urlpatterns = [
         views.routing_acknowledge,
         name="acknowledge",
     ),
+    path("<str:reference>/merge/", duplicates.merge_page, name="merge"),
+    path("<str:reference>/unmerge/", duplicates.unmerge_view, name="unmerge"),
+    path("<str:reference>/not-a-duplicate/", duplicates.dismiss_view, name="not-a-duplicate"),
     path("<str:reference>/<slug:action>/", views.concern_step, name="step"),
 ]

@@ -12,6 +12,9 @@ import time
 
 from django.db import connection, transaction
 
+from accounts.areas import Resolver
+from accounts.demo_areas import demo_area
+from accounts.demo_places import SCATTER, SPOTS, WITH_POINT
 from concerns import references
 from concerns.demo import AREAS, STORIES
 from concerns.models import Concern
@@ -48,6 +51,19 @@ def _status_case() -> str:
     return f"CASE {' '.join(parts)} ELSE '{STATUS_WEIGHTS[-1][0]}' END"
 
 
+def _places() -> list[tuple]:
+    """Each typed place of the volume, with the area and the spot the demo gives it (the
+    area its spot lies in, else the one its text names): a million concerns placed and
+    mostly pinned, as a department's decade would be once areas are set up."""
+    resolver = Resolver.load()
+    rows = []
+    for place in AREAS:
+        lat, lon = SPOTS.get(place, (None, None))
+        area = resolver.at(lat, lon) or demo_area(place)
+        rows.append((place, area.pk if area else None, lat, lon))
+    return rows
+
+
 def seed_volume(*, count: int, reporters: list, years: int = 10, seed: int = 1, log=print) -> int:
     """Insert `count` concerns spread over the last `years` years. Returns the number made."""
     stories = [
@@ -56,6 +72,7 @@ def seed_volume(*, count: int, reporters: list, years: int = 10, seed: int = 1, 
         for desc, sugg in pairs
     ]
     reporter_rows = [(u.pk, u.display_name, u.dsn or "") for u in reporters]
+    places = _places()
     rebuild = count > REBUILD_ABOVE
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT setseed(%s)", [(seed % 1000) / 1000])
@@ -79,6 +96,16 @@ def seed_volume(*, count: int, reporters: list, years: int = 10, seed: int = 1, 
                 )
             }
             ),
+            places(n, area, area_id, lat, lon) AS (
+                VALUES {
+                ", ".join(
+                    f"({i + 1}, {sql_literal(a)}, {area_id or 'NULL::bigint'}, "
+                    f"{lat if lat is not None else 'NULL::float8'}, "
+                    f"{lon if lon is not None else 'NULL::float8'})"
+                    for i, (a, area_id, lat, lon) in enumerate(places)
+                )
+            }
+            ),
             reporters(n, id, name, dsn) AS (
                 VALUES {
                 ", ".join(
@@ -93,7 +120,8 @@ def seed_volume(*, count: int, reporters: list, years: int = 10, seed: int = 1, 
                     1 + floor(random() * {len(stories)})::int AS story,
                     1 + floor(random() * {len(reporter_rows)})::int AS reporter,
                     random() AS r_status,
-                    random() AS r1, random() AS r2, random() AS r3, random() AS r4
+                    random() AS r1, random() AS r2, random() AS r3, random() AS r4,
+                    random() AS r5, random() AS r6
                 FROM generate_series(1, %(count)s)
             ),
             numbered AS (
@@ -107,7 +135,7 @@ def seed_volume(*, count: int, reporters: list, years: int = 10, seed: int = 1, 
                 contact_email, consent_to_contact, language, category, nature, area,
                 summary, description, suggestions, reported_by_id, reporter_name, reporter_dsn,
                 priority, assignee_id, status, resolved_at, intake_token, created_at,
-                updated_at, public_note
+                updated_at, public_note, defined_area_id, latitude, longitude, location_source
             )
             SELECT
                 'CR-' || n.yr || '-' || lpad(
@@ -122,7 +150,7 @@ def seed_volume(*, count: int, reporters: list, years: int = 10, seed: int = 1, 
                 '', '', '', false, 'en',
                 s.category,
                 ({sql_array(Concern.Nature.values)})[1 + floor(n.r2 * 3)::int],
-                ({sql_array(AREAS)})[1 + floor(n.r3 * {len(AREAS)})::int],
+                p.area,
                 s.summary, s.description, s.suggestions,
                 r.id, r.name, r.dsn,
                 CASE WHEN n.r4 < 0.05 THEN 'high' ELSE 'normal' END,
@@ -135,8 +163,15 @@ def seed_volume(*, count: int, reporters: list, years: int = 10, seed: int = 1, 
                 NULL,
                 n.d + make_interval(hours => 8 + floor(n.r1 * 12)::int),
                 n.d + make_interval(hours => 8 + floor(n.r1 * 12)::int),
-                ''
+                '',
+                p.area_id,
+                CASE WHEN p.lat IS NOT NULL AND n.r5 < {WITH_POINT}
+                     THEN p.lat + (n.r5 / {WITH_POINT} - 0.5) * {2 * SCATTER} END,
+                CASE WHEN p.lat IS NOT NULL AND n.r5 < {WITH_POINT}
+                     THEN p.lon + (n.r6 - 0.5) * {2 * SCATTER} END,
+                CASE WHEN p.lat IS NOT NULL AND n.r5 < {WITH_POINT} THEN 'map' ELSE '' END
             FROM numbered n
+            JOIN places p ON p.n = 1 + floor(n.r3 * {len(places)})::int
             JOIN stories s ON s.n = n.story
             JOIN reporters r ON r.n = n.reporter
             LEFT JOIN concerns_referencecounter rc ON rc.year = n.yr

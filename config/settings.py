@@ -304,6 +304,18 @@ CRD_OWN_INPUT_CHECKS = ["/open311/"]
 # Notifications: the address links in emails point to, and the local hour after which the
 # hourly sweep (`manage.py send_notifications`) sends each person's daily digest.
 CRD_SITE_URL = env.str("CRD_SITE_URL", default="http://127.0.0.1:8000")
+# An outside geocoder for addresses not on the agency's own list (accounts/addresses.py):
+# a URL with {query} where the address goes, for example the city GIS office's service.
+# Empty (the default): only the address list is used, and nothing leaves the server.
+CRD_GEOCODER_URL = env.str("CRD_GEOCODER_URL", default="")
+CRD_GEOCODER_TIMEOUT = env.float("CRD_GEOCODER_TIMEOUT", default=3.0)
+# The staff maps' base layer: the agency's own tile server ({z}/{x}/{y} URL) and its credit
+# line. Empty: the area boundaries alone, nothing fetched from elsewhere.
+CRD_MAP_TILE_URL = env.str("CRD_MAP_TILE_URL", default="")
+CRD_MAP_TILE_ATTRIBUTION = env.str("CRD_MAP_TILE_ATTRIBUTION", default="")
+if CRD_MAP_TILE_URL.startswith("https://") or CRD_MAP_TILE_URL.startswith("http://"):
+    _tiles = CRD_MAP_TILE_URL.split("/", 3)  # the tile server's origin may serve images
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append("/".join(_tiles[:3]))
 CRD_DIGEST_HOUR = env.int("CRD_DIGEST_HOUR", default=7)
 
 # Benchmarks only (bench/run.py): a do-nothing view at /bench/hello/ and an X-Queries header

@@ -36,6 +36,7 @@ class Permission(StrEnum):
     ACKNOWLEDGE_ROUTING = "acknowledge_routing"  # record rule: the unit's commander
     EXPORT_CONCERNS = "export_concerns"
     MANAGE_DEPARTMENTS = "manage_departments"
+    MERGE_CONCERNS = "merge_concerns"  # duplicates into a lead (concerns/duplicates.py)
     # Outreach (000 III, 002 300.3-300.9)
     VIEW_ORGANIZATIONS = "view_organizations"
     MANAGE_ORGANIZATIONS = "manage_organizations"
@@ -152,6 +153,7 @@ ROLE_PERMISSIONS: dict[Role, set[Permission]] = {
         Permission.IMPORT_RECORDS,
         Permission.MANAGE_OPEN311_KEYS,
         Permission.MANAGE_AREAS,
+        Permission.MERGE_CONCERNS,
         Permission.UNLOCK_ACCOUNTS,
     },
     Role.CHIEF: _EVERY_ROLE
@@ -191,6 +193,7 @@ def permissions_for(user) -> set[Permission]:
         granted |= {
             Permission.MANAGE_ACCOUNTS,
             Permission.MANAGE_AREAS,
+            Permission.MERGE_CONCERNS,
             Permission.IMPORT_RECORDS,
             Permission.UNLOCK_ACCOUNTS,
             Permission.VIEW_AUDIT,

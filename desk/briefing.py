@@ -24,7 +24,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from accounts.models import Agency
+from accounts.maps import by_area
+from accounts.models import Agency, Area
 from concerns.models import Concern
 from core.pdf import pdf_response, render_pdf
 from core.permissions import Permission
@@ -35,14 +36,16 @@ DAYS_CHOICES = (7, 14, 30)
 DEFAULT_DAYS = 14
 # One letter-size sheet holds this much at the worst (long areas, long descriptions); the
 # one-page test renders exactly that case, so raise a cap only with that test passing.
-CONCERN_AREAS = 5
+# Four areas of concerns and three of outreach, since the beats' map (every beat's count)
+# shares the sheet with them.
+CONCERN_AREAS = 4
 CONCERNS_PER_AREA = 3
-ACTIVITY_AREAS = 4
+ACTIVITY_AREAS = 3
 ACTIVITIES_PER_AREA = 3
 DESCRIPTION_CHARS = 160
 AREA_CHARS = 70
 TITLE_CHARS = 70
-NO_AREA = _("No area recorded")
+NO_AREA = _("Not placed in an area")
 
 # Urgent and high first: what the shift must know before what it may like to know.
 PRIORITY_ORDER = Case(
@@ -121,6 +124,7 @@ class Briefing:
     activity_area_total: int
     activity_groups: list[AreaGroup]
     all_open_url: str
+    by_beat: dict = field(default_factory=dict)
 
     @property
     def concerns_listed(self) -> int:
@@ -139,9 +143,33 @@ class Briefing:
         return self.activity_area_total - len(self.activity_groups)
 
 
-def _concern_list_url(area: str) -> str:
-    query = {"area": area, "open": "on"} if area else {"open": "on"}
+def _concern_list_url(area: str = "", defined_area=None, *, placed: bool = True) -> str:
+    """The concern list's open concerns in one defined area ("null": those not placed)."""
+    query = {"open": "on"}
+    if not placed:
+        query["defined_area"] = "null"
+    elif defined_area is not None:
+        query["defined_area"] = defined_area
+    elif area:
+        query["area"] = area
     return f"{reverse('concerns:list')}?{urlencode(query)}"
+
+
+def _area_label(row: dict) -> str:
+    if row["defined_area"] is None:
+        return str(NO_AREA)
+    return _short(f"{row['defined_area__code']} · {row['defined_area__name']}", AREA_CHARS)
+
+
+def _where(qs, area: str):
+    """The typed filter matches the typed place or the defined area's name or code."""
+    if not area:
+        return qs
+    return qs.filter(
+        Q(area__icontains=area)
+        | Q(defined_area__name__icontains=area)
+        | Q(defined_area__code__iexact=area)
+    )
 
 
 def _short(text: str, limit: int) -> str:
@@ -162,44 +190,61 @@ def _open_concerns(user, area: str):
         .open()
         # 001 IV.C: conduct and bias concerns are personnel matters, not for a roll call.
         .exclude(category=Concern.Category.CONDUCT_BIAS)
+        # A concern merged into another is read out once, as its lead.
+        .filter(duplicate_of__isnull=True)
     )
-    return qs.filter(area__icontains=area) if area else qs
+    return _where(qs, area)
 
 
 def _recent_activities(user, area: str, since: dt.date, today: dt.date):
     qs = OutreachActivity.objects.visible_to(user).filter(date__gte=since, date__lte=today)
-    return qs.filter(area__icontains=area) if area else qs
+    return _where(qs, area)
+
+
+def _by_defined_area(qs) -> list[dict]:
+    """Every defined area's count (an agency has tens), largest first: the map counts them
+    all, the page lists the first few."""
+    return list(
+        qs.values("defined_area", "defined_area__code", "defined_area__name")
+        .annotate(n=Count("id"))
+        .order_by("-n", "defined_area__code")
+    )
 
 
 def _concern_groups(concerns, since: dt.date) -> tuple[list[AreaGroup], dict]:
-    """The areas with the most open concerns, each with its first few: three queries
-    however many concerns there are (totals, top areas, a window over those areas)."""
+    """The defined areas (beats) with the most open concerns, each with its first few:
+    three queries however many concerns there are (totals, every area's count, a window
+    over the top areas). The typed place stays on each line."""
     totals = concerns.aggregate(
-        open=Count("id"),
-        new=Count("id", filter=Q(date_received__gte=since)),
-        areas=Count("area", distinct=True),
+        open=Count("id"), new=Count("id", filter=Q(date_received__gte=since))
     )
-    top = list(
-        concerns.values("area").annotate(n=Count("id")).order_by("-n", "area")[:CONCERN_AREAS]
-    )
+    counts = _by_defined_area(concerns)
+    totals["areas"] = len(counts)
+    totals["counts"] = {t["defined_area"]: t["n"] for t in counts}
     groups = {
-        t["area"]: AreaGroup(
-            area=t["area"],
-            label=_short(t["area"], AREA_CHARS) or NO_AREA,
+        t["defined_area"]: AreaGroup(
+            area=t["defined_area__code"] or "",
+            label=_area_label(t),
             total=t["n"],
-            list_url=_concern_list_url(t["area"]),
+            list_url=_concern_list_url(
+                defined_area=t["defined_area"], placed=t["defined_area"] is not None
+            ),
         )
-        for t in top
+        for t in counts[:CONCERN_AREAS]
     }
     if groups:
+        placed = [key for key in groups if key is not None]
+        in_groups = Q(defined_area__in=placed)
+        if None in groups:
+            in_groups |= Q(defined_area__isnull=True)
         rows = (
-            concerns.filter(area__in=list(groups))
+            concerns.filter(in_groups)
             .annotate(
                 # Enough of the description to cut at a word, never the whole text.
                 short=Left("description", DESCRIPTION_CHARS + 40),
                 position=Window(
                     RowNumber(),
-                    partition_by=[F("area")],
+                    partition_by=[F("defined_area")],
                     order_by=[PRIORITY_ORDER.asc(), F("date_received").desc(), F("id").desc()],
                 ),
             )
@@ -212,16 +257,18 @@ def _concern_groups(concerns, since: dt.date) -> tuple[list[AreaGroup], dict]:
                 "category",
                 "nature",
                 "area",
+                "defined_area",
                 "status",
                 "priority",
                 "short",
                 "position",
             )
-            .order_by("area", "position")
+            .order_by("defined_area", "position")
         )
         for row in rows:
-            groups[row["area"]].rows.append(
+            groups[row["defined_area"]].rows.append(
                 {
+                    "place": _short(row["area"], AREA_CHARS),
                     "reference": row["reference"],
                     "date_received": row["date_received"],
                     "summary": row["summary"],
@@ -239,36 +286,39 @@ def _concern_groups(concerns, since: dt.date) -> tuple[list[AreaGroup], dict]:
 
 
 def _activity_groups(activities) -> tuple[list[AreaGroup], dict]:
-    """The areas with the most recent activities, newest first within each: three queries."""
-    totals = activities.aggregate(
-        count=Count("id"), attendance=Sum("attendance"), areas=Count("area", distinct=True)
-    )
-    top = list(
-        activities.values("area").annotate(n=Count("id")).order_by("-n", "area")[:ACTIVITY_AREAS]
-    )
+    """The defined areas with the most recent activities, newest first within each: three
+    queries."""
+    totals = activities.aggregate(count=Count("id"), attendance=Sum("attendance"))
+    counts = _by_defined_area(activities)
+    totals["areas"] = len(counts)
     groups = {
-        t["area"]: AreaGroup(
-            area=t["area"], label=_short(t["area"], AREA_CHARS) or NO_AREA, total=t["n"]
+        t["defined_area"]: AreaGroup(
+            area=t["defined_area__code"] or "", label=_area_label(t), total=t["n"]
         )
-        for t in top
+        for t in counts[:ACTIVITY_AREAS]
     }
     if groups:
+        placed = [key for key in groups if key is not None]
+        in_groups = Q(defined_area__in=placed)
+        if None in groups:
+            in_groups |= Q(defined_area__isnull=True)
         rows = (
-            activities.filter(area__in=list(groups))
+            activities.filter(in_groups)
             .annotate(
                 position=Window(
                     RowNumber(),
-                    partition_by=[F("area")],
+                    partition_by=[F("defined_area")],
                     order_by=[F("date").desc(), F("id").desc()],
                 )
             )
             .filter(position__lte=ACTIVITIES_PER_AREA)
-            .values("id", "date", "kind", "title", "area", "attendance", "position")
-            .order_by("area", "position")
+            .values("id", "date", "kind", "title", "area", "defined_area", "attendance", "position")
+            .order_by("defined_area", "position")
         )
         for row in rows:
-            groups[row["area"]].rows.append(
+            groups[row["defined_area"]].rows.append(
                 {
+                    "place": _short(row["area"], AREA_CHARS),
                     "url": reverse("outreach:activity", args=[row["id"]]),
                     "date": row["date"],
                     "kind": KIND_LABELS.get(row["kind"], row["kind"]),
@@ -301,6 +351,8 @@ def build_briefing(user, *, area: str = "", days: int = DEFAULT_DAYS, today=None
         activity_area_total=activity_totals["areas"],
         activity_groups=activity_groups,
         all_open_url=_concern_list_url(area),
+        # The beats a roll call is organised by, shaded by open concerns.
+        by_beat=by_area(concern_totals["counts"], kind=Area.Kind.BEAT),
     )
 
 

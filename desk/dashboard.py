@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from concerns.models import Concern, ConcernUpdate, Referral
 from core.roles import Role
+from desk.dashboard_areas import open_by_area
 from outreach.models import CommunityOrganization, OutreachActivity
 from programs.models import Program
 from programs.services import evaluation_schedule
@@ -202,10 +203,14 @@ def concern_figures(period: Period, today: dt.date) -> dict:
     age = {"n": total, "oldest": oldest, "median": median}
     prev, last_year = period.previous, period.last_year
     earliest = min(prev[0], last_year[0], period.start)
-    counts = C.objects.filter(date_received__gte=earliest, date_received__lte=period.end).aggregate(
-        this=Count("id", filter=Q(date_received__range=(period.start, period.end))),
-        previous=Count("id", filter=Q(date_received__range=prev)),
-        last_year=Count("id", filter=Q(date_received__range=last_year)),
+    counts = (
+        C.objects.counted()
+        .filter(date_received__gte=earliest, date_received__lte=period.end)
+        .aggregate(
+            this=Count("id", filter=Q(date_received__range=(period.start, period.end))),
+            previous=Count("id", filter=Q(date_received__range=prev)),
+            last_year=Count("id", filter=Q(date_received__range=last_year)),
+        )
     )
     return {
         "open_total": age["n"],
@@ -250,7 +255,8 @@ def trends(today: dt.date, months: int = 24, lines: int = 5) -> dict:
     # Grouped by day and added up per month here: no date is converted in SQL, so the
     # count reads the date index alone.
     for day, category, n in (
-        C.objects.filter(date_received__gte=starts[0], date_received__lte=today)
+        C.objects.counted()
+        .filter(date_received__gte=starts[0], date_received__lte=today)
         .values_list("date_received", "category")
         .annotate(n=Count("id"))
         .order_by()
@@ -274,7 +280,8 @@ def spikes(today: dt.date, limit: int = 5) -> list[dict]:
     recent_from = today - dt.timedelta(days=SPIKE_WINDOW_DAYS - 1)
     year_from = recent_from - dt.timedelta(days=365)
     rows = (
-        C.objects.filter(date_received__gte=year_from, date_received__lte=today)
+        C.objects.counted()
+        .filter(date_received__gte=year_from, date_received__lte=today)
         .values("category", "defined_area", "defined_area__name")
         .annotate(
             recent=Count("id", filter=Q(date_received__gte=recent_from)),
@@ -416,6 +423,7 @@ def build_dashboard(period: Period, today: dt.date | None = None) -> dict:
             "concerns": concern_figures(period, today),
             "trends": trends(today),
             "spikes": spikes(today),
+            "by_area": open_by_area(period),
             "outreach": outreach(period, today),
             "surveys": surveys(),
             "computed_at": timezone.now(),

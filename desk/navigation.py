@@ -23,6 +23,12 @@ NAVIGATION: list[NavItem] = [
     NavItem(_("Log a concern"), "concerns:new", Permission.LOG_CONCERN),
     NavItem(_("All concerns"), "concerns:list", Permission.VIEW_ALL_CONCERNS, _("Concerns")),
     NavItem(_("My concerns"), "concerns:mine", Permission.LOG_CONCERN, _("Concerns")),
+    NavItem(
+        _("Possible duplicates"),
+        "concerns:possible-duplicates",
+        Permission.MERGE_CONCERNS,
+        _("Concerns"),
+    ),
     NavItem(_("Roll-call briefing"), "briefing", Permission.VIEW_BRIEFING, _("Concerns")),
     NavItem(_("Reports"), "reports:list", Permission.VIEW_REPORTS),
     NavItem(_("Surveys"), "surveys:list", Permission.VIEW_SURVEYS, _("Outreach")),

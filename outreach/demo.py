@@ -10,7 +10,9 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from accounts.areas import resolve
 from accounts.demo_areas import demo_area
+from accounts.demo_places import demo_point
 from accounts.models import User
 from outreach.models import (
     CommunityInputReport,
@@ -157,7 +159,13 @@ def seed(stdout=None) -> dict:
             area=(
                 place := organization.area if organization else rng.choice(["Downtown", "Beat 3"])
             ),
-            defined_area=demo_area(place),
+            **(point := demo_point(place, i)),
+            # A point decides the area by the rule every door uses; else the matched one.
+            defined_area=(
+                resolve(place, latitude=point["latitude"], longitude=point["longitude"])
+                if point
+                else demo_area(place)
+            ),
             attendance=rng.randint(0, 80),
             staff_hours=Decimal(rng.choice(["1.0", "1.5", "2.0", "3.0", "4.5"])),
             materials_cost=Decimal(rng.choice(["0", "0", "25.00", "60.00", "120.00"])),

@@ -1,12 +1,12 @@
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Layout, Row, Submit
+from crispy_forms.layout import HTML, Column, Layout, Row, Submit
 from django import forms
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import lookups
-from accounts.area_forms import area_picker
+from accounts.area_forms import MAP_PICK, area_picker, clean_point, point_fields
 from accounts.areas import resolve
 from core.web import with_cji_notice
 from core.widgets import DateInput, LookupSelect
@@ -48,9 +48,12 @@ class _Helper:
 
 
 def placed(data: dict) -> dict:
-    """No area chosen: the one the typed location names, by the rule every door uses."""
-    if not data.get("defined_area") and data.get("area"):
-        data["defined_area"] = resolve(data["area"])
+    """No area chosen: the one its point or typed location gives, by the rule every door
+    uses (accounts.areas.resolve)."""
+    if not data.get("defined_area") and (data.get("area") or data.get("latitude") is not None):
+        data["defined_area"] = resolve(
+            data.get("area", ""), latitude=data.get("latitude"), longitude=data.get("longitude")
+        )
     return data
 
 
@@ -78,6 +81,7 @@ class OrganizationForm(_Helper, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["liaison_officer"].queryset = department_members()
         self.fields["liaison_officer"].label_from_instance = _member_label
+        self.fields.update(point_fields())
         area_picker(self.fields["defined_area"])
         self._helper(
             Layout(
@@ -111,6 +115,8 @@ class ActivityForm(_Helper, forms.ModelForm):
             "officers",
             "area",
             "defined_area",
+            "latitude",
+            "longitude",
             "attendance",
             "staff_hours",
             "materials_cost",
@@ -152,6 +158,11 @@ class ActivityForm(_Helper, forms.ModelForm):
                 Row(Column("date", css_class="col-md-3"), Column("kind", css_class="col-md-9")),
                 Row(Column("title", css_class="col-md-8"), Column("program", css_class="col-md-4")),
                 Row(Column("organization"), Column("area"), Column("defined_area")),
+                Row(
+                    Column("latitude", css_class="col-6 col-md-3"),
+                    Column("longitude", css_class="col-6 col-md-3"),
+                ),
+                HTML(MAP_PICK),
                 "officers",
                 Row(Column("attendance"), Column("staff_hours"), Column("materials_cost")),
                 "summary",
@@ -176,6 +187,11 @@ class ActivityForm(_Helper, forms.ModelForm):
             data["background_check_required"] = True
         if kind == OutreachActivity.Kind.FOOT_PATROL and not data.get("area"):
             self.add_error("area", _("Say where the foot patrol was."))
+        clean_point(data, self.add_error)
+        point = (data.get("latitude"), data.get("longitude"))
+        if point != (self.instance.latitude, self.instance.longitude):
+            # A point typed or clicked here; one left as it was keeps where it came from.
+            self.instance.location_source = data.get("location_source", "")
         return placed(data)
 
 

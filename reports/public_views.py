@@ -21,6 +21,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext
 
 from concerns.views import public_language, remember_language
+from reports.builders._areas import in_reader_words
 from reports.models import Report
 
 PDF_LANGUAGES = ("en", "es")
@@ -40,6 +41,8 @@ def public_figures(data: dict) -> dict:
     figures = {key: count(value) for key, value in data.items() if not isinstance(value, list)}
     for key in ("by_category", "by_kind"):
         figures[key] = [[gettext(label), count(n)] for label, n in data.get(key, [])]
+    if area := data.get("by_area"):
+        figures["by_area"] = in_reader_words(area)
     return figures
 
 

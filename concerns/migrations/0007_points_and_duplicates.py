@@ -45,6 +45,7 @@ class Migration(migrations.Migration):
                     ("geocoder", "the address lookup service"),
                     ("import", "an imported file"),
                 ],
+                db_default="",
                 default="",
                 max_length=16,
                 verbose_name="point from",

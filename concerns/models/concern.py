@@ -145,6 +145,18 @@ class Concern(Located):
         db_index=False,
     )
     merged_at = models.DateTimeField(null=True, blank=True, verbose_name=_("merged at"))
+    # The likely lead a door with no one to ask (the public form, 311) found at intake: the
+    # CRO decides (concerns/duplicates.py). Cleared once merged or judged not the same.
+    possible_duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="possible_duplicates",
+        verbose_name=_("possible duplicate of"),
+        # Indexed by concern_possible_dup_idx, on the few rows that have one.
+        db_index=False,
+    )
     # What it is about, in one line (concerns/summaries.py): every list and report shows it.
     summary = models.CharField(
         _("summary"),
@@ -229,6 +241,9 @@ class Concern(Located):
         "nature",
         "priority",
         "area",
+        "defined_area",
+        "latitude",
+        "longitude",
         "summary",
         "description",
         "suggestions",
@@ -243,11 +258,12 @@ class Concern(Located):
         ordering = ["-date_received", "-id"]
         indexes = [
             # The included columns let the dashboard's counts by month, category and area
-            # read the index alone (PERFORMANCE.md, the Chief's dashboard).
+            # read the index alone (PERFORMANCE.md, the Chief's dashboard); duplicate_of so
+            # that the reports' "counted once" (ConcernQuerySet.counted) does too.
             models.Index(
                 fields=["-date_received", "-id"],
                 name="concern_recent_idx",
-                include=["category", "area", "status", "defined_area"],
+                include=["category", "area", "status", "defined_area", "duplicate_of"],
             ),
             models.Index(
                 fields=["status", "-date_received", "-id"],
@@ -268,6 +284,11 @@ class Concern(Located):
                 fields=["duplicate_of"],
                 name="concern_duplicates_idx",
                 condition=Q(duplicate_of__isnull=False),
+            ),
+            models.Index(
+                fields=["-date_received", "-id"],
+                name="concern_possible_dup_idx",
+                condition=Q(possible_duplicate_of__isnull=False),
             ),
             GinIndex(fields=["search_vector"], name="concern_search_idx"),
         ]
@@ -320,9 +341,23 @@ class ConcernUpdate(models.Model):
         REOPENED = "reopened", _("Reopened")
         IMPORTED = "imported", _("Imported")
         EDITED = "edited", _("Details changed")
+        # Duplicates (concerns/duplicates.py)
+        MERGED = "merged", _("Merged")
+        REPORTED_AGAIN = "reported_again", _("Reported again")
+        POSSIBLE_DUPLICATE = "possible_dup", _("Possible duplicate")
+        UNMERGED = "unmerged", _("Merge undone")
 
-    # What is not progress on a concern in a report: its arrival, its import, a correction.
-    NOT_PROGRESS = (Kind.RECEIVED, Kind.IMPORTED, Kind.EDITED)
+    # What is not progress on a concern in a report: its arrival, its import, a correction,
+    # the bookkeeping of duplicates.
+    NOT_PROGRESS = (
+        Kind.RECEIVED,
+        Kind.IMPORTED,
+        Kind.EDITED,
+        Kind.MERGED,
+        Kind.REPORTED_AGAIN,
+        Kind.POSSIBLE_DUPLICATE,
+        Kind.UNMERGED,
+    )
 
     # Indexed by update_timeline_idx (concern, created_at).
     concern = models.ForeignKey(

@@ -87,3 +87,12 @@ def public_location(text: str | None) -> str | None:
     if not re.search(r"[^\W\d_]", text):
         return None  # a lone number, or numbers only
     return _tidy(_scrub(text)) or None
+
+
+# Three decimals of a degree: about 110 m north-south, 80 m east-west at 45°, a block.
+PUBLIC_DECIMALS = 3
+
+
+def public_degrees(value: float | None) -> float | None:
+    """A coordinate as the public may see it: rounded to a block, never a house."""
+    return None if value is None else round(value, PUBLIC_DECIMALS)

@@ -19,7 +19,7 @@ from django.utils.dateparse import parse_datetime
 from accounts.models import Agency
 from concerns.models import Concern, Open311Key
 from concerns.open311.catalog import public_categories
-from concerns.open311.locations import public_location
+from concerns.open311.locations import public_degrees, public_location
 from concerns.open311.texts import (
     DATE_INVALID,
     DATES_REVERSED,
@@ -46,6 +46,8 @@ COLUMNS = (
     "status",
     "public_note",
     "area",
+    "latitude",
+    "longitude",
     "date_received",
     "created_at",
     "updated_at",
@@ -199,8 +201,13 @@ def request_fields(concern: Concern, agency: Agency, scope: str = PUBLIC) -> dic
         "updated_datetime": _w3(updated),
         # The place the concern is about, at a block or an area: never a house number.
         "address": public_location(concern.area),
+        # The point generalised to about a hundred metres (three decimals of a degree), as
+        # the address is to its block: a map of requests, never a house.
+        "lat": public_degrees(concern.latitude),
+        "long": public_degrees(concern.longitude),
     }
     if scope == AGENCY:
         fields["address"] = concern.area or None
+        fields["lat"], fields["long"] = concern.latitude, concern.longitude
         fields["agency_reference"] = concern.reference
     return fields

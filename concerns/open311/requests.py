@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import ratelimit
-from accounts.models import Agency
+from accounts.models import Agency, LocationSource
 from concerns.intake import receive
 from concerns.models import Concern, Open311Key, Open311Receipt
 from concerns.open311.catalog import complaint_process, public_categories
@@ -125,7 +125,14 @@ def clean_request(data: Mapping) -> dict:
     if len(phone) > 40:
         raise ValidationError(PHONE_TOO_LONG, code="invalid")
     name = " ".join(v for v in (_field(data, "first_name"), _field(data, "last_name")) if v)
+    # The point is kept as sent (issue 22): it places the concern in an area and on maps.
+    place = (
+        {"latitude": point[0], "longitude": point[1], "location_source": LocationSource.OPEN311}
+        if point
+        else {}
+    )
     return {
+        **place,
         "category": code,
         "area": _shorten(area, 160),
         "summary": summary,

@@ -6,9 +6,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from concerns import intake
+from concerns import duplicates, intake
 from concerns.forms import (
     IntakeForm,
 )
@@ -20,44 +21,91 @@ from outreach.models import OutreachActivity
 
 # --- Intake ---------------------------------------------------------------------------
 
+LOOK_FIRST = gettext_lazy(
+    "Open concerns that look like the same thing are listed below the form. Choose one if it "
+    "is what the person describes, or log a new concern."
+)
+NOT_OFFERED = gettext_lazy(
+    "%(reference)s cannot be chosen: choose one of the concerns listed, or log a new concern."
+)
+
 
 @require_http_methods(["GET", "POST"])
 def concern_new(request):
     if not has_permission(request.user, Permission.LOG_CONCERN):
         raise PermissionDenied
     form = IntakeForm(request.POST or None, user=request.user, initial=_intake_initial(request))
+    offer, same_as = [], request.POST.get("same_as", "")
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        token = data.pop("intake_token")
-        try:
-            concern, created = intake.log_concern(by=request.user, data=data, intake_token=token)
-        except ValidationError as error:
-            show_errors(form, error)
+        # Open concerns that look like the same thing are offered once, before the save:
+        # the officer links to one or logs a new concern (concerns.duplicates).
+        # A second send of a saved form (same token) finds its concern, never an offer.
+        sent_before = Concern.objects.filter(
+            intake_token=form.cleaned_data["intake_token"]
+        ).exists()
+        if not (request.POST.get("offered") or sent_before) and (
+            offer := duplicates.offer_for(form.cleaned_data, user=request.user)
+        ):
+            messages.info(request, LOOK_FIRST)
         else:
-            if created:
-                messages.success(
-                    request,
-                    _("Concern %(reference)s was logged.") % {"reference": concern.reference},
-                )
-            else:
-                messages.info(
-                    request,
-                    _("Concern %(reference)s was already logged.")
-                    % {"reference": concern.reference},
-                )
-            if has_permission(request.user, Permission.VIEW_CONCERN, concern=concern):
-                tell_officer_the_code(request, concern)
-                return redirect(concern)
-            # A conduct or bias concern goes out of the officer's sight at once (001 IV.C).
-            return redirect(reverse("concerns:logged", args=[concern.reference]))
+            return _log(request, form, same_as) or _render(request, form, offer, same_as)
+    return _render(request, form, offer, same_as)
+
+
+def _render(request, form, offer, same_as):
     return render(
         request,
         "concerns/concern_form.html",
         {
             "form": form,
+            "offer": offer,
+            "same_as": same_as,
             "breadcrumbs": crumbs((_("Log a concern"), None)),
         },
     )
+
+
+def _log(request, form, same_as: str):
+    """The save, and the link to the concern the officer chose as the same; None when the
+    form shows an error."""
+    data = dict(form.cleaned_data)
+    token = data.pop("intake_token")
+    lead = None
+    if same_as:
+        lead = Concern.objects.visible_to(request.user).filter(reference=same_as).first()
+        if lead is None:
+            form.add_error(None, NOT_OFFERED % {"reference": same_as[:40]})
+            return None
+    try:
+        concern, created = intake.log_concern(by=request.user, data=data, intake_token=token)
+    except ValidationError as error:
+        show_errors(form, error)
+        return None
+    if created:
+        messages.success(
+            request, _("Concern %(reference)s was logged.") % {"reference": concern.reference}
+        )
+    else:
+        messages.info(
+            request,
+            _("Concern %(reference)s was already logged.") % {"reference": concern.reference},
+        )
+    if lead is not None:
+        try:
+            duplicates.link(concern=concern, lead=lead, by=request.user)
+        except ValidationError as error:
+            # Logged all the same: nothing the officer typed is lost.
+            messages.warning(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("It was added as another report of %(lead)s.") % {"lead": lead.reference},
+            )
+    if has_permission(request.user, Permission.VIEW_CONCERN, concern=concern):
+        tell_officer_the_code(request, concern)
+        return redirect(concern)
+    # A conduct or bias concern goes out of the officer's sight at once (001 IV.C).
+    return redirect(reverse("concerns:logged", args=[concern.reference]))
 
 
 # How a community organization's kind maps to the source of what it raises.

@@ -1,27 +1,40 @@
 """The concern lists (all, the officer's own) and their CSV export."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.maps import by_area
 from concerns.filters import ConcernFilter
 from concerns.models import Concern
 from core.paging import paginate
 from core.permissions import Permission, has_permission
 from core.web import crumbs, csv_download
 
+# The list's map counts at most this many rows of the filter (the first in the list's
+# order) and draws the points of at most MAP_POINTS of them: its cost stays the same
+# whether the filter matches a hundred concerns or a million (PERFORMANCE.md).
+MAP_COUNT_CAP = 10_000
+MAP_POINTS = 500
+
 # --- Lists ----------------------------------------------------------------------------
 
 
-def _list(request, base_qs, *, title, mine=False):
+def _filtered(request, base_qs):
     filterset = ConcernFilter(request.GET or None, queryset=base_qs.for_list(), request=request)
     qs = (
         filterset.qs
         if filterset.is_bound and filterset.is_valid()
         else filterset.queryset.order_by("-date_received", "-id")
     )
+    return filterset, qs
+
+
+def _list(request, base_qs, *, title, mine=False):
+    filterset, qs = _filtered(request, base_qs)
     page = paginate(qs, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -46,6 +59,44 @@ def concern_list(request):
     if not has_permission(request.user, Permission.VIEW_CONCERN):
         raise PermissionDenied
     return _list(request, Concern.objects.visible_to(request.user), title=_("Concerns"))
+
+
+def concern_map(request):
+    """The concern list's map for the same filter: counts by area over the first
+    MAP_COUNT_CAP rows and the points of the first MAP_POINTS. The list page loads it as a
+    fragment after itself (static/js/maps.js), so the list never waits for it; without
+    scripts, the list links to it as a page of its own."""
+    if not has_permission(request.user, Permission.VIEW_CONCERN):
+        raise PermissionDenied
+    _filterset, qs = _filtered(request, Concern.objects.visible_to(request.user))
+    first = qs.values("pk")[:MAP_COUNT_CAP]
+    counts = dict(
+        Concern.objects.filter(pk__in=first)
+        .values_list("defined_area")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    points = [
+        (lon, lat)
+        for lon, lat in qs.values_list("longitude", "latitude")[:MAP_POINTS]
+        if lon is not None and lat is not None
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("fragment", None)
+    figure = by_area(counts)
+    context = {
+        "figure": figure,
+        "points": points,
+        "capped": figure["total"] >= MAP_COUNT_CAP,
+        "cap": MAP_COUNT_CAP,
+        "query": query.urlencode(),
+        "title": _("Concerns on the map"),
+        "breadcrumbs": crumbs((_("Concerns"), reverse("concerns:list")), (_("On the map"), None)),
+    }
+    if request.GET.get("fragment"):
+        return render(request, "concerns/_list_map.html", context)
+    return render(request, "concerns/concern_map.html", context)
 
 
 def concern_mine(request):

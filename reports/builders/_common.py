@@ -5,6 +5,7 @@ recommendations made over a window."""
 from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from concerns.models import Concern, ConcernUpdate
 from core import windows
@@ -38,16 +39,36 @@ def _concern_rows(qs) -> list[dict]:
         {
             "reference": r["reference"],
             "date": r["date_received"].isoformat(),
-            "summary": r["summary"],
+            "summary": _with_gathered(r["summary"], r["gathered"]),
             "category": cats[r["category"]],
             "nature": natures[r["nature"]],
             "area": r["area"],
             "status": statuses[r["status"]],
+            "gathered": r["gathered"],
         }
-        for r in qs.order_by("date_received", "id").values(
-            "reference", "date_received", "summary", "category", "nature", "area", "status"
+        for r in qs.with_gathered()
+        .order_by("date_received", "id")
+        .values(
+            "reference",
+            "date_received",
+            "summary",
+            "category",
+            "nature",
+            "area",
+            "status",
+            "gathered",
         )
     ]
+
+
+def _with_gathered(summary: str, gathered: int) -> str:
+    """A lead counted once says how many reports of the same thing were merged into it
+    (concerns/duplicates.py), in the line every listing already shows."""
+    if not gathered:
+        return summary
+    more = ngettext("gathered %(n)d more report", "gathered %(n)d more reports", gathered)
+    more = more % {"n": gathered}
+    return f"{summary} ({more})"
 
 
 def _quotes(qs, field: str, keys) -> dict:

@@ -11,6 +11,7 @@ from concerns.models import Concern
 from core.windows import window
 from outreach.models import OutreachActivity, Recognition, TrainingNeed
 from programs.models import Program, ProgramEvaluation
+from reports.builders._areas import received_by_area
 from reports.builders._common import _labels, themes
 from reports.builders.semi_annual import programs_active_in
 from reports.models import Plan, Recommendation
@@ -40,8 +41,9 @@ def annual(start: dt.date, end: dt.date) -> dict:
 
     w = window(start, end)
     prev = (_year_before(start), _year_before(end))
-    this_concerns = Concern.objects.filter(date_received__range=(start, end))
-    last_concerns = Concern.objects.filter(date_received__range=prev)
+    # A lead is counted once with the reports it gathered (ConcernQuerySet.counted).
+    this_concerns = Concern.objects.counted().filter(date_received__range=(start, end))
+    last_concerns = Concern.objects.counted().filter(date_received__range=prev)
     this_acts = OutreachActivity.objects.filter(date__range=(start, end))
     last_acts = OutreachActivity.objects.filter(date__range=prev)
     kinds = _labels(OutreachActivity.Kind.choices)
@@ -63,8 +65,11 @@ def annual(start: dt.date, end: dt.date) -> dict:
         "received": this_concerns.count(),
         "received_last_year": last_concerns.count(),
         # Resolved in the year, whenever received (so not a share of "received").
-        "resolved": Concern.objects.filter(resolved_at__gte=w.start, resolved_at__lt=w.end).count(),
+        "resolved": Concern.objects.counted()
+        .filter(resolved_at__gte=w.start, resolved_at__lt=w.end)
+        .count(),
         "by_category": _compare(this_concerns, last_concerns, "category", C.Category.choices),
+        "by_area": received_by_area(Concern.objects.received_in(w)),
         "themes": themes(this_concerns),
         # The nine Community Services Report kinds, then every other kind in one line, so
         # that the table adds up to the headline's count of activities.

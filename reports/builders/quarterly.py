@@ -11,6 +11,7 @@ from django.utils.dates import MONTHS
 from concerns.models import Concern, ConcernUpdate
 from core.windows import Window, window
 from outreach.models import OutreachActivity
+from reports.builders._areas import received_by_area
 from reports.builders._common import (
     _breakdown,
     _concern_rows,
@@ -91,6 +92,7 @@ def quarterly(start: dt.date, end: dt.date) -> dict:
         "as_of": w.as_of.isoformat(),
         "received": received.count(),
         "by_category": _breakdown(received, "category", C.Category.choices),
+        "by_area": received_by_area(received),
         "themes": themes(received),
         "current_concerns": _concern_rows(received),
         "potential_problems": _concern_rows(received.filter(nature=C.Nature.POTENTIAL)),

@@ -8,6 +8,7 @@ from django.utils.translation import gettext
 from concerns.models import Concern, Referral
 from core.windows import window
 from outreach.models import OutreachActivity
+from reports.builders._areas import public_by_area
 from reports.builders._common import _labels
 
 C = Concern
@@ -41,4 +42,6 @@ def transparency(start: dt.date, end: dt.date) -> dict:
         "activities": suppress(activities.count()),
         "attendance": suppress(activities.aggregate(n=Sum("attendance"))["n"] or 0),
         "by_kind": [[kinds[k], suppress(n)] for k, n in by_kind],
+        # By area only, never a point: a point could find a person (002 300.8).
+        "by_area": public_by_area(received, below=SMALL, hidden_words=suppress(0)),
     }

@@ -10,8 +10,15 @@ from core.charts import column_chart, line_chart
 from core.charts import percent_bars as chart
 from outreach.models import OutreachActivity
 from programs.models import Program
+from reports.builders import _areas
 
 register = template.Library()
+
+
+@register.filter
+def in_reader_words(figure):
+    """A frozen "by area" figure in the language of the page or PDF (reports/builders)."""
+    return _areas.in_reader_words(figure) if figure else figure
 
 
 @register.filter

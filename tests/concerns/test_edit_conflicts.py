@@ -269,7 +269,8 @@ def test_only_those_who_work_concerns_may_correct_them(concern, officer):
     data = {**concern.editable_values(), "priority": "urgent"}
     response = client_as(officer).post(
         step_url(concern),
-        {f"edit-{k}": v for k, v in data.items()} | {"edit-revision": concern.revision},
+        {f"edit-{k}": "" if v is None else v for k, v in data.items()}
+        | {"edit-revision": concern.revision},
     )
     assert response.status_code == 403
     concern.refresh_from_db()

@@ -32,6 +32,8 @@ REQUEST_FIELDS = {
     "requested_datetime",
     "updated_datetime",
     "address",
+    "lat",
+    "long",
 }
 PUBLIC_CODES = {c for c, _ in Concern.Category.choices} - {"conduct_bias"}
 FORM = "application/x-www-form-urlencoded; charset=utf-8"

@@ -39,6 +39,8 @@ PUBLIC_TEMPLATES = [
     "templates/reports/transparency.html",
     "templates/reports/transparency_year.html",
     "templates/reports/transparency_pdf_link.html",
+    "templates/accounts/_area_map.html",  # the transparency page's map and its table
+    "templates/concerns/status.html",
     "templates/surveys/public_form.html",
     "templates/surveys/_question.html",
     "templates/surveys/public_thanks.html",

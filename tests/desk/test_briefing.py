@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from accounts.models import Area
 from concerns.models import Concern
 from core.roles import Role
 from desk import briefing
@@ -200,38 +201,54 @@ def test_read_filters_keeps_the_good_field_when_the_other_is_bad():
 
 def test_briefing_counts(supervisor, officer):
     today = _today()
-    ConcernFactory(area="Elm Street", date_received=today)
-    ConcernFactory(area="Elm Street", date_received=today - dt.timedelta(days=40))
-    ConcernFactory(area="Oak Hollow", date_received=today - dt.timedelta(days=2))
-    ConcernFactory(area="Oak Hollow", category="conduct_bias")
-    ConcernFactory(area="Oak Hollow", status="resolved", resolved_at=timezone.now())
-    ActivityFactory(area="Elm Street", attendance=10, logged_by=officer)
+    elm = Area.objects.create(name="Elm beat", code="EB", kind=Area.Kind.BEAT)
+    oak = Area.objects.create(name="Oak Hollow", code="OH", kind=Area.Kind.NEIGHBOURHOOD)
+    ConcernFactory(area="Elm Street", defined_area=elm, date_received=today)
+    ConcernFactory(area="Elm Street", defined_area=elm, date_received=today - dt.timedelta(days=40))
+    ConcernFactory(area="Oak Hollow", defined_area=oak, date_received=today - dt.timedelta(days=2))
+    ConcernFactory(area="Oak Hollow", defined_area=oak, category="conduct_bias")
+    ConcernFactory(
+        area="Oak Hollow", defined_area=oak, status="resolved", resolved_at=timezone.now()
+    )
+    ActivityFactory(area="Elm Street", defined_area=elm, attendance=10, logged_by=officer)
     ActivityFactory(area="", attendance=5, logged_by=officer)
-    ActivityFactory(area="Elm Street", date=today - dt.timedelta(days=30), logged_by=officer)
+    ActivityFactory(
+        area="Elm Street", defined_area=elm, date=today - dt.timedelta(days=30), logged_by=officer
+    )
     result = briefing.build_briefing(supervisor)
     assert (result.open_total, result.new_total, result.concern_area_total) == (3, 2, 2)
     assert (result.activity_total, result.attendance_total) == (2, 15)
-    assert [g.label for g in result.activity_groups] == [briefing.NO_AREA, "Elm Street"]
+    # Grouped by the defined area; a record in none is "not placed".
+    assert [g.label for g in result.activity_groups] == ["EB · Elm beat", briefing.NO_AREA]
     result = briefing.build_briefing(supervisor, area="oak", days=7)
     assert (result.open_total, result.new_total, result.activity_total) == (1, 1, 0)
 
 
 def test_briefing_caps_areas_and_rows_and_links_to_the_rest(client_for, supervisor, officer):
     today = _today()
-    busiest = "Harbor District"
+    busiest = Area.objects.create(name="Harbor District", code="HD", kind=Area.Kind.BEAT)
     for i in range(briefing.CONCERNS_PER_AREA + 3):
         ConcernFactory(
-            area=busiest, date_received=today - dt.timedelta(days=i), reported_by=officer
+            area="Pier 4",
+            defined_area=busiest,
+            date_received=today - dt.timedelta(days=i),
+            reported_by=officer,
         )
     urgent_old = ConcernFactory(
-        area=busiest, priority="urgent", date_received=today - dt.timedelta(days=60)
+        area="Pier 4",
+        defined_area=busiest,
+        priority="urgent",
+        date_received=today - dt.timedelta(days=60),
     )
     for n in range(briefing.CONCERN_AREAS + 2):
-        ConcernFactory(area=f"Quiet area {n:02d}", reported_by=officer)
+        quiet = Area.objects.create(name=f"Quiet area {n:02d}", code=f"Q{n:02d}", kind="beat")
+        ConcernFactory(area="Somewhere", defined_area=quiet, reported_by=officer)
     result = briefing.build_briefing(supervisor)
     assert len(result.concern_groups) == briefing.CONCERN_AREAS
     first = result.concern_groups[0]
-    assert first.area == busiest and first.total == briefing.CONCERNS_PER_AREA + 4
+    assert first.area == "HD" and first.total == briefing.CONCERNS_PER_AREA + 4
+    # The typed place stays on each line.
+    assert {r["place"] for r in first.rows} == {"Pier 4"}
     assert len(first.rows) == briefing.CONCERNS_PER_AREA and first.more == 4
     # Urgent first, however old; then the newest.
     assert first.rows[0]["reference"] == urgent_old.reference
@@ -243,9 +260,10 @@ def test_briefing_caps_areas_and_rows_and_links_to_the_rest(client_for, supervis
 
     html = client_for(supervisor).get(PAGE).content.decode()
     assert "and 4 more in this area" in html
-    assert 'href="/concerns/?area=Harbor+District&amp;open=on"' in html
+    assert f'href="/concerns/?open=on&amp;defined_area={busiest.pk}"' in html
     assert "3 more areas with open concerns not shown" in html
-    assert "Quiet area 07" not in html
+    # The map's table counts every area; the groups list the busiest only.
+    assert "Quiet area 07" not in {g.label for g in result.concern_groups}
 
 
 def test_briefing_truncates_long_descriptions(supervisor):
@@ -288,11 +306,33 @@ def test_briefing_pdf_fits_one_page_at_its_fullest(client_for, cro):
     officer = UserFactory(roles=[Role.OFFICER])
     long_area = "Northeast Riverside Industrial Corridor and Old Mill Village Beat 14 " * 3
     long_text = "Residents describe repeated late-night disturbances, speeding and litter " * 8
+    # Beats with the longest names and boundaries, so the page carries the map as well.
+    beats = [
+        Area.objects.create(
+            name=f"{long_area[:110]} {a:02d}",
+            code=f"NR{a:02d}",
+            kind=Area.Kind.BEAT,
+            boundary={
+                "type": "Polygon",
+                "coordinates": [
+                    [
+                        [-88.2 + a * 0.02, 41.5],
+                        [-88.18 + a * 0.02, 41.5],
+                        [-88.18 + a * 0.02, 41.6],
+                        [-88.2 + a * 0.02, 41.6],
+                        [-88.2 + a * 0.02, 41.5],
+                    ]
+                ],
+            },
+        )
+        for a in range(max(briefing.CONCERN_AREAS, briefing.ACTIVITY_AREAS) + 2)
+    ]
     for a in range(briefing.CONCERN_AREAS + 2):
         area = f"{long_area[:150]} {a:02d}"
         for i in range(briefing.CONCERNS_PER_AREA + 2):
             ConcernFactory(
                 area=area,
+                defined_area=beats[a],
                 priority="urgent",
                 category="quality_of_life",
                 nature="potential",
@@ -305,6 +345,7 @@ def test_briefing_pdf_fits_one_page_at_its_fullest(client_for, cro):
         for i in range(briefing.ACTIVITIES_PER_AREA + 2):
             ActivityFactory(
                 area=f"{long_area[:150]} {a:02d}",
+                defined_area=beats[a],
                 kind="immigration_outreach",
                 title=long_text[:160],
                 attendance=1234,
@@ -319,12 +360,13 @@ def test_briefing_pdf_fits_one_page_at_its_fullest(client_for, cro):
     text, pages = _pdf_text(response)
     assert pages == 1
     assert "For internal use: do not distribute" in _flat(text)
+    assert "NR00" in text  # the areas are the defined ones, and the figures are all there
 
 
 # --- Queries ---
 
 
-def _count(client, url, django_assert_max_num_queries, limit=12):
+def _count(client, url, django_assert_max_num_queries, limit=13):
     with django_assert_max_num_queries(limit) as ctx:
         response = client.get(url)
     assert response.status_code == 200

@@ -28,7 +28,7 @@ from django.test import TestCase, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from accounts.models import Area
+from accounts.models import AddressPoint, Area
 from core.decisions import Decision
 from core.roles import Role
 from tests.conftest import sign_in
@@ -176,6 +176,7 @@ TABLE: dict[str, dict] = {
     "resident-stop": PUBLIC,
     # --- Concerns
     "concerns:list": EVERY_ROLE,
+    "concerns:map": EVERY_ROLE,  # the list's map, for the same filter
     "concerns:mine": EVERY_ROLE,
     "concerns:new": EVERY_ROLE,
     "concerns:export": only(*OVERSIGHT),
@@ -196,6 +197,12 @@ TABLE: dict[str, dict] = {
     "concerns:attachment": SEES_CONCERN,
     "concerns:attachment-thumbnail": SEES_CONCERN,
     "concerns:attachment-add": POST_ONLY,
+    # Duplicates (issue 22): the CRO merges; those who see the concern but may not merge
+    # get 403, the others 404 (a concern they may not see does not exist).
+    "concerns:merge": row(("cro",), others=404, officer=403, supervisor=403, chief=403),
+    "concerns:unmerge": POST_ONLY,
+    "concerns:not-a-duplicate": POST_ONLY,
+    "concerns:possible-duplicates": only("cro"),
     # A GET of a step (not fetched by the page) leads to the concern's page, step open.
     "concerns:step": row(
         ("officer",) + OVERSIGHT,
@@ -504,6 +511,9 @@ def build_records() -> SimpleNamespace:
     r.attachment = _photo_on(r.concern, officer)
     r.unit = UnitFactory(name="Traffic Unit", commander=supervisor)
     r.area = Area.objects.create(code="B3", name="Beat 3", kind="beat")
+    r.address = AddressPoint.objects.create(
+        address="14 Birch Lane", key="14 birch lane", latitude=41.6, longitude=-88.1
+    )
     r.department = DepartmentFactory(name="Public Works")
     r.worked = ConcernFactory(reported_by=officer, category="noise")
     concern_services.escalate_concern(concern=r.worked, by=officer)

@@ -13,6 +13,8 @@ SEEDERS = [
     "outreach.demo",
     "programs.demo",
     "concerns.demo",
+    "concerns.demo_duplicates",
+    "concerns.demo_photos",
     "surveys.demo",
     "reports.demo",
     "desk.demo_integration",
