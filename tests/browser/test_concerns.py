@@ -66,7 +66,9 @@ def test_concern_from_officer_to_resolution(page_as, screenshot):
     open_step(page, "Record a department's response")
     page.get_by_label("Their response").fill("Crew replaced the three lights.")
     page.get_by_role("button", name="Record response").click()
-    assert page.get_by_text("Public Works responded: Crew replaced the three lights.").is_visible()
+    expect(
+        page.get_by_text("Public Works responded: Crew replaced the three lights.")
+    ).to_be_visible()
     open_step(page, "Resolve")
     page.locator("#id_resolve-text").fill("Lights fixed; the watch group was told.")
     page.get_by_role("button", name="Resolve", exact=True).click()
@@ -129,7 +131,7 @@ def test_public_form_errors_keep_what_was_typed(page):
     page.goto("/feedback/")
     page.get_by_label("Where?").fill("Main Street")
     page.get_by_role("button", name="Send").click()
-    assert page.get_by_text("This field is required.").first.is_visible()
+    expect(page.get_by_text("This field is required.").first).to_be_visible()
     assert page.get_by_label("Where?").input_value() == "Main Street"
     assert not Concern.objects.exists()
 

@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from playwright.sync_api import expect
 
 from core.roles import Role
 from outreach import services as outreach_services
@@ -41,17 +42,17 @@ def test_chief_sees_the_flag_and_decides_from_the_inbox(page_as, screenshot):
     assert serious_axe_violations(page) == []
 
     page.get_by_role("button", name="Approve: Bike safety stickers").click()
-    assert page.get_by_text("Approved: Bike safety stickers").is_visible()
+    expect(page.get_by_text("Approved: Bike safety stickers")).to_be_visible()
     material.refresh_from_db()
     assert material.status == Material.Status.APPROVED and material.decided_by == chief
 
     title = "Return: Monthly community relations report, September 2026"
     page.get_by_role("button", name=title).click()
-    assert page.get_by_text("Say what should change").is_visible()  # a comment is needed
+    expect(page.get_by_text("Say what should change")).to_be_visible()  # a comment is needed
     box = page.locator(f"#c-report-{report.pk}")
     box.fill("Add the referrals still open at the end of September.")
     page.get_by_role("button", name=title).click()
-    assert page.get_by_text("Returned: Monthly community relations report").is_visible()
+    expect(page.get_by_text("Returned: Monthly community relations report")).to_be_visible()
     assert page.get_by_text("Nothing waits for you.").is_visible()
     screenshot(page, "inbox-empty")
     report.refresh_from_db()

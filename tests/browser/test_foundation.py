@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from core.roles import Role
 from tests.browser.conftest import serious_axe_violations
@@ -46,8 +47,9 @@ def test_wrong_password_shows_message_and_keeps_username(page, db):
     page.get_by_label("Username").fill("b-typo")
     page.get_by_label("Password").fill("wrong password")
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_text("The username or password is not right").is_visible()
-    assert page.get_by_label("Username").input_value() == "b-typo"
+    # Waits for the answer (a bare is_visible() right after the click raced it under load).
+    expect(page.get_by_text("The username or password is not right")).to_be_visible()
+    expect(page.get_by_label("Username")).to_have_value("b-typo")
 
 
 def test_home_at_phone_width_has_no_sideways_scroll(phone_page, login, screenshot):

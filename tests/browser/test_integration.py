@@ -2,6 +2,7 @@ import re
 
 import pytest
 from icalendar import Calendar
+from playwright.sync_api import expect
 
 from concerns.models import Concern
 from core.roles import Role
@@ -62,7 +63,7 @@ def test_cro_imports_a_spreadsheet_issues_a_311_key_and_subscribes_a_calendar(
     ):
         page.get_by_label(label).select_option(header)
     page.get_by_role("button", name="Check again with these columns").click()
-    assert page.get_by_text("All 2 rows can be imported").is_visible()
+    expect(page.get_by_text("All 2 rows can be imported")).to_be_visible()
     page.get_by_role("button", name="Import 2 records").click()
     page.wait_for_url(re.compile(r"/import/\d+/$"))
     assert page.get_by_text("2 records imported").is_visible()

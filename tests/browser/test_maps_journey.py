@@ -5,6 +5,7 @@ the point by a click, by Enter on the focused map, and follows what is typed."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from accounts.models import Area
 from core.roles import Role
@@ -92,7 +93,7 @@ def test_without_scripts_the_svg_map_shows(browser, live_server, csp_violations)
     page.goto("/concerns/")
     page.get_by_text("Map of these concerns, by area").click()
     page.get_by_role("link", name="See these concerns on a map").click()
-    assert page.locator('svg.area-map[role="img"]').is_visible()
+    expect(page.locator('svg.area-map[role="img"]')).to_be_visible()
     assert page.locator("svg.area-map circle.map-point").count() == 3
     context.close()
 

@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from core.roles import Role
 from notifications.models import Notification
@@ -55,6 +56,6 @@ def test_officer_escalates_and_the_supervisor_follows_the_notification(page_as, 
         "In a daily email digest"
     ).check()
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_text("Your notification settings are saved.").is_visible()
+    expect(page.get_by_text("Your notification settings are saved.")).to_be_visible()
     assert serious_axe_violations(page) == []
     screenshot(page, "notifications-settings")

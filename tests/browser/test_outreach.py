@@ -76,7 +76,7 @@ def test_cro_uploads_design_and_chief_approves(page_as, screenshot, tmp_path):
     page.get_by_label("Design").set_input_files(str(design))
     page.get_by_role("button", name="Save material").click()
     page.get_by_role("button", name="Send to the Chief for approval").click()
-    assert page.get_by_text("Sent to the Chief for approval.").is_visible()
+    expect(page.get_by_text("Sent to the Chief for approval.")).to_be_visible()
 
     page = page_as(chief)
     page.get_by_role("link", name="Review materials").click()
@@ -93,7 +93,7 @@ def test_cro_uploads_design_and_chief_approves(page_as, screenshot, tmp_path):
     assert width == 120
     screenshot(page, "material-chief")
     page.get_by_role("button", name="Approve").click()
-    assert page.get_by_text("Approved.", exact=True).is_visible()
+    expect(page.get_by_text("Approved.", exact=True)).to_be_visible()
     assert Material.objects.get().status == "approved"
 
 
@@ -114,7 +114,7 @@ def test_training_officer_schedules_a_need(page_as, screenshot):
     when = timezone.localdate() + dt.timedelta(days=10)
     page.get_by_label("Training date").fill(when.isoformat())
     page.get_by_role("button", name="Schedule").click()
-    assert page.get_by_text("The training was scheduled.").is_visible()
+    expect(page.get_by_text("The training was scheduled.")).to_be_visible()
     screenshot(page, "training-scheduled")
     need = TrainingNeed.objects.get()
     assert need.status == "scheduled" and need.scheduled_for == when

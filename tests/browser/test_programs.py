@@ -3,6 +3,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from core.roles import Role
 from programs.forms import last_half_year
@@ -31,7 +32,7 @@ def test_program_from_proposal_to_accepted_evaluation(page_as, screenshot):
     page = page_as(chief)
     page.goto(program_url)
     page.get_by_role("button", name="Approve").click()
-    assert page.get_by_text("The program was approved.").is_visible()
+    expect(page.get_by_text("The program was approved.")).to_be_visible()
     page = page_as(cro)
     page.goto(program_url)
     page.get_by_role("button", name="Activate").click()
@@ -71,7 +72,7 @@ def test_program_from_proposal_to_accepted_evaluation(page_as, screenshot):
     page.goto("/programs/evaluations/")
     page.get_by_role("link", name=re.compile("Police Activities League")).first.click()
     page.get_by_role("button", name="Accept").click()
-    assert page.get_by_text("The evaluation was accepted.").is_visible()
+    expect(page.get_by_text("The evaluation was accepted.")).to_be_visible()
     screenshot(page, "evaluation-accepted")
 
     program = Program.objects.get()

@@ -2,6 +2,7 @@ import datetime as dt
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from core.roles import Role
 from reports.models import Report
@@ -38,14 +39,14 @@ def test_quarterly_report_from_draft_to_approved_pdf(page_as, screenshot, tmp_pa
     screenshot(page, "report-draft")
     page.get_by_label("Why is it late?").fill("Waited for the September figures.")
     page.get_by_role("button", name="Submit to the Chief").click()
-    assert page.get_by_text("Submitted to the Chief. The figures are now frozen.").is_visible()
+    expect(page.get_by_text("Submitted to the Chief. The figures are now frozen.")).to_be_visible()
     report_url = page.url
 
     page = page_as(chief)
     page.goto(report_url)
     page.get_by_label("Comment").fill("Add what the noise patrols achieved.")
     page.get_by_role("button", name="Return with comments").click()
-    assert page.get_by_text("Returned to the CRO.").is_visible()
+    expect(page.get_by_text("Returned to the CRO.")).to_be_visible()
 
     page = page_as(cro)
     page.goto(report_url)

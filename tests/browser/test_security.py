@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from core.roles import Role
 from tests.browser.conftest import serious_axe_violations
@@ -34,7 +35,7 @@ def test_an_officer_locked_after_five_failures_is_unlocked_by_the_cro(
     page.get_by_label("Username").fill(officer.username)
     page.get_by_label("Password").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_role("heading", name="This account is locked").is_visible()
+    expect(page.get_by_role("heading", name="This account is locked")).to_be_visible()
 
     # The CRO finds the account in Setup and unlocks it.
     desk = page_as(cro)
@@ -45,7 +46,7 @@ def test_an_officer_locked_after_five_failures_is_unlocked_by_the_cro(
     assert serious_axe_violations(desk) == []
     screenshot(desk, "locked-accounts")
     desk.get_by_role("button", name=f"Unlock {officer.username}").click()
-    assert desk.get_by_text(f"“{officer.username}” is unlocked").is_visible()
+    expect(desk.get_by_text(f"“{officer.username}” is unlocked")).to_be_visible()
     assert desk.get_by_role("heading", name="No account is locked").is_visible()
 
     # The officer signs in.
@@ -86,7 +87,7 @@ def test_the_chief_sets_up_an_authenticator_then_signs_in_with_a_code(page, scre
     key = base64.b32decode(page.locator("#totp-key").inner_text().replace(" ", ""))
     page.get_by_label("Code from the app").fill(code(key))
     page.get_by_role("button", name="Turn on two-factor sign-in").click()
-    assert page.get_by_role("heading", name="Two-factor sign-in is on").is_visible()
+    expect(page.get_by_role("heading", name="Two-factor sign-in is on")).to_be_visible()
     assert page.get_by_role("list", name="Recovery codes").get_by_role("listitem").count() == 10
     assert serious_axe_violations(page) == []
     page.get_by_role("link", name="Continue").click()
@@ -102,7 +103,7 @@ def test_the_chief_sets_up_an_authenticator_then_signs_in_with_a_code(page, scre
     page.wait_for_url("**/accounts/two-factor/**")
     page.get_by_label("Code").fill("000000")
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_text("That code is not right").is_visible()
+    expect(page.get_by_text("That code is not right")).to_be_visible()
     page.get_by_label("Code").fill(code(key))
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/")

@@ -4,6 +4,7 @@ import uuid
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from core.decisions import Decision
 from reports.models import Report
@@ -93,7 +94,7 @@ def test_cro_builds_survey_from_standard_instrument_and_chief_approves(
     # It moves the question up once: it swaps places with the last standard question.
     last_standard = survey.questions.get(position=standard_count)
     page.get_by_role("button", name=f"Move question {standard_count + 1} up").click()
-    assert page.get_by_text("Question moved up.").is_visible()
+    expect(page.get_by_text("Question moved up.")).to_be_visible()
     own.refresh_from_db()
     last_standard.refresh_from_db()
     assert (own.position, last_standard.position) == (standard_count, standard_count + 1)
@@ -110,14 +111,14 @@ def test_cro_builds_survey_from_standard_instrument_and_chief_approves(
     assert page.get_by_role("group", name=OWN_QUESTION).is_visible()
     assert page.get_by_role("button", name="Send my answers").is_disabled()
     page.get_by_role("link", name="Español").click()
-    assert page.get_by_role("heading", name="Encuesta comunitaria 2026").is_visible()
+    expect(page.get_by_role("heading", name="Encuesta comunitaria 2026")).to_be_visible()
     assert page.get_by_role("group", name=OWN_QUESTION_ES).is_visible()
     screenshot(page, "survey-preview-es")
 
     # The CRO sends it to the Chief.
     page.goto(survey_url)
     page.get_by_role("button", name="Send to the Chief for approval").click()
-    assert page.get_by_text("Sent to the Chief for approval.").is_visible()
+    expect(page.get_by_text("Sent to the Chief for approval.")).to_be_visible()
     assert page.get_by_text("Waiting for the Chief's approval since").is_visible()
     assert page.get_by_role("link", name="Add a question").count() == 0
     survey.refresh_from_db()
@@ -130,7 +131,7 @@ def test_cro_builds_survey_from_standard_instrument_and_chief_approves(
     screenshot(page, "survey-chief-decision")
     assert serious_axe_violations(page) == []
     page.get_by_role("button", name="Approve the questions").click()
-    assert page.get_by_text("Approved: the survey opens on its opening date.").is_visible()
+    expect(page.get_by_text("Approved: the survey opens on its opening date.")).to_be_visible()
     assert page.get_by_text("Open now").is_visible()
     survey.refresh_from_db()
     assert survey.status == Survey.Status.APPROVED
@@ -146,7 +147,7 @@ def test_resident_answers_in_spanish_on_a_phone(phone_page, cro, chief, screensh
     page.goto(f"/s/{survey.slug}/")
     assert page.get_by_role("heading", name="Community survey").is_visible()
     page.get_by_role("link", name="Español").click()
-    assert page.get_by_role("heading", name="Encuesta comunitaria").is_visible()
+    expect(page.get_by_role("heading", name="Encuesta comunitaria")).to_be_visible()
     assert page.get_by_text("Doce preguntas, cinco minutos.").is_visible()
 
     # Every required answer but the one about safety, a choice of concerns and a comment.
@@ -327,7 +328,7 @@ def test_cro_writes_the_summary_and_renders_a_draft_pdf(page_as, cro, chief, scr
     )
     page.get_by_label("Recommended actions for the Chief").fill("Answer the phone faster.")
     page.get_by_role("button", name="Save narratives").click()
-    assert page.get_by_text("The narratives were saved.").is_visible()
+    expect(page.get_by_text("The narratives were saved.")).to_be_visible()
     report = Report.objects.get()
     assert (report.kind, report.survey, report.status) == ("survey", survey, "draft")
     assert report.narratives["summary"] == "Six residents answered; trust is steady."
