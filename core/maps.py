@@ -216,18 +216,6 @@ def choropleth(
             f'data-code="{escape(s.code)}"><title>{escape(s.name)}: '
             f"{escape(_value_words(s.value, hidden_words))}</title></path>"
         )
-    lon_pad = (box[2] - box[0]) * 0.02
-    lat_pad = (box[3] - box[1]) * 0.02
-    for lon, lat in points:
-        if not (box[0] - lon_pad <= lon <= box[2] + lon_pad):
-            continue
-        if not (box[1] - lat_pad <= lat <= box[3] + lat_pad):
-            continue
-        x, y = project(lon, lat)
-        out.append(
-            f'<circle class="map-point" cx="{x:.1f}" cy="{y:.1f}" r="2.6" fill="{POINT}" '
-            f'stroke="#ffffff" stroke-width="0.8"></circle>'
-        )
     font = 12 if width >= 400 else 10
     for s in shapes:
         x, y = project(*_label_point(s.polygons))
@@ -243,6 +231,19 @@ def choropleth(
             f'aria-hidden="true"></rect><text x="{x:.1f}" y="{y + font / 3:.1f}" '
             f'font-size="{font}" text-anchor="middle" fill="{INK}" font-weight="600">'
             f"{escape(label)}</text>"
+        )
+    # The points last, over the labels: a point at an area's middle is never hidden.
+    lon_pad = (box[2] - box[0]) * 0.02
+    lat_pad = (box[3] - box[1]) * 0.02
+    for lon, lat in points:
+        if not (box[0] - lon_pad <= lon <= box[2] + lon_pad):
+            continue
+        if not (box[1] - lat_pad <= lat <= box[3] + lat_pad):
+            continue
+        x, y = project(lon, lat)
+        out.append(
+            f'<circle class="map-point" cx="{x:.1f}" cy="{y:.1f}" r="2.6" fill="{POINT}" '
+            f'stroke="#ffffff" stroke-width="0.8"></circle>'
         )
     if legend:
         values = [s.value for s in shapes]

@@ -24,6 +24,8 @@
       L.tileLayer(data.tiles, { attribution: data.attribution || "", maxZoom: 19 }).addTo(map);
     }
     var group = L.featureGroup().addTo(map);
+    // Points above the areas' labels (tooltips sit at 650): one at an area's middle shows.
+    map.createPane("points").style.zIndex = 660;
     data.shapes.forEach(function (shape) {
       var layer = L.polygon(latLngs(shape.polygons), {
         // On the picker a click anywhere is the map's (a polygon's popup would take it).
@@ -70,6 +72,7 @@
     data.points.forEach(function (p) {
       L.circleMarker(p, {
         radius: 4, color: "#ffffff", weight: 1, fillColor: "#b3261e", fillOpacity: 1,
+        pane: "points",
       }).addTo(made.group);
     });
     if (data.legend.length) legendControl(data.legend).addTo(made.map);
@@ -121,6 +124,7 @@
       if (!marker) {
         marker = L.circleMarker(point, {
           radius: 7, color: "#ffffff", weight: 2, fillColor: "#b3261e", fillOpacity: 1,
+          pane: "points",
         }).addTo(map);
         marker.bindTooltip(data.words.point);
       } else {

@@ -112,6 +112,8 @@ def test_choropleth_draws_points_inside_the_map_only():
     svg = str(maps.choropleth(shapes, "t", points=[(0.5, 0.5), (0.2, 0.9), (40.0, 40.0)]))
     assert svg.count('class="map-point"') == 2
     assert "one record" in svg  # the legend says what a dot is
+    # Drawn over the labels: a point at the area's middle is not hidden by its label.
+    assert svg.index('class="map-point"') > svg.rindex("<text", 0, svg.index("map-legend"))
 
 
 def test_choropleth_greys_a_withheld_value_and_names_it():
