@@ -7,6 +7,7 @@ class AuditConfig(AppConfig):
     verbose_name = "Audit trail"
 
     def ready(self):
-        from audit import checks, trail  # noqa: F401 - checks registers the deployment checks
+        from audit import checks, naming, trail  # noqa: F401 - checks registers the deployment checks
 
         trail.connect_signals()
+        naming.register_accounts()

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from audit import naming
 from audit.models import AuditCheck, AuditEvent
 from audit.tasks import check_trail
 from audit.triggers import audited_tables
@@ -29,7 +30,12 @@ def record_types() -> list[tuple[str, str]]:
     for model in apps.get_models(include_auto_created=True):
         table = model._meta.db_table
         if table in tables and table not in labels:
-            labels[table] = f"{model._meta.verbose_name.capitalize()} ({model._meta.app_label})"
+            labels[table] = naming.kind_label(model)
+    # Two kinds that read the same ("Device") are told apart by their app.
+    seen = list(labels.values())
+    for table, label in labels.items():
+        if seen.count(label) > 1:
+            labels[table] = f"{label} ({table.split('_')[0]})"
     return sorted(labels.items(), key=lambda pair: pair[1].lower())
 
 
@@ -129,8 +135,13 @@ def audit_trail(request):
     has_older = len(rows) > PER_PAGE
     rows = rows[:PER_PAGE]
     labels = dict(record_types())
+    named = naming.names(rows)
     for row in rows:
-        row.record_label = labels.get(row.record_type, row.record_type)
+        row.record_label = named.get((row.record_type, str(row.record_id))) or (
+            f"{labels.get(row.record_type, row.record_type)} {row.record_id}"
+            if row.record_type
+            else ""
+        )
         row.change_lines = _change_lines(row)
     query = request.GET.copy()
     query.pop("before", None)

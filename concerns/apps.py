@@ -1,5 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext
 
+from audit import naming
 from core.permissions import RECORD_RULES, Permission
 from imports.specs import register as register_import
 from notifications.registry import register as register_reminder
@@ -11,6 +13,13 @@ class ConcernsConfig(AppConfig):
 
     def ready(self):
         from concerns import rules
+
+        # How the audit trail names a concern: by its reference, as everyone does.
+        naming.register(
+            "concerns.Concern",
+            lambda c: gettext("Concern %(reference)s") % {"reference": c.reference},
+            fields=["reference"],
+        )
 
         RECORD_RULES[Permission.VIEW_CONCERN] = rules.can_view
         RECORD_RULES[Permission.NOTE_CONCERN] = rules.can_view

@@ -53,6 +53,14 @@ class Period:
 
     @property
     def label(self) -> str:
+        if self.cut is not None:
+            whole = Period(self.key, self.start, self.end).label if self.key != "custom" else ""
+            if whole:
+                return gettext("%(period)s, to %(day)s") % {
+                    "period": whole,
+                    "day": date_format(self.cut, "M j"),
+                }
+            return self.span
         if self.key == "month":
             return date_format(self.start, "F Y")
         if self.key == "quarter":
@@ -64,9 +72,33 @@ class Period:
             return str(self.start.year)
         return f"{date_format(self.start, 'M j, Y')} – {date_format(self.end, 'M j, Y')}"
 
+    # The day a period still running was cut at (so_far), or None for a whole period.
+    cut: dt.date | None = None
+
+    def so_far(self, today: dt.date) -> "Period":
+        """The period up to today when it is still running: its counts are then compared
+        with the same days of the periods before, like for like (December 1-3 against
+        November 1-3 and December 1-3 a year earlier, never a partial month against a whole
+        one, which a reader takes for a fall)."""
+        if self.start <= today < self.end:
+            return Period(self.key, self.start, today, cut=today)
+        return self
+
+    @property
+    def span(self) -> str:
+        """Its days in words: "Dec 1–3, 2026", "Nov 29 – Dec 3, 2026"."""
+        return span_words(self.start, self.end)
+
     @property
     def previous(self) -> tuple[dt.date, dt.date]:
-        """The period of the same length just before."""
+        """The period of the same kind just before; for a period still running, its same
+        number of days from that period's start."""
+        whole = self._whole_previous()
+        if self.cut is None:
+            return whole
+        return whole[0], min(whole[1], whole[0] + (self.end - self.start))
+
+    def _whole_previous(self) -> tuple[dt.date, dt.date]:
         if self.key == "month":
             end = self.start - dt.timedelta(days=1)
             return end.replace(day=1), end
@@ -105,6 +137,16 @@ def _spike_words(category: str, area: str, recent: int, usual: float) -> str:
         "%(category)s in %(area)s: %(recent)d concerns in the last %(days)d days, "
         "against almost none over the year before."
     ) % {"category": category, "area": area, "recent": recent, "days": SPIKE_WINDOW_DAYS}
+
+
+def span_words(start: dt.date, end: dt.date) -> str:
+    if start == end:
+        return date_format(start, "M j, Y")
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{date_format(start, 'M j')}–{date_format(end, 'j, Y')}"
+    if start.year == end.year:
+        return f"{date_format(start, 'M j')} – {date_format(end, 'M j, Y')}"
+    return f"{date_format(start, 'M j, Y')} – {date_format(end, 'M j, Y')}"
 
 
 def _year_back(day: dt.date) -> dt.date:
@@ -213,6 +255,8 @@ def concern_figures(period: Period, today: dt.date) -> dict:
         )
     )
     return {
+        "previous_words": span_words(*prev),
+        "last_year_words": span_words(*last_year),
         "open_total": age["n"],
         "median_days_open": (today - age["median"]).days if age["median"] else None,
         "oldest": age["oldest"],
@@ -365,6 +409,7 @@ def outreach(period: Period, today: dt.date, months: int = 12) -> dict:
         "activities": totals["n"],
         "attendance": totals["people"] or 0,
         "previous": prev,
+        "previous_words": span_words(*period.previous),
         "stale_count": stale.count(),
         "stale": list(stale.order_by("name").values("pk", "name")[:5]),
     }
@@ -414,6 +459,8 @@ CACHE_SECONDS = 120
 
 def build_dashboard(period: Period, today: dt.date | None = None) -> dict:
     today = today or timezone.localdate()
+    # A period still running is counted up to today and compared like for like.
+    period = period.so_far(today)
     # Labels and sentences are cached as text: one entry per language.
     language = translation.get_language() or ""
     key = f"dashboard:{language}:{period.key}:{period.start}:{period.end}:{today}"

@@ -1,5 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext
 
+from audit import naming
 from core.decisions import register as register_decision
 from core.permissions import RECORD_RULES, Permission
 from imports.specs import register as register_import
@@ -12,6 +14,20 @@ class OutreachConfig(AppConfig):
 
     def ready(self):
         from outreach import rules
+
+        naming.register(
+            "outreach.OutreachActivity",
+            lambda a: (
+                gettext("Activity “%(title)s” of %(date)s")
+                % {"title": a.title, "date": a.date.isoformat()}
+            ),
+            fields=["title", "date"],
+        )
+        naming.register(
+            "outreach.CommunityOrganization",
+            lambda o: gettext("Organization %(name)s") % {"name": o.name},
+            fields=["name"],
+        )
 
         RECORD_RULES[Permission.EDIT_ACTIVITY] = rules.may_edit_activity
         RECORD_RULES[Permission.SUBMIT_COMMUNITY_INPUT] = rules.holds_assignment

@@ -24,6 +24,7 @@ from concerns.views._common import get_concern_for
 from core.conflicts import EditConflict
 from core.permissions import Permission, has_permission
 from core.web import crumbs, show_errors
+from outreach.models import OutreachActivity
 
 # --- Detail and workflow steps --------------------------------------------------------
 
@@ -88,6 +89,12 @@ def concern_detail(request, reference, *, bound=None, status=200):
             "opened": request.GET.get("step"),
             "response_form": response_form,
             "show_source": show_source,
+            # A link only where it opens: a record the person may not see is named as text.
+            "opens_activity": concern.activity_id is not None
+            and OutreachActivity.objects.visible_to(request.user)
+            .filter(pk=concern.activity_id)
+            .exists(),
+            "opens_organization": has_permission(request.user, Permission.VIEW_ORGANIZATIONS),
             "today": timezone.localdate(),
             "ackable": [
                 r

@@ -350,7 +350,12 @@ def test_the_page_costs_the_same_queries_for_ten_or_a_hundred_entries(
     AuditEvent.objects.bulk_create(AuditEvent(action=A.LOGIN, actor_name="y") for _ in range(90))
     with CaptureQueriesContext(conn) as many:
         client.get(AUDIT)
-    assert len(many) == len(few) <= 12
+    # Naming the records costs one query per kind of record on the page (audit/naming.py):
+    # bounded by the kinds there are, never by the entries.
+    from audit import naming
+
+    assert abs(len(many) - len(few)) <= len(naming.NAMERS)
+    assert max(len(few), len(many)) <= 12 + len(naming.NAMERS)
 
 
 def test_the_csv_holds_the_search_oldest_first_and_is_itself_recorded(

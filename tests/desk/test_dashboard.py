@@ -98,7 +98,33 @@ def test_concern_figures_for_a_known_set(known):
     assert data["oldest"] == dt.date(2025, 11, 15) and data["oldest_days"] == 370
     # Open dates: Nov 15 2025, Oct 31, Nov 1, Nov 30: the lower middle is Oct 31 (20 days).
     assert data["median_days_open"] == 20
-    assert data["new"] == {"this": 3, "previous": 1, "last_year": 1}
+    # November is still running on the 20th: November 1-20 against October 1-20 and
+    # November 1-20 a year earlier, like for like (issue 23), never against whole months.
+    assert data["new"] == {"this": 2, "previous": 0, "last_year": 1}
+    assert (data["previous_words"], data["last_year_words"]) == ("Oct 1–20, 2026", "Nov 1–20, 2025")
+
+
+def test_a_period_over_is_compared_whole(known):
+    october = Period("month", dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+    data = build_dashboard(october, TODAY)["concerns"]
+    assert data["new"] == {"this": 1, "previous": 0, "last_year": 0}
+    assert data["previous_words"] == "Sep 1–30, 2026"
+    assert october.so_far(TODAY) is october
+
+
+def test_a_running_period_is_cut_at_today_and_says_so():
+    running = NOVEMBER.so_far(TODAY)
+    assert (running.start, running.end, running.label) == (
+        dt.date(2026, 11, 1),
+        TODAY,
+        "November 2026, to Nov 20",
+    )
+    assert running.previous == (dt.date(2026, 10, 1), dt.date(2026, 10, 20))
+    assert running.last_year == (dt.date(2025, 11, 1), dt.date(2025, 11, 20))
+    # A month before shorter than the days so far stops at its own end (March 1-31 cut on
+    # the 31st against February 1-28).
+    march = Period("month", dt.date(2026, 3, 1), dt.date(2026, 3, 31)).so_far(dt.date(2026, 3, 30))
+    assert march.previous == (dt.date(2026, 2, 1), dt.date(2026, 2, 28))
 
 
 def test_conduct_flag_stays_until_a_supervisor_or_the_chief_acts(officer, supervisor, cro):
