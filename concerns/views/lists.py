@@ -76,11 +76,12 @@ def concern_map(request):
         .annotate(n=Count("id"))
         .order_by()
     )
-    points = [
-        (lon, lat)
-        for lon, lat in qs.values_list("longitude", "latitude")[:MAP_POINTS]
-        if lon is not None and lat is not None
-    ]
+    # The first MAP_POINTS records of the list that have a point, as the map's note says.
+    points = list(
+        qs.filter(latitude__isnull=False, longitude__isnull=False).values_list(
+            "longitude", "latitude"
+        )[:MAP_POINTS]
+    )
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("fragment", None)

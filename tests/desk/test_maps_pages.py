@@ -153,6 +153,19 @@ def test_list_links_to_its_map_and_the_fragment_draws_it(client_for, chief, town
     assert "<html" in page and SVG_MAP.search(page)
 
 
+def test_list_map_dots_are_the_first_records_that_have_a_point(
+    client_for, chief, town, monkeypatch
+):
+    from concerns.views import lists
+
+    # Newer concerns without a point come first in the list; the dots still show.
+    for _ in range(4):
+        ConcernFactory(date_received=timezone.localdate())
+    monkeypatch.setattr(lists, "MAP_POINTS", 2)
+    body = client_for(chief).get(reverse("concerns:map"), {"fragment": "1"}).content.decode()
+    assert body.count('class="map-point"') == 2
+
+
 @pytest.mark.parametrize(
     "persona,status",
     [
