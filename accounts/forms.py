@@ -2,10 +2,12 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_otp import match_token
 
 from accounts.models import Agency
+from core.widgets import StoredFileInput
 
 MAX_LOGO_BYTES = 2 * 1024 * 1024
 WRONG_CODE = _(
@@ -86,9 +88,11 @@ class AgencyForm(forms.ModelForm):
             "annual_due_days",
             "mfa_for_everyone",
         ]
+        widgets = {"logo": StoredFileInput()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["logo"].widget.view_url = reverse("accounts:agency-logo")
         self.helper = FormHelper()
         self.helper.layout = Layout(
             "name",

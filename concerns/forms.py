@@ -1,39 +1,37 @@
 import uuid
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Column, Field, Fieldset, Layout, Row, Submit
+from crispy_forms.layout import Submit
 from django import forms
 from django.db.models import Q
-from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts import lookups
-from accounts.area_forms import MAP_PICK, area_picker, clean_point, point_fields
+from accounts.area_forms import area_picker, clean_point, point_fields
 from accounts.models import Area, User
 from concerns.attachment_forms import public_photos_field
+from concerns.intake_layout import OneStopDateInput, intake_layout
 from concerns.models import Concern, Department, Referral, Unit
 from concerns.summaries import SUMMARY_MAX
 from core.conflicts import fingerprint
 from core.web import with_cji_notice
-from core.widgets import DateInput, LookupSelect
+from core.widgets import DateInput
+from outreach.forms_pickers import member_picker, organization_picker
 from outreach.models import CommunityOrganization, OutreachActivity
 
 DESCRIPTION_MAX = 5000
 TEXT_MAX = 5000
-DUPLICATE_OFFER = (
-    '{% if offer %}<input type="hidden" name="offered" value="1">'
-    '{% include "concerns/_duplicate_offer.html" %}{% endif %}'
-)
 TOO_LONG = _("Keep this to %(limit_value)d characters or fewer (it has %(show_value)d).")
 
 
-def _summary(label, help_text):
+def _summary(label, help_text, *, required=True):
     """The one line every list shows (concerns/summaries.py); the browser stops at the limit,
     and a longer value sent anyway is refused with the count."""
     return forms.CharField(
         label=label,
+        required=required,
         max_length=SUMMARY_MAX,
         help_text=help_text,
         error_messages={"max_length": TOO_LONG},
@@ -46,12 +44,12 @@ STAFF_SUMMARY_HELP = _(
 )
 
 
-def _long_text(label, *, required=True, rows=4, help_text="", max_length=TEXT_MAX):
+def _long_text(label, *, required=True, rows=4, help_text="", max_length=TEXT_MAX, notice=True):
     return forms.CharField(
         label=label,
         required=required,
         max_length=max_length,
-        help_text=with_cji_notice(help_text),
+        help_text=with_cji_notice(help_text) if notice else help_text,
         widget=forms.Textarea(attrs={"rows": rows}),
         error_messages={"max_length": TOO_LONG},
     )
@@ -61,7 +59,16 @@ class IntakeForm(forms.ModelForm):
     """The officer's intake: everything 000 IV.A asks for, in under a minute."""
 
     intake_token = forms.UUIDField(widget=forms.HiddenInput)
-    summary = _summary(_("Summary"), STAFF_SUMMARY_HELP)
+    # Optional here as at every other door: left empty, the description's first sentence
+    # stands in (concerns.intake.summarise); typing it is the slowest part of a quick intake.
+    summary = _summary(
+        _("Summary"),
+        _(
+            "One line every list shows, for example: Cars speeding past Lincoln Elementary at "
+            "pick-up time. Left empty, the first sentence of the description is used."
+        ),
+        required=False,
+    )
     description = _long_text(
         _("What is the concern?"),
         rows=5,
@@ -75,7 +82,9 @@ class IntakeForm(forms.ModelForm):
         _("Suggestions and alternate courses of action"),
         required=False,
         rows=3,
+        # The criminal-justice-information notice is said once, at the description.
         help_text=_("What the person suggested, or what you think could be done."),
+        notice=False,
     )
 
     class Meta:
@@ -112,23 +121,28 @@ class IntakeForm(forms.ModelForm):
             "source_contact": _("Optional and confidential."),
         }
         widgets = {
-            "date_received": DateInput(),
+            "date_received": OneStopDateInput(),
             "activity": forms.HiddenInput(),
-            "organization": LookupSelect(lookup_url=reverse_lazy("outreach:organization-lookup")),
+            "organization": organization_picker(placeholder=_("Type part of its name")),
         }
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user=None, may_escalate=False, **kwargs):
         super().__init__(*args, **kwargs)
 
         today = timezone.localdate()
+        # "Log and escalate" is offered only to whoever may escalate what they log.
+        self.may_escalate = may_escalate
         self.fields["organization"].queryset = CommunityOrganization.objects.active()
         self.fields["organization"].label = _("Community organization that raised it")
-        self.fields["organization"].help_text = _("If a group raised it. Type to find it.")
+        self.fields["organization"].help_text = _("If a group raised it. Type part of its name.")
+        self.fields["organization"].empty_label = _("No organization")
         # A concern can be tied only to an activity the officer may see.
         self.fields["activity"].queryset = (
             OutreachActivity.objects.visible_to(user) if user else OutreachActivity.objects.none()
         )
-        self.fields["date_received"].widget.attrs["max"] = today.isoformat()
+        self.fields["date_received"].help_text = _(
+            "Year-month-day. Today unless the person told you on an earlier day."
+        )
         if not self.is_bound:
             self.initial.setdefault("date_received", today)
             self.initial.setdefault("intake_token", uuid.uuid4())
@@ -139,44 +153,13 @@ class IntakeForm(forms.ModelForm):
             if c[0] not in (Concern.SourceType.WEB_FORM, Concern.SourceType.OPEN311)
         ]
         self.fields["category"].choices = [("", _("Choose a category"))] + Concern.Category.choices
+        # The cursor starts in the first field (issue 23: a one-minute intake by keyboard).
+        self.fields["category"].widget.attrs["autofocus"] = True
         self.fields.update(point_fields())
         area_picker(self.fields["defined_area"])
         self.helper = FormHelper()
         self.helper.attrs = {"novalidate": ""}
-        self.helper.layout = Layout(
-            Row(
-                Column("date_received", css_class="col-sm-4"),
-                Column("category", css_class="col-sm-4"),
-                Column("priority", css_class="col-sm-4"),
-            ),
-            Row(
-                Column("area", css_class="col-sm-5"),
-                Column("defined_area", css_class="col-sm-3"),
-                Column("nature", css_class="col-sm-4"),
-            ),
-            Row(
-                Column("latitude", css_class="col-6 col-sm-3"),
-                Column("longitude", css_class="col-6 col-sm-3"),
-            ),
-            HTML(MAP_PICK),
-            Field("summary"),
-            Field("description"),
-            Field("suggestions"),
-            Fieldset(
-                _("Source"),
-                Row(
-                    Column("source_type", css_class="col-sm-4"),
-                    Column("source_name", css_class="col-sm-4"),
-                    Column("source_contact", css_class="col-sm-4"),
-                ),
-                "organization",
-            ),
-            "activity",
-            "intake_token",
-            # Open concerns that look like the same thing, once the form was sent.
-            HTML(DUPLICATE_OFFER),
-            Submit("submit", _("Log concern"), css_class="btn-lg"),
-        )
+        self.helper.layout = intake_layout()
 
     def clean(self):
         cleaned = super().clean()
@@ -350,7 +333,7 @@ class AssignForm(_StepForm):
         queryset=User.objects.none(),
         label=_("Assign to"),
         help_text=_("Type a name or DSN to find the member."),
-        widget=LookupSelect(lookup_url=reverse_lazy("accounts:member-lookup")),
+        widget=member_picker(),
     )
 
     def __init__(self, *args, **kwargs):
@@ -439,6 +422,7 @@ class UnitForm(forms.ModelForm):
     class Meta:
         model = Unit
         fields = ["name", "commander", "is_active"]
+        widgets = {"commander": member_picker()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -21,7 +21,7 @@ from concerns import duplicates
 from concerns.models import Concern, ConcernUpdate
 from concerns.placing import locate, look_up, place
 from concerns.references import allocate, highest_numbers, keep_ahead, next_reference
-from concerns.services import FUTURE_DATE, record_line
+from concerns.services import FUTURE_DATE, escalate_concern, record_line
 from concerns.status import private_code
 from concerns.summaries import first_sentence
 from core.permissions import Permission, require
@@ -148,11 +148,15 @@ INTAKE_FIELDS = (
 )
 
 
-def log_concern(*, by, data: dict, intake_token=None) -> tuple[Concern, bool]:
+def log_concern(
+    *, by, data: dict, intake_token=None, escalate: bool = False
+) -> tuple[Concern, bool]:
     """An employee records what a citizen said (000 IV.A). Returns (concern, created).
 
     The reporting employee's name and DSN are stored as they are at intake. A second
     submit of the same form (same token) returns the first concern and creates nothing.
+    With `escalate`, the concern is handed to a supervisor by the workflow's own step
+    (services.escalate_concern) in the same transaction: both happen, or neither.
     """
     require(by, Permission.LOG_CONCERN)
     if intake_token and (existing := Concern.objects.filter(intake_token=intake_token).first()):
@@ -183,6 +187,9 @@ def log_concern(*, by, data: dict, intake_token=None) -> tuple[Concern, bool]:
                 line=gettext("Logged by %(name)s (DSN %(dsn)s).")
                 % {"name": by.display_name, "dsn": by.dsn},
             )
+            # A conduct or bias concern is with the supervisors already (flag_conduct).
+            if escalate and concern.status == S.RECEIVED:
+                concern = escalate_concern(concern=concern, by=by)
     except IntegrityError:
         # The same token committed by a parallel request between our check and insert.
         if intake_token and (existing := Concern.objects.filter(intake_token=intake_token).first()):

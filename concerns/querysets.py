@@ -16,10 +16,13 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Left
 
 from core.permissions import Permission, permissions_for
 from core.roles import Role
+
+# How much of the description a row without a summary shows (cut at a word to ~100).
+DESCRIPTION_START = 120
 
 REFERENCE_RE = re.compile(r"^\s*CR-(\d{4})-(\d+)\s*$", re.IGNORECASE)
 
@@ -132,6 +135,36 @@ class ConcernQuerySet(models.QuerySet):
             "defined_area__name",
             # A merged report is listed, marked "merged into CR-…" (concerns/duplicates.py).
             "duplicate_of__reference",
+            # Whose move it is (concerns/next_step.py) and when it last changed.
+            "reported_by",
+            "updated_at",
+        )
+
+    def with_row_facts(self, user):
+        """What a list row says beyond the concern's own columns (concerns/next_step.py,
+        templates/concerns/_concern_rows.html), as subqueries of the same query: the unit
+        whose acknowledgment is awaited, the one of them this user commands, whether the
+        concern was ever routed to a unit of theirs (which lets them open it), the
+        department whose answer is awaited and when, and the start of the description for
+        a row without a summary. Use after `for_list()`."""
+        from concerns.models import Referral, Routing
+
+        routings = Routing.objects.filter(concern=OuterRef("pk")).order_by("routed_at", "id")
+        pending = routings.filter(acknowledged_at__isnull=True)
+        awaited = Referral.objects.filter(
+            concern=OuterRef("pk"), responded_on__isnull=True
+        ).order_by("due_on", "id")
+        # Nobody commands as the anonymous user; None would match units without a commander.
+        commander = user.pk or 0
+        return self.annotate(
+            description_start=Left("description", DESCRIPTION_START),
+            pending_unit=Subquery(pending.values("unit__name")[:1]),
+            viewer_unit=Subquery(
+                pending.filter(unit__commander=commander).values("unit__name")[:1]
+            ),
+            viewer_routed=Exists(routings.filter(unit__commander=commander)),
+            awaiting_department=Subquery(awaited.values("department__name")[:1]),
+            awaiting_due=Subquery(awaited.values("due_on")[:1]),
         )
 
     def awaiting_response(self):

@@ -84,3 +84,12 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class StoredFileInput(forms.ClearableFileInput):
+    """A file kept out of the web server's reach (a material's design): "Currently" links to
+    the view that checks who may read it, not to the storage address, which nothing serves.
+    The form sets `view_url` once the record exists
+    (templates/bootstrap5/layout/field_file.html)."""
+
+    view_url = ""

@@ -22,6 +22,8 @@ def navigation(request):
         unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
         context["unread_count"] = unread.values("id")[: UNREAD_CAP + 1].count()
         context["unread_cap"] = UNREAD_CAP
+        # An account without a home (a resident, an auditor) has no calendar to subscribe to.
+        context["can_calendar"] = has_permission(user, Permission.VIEW_HOME)
         if has_permission(user, Permission.MANAGE_ACCOUNTS):
             context["failed_emails"] = OutboundEmail.objects.filter(
                 status=OutboundEmail.Status.FAILED

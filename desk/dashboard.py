@@ -19,12 +19,11 @@ from django.utils.translation import gettext_lazy as _
 from concerns.models import Concern, ConcernUpdate, Referral
 from core.roles import Role
 from desk.dashboard_areas import open_by_area
+from desk.dashboard_surveys import surveys
 from outreach.models import CommunityOrganization, OutreachActivity
 from programs.models import Program
 from programs.services import evaluation_schedule
 from reports.periods import calendar_rows
-from surveys.models import Survey
-from surveys.results import trend
 
 C = Concern
 STALE_DAYS = 90
@@ -313,6 +312,11 @@ def trends(today: dt.date, months: int = 24, lines: int = 5) -> dict:
         "months": [date_format(m, "M y") for m in starts],
         "series": [(cats[k], [per[k].get(m, 0) for m in starts]) for k in ranked],
         "totals": [sum(per[k].get(m, 0) for k in per) for m in starts],
+        # The last month is still running unless today is its last day: say so beside the
+        # chart, whose last point would otherwise read as a fall (issue 23).
+        "running_to": ""
+        if (today + dt.timedelta(days=1)).month != today.month
+        else date_format(today, "M j"),
     }
 
 
@@ -422,27 +426,6 @@ def programs(today: dt.date) -> dict:
         "active": Program.objects.filter(status=Program.Status.ACTIVE).count(),
         "overdue": [r for r in schedule if r["overdue"]],
         "due_soon": [r for r in schedule if r["due_soon"]],
-    }
-
-
-def surveys() -> dict:
-    """The trust and overall-performance indexes of the community surveys over the years."""
-
-    latest = (
-        Survey.objects.filter(
-            audience=Survey.Audience.COMMUNITY,
-            status__in=[Survey.Status.APPROVED, Survey.Status.CLOSED],
-            responses__isnull=False,
-        )
-        .order_by("-closes_on")
-        .first()
-    )
-    rows = trend(latest) if latest else []
-    return {
-        "years": [str(r["year"]) for r in rows],
-        "trust": [r["indexes"].get("trust") for r in rows],
-        "overall": [r["indexes"].get("overall") for r in rows],
-        "survey": latest,
     }
 
 

@@ -19,13 +19,16 @@ from core.permissions import Permission, has_permission
 from core.web import crumbs, require_permission
 from desk import inbox as inbox_items
 from desk.dashboard import build_dashboard, period_from
+from desk.dashboard_charts import page_charts, pdf_charts
 from reports.views import posted_revision
 
 PERIODS = [("month", _("This month")), ("quarter", _("This quarter")), ("year", _("This year"))]
 
 
-def dashboard_context(request) -> dict:
-    """The dashboard's figures for the period picked in the query string."""
+def dashboard_context(request, *, draw=page_charts, waiting: bool = True) -> dict:
+    """The dashboard's figures for the period picked in the query string, and its charts
+    as `draw` sizes them (the page's, or the PDF's). With `waiting` False the CRO's queue
+    and the inbox count are left out (a page that lists them itself)."""
     today = timezone.localdate()
     period, error = period_from(request.GET, today)
     # Read-only aggregates: from the read replica when one is configured (DEPLOYMENT.md).
@@ -35,7 +38,7 @@ def dashboard_context(request) -> dict:
     if period.key == "custom":
         query += f"&from={period.start.isoformat()}&to={period.end.isoformat()}"
     queue = None
-    if has_permission(request.user, Permission.MANAGE_REPORTS):
+    if waiting and has_permission(request.user, Permission.MANAGE_REPORTS):
         # The CRO's own work queue: the concerns waiting for the CRO's next step, oldest first.
 
         queue = list(
@@ -50,19 +53,23 @@ def dashboard_context(request) -> dict:
     data.update(
         queue=queue,
         periods=PERIODS,
+        # The custom dates show only when a custom period is asked for (or, with script,
+        # chosen in the picker): never empty boxes beside "This month".
+        custom_asked=period.key == "custom" or request.GET.get("period") == "custom",
         period_error=error,
         period_query=query,
         inbox_count=len(inbox_items.waiting_items())
-        if has_permission(request.user, Permission.VIEW_INBOX)
+        if waiting and has_permission(request.user, Permission.VIEW_INBOX)
         else None,
     )
+    data["charts"] = draw(data)
     return data
 
 
 def dashboard_pdf(request):
     """The dashboard on one printable page (rendered in the request: one page is quick)."""
     require_permission(request, Permission.VIEW_DASHBOARD)
-    context = dashboard_context(request)
+    context = dashboard_context(request, draw=pdf_charts, waiting=False)
     context.update(
         Agency.load().letterhead(),
         generated_at=timezone.localtime(),

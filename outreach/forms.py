@@ -1,7 +1,7 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Layout, Row, Submit
 from django import forms
-from django.urls import reverse_lazy
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -9,7 +9,14 @@ from accounts import lookups
 from accounts.area_forms import MAP_PICK, area_picker, clean_point, point_fields
 from accounts.areas import resolve
 from core.web import with_cji_notice
-from core.widgets import DateInput, LookupSelect
+from core.widgets import DateInput, StoredFileInput
+from outreach.forms_pickers import (
+    activity_label,
+    activity_picker,
+    member_picker,
+    members_picker,
+    organization_picker,
+)
 from outreach.models import (
     CommunityInputReport,
     CommunityOrganization,
@@ -75,7 +82,10 @@ class OrganizationForm(_Helper, forms.ModelForm):
             "is_active",
             "notes",
         ]
-        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "liaison_officer": member_picker(),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -130,12 +140,14 @@ class ActivityForm(_Helper, forms.ModelForm):
         widgets = {
             "date": DateInput(),
             "summary": forms.Textarea(attrs={"rows": 4}),
-            "officers": forms.SelectMultiple(attrs={"size": 6}),
-            "organization": LookupSelect(lookup_url=reverse_lazy("outreach:organization-lookup")),
+            "officers": members_picker(),
+            "organization": organization_picker(),
         }
         labels = {"title": _("What was it"), "kind": _("Kind of activity")}
         help_texts = {
-            "officers": _("Everyone who took part. Hold Ctrl (or ⌘) to choose several."),
+            "officers": _(
+                "Everyone who took part: type a name or DSN and press Enter, once for each."
+            ),
             "staff_hours": _("Hours of all officers together."),
             "summary": with_cji_notice(),
         }
@@ -238,7 +250,10 @@ class MaterialForm(_Helper, forms.ModelForm):
     class Meta:
         model = Material
         fields = ["name", "description", "source", "donor", "quantity", "cost", "design"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "design": StoredFileInput(),
+        }
         help_texts = {
             "design": _("PDF, PNG or JPEG, at most 10 MB. The Chief approves the design.")
         }
@@ -246,6 +261,10 @@ class MaterialForm(_Helper, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["design"].widget.attrs["accept"] = ".pdf,.png,.jpg,.jpeg"
+        if self.instance.pk:
+            self.fields["design"].widget.view_url = reverse(
+                "outreach:material-design", args=[self.instance.pk]
+            )
         self._helper(
             Layout(
                 "name",
@@ -287,13 +306,24 @@ class DistributionForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=DateInput())
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1)
     activity = forms.ModelChoiceField(
-        queryset=OutreachActivity.objects.none(), required=False, label=_("At an activity")
+        queryset=OutreachActivity.objects.none(),
+        required=False,
+        label=_("At an activity"),
+        help_text=_("Optional. Type part of its title or organization."),
+        widget=activity_picker(),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.initial.setdefault("date", timezone.localdate())
-        self.fields["activity"].queryset = OutreachActivity.objects.order_by("-date")[:200]
+        # Only what the user may see; the picker asks outreach:activity-lookup for the rest.
+        self.fields["activity"].queryset = (
+            OutreachActivity.objects.visible_to(user).order_by("-date", "-pk")
+            if user is not None
+            else OutreachActivity.objects.none()
+        )
+        self.fields["activity"].label_from_instance = lambda a: activity_label(a.date, a.title)
+        self.fields["activity"].empty_label = _("Not at an activity")
 
 
 class TrainingNeedForm(_Helper, forms.ModelForm):
@@ -333,7 +363,11 @@ class RecognitionForm(_Helper, forms.ModelForm):
     class Meta:
         model = Recognition
         fields = ["member", "community_member", "reason", "date"]
-        widgets = {"date": DateInput(), "reason": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "date": DateInput(),
+            "reason": forms.Textarea(attrs={"rows": 3}),
+            "member": member_picker(),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -355,7 +389,7 @@ class AssignmentForm(_Helper, forms.ModelForm):
     class Meta:
         model = ReportingAssignment
         fields = ["officer", "duty", "since"]
-        widgets = {"since": DateInput()}
+        widgets = {"since": DateInput(), "officer": member_picker()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

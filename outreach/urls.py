@@ -12,6 +12,7 @@ urlpatterns = [
     path("organizations/<int:pk>/edit/", views.organization_edit, name="organization-edit"),
     path("activities/", views.activity_list, name="activities"),
     path("activities/new/", views.activity_new, name="activity-new"),
+    path("activities/lookup/", views.activity_lookup, name="activity-lookup"),
     path("activities/export.csv", views.activity_export, name="activity-export"),
     path("activities/<int:pk>/", views.activity_detail, name="activity"),
     path("activities/<int:pk>/edit/", views.activity_edit, name="activity-edit"),

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.widgets import DateInput
 from outreach.forms import _member_label, department_members
+from outreach.forms_pickers import member_picker, organizations_picker
 from outreach.models import CommunityOrganization
 from programs.models import Program, ProgramEvaluation
 
@@ -34,9 +35,12 @@ class ProgramForm(forms.ModelForm):
         widgets = {
             "objectives": forms.Textarea(attrs={"rows": 3}),
             "description": forms.Textarea(attrs={"rows": 3}),
-            "partners": forms.SelectMultiple(attrs={"size": 6}),
+            "coordinator": member_picker(),
+            "partners": organizations_picker(),
         }
-        help_texts = {"partners": _("Hold Ctrl (or ⌘) to choose several.")}
+        help_texts = {
+            "partners": _("Type part of an organization's name and press Enter, once for each.")
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -129,7 +129,7 @@ def seed(stdout=None) -> dict:
 
 def _narratives(kind: str, data: dict, period: str) -> dict:
     """The CRO's words for a demo report, written from its own figures."""
-    rows = data.get("by_category") or []
+    rows = data.get("by_category") or data.get("by_group") or []
     pairs = [(r["label"], r["this"]) if isinstance(r, dict) else (r[0], r[1]) for r in rows]
     labels = [label for label, _n in pairs]
     pairs = [(label, n) for label, n in pairs if isinstance(n, int) and n]

@@ -115,9 +115,15 @@ class RecommendationForm(forms.ModelForm):
         return [found[ref] for ref in refs]
 
 
+# The narratives' <form> on a report's page; each box sits in its own section of the
+# document and belongs to this one form through the `form` attribute.
+NARRATIVES_FORM_ID = "report-narratives"
+
+
 class NarrativesForm(forms.Form):
     """The CRO's narrative boxes of a report. It carries the revision and fingerprint of the
-    narratives it was shown with, so a save over someone else's is refused, not applied."""
+    narratives it was shown with, so a save over someone else's is refused, not applied.
+    `placed` holds the boxes the page has shown in their sections (report_tags)."""
 
     # Not required: a page opened before revisions existed saves as it always did.
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
@@ -127,12 +133,15 @@ class NarrativesForm(forms.Form):
         """`narratives`: (key, heading, stored text) of each box, as report_context gives."""
         super().__init__(*args, auto_id="n-%s", **kwargs)
         self.keys = [key for key, _heading, _text in narratives]
+        self.placed: set[str] = set()
         for key, heading, _text in narratives:
             self.fields[key] = forms.CharField(
                 label=heading,
                 required=False,
                 strip=False,
-                widget=forms.Textarea(attrs={"rows": 4, "class": "form-control mb-2"}),
+                widget=forms.Textarea(
+                    attrs={"rows": 4, "class": "form-control mb-2", "form": NARRATIVES_FORM_ID}
+                ),
             )
         if not self.is_bound:
             self.initial.update({key: text for key, _heading, text in narratives})

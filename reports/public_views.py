@@ -41,9 +41,34 @@ def public_figures(data: dict) -> dict:
     figures = {key: count(value) for key, value in data.items() if not isinstance(value, list)}
     for key in ("by_category", "by_kind"):
         figures[key] = [[gettext(label), count(n)] for label, n in data.get(key, [])]
+    figures["by_group"] = [
+        [gettext(label), count(n), [gettext(c) for c in cats]]
+        for label, n, cats in data.get("by_group", [])
+    ]
     if area := data.get("by_area"):
         figures["by_area"] = in_reader_words(area)
     return figures
+
+
+def trends(reports) -> list[dict]:
+    """The year's totals of every published year, oldest first, as the reader reads them."""
+    rows = []
+    for report in sorted(reports, key=lambda r: r.period_start):
+        data = report.data or {}
+        figures = public_figures(data)
+        rows.append(
+            {
+                "year": report.period_start.year,
+                "raw": data.get("received"),
+                **{k: figures.get(k) for k in ("received", "resolved", "activities")},
+            }
+        )
+    # Each year's bar, to scale from zero against the largest year (none for a suppressed one).
+    top = max((r["raw"] for r in rows if isinstance(r["raw"], int)), default=0)
+    for row in rows:
+        raw = row.pop("raw")
+        row["percent"] = round(100 * raw / top) if isinstance(raw, int) and top else None
+    return rows
 
 
 def introduction(report: Report, language: str) -> tuple[str, str]:
@@ -63,6 +88,7 @@ def pdf_language(report: Report, language: str) -> str:
 def transparency(request):
     """Every published year, newest first: its figures at a glance, its page and its PDF."""
     language = public_language(request)
+    reports = list(Report.objects.published())
     years = [
         {
             "report": report,
@@ -70,9 +96,13 @@ def transparency(request):
             "data": public_figures(report.data or {}),
             "pdf_language": pdf_language(report, language),
         }
-        for report in Report.objects.published()
+        for report in reports
     ]
-    response = render(request, "reports/transparency.html", {"years": years, "language": language})
+    response = render(
+        request,
+        "reports/transparency.html",
+        {"years": years, "trends": trends(reports), "language": language},
+    )
     return remember_language(response, language)
 
 
@@ -81,11 +111,7 @@ def transparency_year(request, year):
     language = public_language(request)
     report = _published(year)
     text, text_language = introduction(report, language)
-    others = (
-        Report.objects.published()
-        .exclude(period_start=report.period_start)
-        .values_list("period_start", flat=True)
-    )
+    published = list(Report.objects.published())
     response = render(
         request,
         "reports/transparency_year.html",
@@ -96,7 +122,10 @@ def transparency_year(request, year):
             "introduction": text,
             "introduction_language": text_language,
             "pdf_language": pdf_language(report, language),
-            "other_years": [start.year for start in others],
+            "other_years": [
+                r.period_start.year for r in published if r.period_start != report.period_start
+            ],
+            "trends": trends(published),
             "language": language,
         },
     )

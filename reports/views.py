@@ -25,6 +25,7 @@ from reports.forms import AcceptHitForm, NarrativesForm
 from reports.models import Plan, Report
 from reports.pdf import report_context
 from reports.periods import calendar_rows, due_date
+from reports.references import openable_references
 from reports.screening import screen_report
 from reports.tasks import fail_interrupted_render
 from surveys import views as survey_views
@@ -107,6 +108,7 @@ def report_detail(
     context = report_context(report)
     hits = screen_report(report)
     due = due_date(report.kind, report.period_end)
+    can_manage = has_permission(request.user, Permission.MANAGE_REPORTS)
     context.update(
         due=due,
         late=timezone.localdate() > due,
@@ -114,8 +116,10 @@ def report_detail(
         typed=typed or {},
         narratives_form=narratives_form
         or NarrativesForm(report=report, narratives=context["narratives"]),
-        can_manage=has_permission(request.user, Permission.MANAGE_REPORTS),
+        can_manage=can_manage,
+        editing=can_manage and report.is_editable,
         can_decide=has_permission(request.user, Permission.DECIDE_REPORTS),
+        openable_refs=openable_references(request.user, context["data"]),
         rendering=report.is_rendering,
         screening=hits,
         uncleared=sum(not hit.accepted for hit in hits),

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit import trail as audit
-from concerns import services, steps
+from concerns import next_step, services, steps
 from concerns.attachment_forms import attachments_context
 from concerns.forms import (
     ResponseForm,
@@ -53,6 +53,20 @@ def _step_forms(concern, actions, bound=None, opened=None):
     return steps
 
 
+def _suggested(concern, step_forms, suggestion):
+    """The suggested step (concerns/next_step.py) taken out of the others, with its form
+    built: it is shown open, first. Acknowledging a routing is not a step of the table: the
+    page shows its button instead."""
+    if suggestion is None:
+        return None, step_forms
+    for step in step_forms:
+        if step["name"] == suggestion.name:
+            if step["form"] is None:
+                step["form"] = _step_form(concern, step["name"])
+            return step, [s for s in step_forms if s is not step]
+    return None, step_forms
+
+
 def concern_detail(request, reference, *, bound=None, status=200):
     concern = get_concern_for(request, reference)
     actions = steps.available(request.user, concern)
@@ -72,6 +86,11 @@ def concern_detail(request, reference, *, bound=None, status=200):
             else ResponseForm(label=RECORD_RESPONSE, prefix="respond", concern=concern)
         )
     routings = list(concern.routings.select_related("unit", "routed_by", "acknowledged_by"))
+    next_step.attach_facts(concern, request.user, routings=routings, referrals=referrals)
+    suggestion = next_step.next_step(concern, request.user)
+    suggested, others = _suggested(
+        concern, _step_forms(concern, actions, bound, request.GET.get("step")), suggestion
+    )
     show_source = can_see_source(request.user, concern)
     if show_source and (concern.source_name or concern.source_contact):
         audit.source_viewed(request, concern)
@@ -85,7 +104,10 @@ def concern_detail(request, reference, *, bound=None, status=200):
             ),
             "routings": routings,
             "referrals": referrals,
-            "step_forms": _step_forms(concern, actions, bound, request.GET.get("step")),
+            "suggestion": suggestion,
+            "suggested": suggested,
+            "step_forms": others,
+            "waiting": "" if suggestion else next_step.waiting_for(concern),
             "opened": request.GET.get("step"),
             "response_form": response_form,
             "show_source": show_source,

@@ -28,13 +28,23 @@ LOOK_FIRST = gettext_lazy(
 NOT_OFFERED = gettext_lazy(
     "%(reference)s cannot be chosen: choose one of the concerns listed, or log a new concern."
 )
+MAY_NOT_ESCALATE = gettext_lazy(
+    "You may log this concern but not escalate it: use \u201cLog concern\u201d, and a "
+    "supervisor or the Community Relations Officer will take it from there."
+)
 
 
 @require_http_methods(["GET", "POST"])
 def concern_new(request):
     if not has_permission(request.user, Permission.LOG_CONCERN):
         raise PermissionDenied
-    form = IntakeForm(request.POST or None, user=request.user, initial=_intake_initial(request))
+    may_escalate = has_permission(request.user, Permission.ESCALATE_CONCERN)
+    form = IntakeForm(
+        request.POST or None,
+        user=request.user,
+        may_escalate=may_escalate,
+        initial=_intake_initial(request),
+    )
     offer, same_as = [], request.POST.get("same_as", "")
     if request.method == "POST" and form.is_valid():
         # Open concerns that look like the same thing are offered once, before the save:
@@ -70,6 +80,10 @@ def _log(request, form, same_as: str):
     form shows an error."""
     data = dict(form.cleaned_data)
     token = data.pop("intake_token")
+    escalate = bool(request.POST.get("escalate"))
+    if escalate and not form.may_escalate:
+        form.add_error(None, MAY_NOT_ESCALATE)
+        return None
     lead = None
     if same_as:
         lead = Concern.objects.visible_to(request.user).filter(reference=same_as).first()
@@ -77,11 +91,19 @@ def _log(request, form, same_as: str):
             form.add_error(None, NOT_OFFERED % {"reference": same_as[:40]})
             return None
     try:
-        concern, created = intake.log_concern(by=request.user, data=data, intake_token=token)
+        concern, created = intake.log_concern(
+            by=request.user, data=data, intake_token=token, escalate=escalate
+        )
     except ValidationError as error:
         show_errors(form, error)
         return None
-    if created:
+    if created and escalate and concern.status == Concern.Status.ESCALATED:
+        messages.success(
+            request,
+            _("Concern %(reference)s was logged and escalated to a supervisor.")
+            % {"reference": concern.reference},
+        )
+    elif created:
         messages.success(
             request, _("Concern %(reference)s was logged.") % {"reference": concern.reference}
         )

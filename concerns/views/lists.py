@@ -23,8 +23,12 @@ MAP_POINTS = 500
 # --- Lists ----------------------------------------------------------------------------
 
 
-def _filtered(request, base_qs):
-    filterset = ConcernFilter(request.GET or None, queryset=base_qs.for_list(), request=request)
+def _filtered(request, base_qs, *, rows=True):
+    """The filter and its queryset; `rows`: loaded as the list's rows show them."""
+    qs = base_qs.for_list()
+    if rows:
+        qs = qs.with_row_facts(request.user)
+    filterset = ConcernFilter(request.GET or None, queryset=qs, request=request)
     qs = (
         filterset.qs
         if filterset.is_bound and filterset.is_valid()
@@ -45,6 +49,10 @@ def _list(request, base_qs, *, title, mine=False):
             "title": title,
             "mine": mine,
             "filter": filterset,
+            # On a phone the filters fold behind a button, unfolded while any applies.
+            "filters_applied": sum(
+                1 for key, value in request.GET.items() if value and key not in ("page", "sort")
+            ),
             "page": page,
             "query": query.urlencode(),
             "today": timezone.localdate(),
@@ -68,7 +76,7 @@ def concern_map(request):
     scripts, the list links to it as a page of its own."""
     if not has_permission(request.user, Permission.VIEW_CONCERN):
         raise PermissionDenied
-    _filterset, qs = _filtered(request, Concern.objects.visible_to(request.user))
+    _filterset, qs = _filtered(request, Concern.objects.visible_to(request.user), rows=False)
     first = qs.values("pk")[:MAP_COUNT_CAP]
     counts = dict(
         Concern.objects.filter(pk__in=first)

@@ -7,6 +7,7 @@ from outreach.views.activities import (
     activity_edit,
     activity_export,
     activity_list,
+    activity_lookup,
     activity_new,
     get_activity_for,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "activity_edit",
     "activity_export",
     "activity_list",
+    "activity_lookup",
     "activity_new",
     "assignment_add",
     "community_input_new",

@@ -4,18 +4,21 @@ the participant pages share."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts import lookups
 from core.paging import paginate
 from core.permissions import Permission, has_permission
 from core.web import crumbs, csv_download, require_permission, show_errors
 from outreach import services
 from outreach.filters import ActivityFilter
 from outreach.forms import ActivityForm
+from outreach.forms_pickers import activity_label
 from outreach.models import CommunityOrganization, OutreachActivity
 from outreach.models.activities import program_model
 from outreach.views._common import _form_page
@@ -31,6 +34,17 @@ def get_activity_for(request, pk, *, write=False) -> OutreachActivity:
     if write and not has_permission(request.user, Permission.EDIT_ACTIVITY, activity=activity):
         raise PermissionDenied
     return activity
+
+
+def activity_lookup(request):
+    """Activities the user may see whose title or organization holds every typed word,
+    newest first, as JSON for an activity picker (outreach.forms_pickers)."""
+    require_permission(request, Permission.LOG_ACTIVITY)
+    found = OutreachActivity.objects.visible_to(request.user).order_by("-date", "-pk")
+    for word in lookups.typed(request).split()[:4]:
+        found = found.filter(Q(title__icontains=word) | Q(organization__name__icontains=word))
+    rows = found.values_list("pk", "date", "title")[: lookups.RESULTS + 1]
+    return lookups.results((pk, activity_label(date, title)) for pk, date, title in rows)
 
 
 def _activity_qs(request):

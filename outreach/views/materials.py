@@ -53,7 +53,7 @@ def material_detail(request, pk, *, decision_form=None, distribution_form=None, 
             "can_manage": can_manage,
             "can_decide": has_permission(request.user, Permission.DECIDE_MATERIALS),
             "decision_form": decision_form or DecisionForm(),
-            "distribution_form": distribution_form or DistributionForm(),
+            "distribution_form": distribution_form or DistributionForm(user=request.user),
             "breadcrumbs": crumbs(
                 (_("Give-away materials"), reverse("outreach:materials")), (material.name, None)
             ),
@@ -142,7 +142,7 @@ def material_decide(request, pk, decision):
 @require_POST
 def material_distribute(request, pk):
     material = get_object_or_404(Material, pk=pk)
-    form = DistributionForm(request.POST)
+    form = DistributionForm(request.POST, user=request.user)
     if form.is_valid():
         try:
             services.record_distribution(

@@ -72,7 +72,9 @@ def organization_detail(request, pk):
         .for_list()[:25]
     )
     # The concerns app sits above this one: its rows are reached through the link they hold.
-    concerns = organization.concerns.visible_to(request.user).for_list()[:25]
+    concerns = (
+        organization.concerns.visible_to(request.user).for_list().with_row_facts(request.user)[:25]
+    )
     last = organization.last_contact
     return render(
         request,

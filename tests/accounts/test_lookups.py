@@ -94,6 +94,6 @@ def test_concern_page_with_many_members_sends_only_the_assignee(
         .content.decode()
     )
     select = re.search(r'<select name="assign-assignee"[^>]*>(.*?)</select>', page, re.S)
-    assert select and f'data-lookup="{URL}"' in select.group(0)
+    assert select and f'data-picker-url="{URL}"' in select.group(0)
     assert select.group(1).count("<option") == 1  # the blank choice; the rest by lookup
     assert "(5302)" not in page and "(6120)" not in page

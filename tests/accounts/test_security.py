@@ -249,7 +249,10 @@ def test_no_page_template_carries_inline_script_style_or_handlers():
 
 def test_staff_free_text_fields_warn_against_criminal_justice_information(client_for, officer):
     page = client_for(officer).get(reverse("concerns:new")).content.decode()
-    assert page.count("Do not enter criminal-justice information") >= 2  # description, suggestions
+    # Once, as the description's help (issue 23: it used to repeat under each free-text box).
+    assert page.count("Do not enter criminal-justice information") == 1
+    warning = page.index("Do not enter criminal-justice information")
+    assert page.index('name="description"') < warning < page.index('name="summary"')
 
 
 def test_one_client_trying_many_usernames_is_slowed_down(client, officer, settings):

@@ -15,6 +15,13 @@ from tests.browser.conftest import current_code, serious_axe_violations
 from tests.factories import TEST_PASSWORD
 
 
+def open_step(step) -> None:
+    """Opens a step of a concern's page (its <details>) unless it is open already: the
+    suggested next step is (concerns/next_step.py), and a click would fold it."""
+    if step.get_attribute("open") is None:
+        step.locator("summary").click()
+
+
 def _described(page) -> list[str]:
     """The serious and critical violations with the elements they were found on."""
     from axe_playwright_python.sync_playwright import Axe

@@ -3,6 +3,8 @@ for each role that may open it, passes axe with no serious or critical violation
 
 The records come from the same factories and services as the other browser journeys, so
 each page shows its tables, charts, badges and decision forms rather than an empty state.
+After axe, each page is laid out at 360 and 390 px wide: the page itself must not scroll
+sideways (tests/browser/test_accessibility_sweep.py, `wider_than_a_phone`).
 """
 
 import datetime as dt
@@ -22,6 +24,7 @@ from reports import services as report_services
 from surveys import services as survey_services
 from surveys.models import Question, Survey
 from tests.browser.conftest import serious_axe_violations
+from tests.browser.test_accessibility_sweep import wider_than_a_phone
 from tests.factories import (
     ActivityFactory,
     AgencyFactory,
@@ -171,11 +174,12 @@ def build_records():
 
 
 def sweep(page, paths, found, who):
-    """Open each page as `who` and keep what axe finds serious or critical."""
+    """Open each page as `who` and keep what axe finds serious or critical, and how the
+    page scrolls sideways on a phone."""
     for path in paths:
         response = page.goto(path)
         assert response is not None and response.ok, f"{who} {path}: {response and response.status}"
-        found[f"{who} {path}"] = serious_axe_violations(page)
+        found[f"{who} {path}"] = serious_axe_violations(page) + wider_than_a_phone(page)
 
 
 def test_every_programs_reports_and_surveys_page_passes_axe(page_as):
@@ -226,7 +230,7 @@ def test_every_programs_reports_and_surveys_page_passes_axe(page_as):
     page.get_by_role("button", name="Issue and print").click()
     page.wait_for_url(re.compile(rf"/surveys/{department.pk}/invitations/"))
     assert page.get_by_role("heading", name="3 invitation codes").is_visible()
-    found["CRO invitation codes"] = serious_axe_violations(page)
+    found["CRO invitation codes"] = serious_axe_violations(page) + wider_than_a_phone(page)
 
     page = page_as(r["chief"])
     sweep(

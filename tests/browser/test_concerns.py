@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 from concerns.models import Concern
 from core.roles import Role
 from outreach.models import CommunityOrganization
+from tests.browser import journeys
 from tests.browser.conftest import serious_axe_violations
 from tests.factories import ConcernFactory, DepartmentFactory, OrganizationFactory, UserFactory
 
@@ -13,7 +14,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def open_step(page, title):
-    page.locator("summary", has_text=title).click()
+    step = page.locator("details", has=page.locator("summary", has_text=title)).first
+    journeys.open_step(step)
 
 
 def test_concern_from_officer_to_resolution(page_as, screenshot):
@@ -29,6 +31,7 @@ def test_concern_from_officer_to_resolution(page_as, screenshot):
     page.get_by_label("Where").fill("Willow Creek trail")
     page.get_by_label("Summary").fill("Three street lights out on the Willow Creek trail")
     page.get_by_label("What is the concern?").fill("Three lights out along the trail since May.")
+    page.get_by_text("More details").click()  # suggestions and the source's name are in it
     page.get_by_label("Suggestions and alternate courses of action").fill("Ask Public Works.")
     page.get_by_label("Who raised it").select_option(label="Neighborhood or business watch")
     page.get_by_label("Name of the person or group").fill("Willow Creek Watch")
@@ -47,8 +50,7 @@ def test_concern_from_officer_to_resolution(page_as, screenshot):
 
     # The supervisor finds it in their queue and forwards it.
     page = page_as(supervisor)
-    page.get_by_role("link", name="Show them").click()
-    page.get_by_role("link", name=reference).click()
+    page.locator("#waiting-escalated").get_by_role("link", name=reference).click()
     open_step(page, "Forward to the CRO")
     page.get_by_role("button", name="Forward to CRO").click()
     assert page.locator(".status-badge").inner_text() == "Forwarded to CRO"
@@ -147,15 +149,22 @@ def test_officer_finds_one_of_many_organizations_by_typing(page_as, screenshot, 
     OrganizationFactory(name="Maple Heights Neighborhood Watch")
     page = page_as(officer)
     page.goto("/concerns/new/")
-    organization = page.get_by_label("Community organization that raised it", exact=True)
+    organization = page.locator("select[name=organization]")
     assert organization.locator("option").count() == 1  # only the blank choice came
-    page.get_by_placeholder("Type to filter the list").fill("maple hei")
-    expect(page.get_by_role("status")).to_contain_text("1 found")
+    # The combobox asks the lookup as the officer types (static/js/pickers.js).
+    combobox = page.get_by_role("combobox", name="Community organization that raised it")
+    combobox.click()
+    page.keyboard.type("no such group")
+    expect(page.get_by_text("No match for")).to_be_visible()
+    combobox.fill("")
+    page.keyboard.type("maple hei")
+    expect(page.get_by_role("listbox").get_by_role("option", selected=True)).to_have_text(
+        "Maple Heights Neighborhood Watch"
+    )
+    page.keyboard.press("Enter")
     expect(organization).to_have_value(
         str(CommunityOrganization.objects.get(name__startswith="Maple").pk)
     )
-    page.get_by_placeholder("Type to filter the list").fill("no such group")
-    expect(page.get_by_role("status")).to_contain_text("Nothing matches")
     screenshot(page, "intake-organization-lookup")
     assert serious_axe_violations(page) == []
     page.get_by_label("Category").select_option(label="Traffic")
@@ -184,10 +193,12 @@ def test_cro_opens_a_step_and_assigns_by_typing_a_name(page_as, screenshot, monk
     page.goto(concern.get_absolute_url())
     step = page.locator("#step-assign")
     assert step.locator("select").count() == 0  # not in the page until opened
-    step.locator("summary").click()
-    step.get_by_placeholder("Type to filter the list").fill("5410")
-    expect(step.get_by_role("status")).to_contain_text("1 found")
-    expect(step.get_by_label("Assign to")).to_have_value(str(chosen.pk))
+    journeys.open_step(step)
+    step.get_by_role("combobox", name="Assign to").click()
+    page.keyboard.type("5410")
+    expect(page.get_by_role("listbox").get_by_role("option", selected=True)).to_contain_text("Vega")
+    page.keyboard.press("Enter")
+    expect(step.locator("select[data-picker]")).to_have_value(str(chosen.pk))
     screenshot(page, "concern-assign-lookup")
     assert serious_axe_violations(page) == []
     step.get_by_role("button", name="Assign", exact=True).click()

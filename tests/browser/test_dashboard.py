@@ -30,12 +30,14 @@ def test_chief_sees_the_flag_and_decides_from_the_inbox(page_as, screenshot):
     # The flagged conduct concern heads the dashboard; two approvals wait.
     flag = page.get_by_role("region", name="Conduct or bias concerns")
     assert flag.get_by_role("link", name=flagged.reference).is_visible()
-    assert page.get_by_text("2 items wait for your decision").is_visible()
+    # The home lists the decisions waiting (desk/home.py) above the dashboard.
+    waiting = page.locator("#waiting-decisions")
+    assert waiting.get_by_role("link", name="See all 2").is_visible()
     assert page.get_by_role("heading", name="Dashboard:").is_visible()
     screenshot(page, "dashboard-chief")
     assert serious_axe_violations(page) == []
 
-    page.get_by_role("link", name="Open the inbox").click()
+    waiting.get_by_role("link", name="See all 2").click()
     page.wait_for_url("**/inbox/")
     assert page.get_by_text("Bike safety stickers").is_visible()
     screenshot(page, "inbox-two-waiting")
@@ -64,3 +66,74 @@ def test_chief_sees_the_flag_and_decides_from_the_inbox(page_as, screenshot):
     with page.expect_response("**/dashboard.pdf?period=month") as response:
         page.get_by_role("link", name="One-page PDF").click()
     assert response.value.headers["content-type"] == "application/pdf"
+
+
+def _fits_the_screen(page) -> bool:
+    return page.evaluate(
+        "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    )
+
+
+def _smallest_chart_text_px(page, name: str) -> float:
+    """The smallest label of the visible chart named `name`, in CSS pixels as shown."""
+    return page.evaluate(
+        """(name) => {
+          const svg = [...document.querySelectorAll('svg[role=img]')].find(s =>
+            s.getAttribute('aria-label').startsWith(name) && s.getBoundingClientRect().width > 0);
+          const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+          return Math.min(...[...svg.querySelectorAll('text')].map(
+            t => parseFloat(t.getAttribute('font-size')) * scale));
+        }""",
+        name,
+    )
+
+
+def test_dashboard_reads_on_a_laptop_and_on_a_phone(page_as, screenshot):
+    chief = UserFactory(username="w-chief", rank="Chief", roles=[Role.CHIEF])
+    officer = UserFactory(username="w-officer", roles=[Role.OFFICER])
+    today = dt.date.today()
+    for i, category in enumerate(["traffic", "noise", "parking", "youth", "traffic", "noise"]):
+        ConcernFactory(
+            category=category,
+            reported_by=officer,
+            date_received=today - dt.timedelta(days=45 * i),
+        )
+    trend = "Concerns per month by category"
+    page = page_as(chief)
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto("/")
+    assert _fits_the_screen(page)
+    chart = page.get_by_role("img", name=trend)
+    assert chart.bounding_box()["width"] >= 900  # the full width of the page's column
+    assert _smallest_chart_text_px(page, trend) >= 12
+    assert chart.locator("text.series-label").count() == 4  # each line named at its end
+
+    # The custom dates show only once "Custom dates" is chosen, by keyboard too.
+    custom = page.locator("#d-custom")
+    expect(custom).to_be_hidden()
+    period = page.locator("#d-period")
+    period.focus()
+    period.select_option("custom")
+    expect(custom).to_be_visible()
+    page.keyboard.press("Tab")
+    expect(page.locator("#d-from")).to_be_focused()
+    page.locator("#d-from").fill("2026-05-01")
+    page.locator("#d-to").fill("2026-05-31")
+    page.get_by_role("button", name="Show").click()
+    expect(
+        page.get_by_role("heading", name="Dashboard: May 1, 2026 – May 31, 2026")
+    ).to_be_visible()
+    expect(custom).to_be_visible()
+    page.locator("#d-period").select_option("quarter")
+    expect(custom).to_be_hidden()
+    page.goto("/")
+    screenshot(page, "dashboard-1366")
+    assert serious_axe_violations(page) == []
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/")
+    assert _fits_the_screen(page)
+    chart = page.get_by_role("img", name=trend)
+    assert chart.bounding_box()["width"] <= 390
+    assert _smallest_chart_text_px(page, trend) >= 11.5
+    screenshot(page, "dashboard-390")

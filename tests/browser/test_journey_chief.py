@@ -101,7 +101,9 @@ def test_chief_works_the_inbox(page, screenshot, waiting):
     )
     j = Journey(page, screenshot, "journey-chief")
     j.sign_in(chief, shot="dashboard")
-    j.see("3 items wait for your decision")
+    decisions = page.locator("#waiting-decisions")
+    assert decisions.get_by_role("link", name="See all 3").is_visible()
+    assert decisions.get_by_role("link", name=survey.title).is_visible()
 
     # The inbox: the quarterly report is approved from the list.
     j.nav("Inbox", shot="inbox")

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from concerns import services as concern_services
 from concerns.models import Concern
@@ -17,7 +18,7 @@ from programs.models import ProgramEvaluation
 from reports.models import Report
 from surveys import services as survey_services
 from surveys.models import Response, Survey
-from tests.browser.journeys import Journey
+from tests.browser.journeys import Journey, open_step
 from tests.factories import (
     ActivityFactory,
     AgencyFactory,
@@ -127,13 +128,19 @@ def work_the_queue(j: Journey, concern: Concern, cro) -> None:
 
     # The CRO takes it on, refers it to Public Works, records their answer and resolves it.
     step = page.locator("#step-assign")
-    step.locator("summary").click()
-    step.get_by_label("Assign to").select_option(label=f"{cro.display_name} ({cro.dsn})")
+    open_step(step)
+    # The member picker (static/js/pickers.js): type part of the name, Enter.
+    step.get_by_role("combobox", name="Assign to").click()
+    page.keyboard.type(cro.last_name)
+    expect(page.get_by_role("listbox").get_by_role("option", selected=True)).to_have_text(
+        f"{cro.display_name} ({cro.dsn})"
+    )
+    page.keyboard.press("Enter")
     j.follow(step.get_by_role("button", name="Assign", exact=True))
     j.see("Assigned.", exact=True)
 
     step = page.locator("#step-refer")
-    step.locator("summary").click()
+    open_step(step)
     step.get_by_label("Department or agency").select_option(label="Public Works")
     step.get_by_label("What was asked of them").fill("Replace the three lights on the trail.")
     j.follow(step.get_by_role("button", name="Refer", exact=True), shot="concern-referred")
@@ -146,7 +153,7 @@ def work_the_queue(j: Journey, concern: Concern, cro) -> None:
     j.see("Public Works responded: Crew replaced the three lights.")
 
     step = page.locator("#step-resolve")
-    step.locator("summary").click()
+    open_step(step)
     step.get_by_label("How was it resolved?").fill("Lights fixed; the watch group was told.")
     j.follow(step.get_by_role("button", name="Resolve", exact=True), shot="concern-resolved")
     assert page.locator(".status-badge").inner_text() == "Resolved"

@@ -5,11 +5,12 @@ import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from concerns.models import Concern
 from core.roles import Role
 from outreach.models import CommunityInputReport, OutreachActivity, ReportingAssignment
-from tests.browser.journeys import Journey
+from tests.browser.journeys import Journey, open_step
 from tests.factories import AgencyFactory, OrganizationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -72,7 +73,7 @@ def test_officer_month(page, screenshot):
         shot="concern-second",
     )
     step = page.locator("#step-escalate")
-    step.locator("summary").click()
+    open_step(step)
     step.get_by_label("Note").fill("Public Works, not patrol: needs a supervisor's call.")
     j.follow(page.get_by_role("button", name="Escalate", exact=True), shot="concern-escalated")
     j.see("Escalated to a supervisor.")
@@ -85,10 +86,13 @@ def test_officer_month(page, screenshot):
         label="Meeting with a community organization"
     )
     page.get_by_label("What was it").fill("Monthly watch meeting")
-    page.get_by_placeholder("Type to filter the list").first.fill("maple")
-    page.get_by_label("Organization", exact=True).select_option(
-        label="Maple Heights Neighborhood Watch"
+    # The organization picker (static/js/pickers.js): type part of the name, Enter.
+    page.get_by_role("combobox", name="Organization").click()
+    page.keyboard.type("maple")
+    expect(page.get_by_role("listbox").get_by_role("option", selected=True)).to_have_text(
+        "Maple Heights Neighborhood Watch"
     )
+    page.keyboard.press("Enter")
     page.get_by_label("Location", exact=True).fill("Maple Heights")
     page.get_by_label("Attendance").fill("18")
     page.get_by_label("Staff hours").fill("2")

@@ -8,7 +8,7 @@ from concerns import services as concern_services
 from concerns.models import Concern
 from core.roles import Role
 from outreach.models import TrainingNeed
-from tests.browser.journeys import Journey
+from tests.browser.journeys import Journey, open_step
 from tests.factories import AgencyFactory, ConcernFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -46,7 +46,11 @@ def test_supervisor_month(page, screenshot):
 
     j = Journey(page, screenshot, "journey-supervisor")
     j.sign_in(supervisor)
-    j.see("2 concerns wait for your next step")
+    # The home lists both escalations, each with the step it waits for.
+    escalations = page.locator("#waiting-escalated")
+    assert escalations.get_by_role("link", name="See all 2").is_visible()
+    assert escalations.get_by_role("link", name=lighting.reference).is_visible()
+    assert escalations.get_by_role("link", name=parking.reference).is_visible()
 
     # The bell says what came in; the escalation opens from the notification.
     page.get_by_role("button", name=re.compile(r"^Notifications")).click()
@@ -59,7 +63,7 @@ def test_supervisor_month(page, screenshot):
 
     # Street lights are for the city: forwarded to the CRO.
     step = page.locator("#step-forward")
-    step.locator("summary").click()
+    open_step(step)
     step.get_by_label("Note").fill("Please refer to Public Works; the watch group is waiting.")
     j.follow(page.get_by_role("button", name="Forward to CRO"), shot="forwarded")
     j.see("Forwarded to the CRO.")
@@ -71,7 +75,7 @@ def test_supervisor_month(page, screenshot):
     assert page.get_by_role("link", name=lighting.reference).count() == 0
     j.follow(page.get_by_role("link", name=parking.reference))
     step = page.locator("#step-resolve")
-    step.locator("summary").click()
+    open_step(step)
     step.get_by_label("How was it resolved?").fill(
         "Owner reached through the registry; the van was moved the same day."
     )

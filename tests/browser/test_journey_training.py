@@ -59,7 +59,7 @@ def test_training_officer_month(page, screenshot):
 
     j = Journey(page, screenshot, "journey-training")
     j.sign_in(trainer)
-    waiting = page.get_by_text("Training needs waiting for you").locator("..")
+    waiting = page.locator("#waiting-training")
     assert waiting.get_by_text("De-escalation at traffic stops").is_visible()
     assert waiting.get_by_text("Working with Spanish-speaking residents").is_visible()
 

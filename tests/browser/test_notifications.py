@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 from core.roles import Role
 from notifications.models import Notification
 from tests.browser.conftest import serious_axe_violations
+from tests.browser.journeys import open_step
 from tests.factories import AgencyFactory, ConcernFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -22,7 +23,7 @@ def test_officer_escalates_and_the_supervisor_follows_the_notification(page_as, 
     # The officer escalates a concern they logged.
     page = page_as(officer)
     page.goto(concern.get_absolute_url())
-    page.locator("summary", has_text="Escalate to a supervisor").click()
+    open_step(page.locator("#step-escalate"))
     page.locator("#id_escalate-note").fill("Needs a supervisor's call.")
     page.get_by_role("button", name="Escalate", exact=True).click()
     assert page.locator(".status-badge").inner_text() == "Escalated to supervisor"

@@ -1,8 +1,9 @@
 """The public pages as residents use them: by keyboard alone, in Spanish, on a phone.
 
 Every page a visitor reaches without signing in is opened at 360 x 740 and at 1280 wide, in
-English and in Spanish: nothing scrolls sideways, every control is at least 44 x 44 px, axe
-finds nothing serious, and a screenshot is kept for a person to look at.
+English and in Spanish: nothing scrolls sideways (on a phone, at 360 and then at 390 px),
+every control is at least 44 x 44 px, axe finds nothing serious, and a screenshot is kept
+for a person to look at.
 """
 
 import datetime as dt
@@ -13,11 +14,13 @@ from django.template import loader
 from django.utils import timezone
 
 from concerns.models import Concern
+from concerns.status import private_code
 from notifications.notify import stop_token
 from reports.models import Report
 from surveys import services as survey_services
 from surveys.models import Answer, Response
 from tests.browser.conftest import serious_axe_violations, sign_in_through_the_form
+from tests.browser.test_accessibility_sweep import STICKING_OUT
 from tests.browser.test_surveys import open_survey
 from tests.factories import ConcernFactory
 
@@ -239,7 +242,12 @@ def public_pages(cro, chief, officer):
         decided_by=chief,
         decided_at=timezone.now(),
     )
-    stop = f"/stop/{stop_token(ConcernFactory(contact_email='r@example.org'))}/"
+    resident = ConcernFactory(
+        contact_email="r@example.org",
+        area="Cedar Grove apartments, building C, third floor, behind the laundry room",
+    )
+    stop = f"/stop/{stop_token(resident)}/"
+    status_link = f"/status/?ref={resident.reference}&code={private_code(resident)}"
 
     def goto(url):
         return lambda page, lang: page.goto(f"{url}?lang={lang}")
@@ -269,6 +277,11 @@ def public_pages(cro, chief, officer):
         page.locator("button[type=submit]").click()
         page.locator(".alert-success").wait_for()
 
+    def status_found(page, lang):
+        # The email's link, then the bare address showing the concern.
+        page.goto(f"{status_link}&lang={lang}")
+        page.wait_for_url("**/status/?lang=*")
+
     def not_allowed(page, lang):
         sign_in_through_the_form(page, officer)
         page.goto(f"/reports/?lang={lang}")
@@ -296,6 +309,8 @@ def public_pages(cro, chief, officer):
         ("survey-forum", goto(forum.public_url())),
         ("survey-thanks", goto(f"/s/{survey.slug}/thanks/")),
         ("survey-closed", goto(closed.public_url())),
+        ("status", goto("/status/")),
+        ("status-found", status_found),
         ("stop", goto(stop)),
         ("stop-done", stopped),
         ("not-found", goto("/no-such-page/")),
@@ -329,15 +344,30 @@ def test_every_public_page_fits_and_passes_axe(
                     found.append(f"html lang is not {expected}")
                 if name in ("server-error", "unavailable"):
                     assert page.locator("div[lang=es]").is_visible()
-                width = page.evaluate("document.scrollingElement.scrollWidth")
-                if width > viewport["width"]:
-                    found.append(f"scrolls sideways: {width} px wide")
+                if (wide := page.evaluate(STICKING_OUT)) is not None:
+                    found.append(f"scrolls sideways: {wide}")
                 if device == "phone":
                     found += page.evaluate(SMALL_TARGETS)
                 found += serious_axe_violations(page)
                 screenshot(page, f"public-{name}-{lang}-{device}")
+                if device == "phone":
+                    page.set_viewport_size({"width": 390, "height": PHONE["height"]})
+                    if (wide := page.evaluate(STICKING_OUT)) is not None:
+                        found.append(f"scrolls sideways: {wide}")
                 if found:
                     problems[f"{name} ({lang})"] = found
             finally:
                 context.close()
     assert problems == {}
+
+
+def test_sign_in_page_fits_a_phone(phone_page):
+    """The staff sign-in page, where residents also land, does not scroll sideways."""
+    page = phone_page
+    found = []
+    page.goto("/accounts/login/")
+    for width in (360, 390):
+        page.set_viewport_size({"width": width, "height": PHONE["height"]})
+        if (wide := page.evaluate(STICKING_OUT)) is not None:
+            found.append(wide)
+    assert found == []

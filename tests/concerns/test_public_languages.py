@@ -39,6 +39,10 @@ PUBLIC_TEMPLATES = [
     "templates/reports/transparency.html",
     "templates/reports/transparency_year.html",
     "templates/reports/transparency_pdf_link.html",
+    "templates/reports/transparency_groups.html",
+    "templates/reports/transparency_small_counts.html",
+    "templates/reports/transparency_trends.html",
+    "templates/reports/transparency_count.html",
     "templates/accounts/_area_map.html",  # the transparency page's map and its table
     "templates/concerns/status.html",
     "templates/surveys/public_form.html",
@@ -415,6 +419,15 @@ def test_figures_follow_the_language():
     assert (english["received"], spanish["received"]) == ("1,234", "1\xa0234")
     assert (english["referred"], spanish["referred"]) == ("fewer than 5", "menos de 5")
     assert spanish["by_category"][2] == ["Conducta o prejuicio de un agente", "menos de 5"]
+
+
+def test_subjects_follow_the_language():
+    """A year published with the groups: each subject, and the categories it holds, in the
+    reader's language."""
+    data = {"by_group": [["Roads and traffic", 12, ["Traffic", "Parking"]]]}
+    with translation.override("es"):
+        spanish = public_figures(data)
+    assert spanish["by_group"] == [["Calles y tránsito", "12", ["Tráfico", "Estacionamiento"]]]
 
 
 # --- The survey pages ------------------------------------------------------------------

@@ -68,4 +68,6 @@ def test_home_counts_what_waits(client_for, supervisor, officer):
     concern = ConcernFactory(reported_by=officer)
     services.escalate_concern(concern=concern, by=officer)
     html = client_for(supervisor).get(reverse("home")).content.decode()
-    assert "1 concern waits for your next step" in html
+    assert 'id="waiting-escalated"' in html
+    assert "See all 1" in html
+    assert concern.reference in html

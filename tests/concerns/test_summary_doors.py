@@ -38,13 +38,16 @@ def input_tag(page: str, name: str) -> str:
 # --- The officer's intake --------------------------------------------------------------
 
 
-def test_intake_asks_for_the_summary_before_the_description(client_for, officer):
+def test_intake_offers_the_summary_after_the_description(client_for, officer):
+    """Issue 23 (a one-minute intake): the summary may be left to the description's first
+    sentence, as at the 311 and import doors, so it follows the description."""
     page = client_for(officer).get(NEW).content.decode()
     field = input_tag(page, "summary")
-    assert 'maxlength="120"' in field and "required" in field
-    assert page.index('name="summary"') < page.index('name="description"')
-    assert re.search(r'for="id_summary"[^>]*>\s*Summary<span class="asteriskField">\*', page)
-    assert "What it is about, in one line" in page
+    assert 'maxlength="120"' in field and "required" not in field
+    assert page.index('name="summary"') > page.index('name="description"')
+    assert re.search(r'for="id_summary"[^>]*>\s*Summary\s*</label>', page)
+    assert "One line every list shows" in page
+    assert "Left empty, the first sentence of the description is used." in page
 
 
 def test_intake_saves_the_summary_typed(client_for, officer):
@@ -52,14 +55,10 @@ def test_intake_saves_the_summary_typed(client_for, officer):
     assert Concern.objects.get().summary == "Cars speeding past the school"
 
 
-def test_intake_without_a_summary_is_refused_and_keeps_what_was_typed(client_for, officer):
+def test_intake_without_a_summary_takes_the_description_first_sentence(client_for, officer):
     response = client_for(officer).post(NEW, intake_post(summary="   "))
-    page = response.content.decode()
-    assert response.status_code == 200
-    assert re.search(r'id="error_1_id_summary"[^>]*>.*?This field is required', page, re.S)
-    assert "Speeding at school time." in page
-    assert 'value="Elm and 5th"' in page
-    assert not Concern.objects.exists()
+    assert response.status_code == 302
+    assert Concern.objects.get().summary == "Speeding at school time."
 
 
 def test_intake_summary_over_120_characters_is_refused_clearly(client_for, officer):

@@ -208,16 +208,20 @@ def test_a_step_opened_without_the_page_leads_to_the_page_with_it_open(
 def test_page_fetches_a_steps_form_when_it_is_opened(client_for, officer, concern):
     client = client_for(officer)
     page = client.get(concern.get_absolute_url()).content.decode()
-    assert 'name="escalate-note"' not in page  # not built until opened
-    assert "Loading the form" in page and "?step=escalate#step-escalate" in page
+    # The suggested next step (escalating, for the officer who logged it) comes built, open;
+    # the others are built when opened.
+    assert 'name="escalate-note"' in page
+    assert 'name="resolve-as-officer-text"' not in page
+    assert "Loading the form" in page
+    assert "?step=resolve-as-officer#step-resolve-as-officer" in page
     fragment = client.get(
-        reverse("concerns:step", args=[concern.reference, "escalate"]), headers=FETCH
+        reverse("concerns:step", args=[concern.reference, "resolve-as-officer"]), headers=FETCH
     )
     assert fragment.status_code == 200
     body = fragment.content.decode()
     assert not body.lstrip().startswith("<!doctype")  # a piece of the page, not a page
-    assert f'action="/concerns/{concern.reference}/escalate/"' in body
-    assert 'name="escalate-note"' in body and "csrfmiddlewaretoken" in body
+    assert f'action="/concerns/{concern.reference}/resolve-as-officer/"' in body
+    assert 'name="resolve-as-officer-text"' in body and "csrfmiddlewaretoken" in body
 
 
 def test_fetched_step_carries_the_revision_the_page_was_shown_with(client_for, cro, officer):

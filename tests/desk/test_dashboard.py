@@ -227,6 +227,9 @@ def test_trend_counts_per_month(known):
     assert series["Traffic"][-1] == 1
     assert trends["totals"][-1] == 2  # nov_first and nov_resolved
     assert trends["totals"][-2] == 1  # oct_last
+    # November is still running on the 20th: the page says so beside the chart.
+    assert trends["running_to"] == "Nov 20"
+    assert build_dashboard(NOVEMBER, dt.date(2026, 11, 30))["trends"]["running_to"] == ""
 
 
 EXPECTED = {

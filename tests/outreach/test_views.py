@@ -502,7 +502,7 @@ def test_training_officer_home_lists_needs(client_for, training_officer, supervi
         forwarded_at=timezone.now(),
     )
     html = client_for(training_officer).get(reverse("home")).content.decode()
-    assert "Training needs waiting for you" in html
+    assert "Training needs to schedule and deliver" in html
     assert "Language access" in html
 
 
@@ -567,7 +567,7 @@ def test_intake_form_with_many_organizations_sends_only_the_chosen_one(
     OrganizationFactory(name="Oak Park Seniors")
     client = client_for(officer)
     page = client.get(reverse("concerns:new")).content.decode()
-    assert 'data-lookup="/outreach/organizations/lookup/"' in page
+    assert 'data-picker-url="/outreach/organizations/lookup/"' in page
     assert "Elm Street Block Club" not in page
     # A refused form comes back with the chosen organization still chosen.
     response = client.post(

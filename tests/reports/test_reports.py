@@ -369,6 +369,9 @@ def test_detail_query_count_flat(client_for, cro, officer, django_assert_max_num
         kind="quarterly", period_start=Q3[0], period_end=Q3[1], created_by=cro
     )
     client = client_for(cro)
+    # One concern from the start: the page asks which references the reader may open
+    # only when the report has any.
+    ConcernFactory(date_received=dt.date(2026, 7, 1), reported_by=officer)
     client.get(report.get_absolute_url())  # the first view creates the agency profile row
     with django_assert_max_num_queries(30) as small:
         client.get(report.get_absolute_url())

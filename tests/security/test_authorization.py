@@ -212,6 +212,7 @@ TABLE: dict[str, dict] = {
     # --- Outreach
     "outreach:organizations": EVERY_ROLE,
     "outreach:organization-lookup": EVERY_ROLE,
+    "outreach:activity-lookup": EVERY_ROLE,
     "accounts:member-lookup": EVERY_ROLE,
     "outreach:organization-new": only("cro"),
     "outreach:organization": EVERY_ROLE,

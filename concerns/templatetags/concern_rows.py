@@ -1,0 +1,149 @@
+"""The rows of every list of concerns (templates/concerns/_concern_rows.html), worked out in
+Python once per page: labels read once, one small object per row, so that the template
+does no lookups, includes or translations per row (a list page's budget is a few
+milliseconds, PERFORMANCE.md)."""
+
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from django import template
+from django.urls import reverse
+from django.utils import dateformat, timezone
+from django.utils.text import Truncator
+from django.utils.translation import gettext
+
+from concerns.models import Concern
+from concerns.next_step import FACTS, has_facts, may_open, next_step, waiting_for
+
+register = template.Library()
+
+SUMMARY_FALLBACK = 100  # characters of the description a row without a summary shows
+DATE = "M j, Y"
+LOCATION_CHARS = 40
+_REFERENCE = "CR-0-0"  # stands in for each row's reference in the link, reversed once a page
+
+
+@dataclass
+class Row:
+    concern: Concern
+    reference: str
+    url: str
+    opens: bool
+    summary: str
+    no_summary: str
+    priority: str
+    priority_class: str
+    conduct: str
+    merged_into: str
+    received: str
+    later: str
+    category: str
+    area: str
+    location: str
+    source: str
+    status: str
+    status_label: str
+    step: str
+    waiting: str
+    facts: str
+
+
+def _load_facts(concerns: list, viewer) -> None:
+    """Rows loaded without ConcernQuerySet.with_row_facts get them in one query for all."""
+    missing = [c for c in concerns if not has_facts(c)]
+    if not missing:
+        return
+    found = {
+        row["pk"]: row
+        for row in Concern.objects.filter(pk__in=[c.pk for c in missing])
+        .with_row_facts(viewer)
+        .values("pk", *FACTS)
+    }
+    for concern in missing:
+        for name, empty in FACTS.items():
+            setattr(concern, name, found.get(concern.pk, {}).get(name, empty))
+
+
+def _summary(concern: Concern, opens: bool) -> str:
+    """The summary, or the start of the description; for a person who may not open the
+    concern, never the description, and nothing of a conduct or bias concern (001 IV.C)."""
+    if not opens:
+        return "" if concern.is_conduct else concern.summary
+    if concern.summary:
+        return concern.summary
+    return Truncator(" ".join(concern.description_start.split())).chars(SUMMARY_FALLBACK)
+
+
+@register.simple_tag
+def concern_rows(concerns, viewer) -> list[Row]:
+    concerns = list(concerns or [])
+    if not concerns:
+        return []
+    _load_facts(concerns, viewer)
+    categories = {k: str(v) for k, v in Concern.Category.choices}
+    sources = {k: str(v) for k, v in Concern.SourceType.choices}
+    statuses = {k: str(v) for k, v in Concern.Status.choices}
+    priorities = {k: str(v) for k, v in Concern.Priority.choices}
+    conduct = gettext("Conduct")
+    not_placed = gettext("Not placed")
+    restricted = gettext("Details restricted")
+    no_summary = gettext("No summary")
+    merged = gettext("merged into %(lead)s")
+    updated = gettext("updated %(date)s")
+    due = gettext("answer due %(date)s")
+    link = reverse("concerns:detail", args=[_REFERENCE])
+    dates = {}
+
+    def day(value) -> str:
+        # Rows share days: each is formatted once a page.
+        if value not in dates:
+            dates[value] = dateformat.format(value, DATE)
+        return dates[value]
+
+    rows = []
+    for c in concerns:
+        opens = may_open(c, viewer)
+        suggestion = next_step(c, viewer) if opens else None
+        received = day(c.date_received)
+        changed = timezone.localdate(c.updated_at) if c.updated_at else None
+        if c.awaiting_due:
+            later = due % {"date": day(c.awaiting_due)}
+        elif changed and changed != c.date_received:
+            later = updated % {"date": day(changed)}
+        else:
+            later = ""
+        category = categories.get(c.category, c.category)
+        source = sources.get(c.source_type, c.source_type)
+        area = c.defined_area.name if c.defined_area_id else not_placed
+        rows.append(
+            Row(
+                concern=c,
+                reference=c.reference,
+                url=link.replace(_REFERENCE, quote(c.reference)) if opens else "",
+                opens=opens,
+                summary=_summary(c, opens),
+                no_summary=no_summary if opens else restricted,
+                priority=priorities[c.priority] if c.priority in ("urgent", "high") else "",
+                priority_class="text-bg-danger" if c.priority == "urgent" else "text-bg-warning",
+                conduct=conduct if c.is_conduct else "",
+                merged_into=(merged % {"lead": c.duplicate_of.reference})
+                if c.duplicate_of_id
+                else "",
+                received=received,
+                later=later,
+                category=category,
+                area=area,
+                location=(
+                    Truncator(c.area).chars(LOCATION_CHARS)
+                    if len(c.area) > LOCATION_CHARS
+                    else c.area
+                ),
+                source=source,
+                status=c.status,
+                status_label=statuses.get(c.status, c.status),
+                step=suggestion.label if suggestion else "",
+                waiting=waiting_for(c) if opens and not suggestion else "",
+                facts=" · ".join(p for p in (category, area, source, received) if p),
+            )
+        )
+    return rows

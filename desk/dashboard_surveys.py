@@ -1,0 +1,72 @@
+"""The dashboard's community survey: the trust and overall-performance indexes over the
+years, and how the latest survey's answers to those two rating questions spread from 1 to 5.
+Two queries besides the trend's (surveys/results.py), kept with the dashboard's slow figures."""
+
+from django.db.models import Count
+from django.utils.translation import gettext
+
+from surveys.models import Answer, Dimension, Question, Survey
+from surveys.results import SMALL, trend
+
+# The rating scale as the standard survey words it to residents (templates/surveys/
+# _question.html: "1 = very poor, 5 = excellent"); a question holds no scale of its own.
+SHOWN = (Dimension.TRUST, Dimension.OVERALL)
+
+
+def scale_words() -> tuple[str, str]:
+    return gettext("very poor"), gettext("excellent")
+
+
+def surveys() -> dict:
+    """The latest approved or closed community survey with responses, its indexes by year
+    and the spread of its trust and overall ratings (hidden below SMALL answers)."""
+    latest = (
+        Survey.objects.filter(
+            audience=Survey.Audience.COMMUNITY,
+            status__in=[Survey.Status.APPROVED, Survey.Status.CLOSED],
+            responses__isnull=False,
+        )
+        .order_by("-closes_on")
+        .first()
+    )
+    rows = trend(latest) if latest else []
+    return {
+        "years": [str(r["year"]) for r in rows],
+        "trust": [r["indexes"].get("trust") for r in rows],
+        "overall": [r["indexes"].get("overall") for r in rows],
+        "survey": latest,
+        "ratings": ratings(latest) if latest else [],
+        "scale": scale_words(),
+    }
+
+
+def ratings(survey: Survey) -> list[dict]:
+    """The survey's trust and overall rating questions: [{"text", "n", "distribution":
+    [[label, count, percent], ...]}], overall first; a question with fewer than SMALL
+    answers is left out, as on the results page."""
+    counts: dict[int, dict[int, int]] = {}
+    texts: dict[int, tuple[int, str]] = {}
+    for qid, dimension, text, value, n in (
+        Answer.objects.filter(
+            response__survey=survey,
+            question__kind=Question.Kind.RATING,
+            question__dimension__in=SHOWN,
+            value__isnull=False,
+        )
+        .values_list("question_id", "question__dimension", "question__text", "value")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        counts.setdefault(qid, {})[value] = n
+        texts[qid] = (SHOWN.index(dimension), text)
+    out = []
+    for qid in sorted(counts, key=lambda q: texts[q]):
+        total = sum(counts[qid].values())
+        if total < SMALL:
+            continue
+        distribution = []
+        for value in range(1, 6):
+            n = counts[qid].get(value, 0)
+            distribution.append([str(value), n, round(100 * n / total)])
+        out.append({"text": texts[qid][1], "n": total, "distribution": distribution})
+    return out
