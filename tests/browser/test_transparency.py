@@ -109,7 +109,8 @@ def test_cro_clears_the_narrative_and_residents_read_every_year_in_spanish(
     page.goto(report_url)
     expect(page.locator("#screening").get_by_text("All cleared")).to_be_visible()
     expect(page.get_by_text("She asked to be thanked by name").first).to_be_visible()
-    page.get_by_role("button", name="Approve").click()
+    # Approval renders both PDFs before the page returns: slow on a loaded machine.
+    page.get_by_role("button", name="Approve").click(timeout=60_000)
     # Both PDFs are rendered at once here (the tests' tasks run in the request).
     expect(page.get_by_text("Approved. The final PDF is being rendered.")).to_be_visible(
         timeout=120_000
