@@ -22,14 +22,24 @@ class DepartmentUserCreationForm(UserCreationForm):
 class UserAdmin(BaseUserAdmin):
     add_form = DepartmentUserCreationForm
     list_display = ("username", "display_name", "dsn", "unit", "roles", "is_active")
-    list_filter = ("groups", "is_active", "is_superuser", "unit")
+    list_filter = ("groups", "is_command_staff", "is_active", "is_superuser", "unit")
     search_fields = ("username", "first_name", "last_name", "dsn", "email")
     ordering = ("last_name", "first_name")
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (
             _("Department member"),
-            {"fields": ("first_name", "last_name", "email", "dsn", "rank", "unit")},
+            {
+                "fields": (
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "dsn",
+                    "rank",
+                    "unit",
+                    "is_command_staff",
+                )
+            },
         ),
         (
             _("Roles"),

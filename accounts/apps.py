@@ -7,4 +7,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and agency"
 
     def ready(self):
-        from accounts import checks  # noqa: F401 - registers the deployment checks
+        # The deployment checks register on import, and so does the session clock's sign-in
+        # receiver: connected here, not when the first request happens to load the middleware.
+        from accounts import checks, middleware  # noqa: F401

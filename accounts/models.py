@@ -30,6 +30,18 @@ class User(AbstractUser):
     unit = models.CharField(
         max_length=80, blank=True, help_text=_("Division, section or unit."), verbose_name=_("unit")
     )
+    # 004 §2.0: "the Chief of Police and all command staff are also expected to attend
+    # community meetings". Who counts as command staff is the department's decision, not a
+    # rank's spelling, so an administrator ticks it; the Chief role counts whatever the box
+    # says (outreach/command_staff.py).
+    is_command_staff = models.BooleanField(
+        _("command staff"),
+        default=False,
+        help_text=_(
+            "Counted among the command staff whose attendance at community meetings is "
+            "shown to the Chief. Whoever holds the Chief role is counted without it."
+        ),
+    )
     is_demo = models.BooleanField(
         default=False,
         editable=False,

@@ -320,6 +320,8 @@ def seed(stdout=None) -> dict:
             _drive(concern, target, officer, supervisor, cro, chief, rng, departments, units)
             _backdate(concern, received, rng)
             made += 1
+    _waiting_on_traffic(users, today)
+    made += 1
     # Concerns raised at outreach activities link back to them and their organization.
     activities = list(OutreachActivity.objects.filter(organization__isnull=False))
     if activities:
@@ -374,9 +376,14 @@ def _drive(concern, target, officer, supervisor, cro, chief, rng, departments, u
     if target in ("referred", "referred_overdue"):
         return
     if rng.random() < 0.5:
-        services.route_to_unit(
+        routing = services.route_to_unit(
             concern=concern, by=cro, unit=rng.choice(units), note="Please take this on."
         )
+        # Most units acknowledge; one routing in five is left waiting (overdue by now: 000
+        # §III.5). Chosen by the reference, not the random generator: the demo stays the same.
+        commander = routing.unit.commander
+        if commander and int(concern.reference.rsplit("-", 1)[1]) % 5:
+            services.acknowledge_routing(routing=routing, by=commander)
     services.record_progress(
         concern=concern, by=cro, text="Directed patrol twice this week; fewer complaints."
     )
@@ -391,6 +398,16 @@ def _drive(concern, target, officer, supervisor, cro, chief, rng, departments, u
         )
 
 
+def _office_hours(moment: dt.datetime) -> dt.datetime:
+    """The moment, or the next morning's if it falls in the evening or the night."""
+    local = timezone.localtime(moment)
+    if local.hour < 8:
+        local = local.replace(hour=8 + local.hour % 3)
+    elif local.hour >= 18:
+        local = (local + dt.timedelta(days=1)).replace(hour=9 + local.hour % 3)
+    return local
+
+
 def _backdate(concern, received, rng):
     """Move the timeline back to the days after the concern was received; the routing and
     referral records take the moments of their own lines, so a referral is made after the
@@ -400,8 +417,10 @@ def _backdate(concern, received, rng):
     step = dt.timedelta(hours=rng.randint(6, 60))
     moment = start
     when = {}
-    for update in concern.updates.order_by("id"):
-        moment = min(moment + step, now)
+    for i, update in enumerate(concern.updates.order_by("id")):
+        # Logged when received; each later step in office hours, the way people work.
+        if i:
+            moment = min(_office_hours(moment + step), now)
         ConcernUpdate.objects.filter(pk=update.pk).update(created_at=moment)
         when.setdefault(update.kind, moment)
     Concern.objects.filter(pk=concern.pk).update(created_at=start)
@@ -421,3 +440,44 @@ def _backdate(concern, received, rng):
         if referral.responded_on:
             answered = timezone.localdate(when.get(K.RESPONSE, moment))
             Referral.objects.filter(pk=referral.pk).update(responded_on=max(answered, referred))
+
+
+WAITING_ON_TRAFFIC = "Trucks run the stop sign on the 400 block of Elm Street every morning"
+
+
+def _waiting_on_traffic(users, today):
+    """Issue 24 (000 §III.5): a concern routed to Traffic fourteen months ago that Traffic
+    never acknowledged. Its page, the concern list's filter and the dashboard show it as
+    overdue; the sweep still reminds the CRO of it once a week."""
+    received = today - dt.timedelta(days=425)
+    officer, cro = users["officer"], users["cro"]
+    concern, _ = intake.log_concern(
+        by=officer,
+        data={
+            "date_received": received,
+            "source_type": Concern.SourceType.CITIZEN,
+            "source_name": "A resident of Elm Street",
+            "source_contact": "(555) 010-4417",
+            "category": C.TRAFFIC,
+            "nature": Concern.Nature.ACTUAL,
+            "area": (place := "400 block of Elm Street"),
+            **(point := demo_point(place, 0)),
+            "defined_area": None if point else demo_area(place),
+            "summary": WAITING_ON_TRAFFIC,
+            "description": (
+                "Delivery trucks roll through the stop sign on the 400 block of Elm Street "
+                "between 6 and 8 in the morning. Children cross there to the bus stop."
+            ),
+            "suggestions": "Enforcement in the morning, and ask the depot to brief its drivers.",
+            "priority": "high",
+        },
+    )
+    services.escalate_concern(concern=concern, by=officer, note="Needs traffic enforcement.")
+    services.forward_concern(concern=concern, by=users["supervisor"], note="For the CRO.")
+    services.assign_concern(concern=concern, by=cro, assignee=cro)
+    services.recommend_action(concern=concern, by=cro, text="Morning enforcement on Elm Street.")
+    traffic = Unit.objects.get(name="Traffic")
+    services.route_to_unit(concern=concern, by=cro, unit=traffic, note="Please take this on.")
+    services.record_progress(concern=concern, by=cro, text="Asked Traffic for a plan; no reply.")
+    _backdate(concern, received, random.Random(24))  # noqa: S311 - fictional data  # nosec B311
+    return concern

@@ -1,6 +1,7 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Area, User
@@ -65,6 +66,12 @@ class ConcernFilter(django_filters.FilterSet):
     awaiting = django_filters.BooleanFilter(
         method="filter_awaiting", label=_("Referred, awaiting response"), widget=forms.CheckboxInput
     )
+    # 000 §III.5: a unit's acknowledgement is due within two working days of the routing.
+    routing_overdue = django_filters.BooleanFilter(
+        method="filter_routing_overdue",
+        label=_("Routing not acknowledged, overdue"),
+        widget=forms.CheckboxInput,
+    )
     needs_me = django_filters.BooleanFilter(
         method="filter_needs_me", label=_("Needs my action"), widget=forms.CheckboxInput
     )
@@ -98,6 +105,9 @@ class ConcernFilter(django_filters.FilterSet):
 
     def filter_awaiting(self, queryset, name, value):
         return queryset.awaiting_response() if value else queryset
+
+    def filter_routing_overdue(self, queryset, name, value):
+        return queryset.routing_overdue(timezone.localdate()) if value else queryset
 
     def filter_needs_me(self, queryset, name, value):
         return queryset.needs_action_by(self.request.user) if value else queryset

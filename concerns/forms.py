@@ -350,7 +350,15 @@ class DetailsForm(_StepForm):
     # A fingerprint of the values shown (core.conflicts.fingerprint): names what someone else
     # changed if this save is refused.
     seen = forms.CharField(widget=forms.HiddenInput, required=False, max_length=500)
-    category = forms.ChoiceField(label=_("Category"))
+    category = forms.ChoiceField(
+        label=_("Category"),
+        choices=Concern.Category.choices,
+        # 001 IV.C: the rule of intake, applied at once (concerns/conduct.py).
+        help_text=_(
+            "Moving a concern into “Officer conduct or bias” hides it from officers at once "
+            "and sends it to the supervisors and the Chief (001 IV.C)."
+        ),
+    )
     nature = forms.ChoiceField(
         label=_("Is it an actual, perceived or potential problem?"),
         choices=Concern.Nature.choices,
@@ -382,18 +390,13 @@ class DetailsForm(_StepForm):
 
     def __init__(self, *args, concern=None, **kwargs):
         super().__init__(*args, concern=concern, **kwargs)
-        conduct = Concern.Category.CONDUCT_BIAS
-        choices = Concern.Category.choices
-        if concern is not None:
-            # A conduct or bias concern keeps its category, and no other takes it (001 IV.C).
-            keep = concern.category == conduct
-            choices = [c for c in choices if (c[0] == conduct) == keep]
-            if not self.is_bound:
-                values = concern.editable_values()
-                for name, value in values.items():
-                    self.initial.setdefault(name, value)
-                self.initial.setdefault("seen", fingerprint(values))
-        self.fields["category"].choices = choices
+        # Every category, "Officer conduct or bias" included: who may move a concern into or
+        # out of it is the service's rule (concerns/conduct.py).
+        if concern is not None and not self.is_bound:
+            values = concern.editable_values()
+            for name, value in values.items():
+                self.initial.setdefault(name, value)
+            self.initial.setdefault("seen", fingerprint(values))
         # Active areas, and the concern's own even if it has been deactivated since.
         area_picker(self.fields["defined_area"])
         current = concern.defined_area_id if concern is not None else None

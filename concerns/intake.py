@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import addresses, ratelimit
 from accounts.areas import Resolver
 from concerns import duplicates
+from concerns.conduct import flag_conduct, record_conduct_flag
 from concerns.models import Concern, ConcernUpdate
 from concerns.placing import locate, look_up, place
 from concerns.references import allocate, highest_numbers, keep_ahead, next_reference
@@ -25,8 +26,7 @@ from concerns.services import FUTURE_DATE, escalate_concern, record_line
 from concerns.status import private_code
 from concerns.summaries import first_sentence
 from core.permissions import Permission, require
-from core.roles import Role
-from notifications.notify import email_resident, holders, notify
+from notifications.notify import email_resident
 
 S = Concern.Status
 K = ConcernUpdate.Kind
@@ -35,37 +35,6 @@ RATE_LIMITED = _(
     "We have received several messages from your connection in the last hour. Please wait "
     "a while before sending another, or call the department."
 )
-
-
-CONDUCT_FLAG = _(
-    "Officer conduct or bias concern: sent to supervisors, the Community Relations Officer "
-    "and the Chief at once."
-)
-
-
-def flag_conduct(concern: Concern) -> None:
-    """001 IV.C: early examination of possible biased conduct. Such a concern skips the
-    officer's own steps (the officer can no longer see it) and waits for a supervisor."""
-    if concern.is_conduct:
-        concern.status = S.ESCALATED
-
-
-def record_conduct_flag(concern: Concern, by=None) -> None:
-    if concern.is_conduct:
-        record_line(concern, K.ESCALATED, None, CONDUCT_FLAG)
-        # The Chief and the supervisors hear at once; the title names no one and quotes
-        # nothing (the reader opens the concern to see what they may see).
-        notify(
-            "conduct_concern",
-            holders(Role.CHIEF, Role.SUPERVISOR),
-            title=gettext(
-                "Officer conduct or bias concern %(reference)s received: it waits for a "
-                "supervisor's review"
-            )
-            % {"reference": concern.reference},
-            url=concern.get_absolute_url(),
-            by=by,
-        )
 
 
 def summarise(concern: Concern) -> None:

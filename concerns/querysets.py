@@ -185,6 +185,13 @@ class ConcernQuerySet(models.QuerySet):
             )
         )
 
+    def routing_overdue(self, today: date):
+        """Routed to a unit that has not acknowledged it past its two working days
+        (000 §III.5; the rule is concerns/acknowledgement.py)."""
+        from concerns.acknowledgement import has_overdue_routing
+
+        return self.filter(has_overdue_routing(today))
+
     def needs_action_by(self, user):
         """What waits for this user's next step, by the roles they hold."""
         from concerns.models import Routing

@@ -6,28 +6,38 @@ import datetime as dt
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from concerns.models import Referral, Routing
+from concerns.acknowledgement import (
+    ACK_WORKING_DAYS,  # noqa: F401 - read here by reports
+    overdue_routings,
+)
+from concerns.models import Referral
 from core.roles import Role
 from notifications.notify import holders, notify
-from notifications.reminders import LOOK_BACK, add_working_days, day_text
+from notifications.reminders import LOOK_BACK, day_text
 
-ACK_WORKING_DAYS = 2
+# 000 §III.5: a routing is chased until its unit acknowledges it, however old. The first
+# reminder goes out the day it turns overdue (two working days, concerns/acknowledgement.py);
+# from the 30th day after the routing on, one every seven days (a key per week), so
+# a forgotten routing is never dropped and never floods: at most one reminder per routing
+# per week, even for a database imported with years of unacknowledged routings.
+WEEKLY_AFTER = LOOK_BACK
+
+
+def _routing_key(routing, today: dt.date) -> str:
+    age = (today - timezone.localdate(routing.routed_at)).days
+    if age < WEEKLY_AFTER.days:
+        return f"routing-unack:{routing.pk}"
+    return f"routing-unack:{routing.pk}:week:{(age - WEEKLY_AFTER.days) // 7}"
 
 
 def routings_unacknowledged(now: dt.datetime) -> int:
+    # Counted from the sweep's own day, not the machine's clock, so a sweep run for a
+    # given day answers the same whenever it runs.
     today = timezone.localdate(now)
     cros = list(holders(Role.CRO))
     sent = 0
-    # The look-back counts from the sweep's own day, not the machine's clock, so a sweep
-    # run for a given day answers the same whenever it runs.
-    since = timezone.make_aware(dt.datetime.combine(today - LOOK_BACK, dt.time()))
-    routings = Routing.objects.filter(
-        acknowledged_at__isnull=True, routed_at__gte=since
-    ).select_related("concern", "unit")
-    for routing in routings:
+    for routing in overdue_routings(today).select_related("concern", "unit"):
         routed = timezone.localdate(routing.routed_at)
-        if today <= add_working_days(routed, ACK_WORKING_DAYS):
-            continue
         sent += len(
             notify(
                 "routing_unacknowledged",
@@ -39,7 +49,7 @@ def routings_unacknowledged(now: dt.datetime) -> int:
                     "day": day_text(routed),
                 },
                 url=routing.concern.get_absolute_url(),
-                dedupe_key=f"routing-unack:{routing.pk}",
+                dedupe_key=_routing_key(routing, today),
             )
         )
     return sent

@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from concerns import conduct as conduct_rules
 from concerns import steps
 from concerns.models import (
     Concern,
@@ -50,10 +51,6 @@ SAME_ASSIGNEE = _("The concern is already assigned to that person.")
 MERGED_NOT_REOPENED = _(
     "This concern is merged into another, where the work goes on: reopen that one, or undo "
     "the merge to have this one stand on its own again."
-)
-CONDUCT_CATEGORY_FIXED = _(
-    "The category “Officer conduct or bias” cannot be set or removed by a correction: such a "
-    "concern goes to supervisors at intake (001 IV.C). Log a new concern instead."
 )
 CONCERN_CHANGED = _(
     "This concern was changed after you opened it{by}, so your changes were not saved. "
@@ -430,9 +427,8 @@ def edit_concern(*, concern: Concern, by, data: dict, revision: int, seen: str =
     concern = Concern.objects.select_related("assignee").get(pk=concern.pk)
     steps.check("edit", by, concern)
     data = {name: data[name] for name in Concern.EDITABLE_FIELDS if name in data}
-    conduct = Concern.Category.CONDUCT_BIAS
-    if "category" in data and (data["category"] == conduct) != (concern.category == conduct):
-        raise ValidationError({"category": CONDUCT_CATEGORY_FIXED})
+    # Into or out of "Officer conduct or bias": the rule of intake (001 IV.C, conduct.py).
+    recategorised = conduct_rules.recategorising(concern, data, by)
     changes = {name: value for name, value in data.items() if getattr(concern, name) != value}
     place_again(concern, data, changes)
     if not changes:
@@ -444,6 +440,8 @@ def edit_concern(*, concern: Concern, by, data: dict, revision: int, seen: str =
             raise _edit_conflict(concern, others)
         # Only the status or the assignee moved on: nothing on this form is overwritten.
         revision = concern.revision
+    if recategorised:
+        changes.update(conduct_rules.status_change(concern, data["category"]))
     updated = Concern.objects.filter(pk=concern.pk, revision=revision).update(
         **changes, revision=F("revision") + 1, updated_at=timezone.now()
     )
@@ -455,9 +453,12 @@ def edit_concern(*, concern: Concern, by, data: dict, revision: int, seen: str =
         concern,
         K.EDITED,
         by,
-        gettext("Changed: %(fields)s.") % {"fields": ", ".join(_label(n).lower() for n in changes)},
+        gettext("Changed: %(fields)s.")
+        % {"fields": ", ".join(_label(n).lower() for n in changes if n != "status")},
     )
     concern.refresh_from_db()
+    if recategorised:
+        conduct_rules.record_recategorised(concern, by)
     return concern
 
 

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from concerns import open311, views
-from concerns.views import attachments, duplicates
+from concerns.views import attachments, duplicates, organization_notice
 
 app_name = "concerns"
 
@@ -37,5 +37,10 @@ urlpatterns = [
     path("<str:reference>/merge/", duplicates.merge_page, name="merge"),
     path("<str:reference>/unmerge/", duplicates.unmerge_view, name="unmerge"),
     path("<str:reference>/not-a-duplicate/", duplicates.dismiss_view, name="not-a-duplicate"),
+    path(
+        "<str:reference>/tell-organization/",
+        organization_notice.tell_organization,
+        name="tell-organization",
+    ),
     path("<str:reference>/<slug:action>/", views.concern_step, name="step"),
 ]

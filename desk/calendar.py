@@ -110,8 +110,9 @@ def feed_activities(user, today: dt.date):
     took_part = OutreachActivity.officers.through.objects.filter(user_id=user.pk).values(
         "outreachactivity_id"
     )
+    # Scheduled events too: a calendar is where the coming Citizen's Academy belongs.
     return (
-        OutreachActivity.objects.filter(
+        OutreachActivity.with_scheduled.filter(
             date__gte=today - dt.timedelta(days=DAYS_BACK),
             date__lte=today + dt.timedelta(days=DAYS_AHEAD),
         )

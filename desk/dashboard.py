@@ -16,6 +16,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from concerns.acknowledgement import overdue_summary
 from concerns.models import Concern, ConcernUpdate, Referral
 from core.roles import Role
 from desk.dashboard_areas import open_by_area
@@ -271,10 +272,22 @@ def concern_figures(period: Period, today: dt.date) -> dict:
 
 def conduct_flags(limit: int = 10) -> dict:
     """Open conduct or bias concerns no supervisor or Chief has acted on yet (001 IV.C)."""
-    acted = ConcernUpdate.objects.filter(
-        concern=OuterRef("pk"),
-        author__groups__name__in=[Role.SUPERVISOR, Role.CHIEF],
-    ).exclude(kind=ConcernUpdate.Kind.RECEIVED)
+    # Its arrival, the flag itself (named after whoever logged or recategorised it) and a
+    # correction of its details are no examination of it; nor is what was done before it
+    # became a conduct concern (a traffic concern forwarded, then recategorised).
+    flag = ConcernUpdate.objects.filter(
+        concern=OuterRef("concern"),
+        kind=ConcernUpdate.Kind.ESCALATED,
+        created_at__gt=OuterRef("created_at"),
+    )
+    acted = (
+        ConcernUpdate.objects.filter(
+            concern=OuterRef("pk"),
+            author__groups__name__in=[Role.SUPERVISOR, Role.CHIEF],
+        )
+        .exclude(kind__in=[*ConcernUpdate.NOT_PROGRESS, ConcernUpdate.Kind.ESCALATED])
+        .exclude(Exists(flag))
+    )
     flagged = (
         C.objects.filter(category=C.Category.CONDUCT_BIAS, status__in=C.OPEN_STATUSES)
         .annotate(acted=Exists(acted))
@@ -465,6 +478,8 @@ def build_dashboard(period: Period, today: dt.date | None = None) -> dict:
         "today": today,
         "flags": conduct_flags(),
         "referrals": referrals(today),
+        # 000 §III.5: routings a unit has not acknowledged in time, however old.
+        "routings_overdue": overdue_summary(today),
         "programs": programs(today),
         "reports_due": reports_due(today),
     }

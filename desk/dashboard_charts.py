@@ -31,12 +31,14 @@ def _indexes(data: dict, **size) -> str:
 
 
 def _ratings(data: dict, width: int, font: int) -> list[dict]:
-    scale = data["surveys"]["scale"]
     return [
         {
             "text": q["text"],
             "n": q["n"],
-            "svg": percent_bars(q["distribution"], q["text"], width=width, font=font, scale=scale),
+            "legend": q["legend"],
+            "svg": percent_bars(
+                q["distribution"], q["text"], width=width, font=font, scale=q["scale"]
+            ),
         }
         for q in data["surveys"]["ratings"]
     ]

@@ -3,18 +3,12 @@ years, and how the latest survey's answers to those two rating questions spread 
 Two queries besides the trend's (surveys/results.py), kept with the dashboard's slow figures."""
 
 from django.db.models import Count
-from django.utils.translation import gettext
 
+from surveys import scales
 from surveys.models import Answer, Dimension, Question, Survey
 from surveys.results import SMALL, trend
 
-# The rating scale as the standard survey words it to residents (templates/surveys/
-# _question.html: "1 = very poor, 5 = excellent"); a question holds no scale of its own.
 SHOWN = (Dimension.TRUST, Dimension.OVERALL)
-
-
-def scale_words() -> tuple[str, str]:
-    return gettext("very poor"), gettext("excellent")
 
 
 def surveys() -> dict:
@@ -36,31 +30,39 @@ def surveys() -> dict:
         "overall": [r["indexes"].get("overall") for r in rows],
         "survey": latest,
         "ratings": ratings(latest) if latest else [],
-        "scale": scale_words(),
     }
 
 
 def ratings(survey: Survey) -> list[dict]:
     """The survey's trust and overall rating questions: [{"text", "n", "distribution":
-    [[label, count, percent], ...]}], overall first; a question with fewer than SMALL
-    answers is left out, as on the results page."""
+    [[label, count, percent], ...], "scale": [what 1 means, what 5 means], "legend"}],
+    overall first; each on the scale residents were shown for it (surveys.scales: trust
+    runs "not at all" to "completely"); a question with fewer than SMALL answers is left
+    out, as on the results page."""
     counts: dict[int, dict[int, int]] = {}
-    texts: dict[int, tuple[int, str]] = {}
-    for qid, dimension, text, value, n in (
+    texts: dict[int, tuple[int, str, dict]] = {}
+    for qid, dimension, text, code, scale, value, n in (
         Answer.objects.filter(
             response__survey=survey,
             question__kind=Question.Kind.RATING,
             question__dimension__in=SHOWN,
             value__isnull=False,
         )
-        .values_list("question_id", "question__dimension", "question__text", "value")
+        .values_list(
+            "question_id",
+            "question__dimension",
+            "question__text",
+            "question__code",
+            "question__scale",
+            "value",
+        )
         .annotate(n=Count("id"))
         .order_by()
     ):
         counts.setdefault(qid, {})[value] = n
-        texts[qid] = (SHOWN.index(dimension), text)
+        texts[qid] = (SHOWN.index(dimension), text, {"code": code, "scale": scale})
     out = []
-    for qid in sorted(counts, key=lambda q: texts[q]):
+    for qid in sorted(counts, key=lambda q: texts[q][:2]):
         total = sum(counts[qid].values())
         if total < SMALL:
             continue
@@ -68,5 +70,15 @@ def ratings(survey: Survey) -> list[dict]:
         for value in range(1, 6):
             n = counts[qid].get(value, 0)
             distribution.append([str(value), n, round(100 * n / total)])
-        out.append({"text": texts[qid][1], "n": total, "distribution": distribution})
+        scale = scales.scale_for(texts[qid][2])
+        out.append(
+            {
+                "text": texts[qid][1],
+                "n": total,
+                "distribution": distribution,
+                # Plain strings: the dashboard's figures are cached.
+                "scale": [str(scale.low), str(scale.high)],
+                "legend": str(scale.legend),
+            }
+        )
     return out

@@ -1,11 +1,13 @@
 """The main navigation: each entry shows only to users holding its permission."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.permissions import Permission, permissions_for
+from outreach.input_due import holds_duty
 
 
 @dataclass(frozen=True)
@@ -15,6 +17,8 @@ class NavItem:
     permission: Permission
     # Items with a group are shown together in one dropdown named after it.
     group: str = ""
+    # Shown only when this also holds for the user (one query at most, kept per request).
+    only_if: Callable[[object], bool] | None = None
 
 
 NAVIGATION: list[NavItem] = [
@@ -53,10 +57,25 @@ NAVIGATION: list[NavItem] = [
         _("Training needs"), "outreach:training", Permission.VIEW_TRAINING_NEEDS, _("Outreach")
     ),
     NavItem(_("Recognition"), "outreach:recognition", Permission.VIEW_RECOGNITION, _("Outreach")),
+    # Whoever holds a crime prevention, school resource or safety duty, whatever their role
+    # (003 1.b).
+    NavItem(
+        _("Quarterly input"),
+        "outreach:community-input",
+        Permission.SUBMIT_COMMUNITY_INPUT,
+        _("Outreach"),
+        only_if=holds_duty,
+    ),
     NavItem(
         _("Officers' community input"),
         "outreach:reporting",
         Permission.VIEW_REPORTING_STATUS,
+        _("Outreach"),
+    ),
+    NavItem(
+        _("Command staff at meetings"),
+        "outreach:command-staff",
+        Permission.VIEW_DASHBOARD,
         _("Outreach"),
     ),
     NavItem(
@@ -78,7 +97,11 @@ NAVIGATION: list[NavItem] = [
 
 def items_for(user, path: str = "") -> list[dict]:
     granted = permissions_for(user)
-    items = [(item, reverse(item.url_name)) for item in NAVIGATION if item.permission in granted]
+    items = [
+        (item, reverse(item.url_name))
+        for item in NAVIGATION
+        if item.permission in granted and (item.only_if is None or item.only_if(user))
+    ]
     # The longest URL that prefixes the path is the active one ("/" only on itself).
     matches = [url for _, url in items if path == url or (url != "/" and path.startswith(url))]
     active = max(matches, key=len, default=None)

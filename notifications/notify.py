@@ -113,6 +113,11 @@ EVENTS: dict[str, Event] = {
         Delivery.IMMEDIATE,
         frozenset({R.CRO}),
     ),
+    "community_input": Event(  # supervisors hear of it too, at this default
+        _("My quarterly community input coming due or overdue"),
+        Delivery.IMMEDIATE,
+        frozenset({R.OFFICER}),
+    ),
 }
 
 
@@ -132,6 +137,7 @@ EMAIL_LINES: dict[str, str] = {
     "overdue": _("A report or evaluation is overdue"),
     "training_forwarded": _("A training need was forwarded to you"),
     "event_not_ready": _("An event needs your attention"),
+    "community_input": _("Quarterly community input is due"),
 }
 # A concern's reference (concerns.references makes them; notifications sits below it).
 REFERENCE = re.compile(r"\bCR-\d{4}-\d{1,7}\b")

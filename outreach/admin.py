@@ -24,19 +24,30 @@ class CommunityOrganizationAdmin(admin.ModelAdmin):
 class ParticipantInline(admin.TabularInline):
     model = Participant
     extra = 0
-    fields = ("name", "is_minor", "guardian_name", "waiver_signed_on", "background_check")
+    fields = (
+        "name",
+        "is_minor",
+        "guardian_name",
+        "waiver_signed_on",
+        "background_check",
+        "attended",
+    )
 
 
 @admin.register(OutreachActivity)
 class OutreachActivityAdmin(admin.ModelAdmin):
-    list_display = ("date", "title", "kind", "organization", "attendance", "staff_hours")
-    list_filter = ("kind",)
+    list_display = ("date", "title", "kind", "status", "organization", "attendance", "staff_hours")
+    list_filter = ("kind", "status")
     search_fields = ("title", "summary", "area")
     date_hierarchy = "date"
     list_select_related = ("organization",)
-    raw_id_fields = ("organization", "logged_by", "officers")
+    raw_id_fields = ("organization", "logged_by", "officers", "notified_supervisor")
     show_full_result_count = False
     inlines = [ParticipantInline]
+
+    def get_queryset(self, request):
+        # Scheduled events too: the default manager holds only the held ones.
+        return OutreachActivity.with_scheduled.all()
 
 
 class DistributionInline(admin.TabularInline):

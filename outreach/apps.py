@@ -32,9 +32,10 @@ class OutreachConfig(AppConfig):
         RECORD_RULES[Permission.EDIT_ACTIVITY] = rules.may_edit_activity
         RECORD_RULES[Permission.SUBMIT_COMMUNITY_INPUT] = rules.holds_assignment
 
-        from outreach import reminders
+        from outreach import reminders, reminders_input
 
         register_reminder("events not ready", reminders.events_not_ready)
+        register_reminder("quarterly community input", reminders_input.input_due_or_overdue)
 
         # Spreadsheets of organizations and activities (the concerns' spec reads the
         # organizations' names, so outreach registers first, as INSTALLED_APPS orders it).

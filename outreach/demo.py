@@ -77,6 +77,8 @@ TITLES = {
     A.ADVISORY_MEETING: "Community advisory committee meeting",
     A.CIVIC_RELIGIOUS: "Community festival",
     A.IMMIGRATION_OUTREACH: "Outreach on U visas and victims' rights",
+    A.PERSONNEL_BRIEFING: "Roll-call briefing on community relations",
+    A.GROUP_FORMATION_ADVICE: "Advice on starting a group",
     A.OTHER: "Community clean-up",
 }
 
@@ -170,8 +172,7 @@ def seed(stdout=None) -> dict:
             staff_hours=Decimal(rng.choice(["1.0", "1.5", "2.0", "3.0", "4.5"])),
             materials_cost=Decimal(rng.choice(["0", "0", "25.00", "60.00", "120.00"])),
             summary="Answered questions and collected concerns from residents.",
-            dispatch_notified_start=kind == A.FOOT_PATROL,
-            dispatch_notified_end=kind == A.FOOT_PATROL and rng.random() < 0.8,
+            **_patrol(kind, i, users["supervisor"]),
             waivers_required=kind in (A.CITIZENS_ACADEMY, A.OPEN_HOUSE),
             background_check_required=kind == A.CITIZENS_ACADEMY,
             logged_by=people[0],
@@ -193,11 +194,87 @@ def seed(stdout=None) -> dict:
                 background_check=Participant.Check.CLEARED if j < 3 else Participant.Check.PENDING,
             )
 
+    _foot_patrols(users, today)
+    _scheduled_academy(users, today)
     _materials(cro, chief, rng, activities, today)
     _training(users, today)
     _recognition(users, cro, today)
     _reporting(users, today)
     return {"organizations": len(organizations), "activities": len(activities)}
+
+
+def _patrol(kind, i: int, supervisor) -> dict:
+    """A foot patrol's times and who was told (002 §300.3(d)); every one told everyone."""
+    if kind != A.FOOT_PATROL:
+        return {}
+    return {
+        "start_time": dt.time(9 + i % 9, 30),
+        "end_time": dt.time(11 + i % 9, 0),
+        "supervisor_notified": True,
+        "notified_supervisor": supervisor,
+        "dispatch_notified_start": True,
+        "dispatch_notified_end": True,
+    }
+
+
+def _foot_patrols(users, today):
+    """Last week's foot patrols on Main Street; one never told dispatch it had ended."""
+    rows = [
+        (6, dt.time(10, 0), dt.time(12, 0), True, ""),
+        (4, dt.time(16, 30), dt.time(18, 0), True, ""),
+        (2, dt.time(19, 0), dt.time(21, 15), False, "Radio battery died near the end."),
+    ]
+    for days_ago, start, end, told_end, note in rows:
+        patrol = OutreachActivity.objects.create(
+            kind=A.FOOT_PATROL,
+            date=today - dt.timedelta(days=days_ago),
+            start_time=start,
+            end_time=end,
+            title="Foot patrol on Main Street",
+            area="Main Street business district",
+            defined_area=demo_area("Main Street business district"),
+            staff_hours=Decimal("2.0"),
+            summary="Walked the business district and talked with shop owners.",
+            supervisor_notified=True,
+            notified_supervisor=users["supervisor"],
+            dispatch_notified_start=True,
+            dispatch_notified_end=told_end,
+            notice_note=note,
+            logged_by=users["officer"],
+        )
+        patrol.officers.set([users["officer"]])
+
+
+def _scheduled_academy(users, today):
+    """Next month's Citizen's Academy, planned ahead with people registered: one whose
+    check did not clear and one still without a waiver (002 §300.7)."""
+    first = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    academy = OutreachActivity.objects.create(
+        kind=A.CITIZENS_ACADEMY,
+        status=OutreachActivity.Status.SCHEDULED,
+        date=first + dt.timedelta(days=9),
+        start_time=dt.time(18, 0),
+        end_time=dt.time(21, 0),
+        title="Citizen's Academy, spring class",
+        area="Police headquarters",
+        summary="Eight evenings on patrol, investigations, dispatch and the courts.",
+        waivers_required=True,
+        background_check_required=True,
+        logged_by=users["cro"],
+    )
+    academy.officers.set([users["cro"]])
+    C = Participant.Check
+    registered = [
+        ("Helen Ortiz", today - dt.timedelta(days=5), C.CLEARED),
+        ("Marcus Bell", today - dt.timedelta(days=3), C.CLEARED),
+        ("Priya Nair", today - dt.timedelta(days=4), C.NOT_CLEARED),
+        ("Tom Grady", None, C.CLEARED),
+        ("Lena Fischer", today - dt.timedelta(days=1), C.PENDING),
+    ]
+    for name, waiver, check in registered:
+        Participant.objects.create(
+            activity=academy, name=name, waiver_signed_on=waiver, background_check=check
+        )
 
 
 def _materials(cro, chief, rng, activities, today):

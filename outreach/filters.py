@@ -68,6 +68,14 @@ class ActivityFilter(django_filters.FilterSet):
     date_to = django_filters.DateFilter(
         field_name="date", lookup_expr="lte", label=_("To"), widget=DateInput()
     )
+    status = django_filters.ChoiceFilter(
+        choices=OutreachActivity.Status.choices, empty_label=_("Held or scheduled")
+    )
+    notice_missing = django_filters.BooleanFilter(
+        method="filter_notice_missing",
+        label=_("Foot patrols with a notification missing"),
+        widget=forms.CheckboxInput,
+    )
     report = django_filters.BooleanFilter(
         method="filter_report",
         label=_("Community Services Report only"),
@@ -84,6 +92,10 @@ class ActivityFilter(django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value) if value.strip() else queryset
+
+    def filter_notice_missing(self, queryset, name, value):
+        # 002 §300.3(d): the same definition as the monthly report's figure.
+        return queryset.notice_missing() if value else queryset
 
     def filter_report(self, queryset, name, value):
         return queryset.filter(kind__in=OutreachActivity.CSR_KINDS) if value else queryset

@@ -1,5 +1,5 @@
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Column, Layout, Row, Submit
+from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +27,7 @@ from outreach.models import (
     ReportingAssignment,
     TrainingNeed,
 )
+from outreach.services import date_problem
 
 MAX_DESIGN_BYTES = 10 * 1024 * 1024
 # Checked by the file's first bytes, not its name: a renamed program is refused.
@@ -111,14 +112,30 @@ class OrganizationForm(_Helper, forms.ModelForm):
         return placed(super().clean())
 
 
+def _time_input():
+    return forms.TimeInput(format="%H:%M", attrs={"type": "time"})
+
+
 class ActivityForm(_Helper, forms.ModelForm):
     submit_label = _("Save activity")
+
+    # 002 §300.3(d): a foot patrol with a notification missing is refused until the
+    # officer either ticks what was done or ticks this and says why; the reason is kept on
+    # the record, whose missing flags then show on its page and in the list.
+    save_anyway = forms.BooleanField(
+        required=False,
+        label=_("Save anyway: a notification was missed"),
+        help_text=_("Tick this only if the supervisor or dispatch was really not told."),
+    )
 
     class Meta:
         model = OutreachActivity
         fields = [
             "date",
+            "status",
             "kind",
+            "start_time",
+            "end_time",
             "title",
             "program",
             "organization",
@@ -132,19 +149,42 @@ class ActivityForm(_Helper, forms.ModelForm):
             "materials_cost",
             "summary",
             "link",
+            "supervisor_notified",
+            "notified_supervisor",
             "dispatch_notified_start",
             "dispatch_notified_end",
+            "notice_note",
             "waivers_required",
             "background_check_required",
         ]
         widgets = {
             "date": DateInput(),
+            "status": forms.RadioSelect(),
+            "start_time": _time_input(),
+            "end_time": _time_input(),
             "summary": forms.Textarea(attrs={"rows": 4}),
+            "notice_note": forms.Textarea(attrs={"rows": 2}),
             "officers": members_picker(),
             "organization": organization_picker(),
+            "notified_supervisor": member_picker(),
         }
-        labels = {"title": _("What was it"), "kind": _("Kind of activity")}
+        labels = {
+            "title": _("What was it"),
+            "kind": _("Kind of activity"),
+            "start_time": _("Start time"),
+            "end_time": _("End time"),
+            "supervisor_notified": _("A supervisor was told at the start and at the end"),
+            "notified_supervisor": _("Which supervisor"),
+            "dispatch_notified_start": _("Dispatch was told at the start (on foot, where)"),
+            "dispatch_notified_end": _("Dispatch was told at the end"),
+            "notice_note": _("Why a notification was missed"),
+        }
         help_texts = {
+            "status": _(
+                "Scheduled: an event planned ahead, so people can register and be cleared "
+                "before it. It is counted in reports only once it is recorded as held."
+            ),
+            "start_time": _("Required for a foot patrol."),
             "officers": _(
                 "Everyone who took part: type a name or DSN and press Enter, once for each."
             ),
@@ -154,8 +194,13 @@ class ActivityForm(_Helper, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
         self.initial.setdefault("date", timezone.localdate())
+        # Left out (an older page, a script), it means held, the field's default.
+        self.fields["status"].required = False
+        self.fields["notified_supervisor"].queryset = department_members()
+        self.fields["notified_supervisor"].label_from_instance = _member_label
+        if self.instance.notice_note:
+            self.initial.setdefault("save_anyway", True)
         program = self.fields["program"].queryset.model
         self.fields["program"].queryset = program.objects.filter(
             status__in=[program.Status.APPROVED, program.Status.ACTIVE]
@@ -167,7 +212,15 @@ class ActivityForm(_Helper, forms.ModelForm):
         area_picker(self.fields["defined_area"])
         self._helper(
             Layout(
-                Row(Column("date", css_class="col-md-3"), Column("kind", css_class="col-md-9")),
+                Row(
+                    Column("date", css_class="col-md-3"),
+                    Column("status", css_class="col-md-4"),
+                    Column("kind", css_class="col-md-5"),
+                ),
+                Row(
+                    Column("start_time", css_class="col-6 col-md-3"),
+                    Column("end_time", css_class="col-6 col-md-3"),
+                ),
                 Row(Column("title", css_class="col-md-8"), Column("program", css_class="col-md-4")),
                 Row(Column("organization"), Column("area"), Column("defined_area")),
                 Row(
@@ -179,16 +232,17 @@ class ActivityForm(_Helper, forms.ModelForm):
                 Row(Column("attendance"), Column("staff_hours"), Column("materials_cost")),
                 "summary",
                 "link",
-                Row(Column("dispatch_notified_start"), Column("dispatch_notified_end")),
+                Fieldset(
+                    _("Foot patrols only: who was told"),
+                    Row(Column("supervisor_notified"), Column("notified_supervisor")),
+                    Row(Column("dispatch_notified_start"), Column("dispatch_notified_end")),
+                    "save_anyway",
+                    "notice_note",
+                    css_id="foot-patrol-notices",
+                ),
                 Row(Column("waivers_required"), Column("background_check_required")),
             )
         )
-
-    def clean_date(self):
-        value = self.cleaned_data["date"]
-        if value > timezone.localdate():
-            raise forms.ValidationError(_("The date cannot be in the future."))
-        return value
 
     def clean(self):
         data = super().clean()
@@ -199,6 +253,16 @@ class ActivityForm(_Helper, forms.ModelForm):
             data["background_check_required"] = True
         if kind == OutreachActivity.Kind.FOOT_PATROL and not data.get("area"):
             self.add_error("area", _("Say where the foot patrol was."))
+        data["status"] = data.get("status") or OutreachActivity.Status.HELD
+        if problem := date_problem(status=data["status"], date=data.get("date")):
+            self.add_error("date", problem)
+        # The reason travels only with the tick; the service refuses a foot patrol with a
+        # notification missing and no reason (outreach.services._check_activity).
+        if data.pop("save_anyway", False):
+            if not (data.get("notice_note") or "").strip():
+                self.add_error("notice_note", _("Say why a notification was missed."))
+        else:
+            data["notice_note"] = ""
         clean_point(data, self.add_error)
         point = (data.get("latitude"), data.get("longitude"))
         if point != (self.instance.latitude, self.instance.longitude):
@@ -220,8 +284,15 @@ class ParticipantForm(_Helper, forms.ModelForm):
             "guardian_name",
             "waiver_signed_on",
             "background_check",
+            "attended",
         ]
         widgets = {"waiver_signed_on": DateInput()}
+        help_texts = {
+            "attended": _(
+                "Tick after the event. Only someone with a signed waiver and, where one is "
+                "needed, a cleared check can be marked."
+            )
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -231,6 +302,7 @@ class ParticipantForm(_Helper, forms.ModelForm):
                 Row(Column("phone"), Column("email")),
                 Row(Column("is_minor"), Column("guardian_name")),
                 Row(Column("waiver_signed_on"), Column("background_check")),
+                "attended",
             )
         )
 

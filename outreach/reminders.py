@@ -20,8 +20,9 @@ def events_not_ready(now: dt.datetime) -> int:
     today = timezone.localdate(now)
     cros = list(holders(Role.CRO))
     sent = 0
+    # Events ahead are scheduled ones: the default manager holds only what took place.
     activities = (
-        OutreachActivity.objects.filter(
+        OutreachActivity.with_scheduled.filter(
             date__gte=today, date__lte=today + dt.timedelta(days=READY_DAYS)
         )
         .filter(Q(waivers_required=True) | Q(background_check_required=True))

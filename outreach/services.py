@@ -3,7 +3,7 @@ recognition and the community input reports officers owe the CRO."""
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -38,6 +38,17 @@ TRAINING_NOT_FORWARDED = _("Only a forwarded need can be scheduled.")
 TRAINING_NOT_SCHEDULED = _("Only a scheduled training can be marked delivered.")
 DELIVERED_BEFORE_FORWARDED = _("Delivery cannot come before the need was forwarded.")
 NO_OFFICERS = _("Name at least one officer who took part.")
+HELD_IN_FUTURE = _(
+    "A held activity cannot be dated in the future. To plan one ahead, choose “Scheduled”."
+)
+PATROL_TIMES = _("Give the time the foot patrol began and the time it ended.")
+PATROL_SAME_TIMES = _("The end time must differ from the start time.")
+NOTICE_MISSING = _(
+    "This foot patrol is missing: %(missing)s. Tick what was done, or tick “Save anyway” "
+    "and say why."
+)
+NOT_READY_TO_TAKE_PART = _("This person cannot be marked as having taken part: %(problems)s.")
+NOT_HAPPENED_YET = _("The event has not happened yet: mark who took part on or after its date.")
 
 
 # --- Organizations --------------------------------------------------------------------
@@ -52,17 +63,57 @@ def save_organization(*, by, form) -> CommunityOrganization:
 # --- Activities -----------------------------------------------------------------------
 
 
-def _check_activity(data: dict) -> None:
-    if data.get("date") and data["date"] > timezone.localdate():
-        raise ValidationError({"date": FUTURE_DATE})
+def date_problem(*, status, date):
+    """Only a scheduled event may be dated ahead (002 §300.7: register and clear people
+    before it); what took place cannot be in the future. The form asks it too, so every
+    error of a submission shows at once."""
+    if status == OutreachActivity.Status.HELD and date and date > timezone.localdate():
+        return HELD_IN_FUTURE
+    return None
+
+
+def _check_activity(activity: OutreachActivity) -> None:
+    """The rules every door applies before an activity is saved."""
+    errors = {}
+    if problem := date_problem(status=activity.status, date=activity.date):
+        errors["date"] = problem
+    if activity.kind == OutreachActivity.Kind.FOOT_PATROL:
+        # 002 §300.3(d): when it began and ended, and who was told.
+        if activity.start_time is None:
+            errors["start_time"] = PATROL_TIMES
+        if activity.end_time is None:
+            errors["end_time"] = PATROL_TIMES
+        elif activity.start_time == activity.end_time:
+            errors["end_time"] = PATROL_SAME_TIMES
+        if activity.notified_supervisor_id:
+            activity.supervisor_notified = True
+        missing = activity.missing_notices()
+        if not missing:
+            activity.notice_note = ""
+        elif not activity.notice_note.strip():
+            errors.setdefault(NON_FIELD_ERRORS, []).append(
+                ValidationError(
+                    NOTICE_MISSING, code="notice_missing", params={"missing": "; ".join(missing)}
+                )
+            )
+    else:
+        # Only a foot patrol tells the supervisor and dispatch; another kind keeps no flags.
+        activity.supervisor_notified = False
+        activity.notified_supervisor = None
+        activity.dispatch_notified_start = activity.dispatch_notified_end = False
+        activity.notice_note = ""
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic
 def log_activity(*, by, data: dict, officers) -> OutreachActivity:
-    """An officer records outreach they did; they are among its officers by default."""
+    """An officer records outreach they did, or the CRO plans an event ahead (status
+    scheduled); the one logging is among its officers by default."""
     require(by, Permission.LOG_ACTIVITY)
-    _check_activity(data)
-    activity = OutreachActivity.objects.create(logged_by=by, **data)
+    activity = OutreachActivity(logged_by=by, **data)
+    _check_activity(activity)
+    activity.save()
     people = list(officers) or [by]
     activity.officers.set(people)
     return activity
@@ -70,13 +121,14 @@ def log_activity(*, by, data: dict, officers) -> OutreachActivity:
 
 @transaction.atomic
 def update_activity(*, activity: OutreachActivity, by, data: dict, officers) -> OutreachActivity:
+    """Also how a scheduled event is recorded as held, once its date has come."""
     require(by, Permission.EDIT_ACTIVITY, activity=activity)
-    _check_activity(data)
     people = list(officers)
     if not people:
         raise ValidationError({"officers": NO_OFFICERS})
     for field, value in data.items():
         setattr(activity, field, value)
+    _check_activity(activity)
     activity.save()
     activity.officers.set(people)
     return activity
@@ -92,6 +144,20 @@ def save_participant(*, by, form, activity: OutreachActivity) -> Participant:
     participant.activity = activity
     if participant.waiver_signed_on and participant.waiver_signed_on > timezone.localdate():
         raise ValidationError({"waiver_signed_on": FUTURE_DATE})
+    if participant.attended:
+        # 002 §300.7: the waiver completed "before participation", and a criminal-history
+        # check "before approval for participation": whoever lacks either has not taken part.
+        problems = participant.problems()
+        if problems:
+            raise ValidationError(
+                {
+                    "attended": ValidationError(
+                        NOT_READY_TO_TAKE_PART, params={"problems": "; ".join(problems)}
+                    )
+                }
+            )
+        if activity.date > timezone.localdate():
+            raise ValidationError({"attended": NOT_HAPPENED_YET})
     participant.full_clean()
     participant.save()
     return participant
@@ -286,9 +352,7 @@ def recognize(*, by, form) -> Recognition:
     return recognition
 
 
-# --- Community input to the CRO (003 1.b) ---------------------------------------------
-
-REPORT_EVERY_DAYS = 92  # at least four times a year
+# --- Community input to the CRO (003 1.b; when it is due: outreach/input_due.py) ------
 
 
 @transaction.atomic

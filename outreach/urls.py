@@ -52,6 +52,7 @@ urlpatterns = [
     path("training/<int:pk>/<slug:step>/", views.training_step, name="training-step"),
     path("recognition/", views.recognition_list, name="recognition"),
     path("recognition/new/", views.recognition_new, name="recognition-new"),
+    path("command-staff/", views.command_staff_attendance, name="command-staff"),
     path("reporting/", views.reporting_status, name="reporting"),
     path("reporting/assign/", views.assignment_add, name="assignment-add"),
     path("reporting/new/", views.community_input_new, name="community-input"),

@@ -1,6 +1,9 @@
 """Fictional demo surveys: last year's community survey (closed), this year's (open, several
-hundred responses across channels and both languages) and a department-member survey with
-invitation codes DEMO-0001 to DEMO-0060 (the first 40 used). Only for `seed_demo`."""
+hundred responses across channels and both languages: web, social media, forum sheets, and
+paper typed in by batch from the water bill and a forum), a department-member survey with
+invitation codes DEMO-0001 to DEMO-0060 (the first 40 used), and an outside agencies'
+survey with eight agency heads invited (six answered; the link /surveys/answer/demo-agency-8/
+is still unused). Only for `seed_demo`."""
 
 import datetime as dt
 import random
@@ -10,7 +13,18 @@ from django.utils import timezone
 
 from accounts.models import User
 from surveys import services
-from surveys.models import Answer, ForumLink, Invitation, Question, Response, Survey
+from surveys.channels import link_hash
+from surveys.models import (
+    AgencyType,
+    Answer,
+    ForumLink,
+    Invitation,
+    PaperBatch,
+    Question,
+    Response,
+    SocialLink,
+    Survey,
+)
 
 COMMENTS = [
     "More patrols on Elm Street at night, please.",
@@ -50,8 +64,11 @@ def _answers(rng, questions, mean: float, language: str) -> dict:
     return answers
 
 
-def _responses(survey, questions, *, count, mean, rng, start, end, forums=()) -> int:
-    """Bulk-load anonymous responses spread over the days the survey was open."""
+def _responses(
+    survey, questions, *, count, mean, rng, start, end, forums=(), batches=(), social=False
+) -> int:
+    """Bulk-load anonymous responses spread over the days the survey was open. Paper forms
+    go to the batches given (the first, the water bill's, gets three in four)."""
     responses, rows = [], []
     days = max((end - start).days, 1)
     for _ in range(count):
@@ -62,14 +79,20 @@ def _responses(survey, questions, *, count, mean, rng, start, end, forums=()) ->
             if forum
             else Response.Channel.PAPER
             if roll < 0.5 and survey.audience == "community"
+            else Response.Channel.SOCIAL
+            if social and roll < 0.57
             else Response.Channel.WEB
         )
+        batch = None
+        if channel == Response.Channel.PAPER and batches:
+            batch = batches[0] if rng.random() < 0.75 else rng.choice(batches[1:] or batches)
         language = "es" if rng.random() < 0.28 else "en"
         responses.append(
             Response(
                 survey=survey,
                 channel=channel,
                 forum=forum,
+                batch=batch,
                 language=language,
                 submitted_on=start + dt.timedelta(days=rng.randint(0, days)),
                 token=uuid.UUID(int=rng.getrandbits(128)),
@@ -174,6 +197,22 @@ def seed(stdout=None) -> dict:
             ("Coffee with the Chief, Westgate", 10, 15),
         )
     ]
+    # 004 §2: the water bill's forms and a forum's paper forms typed in as their own
+    # batches, and the link posted on the department's social media.
+    batches = [
+        PaperBatch.objects.create(
+            survey=current,
+            label=label,
+            source=source,
+            received_on=min(dt.date(this_year, month, day), today),
+            created_by=cro,
+        )
+        for label, source, month, day in (
+            (f"Water bill, October {this_year}", PaperBatch.Source.WATER_BILL, 10, 28),
+            ("Old Mill District forum, paper forms", PaperBatch.Source.FORUM, 9, 18),
+        )
+    ]
+    SocialLink.objects.create(survey=current, name="Facebook and Instagram post, September")
     _responses(
         current,
         list(current.questions.all()),
@@ -183,7 +222,11 @@ def seed(stdout=None) -> dict:
         start=current.opens_on,
         end=min(today, current.closes_on),
         forums=forums,
+        batches=batches,
+        social=True,
     )
+    made += 1
+    _agencies(cro, chief, rng, today)
     made += 1
 
     # The department members' survey, with invitation codes.
@@ -237,3 +280,66 @@ def seed(stdout=None) -> dict:
     services.submit_survey(survey=agencies, by=cro)
     made += 1
     return {"surveys": made, "responses": Response.objects.count()}
+
+
+AGENCY_HEADS = [
+    # (agency, kind, head, answered)
+    ("Lincoln Elementary School", AgencyType.SCHOOL, "Dr. Maria Okafor", True),
+    ("Westgate Middle School", AgencyType.SCHOOL, "James Whitfield", True),
+    ("Riverside High School", AgencyType.SCHOOL, "Ana Lucía Herrera", True),
+    ("Town Fire Department", AgencyType.FIRE, "Chief Robert Dunn", True),
+    ("Department of Public Works", AgencyType.PUBLIC_WORKS, "Karen Liu", True),
+    ("County Sheriff's Office", AgencyType.LAW, "Sheriff Thomas Reyes", True),
+    ("Family Crisis Center", AgencyType.SOCIAL, "Denise Carter", False),
+    ("Downtown Business Association", AgencyType.BUSINESS, "Paul Novak", False),
+]
+
+
+def _agencies(cro, chief, rng, today) -> Survey:
+    """This year's outside agencies' survey (001 IV.D.3), open now, answered only through
+    the invitations; the links were "emailed" (no message is queued for demo addresses)."""
+    survey = services.create_survey(
+        by=cro,
+        data={
+            "title": f"Outside agencies' view of our personnel {today.year}",
+            "title_es": f"La opinión de otras agencias sobre nuestro personal {today.year}",
+            "audience": Survey.Audience.AGENCIES,
+            "opens_on": today - dt.timedelta(days=30),
+            "closes_on": today + dt.timedelta(days=30),
+            "intro": "You work closely with our officers. Tell us how they perform.",
+            "intro_es": "Usted trabaja de cerca con nuestros agentes. Díganos cómo se desempeñan.",
+        },
+    )
+    _approved(survey, chief, timezone.now() - dt.timedelta(days=32))
+    questions = list(survey.questions.all())
+    sent = timezone.now() - dt.timedelta(days=29)
+    for n, (name, kind, head, answered) in enumerate(AGENCY_HEADS, 1):
+        slug = "".join(c for c in head.lower() if c.isalpha() or c == " ").split()[-1]
+        invitation = Invitation.objects.create(
+            survey=survey,
+            code_hash=link_hash(f"demo-agency-{n}"),
+            agency_name=name,
+            agency_type=kind,
+            head_name=head,
+            head_email=f"{slug}@example.org",
+            language="es" if n == 3 else "en",
+            sent_at=sent,
+        )
+        if answered:
+            response = Response.objects.create(
+                survey=survey,
+                channel=Response.Channel.AGENCY,
+                agency_name=name,
+                agency_type=kind,
+                language=invitation.language,
+                submitted_on=today - dt.timedelta(days=rng.randint(1, 25)),
+                token=uuid.UUID(int=rng.getrandbits(128)),
+            )
+            Answer.objects.bulk_create(
+                Answer(response=response, question_id=qid, value=v)
+                for qid, values in _answers(rng, questions, 4.1, "en").items()
+                if not isinstance(values, str)
+                for v in values
+            )
+            Invitation.objects.filter(pk=invitation.pk).update(used=True)
+    return survey

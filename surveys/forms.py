@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.widgets import DateInput
-from surveys.models import ForumLink, Question, Survey
+from surveys.models import LANGUAGES, AgencyType, ForumLink, PaperBatch, Question, Survey
 from surveys.services import PERIOD_ORDER
 
 
@@ -28,7 +28,10 @@ class SurveyForm(forms.ModelForm):
             "intro_es": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
-            "audience": _("Department-member surveys use one-time invitation codes."),
+            "audience": _(
+                "Department-member surveys use one-time invitation codes. Outside agencies' "
+                "surveys are answered only through a link emailed to each agency head."
+            ),
             "intro": _("Shown above the questions: who is asking, why, how long it takes."),
         }
 
@@ -75,6 +78,40 @@ class InvitationForm(forms.Form):
     count = forms.IntegerField(
         label=_("How many codes"), min_value=1, max_value=2000, help_text=_("One per member.")
     )
+
+
+class AgencyInvitationForm(forms.Form):
+    """One outside agency's head, to receive the single-use link (001 IV.D.3)."""
+
+    agency_name = forms.CharField(label=_("Agency"), max_length=150)
+    agency_type = forms.ChoiceField(label=_("Kind of agency"), choices=AgencyType.choices)
+    head_name = forms.CharField(label=_("Name of the agency head"), max_length=150)
+    head_email = forms.EmailField(label=_("Their email"))
+    language = forms.ChoiceField(label=_("Language of the email"), choices=LANGUAGES)
+
+
+class SocialLinkForm(forms.Form):
+    name = forms.CharField(
+        label=_("Where it is posted"),
+        max_length=150,
+        help_text=_("e.g. Facebook and Instagram post, October"),
+    )
+
+
+class PaperBatchForm(forms.ModelForm):
+    class Meta:
+        model = PaperBatch
+        fields = ["label", "source", "received_on"]
+        widgets = {"received_on": DateInput()}
+        labels = {
+            "label": _("Batch"),
+            "source": _("Where the forms came from"),
+            "received_on": _("Received on"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].choices = PaperBatch.Source.choices  # no empty "---------"
 
 
 class ActionForm(forms.Form):

@@ -2,7 +2,8 @@
 
 Every survey built from it carries the same question codes, so a year's results compare with
 the last year's question by question, and the community's with the department's. A question
-may be worded for department members (`department`); it keeps its code.
+may be worded for department members (`department`); it keeps its code. Outside agencies
+have their own questions (`AGENCIES`).
 """
 
 from surveys.models import Dimension as D
@@ -28,6 +29,7 @@ STANDARD: list[dict] = [
     {
         "code": "std-overall",
         "kind": K.RATING,
+        "scale": "performance",
         "dimension": D.OVERALL,
         "text": "How would you rate the overall performance of the police department?",
         "text_es": "¿Cómo calificaría el desempeño general del departamento de policía?",
@@ -35,6 +37,7 @@ STANDARD: list[dict] = [
     {
         "code": "std-competence",
         "kind": K.RATING,
+        "scale": "extent",
         "dimension": D.COMPETENCE,
         "text": "How competent are the department's members at their work?",
         "text_es": "¿Qué tan competentes son los miembros del departamento en su trabajo?",
@@ -42,6 +45,7 @@ STANDARD: list[dict] = [
     {
         "code": "std-competence-response",
         "kind": K.RATING,
+        "scale": "performance",
         "dimension": D.COMPETENCE,
         "text": "How well does the department respond when people need help?",
         "text_es": "¿Qué tan bien responde el departamento cuando la gente necesita ayuda?",
@@ -49,6 +53,7 @@ STANDARD: list[dict] = [
     {
         "code": "std-attitude-respect",
         "kind": K.RATING,
+        "scale": "extent",
         "dimension": D.ATTITUDE,
         "text": "How courteous and respectful are members of the department toward the public?",
         "text_es": "¿Qué tan corteses y respetuosos son los miembros del departamento con el "
@@ -65,6 +70,7 @@ STANDARD: list[dict] = [
     {
         "code": "std-trust",
         "kind": K.RATING,
+        "scale": "trust",
         "dimension": D.TRUST,
         "text": "How much do you trust the police department?",
         "text_es": "¿Cuánto confía usted en el departamento de policía?",
@@ -84,6 +90,7 @@ STANDARD: list[dict] = [
     {
         "code": "std-safety",
         "kind": K.RATING,
+        "scale": "safety",
         "dimension": D.SAFETY,
         "text": "How safe do you feel in your neighborhood?",
         "text_es": "¿Qué tan seguro(a) se siente en su vecindario?",
@@ -134,8 +141,81 @@ STANDARD: list[dict] = [
 ]
 
 
+# Outside agency heads comment on the performance of the department's personnel as they
+# worked with them (001 IV.D.3), not on their own safety as residents: their own questions.
+AGENCIES: list[dict] = [
+    {
+        "code": "agency-cooperation",
+        "kind": K.RATING,
+        "dimension": D.ATTITUDE,
+        "text": "How well do department personnel cooperate with your agency?",
+        "text_es": "¿Qué tan bien coopera el personal del departamento con su agencia?",
+    },
+    {
+        "code": "agency-responsiveness",
+        "kind": K.RATING,
+        "dimension": D.COMPETENCE,
+        "text": "How quickly and fully do department personnel respond when your agency "
+        "asks for help?",
+        "text_es": "¿Con qué rapidez y eficacia responde el personal del departamento cuando "
+        "su agencia pide ayuda?",
+    },
+    {
+        "code": "agency-professionalism",
+        "kind": K.RATING,
+        "dimension": D.ATTITUDE,
+        "text": "How professional are department personnel in their dealings with your "
+        "agency and the people it serves?",
+        "text_es": "¿Qué tan profesional es el personal del departamento en su trato con su "
+        "agencia y con las personas a las que atiende?",
+    },
+    {
+        "code": "agency-communication",
+        "kind": K.RATING,
+        "dimension": D.COMPETENCE,
+        "text": "How well does the department keep your agency informed?",
+        "text_es": "¿Qué tan bien mantiene informado el departamento a su agencia?",
+    },
+    {
+        "code": "agency-overall",
+        "kind": K.RATING,
+        "dimension": D.OVERALL,
+        "text": "Overall, how would you rate the performance of department personnel who "
+        "work with your agency?",
+        "text_es": "En general, ¿cómo calificaría el desempeño del personal del departamento "
+        "que trabaja con su agencia?",
+    },
+    {
+        "code": "agency-trust",
+        "kind": K.YES_NO,
+        "dimension": D.TRUST,
+        "text": "Would your agency readily call on the department again?",
+        "text_es": "¿Su agencia volvería a recurrir al departamento sin dudarlo?",
+    },
+    {
+        "code": "agency-recommend",
+        "kind": K.TEXT,
+        "dimension": D.RECOMMENDATIONS,
+        "text": "What should department personnel do differently when working with your agency?",
+        "text_es": "¿Qué debería hacer de otra manera el personal del departamento al "
+        "trabajar con su agencia?",
+        "required": False,
+    },
+]
+
+
 def standard_questions(audience: str) -> list[dict]:
     """The standard questions for an audience, as `Question` field values."""
+    if audience == "agencies":
+        return [
+            {
+                "choices": "",
+                "choices_es": "",
+                "required": True,
+                **{k: v for k, v in spec.items() if k != "audiences"},
+            }
+            for spec in AGENCIES
+        ]
     department = audience == "department"
     rows = []
     for spec in STANDARD:
@@ -153,6 +233,7 @@ def standard_questions(audience: str) -> list[dict]:
                 "choices": spec.get("choices", ""),
                 "choices_es": spec.get("choices_es", ""),
                 "required": spec.get("required", True),
+                "scale": spec.get("scale", ""),
             }
         )
     return rows

@@ -2,9 +2,11 @@
 001 IV.D, 003, 004).
 
 The Chief approves a survey's content before it opens (004). Responses are anonymous by
-construction: a `Response` row holds the survey, the channel, the language, the day it
-came in and a random submission token, and nothing else. No user, address, invitation code
-or time of day is stored with the answers; invitations only record that they were used.
+construction: a `Response` row holds the survey, the channel (and the forum, social-media
+link or paper batch it came by), the language, the day it came in and a random submission
+token; an outside agency's response also names the agency (not the person). No user,
+address, invitation code or time of day is stored with the answers; invitations only
+record that they were used.
 """
 
 import secrets
@@ -120,6 +122,12 @@ class Survey(SubmittedToTheChief):
     def needs_code(self) -> bool:
         return self.audience == self.Audience.DEPARTMENT
 
+    @property
+    def invitation_only(self) -> bool:
+        """Outside agencies answer through the link sent to their head, never the open
+        link: the answer must say which agency it speaks for (001 IV.D.3)."""
+        return self.audience == self.Audience.AGENCIES
+
 
 class Question(models.Model):
     class Kind(models.TextChoices):
@@ -145,6 +153,10 @@ class Question(models.Model):
     # Questions of the standard instrument keep their code from year to year, so trends
     # compare the same question (blank for a survey's own questions).
     code = models.SlugField(max_length=30, blank=True, verbose_name=_("code"))
+    # The words at the ends of a rating as residents were shown them (surveys/scales.py),
+    # kept with the question so that past results keep the scale their answers were given
+    # on. Blank: "1 = very poor, 5 = excellent", what a survey's own ratings show.
+    scale = models.CharField(max_length=16, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("question")
@@ -211,9 +223,28 @@ class ForumLink(models.Model):
         return reverse("survey-forum", args=[self.survey.slug, self.slug])
 
 
+class AgencyType(models.TextChoices):
+    """The kinds of outside agency whose heads comment on the department's personnel: the
+    list of 001 IV.D.3 a-h, with the Highway Department under public works and business
+    associations added, as the department works with them too."""
+
+    FIRE = "fire", _("Fire department")
+    EMS = "ems", _("Emergency medical services")
+    PUBLIC_WORKS = "public_works", _("Highway or public works")
+    SCHOOL = "school", _("School or college")
+    TOWN = "town", _("Town or city administration")
+    LAW = "law", _("Other law enforcement")
+    SOCIAL = "social", _("Social or human services")
+    BUSINESS = "business", _("Business association")
+    OTHER = "other", _("Other agency or organization")
+
+
 class Invitation(models.Model):
-    """A one-time code for a department-member survey. Only its hash is kept, and whether
-    it was used: never by whom, when, or with which response."""
+    """A one-time code for a department-member survey, or the single-use link sent to the
+    head of an outside agency (001 IV.D.3). Only the code's or the link's hash is kept,
+    and whether it was used: never with which response. An agency invitation names the
+    agency and its head, so the CRO knows whom to ask; the response keeps the agency's name
+    and type only (`Response.agency_name`), not the head's."""
 
     survey = models.ForeignKey(
         Survey, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("survey")
@@ -221,15 +252,94 @@ class Invitation(models.Model):
     code_hash = models.CharField(max_length=64, unique=True, verbose_name=_("code hash"))
     used = models.BooleanField(default=False, verbose_name=_("used"))
     batch = models.PositiveSmallIntegerField(default=1, verbose_name=_("batch"))
+    agency_name = models.CharField(_("agency"), max_length=150, blank=True)
+    agency_type = models.CharField(
+        _("kind of agency"), max_length=12, choices=AgencyType.choices, blank=True
+    )
+    head_name = models.CharField(_("name of the agency head"), max_length=150, blank=True)
+    head_email = models.EmailField(_("email of the agency head"), blank=True)
+    language = models.CharField(
+        _("language of the email"), max_length=2, choices=LANGUAGES, default="en"
+    )
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
+        ordering = ["agency_name", "id"]
 
     def __str__(self):
+        if self.is_agency:
+            return self.agency_name
         if self.used:
             return gettext("Invitation %(number)s (used)") % {"number": self.pk}
         return gettext("Invitation %(number)s (unused)") % {"number": self.pk}
+
+    @property
+    def is_agency(self) -> bool:
+        return bool(self.agency_name)
+
+
+class SocialLink(models.Model):
+    """The survey's link posted on the department's social media (004 §2 "feedback
+    opportunities are available via the agency's social media outlets"): its own address,
+    so answers that came that way count as their own channel."""
+
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="social_links", verbose_name=_("survey")
+    )
+    name = models.CharField(
+        max_length=150,
+        help_text=_("e.g. Facebook and Instagram post, October"),
+        verbose_name=_("where it is posted"),
+    )
+    slug = models.SlugField(max_length=16, unique=True, default=new_slug, verbose_name=_("slug"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+
+    class Meta:
+        verbose_name = _("social media link")
+        verbose_name_plural = _("social media links")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return self.name
+
+    def public_url(self):
+        return reverse("surveys:social", args=[self.survey.slug, self.slug])
+
+
+class PaperBatch(models.Model):
+    """A stack of paper forms the CRO types in together: the forms returned with one water
+    bill, or those handed in at one forum (004 §2 names both as separate mechanisms)."""
+
+    class Source(models.TextChoices):
+        WATER_BILL = "water_bill", _("Water bill")
+        FORUM = "forum", _("Forum")
+        OTHER = "other", _("Other")
+
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="paper_batches", verbose_name=_("survey")
+    )
+    label = models.CharField(
+        max_length=150, help_text=_("e.g. Water bill, March 2026"), verbose_name=_("batch")
+    )
+    source = models.CharField(max_length=10, choices=Source.choices, verbose_name=_("source"))
+    received_on = models.DateField(verbose_name=_("received on"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+
+    class Meta:
+        verbose_name = _("paper batch")
+        verbose_name_plural = _("paper batches")
+        ordering = ["-received_on", "-id"]
+
+    def __str__(self):
+        return self.label
 
 
 class Response(models.Model):
@@ -237,11 +347,13 @@ class Response(models.Model):
         WEB = "web", _("Web link")
         FORUM = "forum", _("Forum sheet")
         PAPER = "paper", _("Paper, entered by staff")
+        SOCIAL = "social", _("Social media link")
+        AGENCY = "agency", _("Agency invitation")
 
     survey = models.ForeignKey(
         Survey, on_delete=models.PROTECT, related_name="responses", verbose_name=_("survey")
     )
-    channel = models.CharField(max_length=5, choices=Channel.choices, verbose_name=_("channel"))
+    channel = models.CharField(max_length=12, choices=Channel.choices, verbose_name=_("channel"))
     forum = models.ForeignKey(
         ForumLink,
         on_delete=models.PROTECT,
@@ -249,6 +361,20 @@ class Response(models.Model):
         blank=True,
         related_name="responses",
         verbose_name=_("forum"),
+    )
+    batch = models.ForeignKey(
+        PaperBatch,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="responses",
+        verbose_name=_("paper batch"),
+    )
+    # An outside agency's answer records the agency, copied from its invitation, never
+    # the person who answered for it (001 IV.D.3 asks for the agency's view).
+    agency_name = models.CharField(_("agency"), max_length=150, blank=True)
+    agency_type = models.CharField(
+        _("kind of agency"), max_length=12, choices=AgencyType.choices, blank=True
     )
     language = models.CharField(
         max_length=2, choices=LANGUAGES, default="en", verbose_name=_("language")

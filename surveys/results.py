@@ -5,6 +5,16 @@ Scoring for the dimension indexes (0-100): a rating of 1-5 scores (rating - 1) x
 scores 100 and a no 0; a dimension's index is the mean score of all its scored answers.
 Choice and text questions describe, they do not score. Any figure resting on fewer than 5
 responses is suppressed: in a small department, a handful of answers can point to a person.
+
+Channels are counted by where a response came from (004 §2): the web link, the social-media
+link, a forum's QR sheet, and paper by its batch's source (water bill, forum, other), so the
+water bill and the forums' paper forms no longer share one "Paper" line.
+
+An outside agencies' survey (001 IV.D.3) also gives each rating question's mean per kind of
+agency. Those go to a handful of agency heads, so the 5-response rule would hide everything;
+a mean there rests on at least 3 answers of that kind (AGENCY_SMALL), below which the page
+says "fewer than 3": one or two answers of a kind would be one agency's own words, and the
+agencies answer as institutions, not as private residents.
 """
 
 from collections import defaultdict
@@ -13,9 +23,50 @@ from django.db.models import Avg, Case, Count, F, FloatField, IntegerField, Q, V
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from surveys.models import Answer, Dimension, Question, Response, Survey
+from surveys.models import AgencyType, Answer, Dimension, PaperBatch, Question, Response, Survey
 
 SMALL = 5
+AGENCY_SMALL = 3
+C = Response.Channel
+B = PaperBatch.Source
+# Where responses came from, finer than the channel: (key, channel, paper source, label).
+# A paper source of "" is a paper form typed in without a batch.
+SOURCES = [
+    ("web", C.WEB, None, _("Web link")),
+    ("social", C.SOCIAL, None, _("Social media link")),
+    ("forum", C.FORUM, None, _("Forum sheet (QR code)")),
+    ("paper-water_bill", C.PAPER, B.WATER_BILL, _("Paper, water bill")),
+    ("paper-forum", C.PAPER, B.FORUM, _("Paper, handed in at a forum")),
+    ("paper-other", C.PAPER, B.OTHER, _("Paper, other source")),
+    ("paper-none", C.PAPER, "", _("Paper, source not recorded")),
+    ("agency", C.AGENCY, None, _("Agency invitation")),
+]
+SOURCE_KEYS = [key for key, *_rest in SOURCES]
+
+
+def source_filter(channel: str, prefix: str = "") -> Q:
+    """The responses of one source (a key of SOURCES, or a plain channel value)."""
+    for key, value, paper_source, _label in SOURCES:
+        if key == channel:
+            q = Q(**{f"{prefix}channel": value})
+            if paper_source == "":
+                q &= Q(**{f"{prefix}batch__isnull": True})
+            elif paper_source:
+                q &= Q(**{f"{prefix}batch__source": paper_source})
+            return q
+    return Q(**{f"{prefix}channel": channel})
+
+
+def source_options(survey: Survey) -> list[tuple[str, str]]:
+    """The sources offered for a survey's breakdown (only the agencies' link for theirs)."""
+    agencies = survey.invitation_only
+    return [
+        (key, str(label))
+        for key, value, _source, label in SOURCES
+        if (value == C.AGENCY) == agencies
+    ]
+
+
 K = Question.Kind
 SHORT = {
     "overall": _("Overall"),
@@ -38,7 +89,7 @@ SCORE = Case(
 def _subset(survey_id: int, channel: str = "", language: str = ""):
     responses = Response.objects.filter(survey_id=survey_id)
     if channel:
-        responses = responses.filter(channel=channel)
+        responses = responses.filter(source_filter(channel))
     if language:
         responses = responses.filter(language=language)
     return responses
@@ -47,7 +98,7 @@ def _subset(survey_id: int, channel: str = "", language: str = ""):
 def _answers(survey_id: int, channel: str = "", language: str = ""):
     answers = Answer.objects.filter(response__survey_id=survey_id)
     if channel:
-        answers = answers.filter(response__channel=channel)
+        answers = answers.filter(source_filter(channel, "response__"))
     if language:
         answers = answers.filter(response__language=language)
     return answers
@@ -63,7 +114,7 @@ def indexes(survey_ids, *, standard_only: bool = False, channel="", language="")
     if standard_only:
         answers = answers.exclude(question__code="")
     if channel:
-        answers = answers.filter(response__channel=channel)
+        answers = answers.filter(source_filter(channel, "response__"))
     if language:
         answers = answers.filter(response__language=language)
     rows = (
@@ -89,7 +140,7 @@ def compile_results(survey: Survey, *, channel: str = "", language: str = "") ->
     by channel and language."""
     responses = _subset(survey.pk, channel, language)
     total = responses.count()
-    by_channel = dict(_subset(survey.pk).values_list("channel").annotate(n=Count("id")).order_by())
+    by_source = _by_source(survey)
     by_language = dict(
         _subset(survey.pk).values_list("language").annotate(n=Count("id")).order_by()
     )
@@ -124,6 +175,7 @@ def compile_results(survey: Survey, *, channel: str = "", language: str = "") ->
             "dimension": q.dimension,
             "dimension_label": q.get_dimension_display(),
             "code": q.code,
+            "scale": q.scale,
             "n": n,
             "suppressed": n < SMALL,
             "distribution": [],
@@ -148,14 +200,13 @@ def compile_results(survey: Survey, *, channel: str = "", language: str = "") ->
         "responses": total,
         "suppressed": suppressed,
         # Plain text, not lazy labels: a summary report freezes this as JSON.
-        "by_channel": [
-            [str(label), by_channel.get(value, 0)] for value, label in Response.Channel.choices
-        ],
+        "by_channel": by_source,
         "by_language": [
             [gettext("English"), by_language.get("en", 0)],
             [gettext("Spanish"), by_language.get("es", 0)],
         ],
         "questions": rows,
+        "by_agency_type": agency_type_means(survey) if survey.invitation_only else None,
         "indexes": [
             {
                 "dimension": value,
@@ -166,6 +217,71 @@ def compile_results(survey: Survey, *, channel: str = "", language: str = "") ->
             for value, label in Dimension.choices
             if value in dims
         ],
+    }
+
+
+def _by_source(survey: Survey) -> list[list]:
+    """[label, responses] per source, in one grouped query. A paper form without a batch
+    (typed in before batches existed) shows only if there is one."""
+    counts = {
+        (channel, source or ""): n
+        for channel, source, n in _subset(survey.pk)
+        .values_list("channel", "batch__source")
+        .annotate(n=Count("id"))
+        .order_by()
+    }
+    rows = []
+    options = dict(source_options(survey))
+    for key, value, paper_source, label in SOURCES:
+        if key not in options:
+            continue
+        if paper_source is None:
+            n = sum(c for (channel, _s), c in counts.items() if channel == value)
+        else:
+            n = counts.get((value, paper_source), 0)
+        if key == "paper-none" and not n:
+            continue
+        rows.append([str(label), n])
+    return rows
+
+
+def agency_type_means(survey: Survey) -> dict:
+    """Each rating question's mean per kind of agency, in one grouped query (001 IV.D.3).
+    A mean resting on fewer than AGENCY_SMALL answers is None ("fewer than 3")."""
+    questions = [q for q in survey.questions.all() if q.kind == K.RATING]
+    cells = {
+        (r["response__agency_type"], r["question_id"]): r
+        for r in Answer.objects.filter(
+            response__survey_id=survey.pk,
+            question__kind=K.RATING,
+            value__isnull=False,
+        )
+        .values("response__agency_type", "question_id")
+        .annotate(mean=Avg("value", output_field=FloatField()), n=Count("response_id"))
+        .order_by()
+    }
+    responses = dict(
+        Response.objects.filter(survey_id=survey.pk)
+        .values_list("agency_type")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    rows = []
+    for value, label in AgencyType.choices:
+        if not responses.get(value):
+            continue
+        means = []
+        for q in questions:
+            cell = cells.get((value, q.pk), {"mean": None, "n": 0})
+            enough = cell["n"] >= AGENCY_SMALL
+            means.append({"mean": round(cell["mean"], 2) if enough else None, "n": cell["n"]})
+        rows.append(
+            {"type": value, "label": str(label), "responses": responses[value], "means": means}
+        )
+    return {
+        "threshold": AGENCY_SMALL,
+        "questions": [{"id": q.pk, "position": q.position, "text": q.text} for q in questions],
+        "rows": rows,
     }
 
 

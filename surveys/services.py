@@ -22,6 +22,7 @@ from surveys.models import (
     Answer,
     ForumLink,
     Invitation,
+    PaperBatch,
     Question,
     Response,
     Survey,
@@ -55,6 +56,12 @@ ONLY_CLOSING_DATE = _(
     "Responses have come in: only the closing date can change now, so the results stay comparable."
 )
 COUNT_RANGE = _("Issue between 1 and 2,000 codes at a time.")
+INVITATION_ONLY = gettext_noop(
+    "This survey is for the heads of outside agencies, who answer through the link sent to "
+    "them by email."
+)
+LINK_USED = gettext_noop("This invitation link has already been used.")
+WRONG_BATCH = _("That paper batch belongs to another survey.")
 
 # Per client address and hour. A forum's crowd shares the venue's connection, so forum
 # links allow a whole room; the web link allows a household.
@@ -319,6 +326,8 @@ def submit_response(
     code: str = "",
     client: str = "",
     by=None,
+    batch: PaperBatch | None = None,
+    invitation: Invitation | None = None,
 ) -> tuple[Response, bool]:
     """Store one anonymous response. `answers` maps question ids to the chosen option
     numbers or the text (already checked by `surveys.answers.parse`). Returns the response
@@ -330,7 +339,21 @@ def submit_response(
         return existing, False
     try:
         with transaction.atomic():
-            return _store(survey, answers, channel, language, token, forum, code, client), True
+            return (
+                _store(
+                    survey,
+                    answers,
+                    channel,
+                    language,
+                    token,
+                    forum,
+                    code,
+                    client,
+                    batch=batch,
+                    invitation=invitation,
+                ),
+                True,
+            )
     except IntegrityError:
         # The same token, committed by a concurrent request a moment ago.
         existing = Response.objects.filter(token=token).first()
@@ -339,9 +362,21 @@ def submit_response(
         return existing, False
 
 
-def _store(survey, answers, channel, language, token, forum, code, client) -> Response:
+def _store(
+    survey, answers, channel, language, token, forum, code, client, *, batch, invitation
+) -> Response:
     survey = Survey.objects.get(pk=survey.pk)
     paper = channel == Response.Channel.PAPER
+    agency = {}
+    # 001 IV.D.3: an outside agency's answer speaks for that agency, so it comes only
+    # through the single-use link sent to its head, and records the agency (never the head).
+    if survey.invitation_only:
+        if invitation is None or invitation.survey_id != survey.pk or not invitation.is_agency:
+            raise ValidationError(INVITATION_ONLY, code="invitation")
+        channel, paper, forum, batch = Response.Channel.AGENCY, False, None, None
+        agency = {"agency_name": invitation.agency_name, "agency_type": invitation.agency_type}
+    if batch is not None and (batch.survey_id != survey.pk or not paper):
+        raise ValidationError(WRONG_BATCH)
     # Paper forms arrive after the survey closes (the water bills come back for weeks).
     if not paper and not survey.is_open:
         raise ValidationError(NOT_OPEN, code="closed")
@@ -355,10 +390,14 @@ def _store(survey, answers, channel, language, token, forum, code, client) -> Re
         ).update(used=True)
         if not used:
             raise ValidationError({"code": CODE_INVALID}, code="code")
+    if agency and not Invitation.objects.filter(pk=invitation.pk, used=False).update(used=True):
+        raise ValidationError(LINK_USED, code="invitation")
     response = Response.objects.create(
         survey=survey,
         channel=channel,
         forum=forum,
+        batch=batch,
+        **agency,
         language=language if language in ("en", "es") else "en",
         submitted_on=timezone.localdate(),
         token=token,

@@ -29,6 +29,12 @@ urlpatterns = [
     path("<int:pk>/forums/<int:forum_id>/sheet.pdf", views.forum_sheet, name="forum-sheet"),
     path("<int:pk>/invitations/", views.invitations_issue, name="invitations"),
     path("<int:pk>/paper/", views.paper_entry, name="paper"),
+    path("<int:pk>/paper/batches/", views.paper_batch_add, name="paper-batch-add"),
+    path("<int:pk>/agencies/", views.agency_invite, name="agency-invite"),
+    path("<int:pk>/social/", views.social_add, name="social-add"),
+    # Public, without signing in: an agency head's single-use link and a social-media link.
+    path("answer/<slug:token>/", views.agency_answer, name="agency-answer"),
+    path("s/<slug:slug>/m/<slug:link_slug>/", views.social_form, name="social"),
     path("<int:pk>/results/", views.survey_results, name="results"),
     path("<int:pk>/results.csv", views.results_csv, name="results-csv"),
     path("<int:pk>/actions/", views.action_add, name="action-add"),

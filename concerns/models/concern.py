@@ -346,6 +346,8 @@ class ConcernUpdate(models.Model):
         REPORTED_AGAIN = "reported_again", _("Reported again")
         POSSIBLE_DUPLICATE = "possible_dup", _("Possible duplicate")
         UNMERGED = "unmerged", _("Merge undone")
+        # The organization that raised it told the outcome (concerns/organization_notice.py)
+        ORGANIZATION_TOLD = "org_told", _("Outcome sent to the organization")
 
     # What is not progress on a concern in a report: its arrival, its import, a correction,
     # the bookkeeping of duplicates.

@@ -29,10 +29,26 @@ class ActivityQuerySet(models.QuerySet):
             search_vector=SearchQuery(text, search_type="websearch", config="english")
         )
 
+    def held(self):
+        return self.filter(status=OutreachActivity.Status.HELD)
+
+    def foot_patrols(self):
+        return self.filter(kind=OutreachActivity.Kind.FOOT_PATROL)
+
+    def notice_missing(self):
+        """Foot patrols that lack a notification 002 §300.3(d) asks for."""
+        return self.filter(notice_missing_q())
+
     def for_list(self):
         return self.select_related("organization").only(
             "date",
+            "status",
             "kind",
+            "start_time",
+            "end_time",
+            "supervisor_notified",
+            "dispatch_notified_start",
+            "dispatch_notified_end",
             "title",
             "attendance",
             "staff_hours",
@@ -42,8 +58,41 @@ class ActivityQuerySet(models.QuerySet):
         )
 
 
+class HeldManager(models.Manager.from_queryset(ActivityQuerySet)):
+    """The default: activities that took place. Every figure that counts activities
+    (reports, dashboard, program evaluations, an organization's last contact) goes through
+    it, so a scheduled event is never counted before it has happened (002 §300.7). Pages
+    that plan events use `OutreachActivity.with_scheduled`."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(status=OutreachActivity.Status.HELD)
+
+
+# 002 §300.3(d): "notify an appropriate supervisor and the Dispatch Center ... before
+# beginning and upon completion of the foot patrol". The one list of what a foot patrol
+# owes: the record's flags, the list filter and the monthly figure all read it.
+FOOT_PATROL_NOTICES = (
+    ("supervisor_notified", _("Supervisor not told")),
+    ("dispatch_notified_start", _("Dispatch not told at start")),
+    ("dispatch_notified_end", _("Dispatch not told at end")),
+)
+
+
+def notice_missing_q() -> Q:
+    """Foot patrols with at least one notification missing, as a filter."""
+    missing = Q()
+    for field, _label in FOOT_PATROL_NOTICES:
+        missing |= Q(**{field: False})
+    # A scheduled patrol has told no one yet: it owes its notifications once held.
+    return Q(kind=OutreachActivity.Kind.FOOT_PATROL, status=OutreachActivity.Status.HELD) & missing
+
+
 class OutreachActivity(Located):
-    """What the unit and its officers did with the community."""
+    """What the unit and its officers did with the community, or an event it has planned."""
+
+    class Status(models.TextChoices):
+        HELD = "held", _("Held")
+        SCHEDULED = "scheduled", _("Scheduled")
 
     class Kind(models.TextChoices):
         # The Community Services Report categories, 000 VI.1-9.
@@ -77,6 +126,13 @@ class OutreachActivity(Located):
             "immigration_outreach",
             _("Immigration-status outreach to family-violence or sexual-assault providers"),
         )
+        # 000 III.2 (educating personnel) and III.8 (advising groups being established):
+        # not among the nine report categories; the annual report counts them on their own.
+        PERSONNEL_BRIEFING = (
+            "personnel_briefing",
+            _("Briefing or training of personnel on community relations"),
+        )
+        GROUP_FORMATION_ADVICE = "group_formation_advice", _("Advice to a group forming")
         OTHER = "other", _("Other")
 
     CSR_KINDS = frozenset(
@@ -94,7 +150,23 @@ class OutreachActivity(Located):
     )
 
     kind = models.CharField(max_length=24, choices=Kind.choices, verbose_name=_("kind"))
+    # A scheduled event may be dated ahead so people can register and be cleared before it
+    # (002 §300.7); only a held one is counted, and a held one is never in the future.
+    status = models.CharField(
+        max_length=12,
+        choices=Status.choices,
+        default=Status.HELD,
+        verbose_name=_("status"),
+        help_text=_("Scheduled: planned ahead, people can register. Held: it took place."),
+    )
     date = models.DateField(verbose_name=_("date"))
+    start_time = models.TimeField(_("start time"), null=True, blank=True)
+    end_time = models.TimeField(
+        _("end time"),
+        null=True,
+        blank=True,
+        help_text=_("An end time earlier than the start means it ended after midnight."),
+    )
     title = models.CharField(max_length=160, verbose_name=_("title"))
     # Indexed by activity_org_idx (organization, -date).
     organization = models.ForeignKey(
@@ -152,11 +224,27 @@ class OutreachActivity(Located):
         blank=True, help_text=_("For publications: where it appeared."), verbose_name=_("link")
     )
     # 002 300.3(d): foot patrols tell the supervisor and dispatch at start and end.
+    supervisor_notified = models.BooleanField(
+        _("supervisor told"), default=False, help_text=_("Foot patrols only.")
+    )
+    notified_supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("supervisor who was told"),
+    )
     dispatch_notified_start = models.BooleanField(
         _("dispatch told at the start"), default=False, help_text=_("Foot patrols only.")
     )
     dispatch_notified_end = models.BooleanField(
         _("dispatch told at the end"), default=False, help_text=_("Foot patrols only.")
+    )
+    notice_note = models.TextField(
+        _("why a notification is missing"),
+        blank=True,
+        help_text=_("Foot patrols saved with a notification missing say why."),
     )
     # 002 300.7: waivers, guardians for minors, criminal-history checks.
     waivers_required = models.BooleanField(_("participants sign waivers"), default=False)
@@ -182,13 +270,22 @@ class OutreachActivity(Located):
         db_persist=True,
     )
 
-    objects = ActivityQuerySet.as_manager()
+    objects = HeldManager()
+    with_scheduled = ActivityQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("outreach activity")
         ordering = ["-date", "-id"]
         verbose_name_plural = _("outreach activities")
-        constraints = point_constraints("activity")
+        default_manager_name = "objects"
+        constraints = [
+            *point_constraints("activity"),
+            # Naming who was told means the supervisor was told.
+            models.CheckConstraint(
+                condition=Q(notified_supervisor__isnull=True) | Q(supervisor_notified=True),
+                name="activity_supervisor_named_was_told",
+            ),
+        ]
         indexes = [
             models.Index(
                 fields=["-date", "-id"], name="activity_recent_idx", include=["kind", "attendance"]
@@ -214,6 +311,16 @@ class OutreachActivity(Located):
     @property
     def in_services_report(self) -> bool:
         return self.kind in self.CSR_KINDS
+
+    @property
+    def is_scheduled(self) -> bool:
+        return self.status == self.Status.SCHEDULED
+
+    def missing_notices(self) -> list[str]:
+        """What a held foot patrol did not tell (002 §300.3(d)); empty for other kinds."""
+        if self.kind != self.Kind.FOOT_PATROL or self.status != self.Status.HELD:
+            return []
+        return [str(label) for field, label in FOOT_PATROL_NOTICES if not getattr(self, field)]
 
 
 class Participant(models.Model):
@@ -244,6 +351,9 @@ class Participant(models.Model):
         choices=Check.choices,
         default=Check.NOT_REQUIRED,
     )
+    # Registered beforehand; marked as having taken part only when nothing stands in the
+    # way (002 §300.7, outreach.services.save_participant).
+    attended = models.BooleanField(_("took part"), default=False)
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:

@@ -11,6 +11,7 @@ from outreach.views.activities import (
     activity_new,
     get_activity_for,
 )
+from outreach.views.command_staff import command_staff_attendance
 from outreach.views.materials import (
     material_decide,
     material_design,
@@ -39,6 +40,7 @@ __all__ = [
     "activity_lookup",
     "activity_new",
     "assignment_add",
+    "command_staff_attendance",
     "community_input_new",
     "get_activity_for",
     "material_decide",

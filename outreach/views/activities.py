@@ -27,9 +27,12 @@ from outreach.views._common import _form_page
 def get_activity_for(request, pk, *, write=False) -> OutreachActivity:
     """An activity one may not see is a 404; one one may see but not change is a 403."""
     activity = get_object_or_404(
-        OutreachActivity.objects.select_related("organization", "logged_by", "program"), pk=pk
+        OutreachActivity.with_scheduled.select_related(
+            "organization", "logged_by", "program", "notified_supervisor"
+        ),
+        pk=pk,
     )
-    if not OutreachActivity.objects.visible_to(request.user).filter(pk=pk).exists():
+    if not OutreachActivity.with_scheduled.visible_to(request.user).filter(pk=pk).exists():
         raise Http404
     if write and not has_permission(request.user, Permission.EDIT_ACTIVITY, activity=activity):
         raise PermissionDenied
@@ -50,7 +53,8 @@ def activity_lookup(request):
 def _activity_qs(request):
     filterset = ActivityFilter(
         request.GET or None,
-        queryset=OutreachActivity.objects.visible_to(request.user),
+        # The list plans ahead too: scheduled events show, marked as such.
+        queryset=OutreachActivity.with_scheduled.visible_to(request.user),
         request=request,
     )
     qs = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
@@ -79,7 +83,7 @@ def activity_list(request):
 def activity_export(request):
     require_permission(request, Permission.LOG_ACTIVITY)
     _, qs = _activity_qs(request)
-    qs = qs.select_related("organization").prefetch_related("officers")
+    qs = qs.select_related("organization", "notified_supervisor").prefetch_related("officers")
     header = [
         "date",
         "kind",
@@ -92,7 +96,21 @@ def activity_export(request):
         "staff_hours",
         "materials_cost",
         "summary",
+        "status",
+        "start_time",
+        "end_time",
+        "supervisor_told",
+        "supervisor",
+        "dispatch_told_at_start",
+        "dispatch_told_at_end",
+        "notifications_missing",
+        "why_missing",
     ]
+    patrol = OutreachActivity.Kind.FOOT_PATROL
+
+    def flag(a, value):
+        # The notifications belong to foot patrols; other kinds leave the columns empty.
+        return ("yes" if value else "no") if a.kind == patrol else ""
 
     def rows():
         for a in qs.iterator(chunk_size=2000):
@@ -108,6 +126,15 @@ def activity_export(request):
                 a.staff_hours,
                 a.materials_cost,
                 a.summary,
+                a.status,
+                a.start_time.strftime("%H:%M") if a.start_time else "",
+                a.end_time.strftime("%H:%M") if a.end_time else "",
+                flag(a, a.supervisor_notified),
+                a.notified_supervisor.display_name if a.notified_supervisor else "",
+                flag(a, a.dispatch_notified_start),
+                flag(a, a.dispatch_notified_end),
+                "; ".join(a.missing_notices()),
+                a.notice_note,
             )
 
     return csv_download(header, rows(), "outreach-activities.csv")
@@ -131,6 +158,7 @@ def activity_detail(request, pk):
             "concerns": concerns,
             "participants": participants,
             "participant_problems": [(p, p.problems()) for p in participants],
+            "missing_notices": activity.missing_notices(),
             "blocked": sum(1 for p in participants if p.problems()),
             "show_participants": show_participants,
             "can_manage_participants": has_permission(request.user, Permission.MANAGE_PARTICIPANTS),

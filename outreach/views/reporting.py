@@ -3,44 +3,28 @@ overdue, assigning the duty, and the officer's own report form."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Max, OuterRef, Subquery
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.permissions import Permission, has_permission
 from core.web import crumbs, require_permission
-from outreach import services
+from outreach import input_due, services
 from outreach.forms import AssignmentForm, CommunityInputForm
-from outreach.models import CommunityInputReport, ReportingAssignment
-from outreach.views._common import _form_page
+from outreach.models import CommunityInputReport
 
 
 def reporting_status(request):
     require_permission(request, Permission.VIEW_REPORTING_STATUS)
-    latest = CommunityInputReport.objects.filter(assignment=OuterRef("pk")).order_by(
-        "-submitted_on"
-    )
-    assignments = (
-        ReportingAssignment.objects.filter(is_active=True)
-        .select_related("officer")
-        .annotate(last_report=Subquery(latest.values("submitted_on")[:1]))
-    )
     today = timezone.localdate()
-    rows = []
-    for a in assignments:
-        last = a.last_report or a.since
-        rows.append(
-            {
-                "assignment": a,
-                "last": a.last_report,
-                "overdue": (today - last).days > services.REPORT_EVERY_DAYS,
-                "days": (today - last).days,
-            }
-        )
-    rows.sort(key=lambda r: (not r["overdue"], -r["days"]))
+    # One query for every duty and its last report; the due date is worked out per row
+    # from those two dates (outreach/input_due.py), with no query per row.
+    rows = [
+        {"assignment": a, "last": a.last_report, "status": input_due.status_of(a, today)}
+        for a in input_due.active_assignments()
+    ]
+    rows.sort(key=lambda r: (-r["status"].days_overdue, r["status"].due, str(r["assignment"])))
     recent = CommunityInputReport.objects.select_related("assignment__officer")[:20]
     return render(
         request,
@@ -48,7 +32,7 @@ def reporting_status(request):
         {
             "rows": rows,
             "recent": recent,
-            "every": services.REPORT_EVERY_DAYS,
+            "due_days": input_due.INPUT_DUE_DAYS,
             "form": AssignmentForm(),
             "can_assign": has_permission(request.user, Permission.MANAGE_ORGANIZATIONS),
             "breadcrumbs": crumbs((_("Community input from officers"), None)),
@@ -70,7 +54,8 @@ def assignment_add(request):
 
 @require_http_methods(["GET", "POST"])
 def community_input_new(request):
-    assignments = list(request.user.reporting_assignments.filter(is_active=True))
+    # The user's duties with their last reports, in one query.
+    assignments = list(input_due.active_assignments().filter(officer=request.user))
     if not assignments or not has_permission(
         request.user, Permission.SUBMIT_COMMUNITY_INPUT, assignment=assignments[0]
     ):
@@ -83,21 +68,21 @@ def community_input_new(request):
             )
         messages.success(request, _("Your community input was sent to the CRO."))
         return redirect("home")
-    last = (
-        CommunityInputReport.objects.filter(assignment__in=assignments)
-        .aggregate(last=Max("submitted_on"))
-        .get("last")
-    )
+    today = timezone.localdate()
+    # With several duties, the one owed soonest speaks for all: one report answers them all.
+    owed = min((input_due.status_of(a, today) for a in assignments), key=lambda s: s.due)
+    last = max((a.last_report for a in assignments if a.last_report), default=None)
     duties = ", ".join(a.get_duty_display().lower() for a in assignments)
-    intro = _(
-        "As %(duties)s, you report community input to the CRO at least four times a year."
-    ) % {"duties": duties}
-    if last:
-        intro += " " + _("Your last report: %(day)s.") % {"day": date_format(last, "F j, Y")}
-    return _form_page(
+    return render(
         request,
-        form,
-        _("Report community input"),
-        crumbs((_("Report community input"), None)),
-        intro=intro,
+        "outreach/community_input.html",
+        {
+            "form": form,
+            "title": _("Report community input"),
+            "breadcrumbs": crumbs((_("Report community input"), None)),
+            "duties": duties,
+            "status": owed,
+            "last": last,
+            "due_days": input_due.INPUT_DUE_DAYS,
+        },
     )

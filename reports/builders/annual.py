@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from concerns.models import Concern
 from core.windows import window
+from outreach.command_staff import attendance_by_member, meetings_attended
 from outreach.models import OutreachActivity, Recognition, TrainingNeed
 from programs.models import Program, ProgramEvaluation
 from reports.builders._areas import received_by_area
@@ -57,6 +58,8 @@ def annual(start: dt.date, end: dt.date) -> dict:
     ]
     activities, activities_last = this_acts.count(), last_acts.count()
     programs = _programs_section(start, end)
+    briefed = _personnel_briefed(this_acts)
+    advised = _groups_advised(this_acts)
     return {
         "objectives": [{"position": o.position, "text": o.text} for o in plan.objectives.all()]
         if plan
@@ -80,6 +83,22 @@ def annual(start: dt.date, end: dt.date) -> dict:
         "other_activities_last": activities_last - sum(r["last"] for r in csr),
         "activities": activities,
         "activities_last_year": activities_last,
+        # 000 III.2 and III.8: in "other kinds" above (they are not among the nine
+        # categories of 000 VI), and counted here on their own.
+        "personnel_briefings": briefed["sessions"],
+        "personnel_briefed": briefed["members"],
+        "groups_advised": advised["groups"],
+        "group_advice_sessions": advised["sessions"],
+        # 004 §2.0, 002 §300.4(g): meetings with at least one of them, then each member.
+        "command_staff_meetings": meetings_attended(start, end),
+        "command_staff_by_member": [
+            {
+                "member": m.display_name,
+                "meetings": m.meetings,
+                "last": m.last_meeting.isoformat() if m.last_meeting else None,
+            }
+            for m in attendance_by_member(start, end)
+        ],
         "attendance": this_acts.aggregate(n=Sum("attendance"))["n"] or 0,
         # Every program active at some time in the year, one row each: the headline counts
         # the rows and adds up their sessions and attendance.
@@ -106,6 +125,26 @@ def annual(start: dt.date, end: dt.date) -> dict:
             )
         ],
     }
+
+
+def _personnel_briefed(acts) -> dict:
+    """000 III.2: briefings or training of personnel on community relations in the year,
+    and the members listed as attending them, each counted once (one query)."""
+    return acts.filter(kind=OutreachActivity.Kind.PERSONNEL_BRIEFING).aggregate(
+        sessions=Count("id", distinct=True), members=Count("officers", distinct=True)
+    )
+
+
+def _groups_advised(acts) -> dict:
+    """000 III.8: the groups advised while forming in the year. A group is the organization
+    the advice names, counted once however many sessions; a session naming none counts as a
+    group of its own, since nothing says two unnamed ones were the same group (one query)."""
+    found = acts.filter(kind=OutreachActivity.Kind.GROUP_FORMATION_ADVICE).aggregate(
+        sessions=Count("id"),
+        named=Count("organization", distinct=True),
+        unnamed=Count("id", filter=Q(organization__isnull=True)),
+    )
+    return {"sessions": found["sessions"], "groups": found["named"] + found["unnamed"]}
 
 
 def _programs_section(start: dt.date, end: dt.date) -> list[dict]:

@@ -12,6 +12,7 @@ from concerns.reminders import ACK_WORKING_DAYS
 from core.windows import Window, window
 from notifications.reminders import add_working_days
 from outreach.models import OutreachActivity
+from outreach.models.activities import notice_missing_q
 from reports.builders._common import (
     _breakdown,
     _concern_rows,
@@ -40,6 +41,15 @@ def _activity_kinds(qs) -> list[dict]:
         }
         for r in rows
     ]
+
+
+def foot_patrols(qs) -> dict:
+    """002 §300.3(d): the month's foot patrols and those missing a notification (the
+    definition the activity list's filter uses: ActivityQuerySet.notice_missing)."""
+    return qs.foot_patrols().aggregate(
+        foot_patrols=Count("id"),
+        foot_patrols_missing_notice=Count("id", filter=notice_missing_q()),
+    )
 
 
 def referrals_in(w: Window) -> list[dict]:
@@ -132,6 +142,7 @@ def monthly(start: dt.date, end: dt.date) -> dict:
     recommended, what is awaited from others, and what the unit did."""
     w = window(start, end)
     received = Concern.objects.received_in(w)
+    # The default manager counts held activities only: a scheduled event is not counted.
     activities = OutreachActivity.objects.filter(date__range=(start, w.last_day))
     return {
         "as_of": w.as_of.isoformat(),
@@ -149,4 +160,5 @@ def monthly(start: dt.date, end: dt.date) -> dict:
         "awaiting_routings": awaiting_routings(w),
         "activities": _activity_kinds(activities),
         "activity_total": activities.count(),
+        **foot_patrols(activities),
     }

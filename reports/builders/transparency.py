@@ -107,7 +107,11 @@ def transparency(start: dt.date, end: dt.date) -> dict:
     """For the public: statistics only. No names of officers, suspects or sources, no DSNs,
     no references or case numbers; any count under 5 is shown as "fewer than 5"."""
     received = Concern.objects.received_in(window(start, end))
-    activities = OutreachActivity.objects.filter(date__range=(start, end))
+    # Outreach to the community: the briefing of the department's own members (000 §III.2)
+    # is counted in the annual report, not shown to the public as outreach.
+    activities = OutreachActivity.objects.filter(date__range=(start, end)).exclude(
+        kind=OutreachActivity.Kind.PERSONNEL_BRIEFING
+    )
     by_category = dict(received.values_list("category").annotate(n=Count("id")).order_by("-n"))
     kinds = list(activities.values_list("kind").annotate(n=Count("id")).order_by("-n", "kind"))
     resolved = received.filter(status=C.Status.RESOLVED).count()

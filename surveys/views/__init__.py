@@ -16,16 +16,28 @@ from surveys.views.builder import (
     survey_preview,
     survey_submit,
 )
-from surveys.views.collection import forum_add, forum_sheet, invitations_issue, paper_entry
+from surveys.views.collection import (
+    agency_invite,
+    forum_add,
+    forum_sheet,
+    invitations_issue,
+    paper_batch_add,
+    paper_entry,
+    social_add,
+)
+from surveys.views.links import agency_answer, social_form
 from surveys.views.public import public_form, public_thanks
 from surveys.views.results import action_add, action_done, results_csv, survey_results
 
 __all__ = [
     "action_add",
     "action_done",
+    "agency_answer",
+    "agency_invite",
     "forum_add",
     "forum_sheet",
     "invitations_issue",
+    "paper_batch_add",
     "paper_entry",
     "public_form",
     "public_thanks",
@@ -33,6 +45,8 @@ __all__ = [
     "question_edit",
     "question_move",
     "results_csv",
+    "social_add",
+    "social_form",
     "survey_close",
     "survey_decide",
     "survey_detail",

@@ -16,7 +16,15 @@ from core.paging import paginate
 from core.permissions import Permission, has_permission
 from core.web import crumbs, require_permission, show_errors
 from surveys import services
-from surveys.forms import ActionForm, ForumForm, InvitationForm, QuestionForm, SurveyForm
+from surveys.forms import (
+    ActionForm,
+    AgencyInvitationForm,
+    ForumForm,
+    InvitationForm,
+    QuestionForm,
+    SocialLinkForm,
+    SurveyForm,
+)
 from surveys.models import Question, Response, Survey
 from surveys.views._common import _crumbs, _error_dict, _public_context
 
@@ -103,8 +111,16 @@ def survey_detail(request, pk, *, errors=None, status=200):
             ),
             "responses": sum(counts.values()),
             "by_channel": [
-                (label, counts.get(value, 0)) for value, label in Response.Channel.choices
+                (label, counts.get(value, 0))
+                for value, label in Response.Channel.choices
+                if (value == Response.Channel.AGENCY) == survey.invitation_only
             ],
+            "agency_invitations": list(survey.invitations.exclude(agency_name=""))
+            if survey.invitation_only
+            else [],
+            "social_links": list(survey.social_links.all()),
+            "agency_form": AgencyInvitationForm(),
+            "social_form": SocialLinkForm(),
             "invitations_used": invitations.get(True, 0),
             "invitations_total": sum(invitations.values()),
             "summaries": list(survey.summaries.order_by("-version")),

@@ -1,5 +1,6 @@
 """Staff pages for gathering responses beyond the public link: forum links and their
-printed QR sheets, invitation codes, and paper forms typed in by staff."""
+printed QR sheets, invitation codes, the outside agencies' emailed links, social-media
+links, and paper forms typed in by staff in batches."""
 
 import base64
 import uuid
@@ -8,7 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -17,8 +18,14 @@ from core.pdf import pdf_response, render_pdf
 from core.permissions import Permission
 from core.web import require_permission
 from surveys import answers as answer_form
-from surveys import services
-from surveys.forms import ForumForm, InvitationForm
+from surveys import channels, services
+from surveys.forms import (
+    AgencyInvitationForm,
+    ForumForm,
+    InvitationForm,
+    PaperBatchForm,
+    SocialLinkForm,
+)
 from surveys.models import ForumLink, Response, Survey
 from surveys.views._common import _crumbs, _error_dict, _form_errors, _question_rows, _token
 from surveys.views.builder import _step, survey_detail
@@ -102,17 +109,78 @@ def invitations_issue(request, pk):
     )
 
 
+@require_POST
+def agency_invite(request, pk):
+    """The CRO invites one outside agency's head; the link goes out by email (001 IV.D.3)."""
+    require_permission(request, P.MANAGE_SURVEYS)
+    form = AgencyInvitationForm(request.POST)
+    if not form.is_valid():
+        return survey_detail(request, pk, errors=_form_errors(form), status=400)
+    return _step(
+        request,
+        pk,
+        lambda s: channels.invite_agency(survey=s, by=request.user, **form.cleaned_data),
+        _("Invitation sent by email to %(email)s.") % {"email": form.cleaned_data["head_email"]},
+    )
+
+
+@require_POST
+def social_add(request, pk):
+    require_permission(request, P.MANAGE_SURVEYS)
+    form = SocialLinkForm(request.POST)
+    if not form.is_valid():
+        return survey_detail(request, pk, errors=_form_errors(form), status=400)
+    return _step(
+        request,
+        pk,
+        lambda s: channels.add_social_link(
+            survey=s, by=request.user, name=form.cleaned_data["name"]
+        ),
+        _("Social media link added: post it with the survey's announcement."),
+    )
+
+
+@require_POST
+def paper_batch_add(request, pk):
+    """Start a batch of paper forms (a water bill's, a forum's), then type its forms in."""
+    require_permission(request, P.ENTER_PAPER_RESPONSES)
+    survey = get_object_or_404(Survey, pk=pk)
+    form = PaperBatchForm(request.POST)
+    if form.is_valid():
+        try:
+            batch = channels.start_paper_batch(survey=survey, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            return survey_detail(request, pk, errors=_error_dict(error), status=400)
+        messages.success(request, _("Batch started: type in its forms."))
+        return redirect(f"{reverse('surveys:paper', args=[pk])}?batch={batch.pk}")
+    return _paper_page(request, survey, batch_form=form, status=400)
+
+
 @require_http_methods(["GET", "POST"])
 def paper_entry(request, pk):
     """Staff type in the paper forms (the water-bill survey), one after another, by keyboard:
     a number per question, Tab to the next, Enter to save and start the next form."""
     require_permission(request, P.ENTER_PAPER_RESPONSES)
     survey = get_object_or_404(Survey, pk=pk)
+    if survey.invitation_only:
+        return survey_detail(
+            request, pk, errors={"__all__": [str(channels.NOT_FOR_AGENCIES)]}, status=400
+        )
+    return _paper_page(request, survey)
+
+
+def _paper_page(request, survey, *, batch_form=None, status=200):
+    pk = survey.pk
     questions = list(survey.questions.all())
     language = "es" if request.POST.get("language", request.GET.get("language")) == "es" else "en"
-    errors, typed, status = {}, {}, 200
+    batches = list(survey.paper_batches.all())
+    chosen = request.POST.get("batch", request.GET.get("batch", "")) if batch_form is None else ""
+    batch = next((b for b in batches if str(b.pk) == chosen), None)
+    errors, typed = {}, {}
     token = uuid.uuid4()
-    if request.method == "POST":
+    if chosen and batch is None:
+        errors["__all__"] = _("Choose one of this survey's batches, or no batch.")
+    if request.method == "POST" and batch_form is None and not errors:
         answers, errors, typed = answer_form.parse(questions, request.POST, paper=True)
         token = _token(request.POST.get("token"))
         if not errors:
@@ -124,11 +192,12 @@ def paper_entry(request, pk):
                     language=language,
                     token=token,
                     by=request.user,
+                    batch=batch,
                 )
             except ValidationError as error:
                 errors = {"__all__": " ".join(error.messages)}
             else:
-                count = survey.responses.filter(channel=Response.Channel.PAPER).count()
+                count = survey.responses.filter(channel=Response.Channel.PAPER, batch=batch).count()
                 messages.success(
                     request,
                     _("Paper form saved (%(count)d entered so far). Enter the next one.")
@@ -136,7 +205,9 @@ def paper_entry(request, pk):
                     if created
                     else _("That form was already saved; it was not stored twice."),
                 )
-                return redirect(f"{reverse('surveys:paper', args=[pk])}?language={language}")
+                then = f"&batch={batch.pk}" if batch else ""
+                return redirect(f"{reverse('surveys:paper', args=[pk])}?language={language}{then}")
+    if errors:
         status = 400
     return render(
         request,
@@ -148,6 +219,10 @@ def paper_entry(request, pk):
             "error_count": len(errors),
             "language": language,
             "token": token,
+            "batches": batches,
+            "batch": batch,
+            "batch_form": batch_form
+            or PaperBatchForm(initial={"received_on": timezone.localdate()}),
             "breadcrumbs": _crumbs(
                 (survey.title, survey.get_absolute_url()), (_("Paper entry"), None)
             ),

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from core.web import client_key
 from surveys import answers as answer_form
-from surveys import services
+from surveys import channels, repeat_guard, services
 from surveys.models import ForumLink, Response, Survey
 from surveys.views._common import _error_dict, _public_context, _token
 
@@ -30,7 +30,15 @@ def public_form(request, slug, forum_slug=None):
     language = _language(request)
     translation.activate(language)
     request.LANGUAGE_CODE = language
-    if not survey.is_open:
+    if survey.invitation_only:
+        # 001 IV.D.3: outside agencies answer only through the link emailed to their head.
+        response = render(
+            request,
+            "surveys/public_invitation_only.html",
+            {"survey": survey, "title": survey.title_in(language), "language": language},
+            status=403,
+        )
+    elif not survey.is_open:
         response = render(
             request,
             "surveys/public_closed.html",
@@ -39,6 +47,8 @@ def public_form(request, slug, forum_slug=None):
         )
     elif request.method == "POST":
         response = _public_post(request, survey, forum, language)
+    elif (refused := repeat_guard.refusal(request, survey, language)) is not None:
+        response = refused  # this browser has answered: say so before the form is filled
     else:
         response = render(
             request, "surveys/public_form.html", _public_context(survey, language, forum=forum)
@@ -47,7 +57,9 @@ def public_form(request, slug, forum_slug=None):
     return response
 
 
-def _public_post(request, survey, forum, language):
+def _public_post(request, survey, forum, language, *, channel=None, invitation=None):
+    if (refused := repeat_guard.refusal(request, survey, language)) is not None:
+        return refused
     questions = list(survey.questions.all())
     answers, errors, typed = answer_form.parse(questions, request.POST)
     token = _token(request.POST.get("token"))
@@ -57,8 +69,9 @@ def _public_post(request, survey, forum, language):
             services.submit_response(
                 survey=survey,
                 answers=answers,
-                channel=Response.Channel.FORUM if forum else Response.Channel.WEB,
+                channel=channel or (Response.Channel.FORUM if forum else Response.Channel.WEB),
                 forum=forum,
+                invitation=invitation,
                 language=language,
                 token=token,
                 code=request.POST.get("code", ""),
@@ -72,10 +85,13 @@ def _public_post(request, survey, forum, language):
                 key: " ".join(translation.gettext(m) for m in msgs) for key, msgs in errors.items()
             }
         else:
-            return redirect(f"{reverse('survey-thanks', args=[survey.slug])}?lang={language}")
+            thanks = redirect(f"{reverse('survey-thanks', args=[survey.slug])}?lang={language}")
+            return repeat_guard.accepted(request, thanks, survey)
     context = _public_context(survey, language, forum=forum, typed=typed, errors=errors)
     context["token"] = token
     context["code"] = request.POST.get("code", "")
+    if invitation is not None:
+        context["agency_notice"] = channels.agency_notice(invitation)
     return render(request, "surveys/public_form.html", context, status=status)
 
 

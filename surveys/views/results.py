@@ -11,7 +11,7 @@ from core.permissions import Permission
 from core.web import csv_download, require_permission
 from surveys import results, services
 from surveys.forms import ActionForm
-from surveys.models import Answer, Question, Response, Survey
+from surveys.models import Answer, Question, Survey
 from surveys.views._common import _crumbs, _form_errors
 from surveys.views.builder import _step, survey_detail
 
@@ -22,7 +22,7 @@ def survey_results(request, pk):
     require_permission(request, P.VIEW_SURVEYS)
     survey = get_object_or_404(Survey, pk=pk)
     channel = request.GET.get("channel", "")
-    channel = channel if channel in Response.Channel.values else ""
+    channel = channel if channel in results.SOURCE_KEYS else ""
     language = request.GET.get("language", "")
     language = language if language in ("en", "es") else ""
     data = results.compile_results(survey, channel=channel, language=language)
@@ -47,7 +47,7 @@ def survey_results(request, pk):
             else None,
             "channel": channel,
             "language": language,
-            "channels": Response.Channel.choices,
+            "channels": results.source_options(survey),
             "query": query,
             "breadcrumbs": _crumbs((survey.title, survey.get_absolute_url()), (_("Results"), None)),
         },
@@ -61,9 +61,13 @@ def results_csv(request, pk):
     survey = get_object_or_404(Survey, pk=pk)
     questions = list(survey.questions.all())
     forums = dict(survey.forums.values_list("pk", "name"))
-    header = ["response", "channel", "forum", "language", "date"] + [
-        f"Q{q.position} {q.text}" for q in questions
-    ]
+    # Where each form came from (004 §2) and, on an agencies' survey, which agency
+    # answered (001 IV.D.3): after the answers, so the question columns keep their place.
+    header = (
+        ["response", "channel", "forum", "language", "date"]
+        + [f"Q{q.position} {q.text}" for q in questions]
+        + ["paper batch", "paper source", "agency", "kind of agency"]
+    )
 
     def rows():
         last = 0
@@ -71,7 +75,17 @@ def results_csv(request, pk):
             batch = list(
                 survey.responses.filter(pk__gt=last)
                 .order_by("pk")
-                .values_list("pk", "channel", "forum_id", "language", "submitted_on")[:1000]
+                .values_list(
+                    "pk",
+                    "channel",
+                    "forum_id",
+                    "language",
+                    "submitted_on",
+                    "batch__label",
+                    "batch__source",
+                    "agency_name",
+                    "agency_type",
+                )[:1000]
             )
             if not batch:
                 return
@@ -85,11 +99,13 @@ def results_csv(request, pk):
                 values.setdefault(rid, {}).setdefault(qid, []).append(
                     text if value is None else value
                 )
-            for rid, channel, forum_id, language, day in batch:
+            for rid, channel, forum_id, language, day, *source in batch:
                 answers = values.get(rid, {})
-                yield [rid, channel, forums.get(forum_id, ""), language, day.isoformat()] + [
-                    _csv_value(q, answers.get(q.pk, [])) for q in questions
-                ]
+                yield (
+                    [rid, channel, forums.get(forum_id, ""), language, day.isoformat()]
+                    + [_csv_value(q, answers.get(q.pk, [])) for q in questions]
+                    + [value or "" for value in source]
+                )
 
     return csv_download(header, rows(), f"survey-{survey.pk}-responses.csv")
 

@@ -100,8 +100,9 @@ def test_cro_list_filters_and_searches(page_as, screenshot):
     page.goto("/concerns/")
     page.get_by_label("Search").fill("generator")
     page.get_by_role("button", name="Apply").click()
+    page.wait_for_url("**/concerns/?q=generator*")
     rows = page.locator("table tbody tr")
-    assert rows.count() == 1
+    expect(rows).to_have_count(1)  # waits for the new page's rows, not the old page's
     assert "Oak Hollow" in rows.first.inner_text()
     screenshot(page, "concern-list-search")
 

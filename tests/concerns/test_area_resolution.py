@@ -169,6 +169,12 @@ def test_outreach_forms_resolve_or_keep_the_picked_area(client_for, cro, areas):
         "staff_hours": "1",
         "materials_cost": "0",
         "officers": [cro.pk],
+        # A foot patrol carries its times and who was told (002 §300.3(d)).
+        "start_time": "18:00",
+        "end_time": "19:30",
+        "supervisor_notified": "on",
+        "dispatch_notified_start": "on",
+        "dispatch_notified_end": "on",
     }
     response = client.post(reverse("outreach:activity-new"), activity)
     assert response.status_code == 302, response.context["form"].errors

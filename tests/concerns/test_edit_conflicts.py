@@ -254,16 +254,6 @@ def test_one_way_steps_are_guarded_by_their_status(concern, officer, supervisor)
         services.forward_concern(concern=concern, by=supervisor)
 
 
-def test_conduct_category_cannot_be_set_by_a_correction(forwarded, cro):
-    data = {**forwarded.editable_values(), "category": "conduct_bias"}
-    with pytest.raises(ValidationError, match="cannot be set or removed"):
-        services.edit_concern(concern=forwarded, by=cro, data=data, revision=forwarded.revision)
-    client = client_as(cro)
-    page = client.get(forwarded.get_absolute_url())
-    form = open_step(client, page, "edit").content.decode()
-    assert 'name="edit-category"' in form and 'value="conduct_bias"' not in form
-
-
 def test_only_those_who_work_concerns_may_correct_them(concern, officer):
     assert "edit" not in steps.available(officer, concern)
     data = {**concern.editable_values(), "priority": "urgent"}

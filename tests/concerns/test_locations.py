@@ -384,6 +384,12 @@ def test_an_activity_takes_a_point_and_is_placed_by_it(client_for, cro, areas):
         "staff_hours": "1",
         "materials_cost": "0",
         "officers": [cro.pk],
+        # A foot patrol carries its times and who was told (002 §300.3(d)).
+        "start_time": "18:00",
+        "end_time": "19:30",
+        "supervisor_notified": "on",
+        "dispatch_notified_start": "on",
+        "dispatch_notified_end": "on",
     }
     response = client_for(cro).post(reverse("outreach:activity-new"), activity)
     assert response.status_code == 302, response.context["form"].errors

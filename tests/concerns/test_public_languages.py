@@ -49,6 +49,8 @@ PUBLIC_TEMPLATES = [
     "templates/surveys/_question.html",
     "templates/surveys/public_thanks.html",
     "templates/surveys/public_closed.html",
+    "templates/surveys/public_already.html",
+    "templates/surveys/public_invitation_only.html",
     "templates/notifications/resident_stop.html",
     "templates/403.html",
     "templates/404.html",

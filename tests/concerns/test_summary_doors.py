@@ -11,8 +11,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from concerns import demo_duplicates, open311
-from concerns.demo import STORIES, SUMMARIES
+from concerns import demo_duplicates, demo_organizations, open311
+from concerns.demo import STORIES, SUMMARIES, WAITING_ON_TRAFFIC
 from concerns.models import Concern
 from concerns.summaries import SUMMARY_MAX, first_sentence
 from concerns.volume import seed_volume
@@ -192,6 +192,8 @@ def test_demo_concerns_carry_a_varied_summary_written_for_them(settings):
     settings.DEBUG = True
     call_command("seed_demo", stdout=io.StringIO())
     written = {wording for wordings in SUMMARIES.values() for wording in wordings}
+    # The stories told on their own (a routing left waiting, an organization's concerns).
+    written |= {WAITING_ON_TRAFFIC, *(story[2] for story in demo_organizations.STORIES)}
     # The duplicate cluster (concerns/demo_duplicates.py) has summaries of its own.
     cluster = {demo_duplicates.LEAD_SUMMARY, *(report[3] for report in demo_duplicates.REPORTS)}
     demo = Concern.objects.filter(reported_by__is_demo=True).exclude(summary__in=cluster)

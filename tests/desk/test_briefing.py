@@ -366,7 +366,8 @@ def test_briefing_pdf_fits_one_page_at_its_fullest(client_for, cro):
 # --- Queries ---
 
 
-def _count(client, url, django_assert_max_num_queries, limit=13):
+def _count(client, url, django_assert_max_num_queries, limit=14):
+    # 14: the menu asks once whether the reader holds the quarterly-input duty (003 1.b).
     with django_assert_max_num_queries(limit) as ctx:
         response = client.get(url)
     assert response.status_code == 200

@@ -83,6 +83,18 @@ def test_officer_sees_own_activities_not_others(client, settings, officer, other
     assert f"activity-{too_old.pk}@{host}" not in found
 
 
+def test_a_scheduled_event_is_in_the_calendar_before_it_is_held(officer):
+    """002 §300.7: a Citizen's Academy is planned ahead; the people taking part see it
+    coming in their calendar, though no figure counts it until it has been held."""
+    academy = ActivityFactory(
+        title="Citizen's Academy, week 1",
+        date=TODAY + dt.timedelta(days=10),
+        status="scheduled",
+        officers=[officer],
+    )
+    assert f"activity-{academy.pk}@crd.example.org" in events(build_calendar(officer, TODAY))
+
+
 def test_program_session_names_the_program(officer):
     program = ProgramFactory(name="Youth Boxing League")
     session = ActivityFactory(program=program, date=TODAY, officers=[officer])

@@ -184,3 +184,17 @@ def test_public_year_page_shows_groups_and_explains_small_counts(client, cro, ch
     assert "Other concerns" in body and ">21<" in body
     assert 'id="cap-categories"' not in html  # the ungrouped table is for older years only
     assert "related categories are added together" in html
+
+
+def test_the_public_outreach_counts_leave_out_the_briefing_of_personnel(officer):
+    """000 §III.2's internal education is the department's own: the annual report counts
+    it, the transparency page's outreach (and its attendance) does not."""
+    from outreach.models import OutreachActivity
+    from tests.factories import ActivityFactory
+
+    for kind, attendance in (("forum", 40), ("personnel_briefing", 25), ("forum", 10)):
+        ActivityFactory(kind=kind, date=dt.date(2025, 5, 6), attendance=attendance)
+    data = build("transparency", dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+    assert OutreachActivity.objects.count() == 3
+    assert (data["activities"], data["attendance"]) == ("fewer than 5", 50)
+    assert [label for label, _n in data["by_kind"]] == ["Other kinds of activity"]

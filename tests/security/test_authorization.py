@@ -202,6 +202,7 @@ TABLE: dict[str, dict] = {
     "concerns:merge": row(("cro",), others=404, officer=403, supervisor=403, chief=403),
     "concerns:unmerge": POST_ONLY,
     "concerns:not-a-duplicate": POST_ONLY,
+    "concerns:tell-organization": POST_ONLY,
     "concerns:possible-duplicates": only("cro"),
     # A GET of a step (not fetched by the page) leads to the concern's page, step open.
     "concerns:step": row(
@@ -241,6 +242,7 @@ TABLE: dict[str, dict] = {
     "outreach:recognition": EVERY_ROLE,
     "outreach:recognition-new": only(*CRO_AND_CHIEF),
     "outreach:reporting": only(*CRO_AND_CHIEF),
+    "outreach:command-staff": only(*CRO_AND_CHIEF),
     "outreach:assignment-add": POST_ONLY,
     "outreach:community-input": only("officer"),  # the officer holds a reporting duty
     # --- Programs
@@ -298,6 +300,11 @@ TABLE: dict[str, dict] = {
     "surveys:forum-add": POST_ONLY,
     "surveys:forum-sheet": only(*CRO_AND_CHIEF),
     "surveys:invitations": POST_ONLY,
+    "surveys:paper-batch-add": POST_ONLY,
+    "surveys:agency-invite": POST_ONLY,
+    "surveys:social-add": POST_ONLY,
+    "surveys:agency-answer": PUBLIC,  # an agency head's single-use link, not yet used
+    "surveys:social": PUBLIC,
     "surveys:paper": only("cro"),
     "surveys:results": only(*CRO_AND_CHIEF),
     "surveys:results-csv": only(*CRO_AND_CHIEF),
@@ -494,8 +501,9 @@ def build_records() -> SimpleNamespace:
     from programs.models import ProgramEvaluation
     from reports import recommendations
     from reports import services as report_services
+    from surveys import channels as survey_channels
     from surveys import services as survey_services
-    from surveys.models import Question, Response
+    from surveys.models import Invitation, Question, Response
 
     today = timezone.localdate()
     r = SimpleNamespace(today=today)
@@ -658,6 +666,30 @@ def build_records() -> SimpleNamespace:
     r.action = survey_services.record_action(
         survey=r.survey, by=chief, data={"text": "More foot patrols on Elm."}
     )
+    # The channels of 004 §2 and the outside agencies' survey of 001 IV.D.3: a social-media
+    # link and a paper batch on the community survey; an agency survey with one invitation.
+    r.social = survey_channels.add_social_link(survey=r.survey, by=cro, name="Facebook page")
+    r.batch = survey_channels.start_paper_batch(
+        survey=r.survey,
+        by=cro,
+        label="Water bill, this month",
+        source="water_bill",
+        received_on=today,
+    )
+    agencies = survey_services.create_survey(
+        by=cro, data={**survey_data, "title": "Outside agencies", "audience": "agencies"}
+    )
+    survey_services.submit_survey(survey=agencies, by=cro)
+    agencies = survey_services.decide_survey(survey=agencies, by=chief, decision=Decision.APPROVE)
+    r.agency_token = "authz-agency-link-0001"
+    r.invitation = Invitation.objects.create(
+        survey=agencies,
+        code_hash=survey_channels.link_hash(r.agency_token),
+        agency_name="Riverbend Fire Department",
+        agency_type="fire",
+        head_name="Chief Ada Moreno",
+        head_email="fire.chief@example.org",
+    )
     r.draft_survey = survey_services.create_survey(
         by=cro, data={**survey_data, "title": "Draft survey on school safety"}
     )
@@ -789,7 +821,9 @@ def url_kwargs(name: str, r) -> dict:
             "imports:check": r.import_token,
             "calendar:feed": r.feed_token,
             "resident-stop": r.stop_token,
+            "surveys:agency-answer": r.agency_token,
         }.get(name),
+        "link_slug": r.social.slug,
         "extension": "csv",
         "listing": "concerns",
         "fmt": "json",
@@ -1172,6 +1206,8 @@ SURVEY_ARGUMENTS = {
     "decision",
     "slug",
     "forum_slug",
+    "link_slug",  # a social-media link of a survey
+    "token",  # an agency head's invitation: nothing links it to the response it allows
 }
 
 

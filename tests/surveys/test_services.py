@@ -209,10 +209,16 @@ def test_a_response_row_holds_nothing_that_identifies_anyone(cro, chief):
         rows = cursor.fetchall()
         cursor.execute("SELECT * FROM surveys_answer LIMIT 1")
         answer_columns = [c.name for c in cursor.description]
+    # The paper batch says where a form came from (004 §2); the agency fields name an
+    # outside agency, never a person, and stay empty on a resident's response (001 IV.D.3).
     assert set(columns) == {"id", "survey_id", "channel", "forum_id", "language"} | {
         "submitted_on",
         "token",
+        "batch_id",
+        "agency_name",
+        "agency_type",
     }
+    assert rows[0][columns.index("agency_name")] == rows[0][columns.index("agency_type")] == ""
     assert set(answer_columns) == {"id", "response_id", "question_id", "value", "text"}
     # The day only: no time of day to match against a log.
     assert isinstance(rows[0][columns.index("submitted_on")], dt.date)
@@ -243,12 +249,20 @@ def test_one_answer_per_invitation_code_and_no_link_kept(cro, chief):
         respond(survey, answers, code=codes[0])
     assert survey.responses.count() == 1
     assert Invitation.objects.filter(survey=survey, used=True).count() == 1
+    # The agency fields say whom an outside agency's link went to (001 IV.D.3); still
+    # nothing links an invitation to a response.
     assert [f.name for f in Invitation._meta.concrete_fields] == [
         "id",
         "survey",
         "code_hash",
         "used",
         "batch",
+        "agency_name",
+        "agency_type",
+        "head_name",
+        "head_email",
+        "language",
+        "sent_at",
     ]
     with pytest.raises(ValidationError, match="between 1 and 2,000"):
         services.issue_invitations(survey=survey, by=cro, count=0)

@@ -11,8 +11,11 @@ from notifications.notify import quiet
 SEEDERS = [
     "accounts.demo",
     "outreach.demo",
+    "outreach.demo_input",
+    "outreach.demo_command_staff",
     "programs.demo",
     "concerns.demo",
+    "concerns.demo_organizations",
     "concerns.demo_duplicates",
     "concerns.demo_photos",
     "surveys.demo",
