@@ -1,27 +1,40 @@
 # Community Relations Desk: the two commands are `make run` and `make test`.
-PYTHON ?= python3
-VENV := .venv
+# The newest Python from 3.11 to 3.13 on the PATH, unless one is given (make PYTHON=python3.11).
+PYTHON ?= $(shell for v in 3.13 3.12 3.11; do python$$v -c '' >/dev/null 2>&1 && { echo python$$v; exit 0; }; done; echo python3)
+VENV ?= .venv
 BIN := $(VENV)/bin
+UV_VERSION := 0.13.9
 # A developer's machine runs with DEBUG on; production sets DJANGO_DEBUG=false itself.
 export DJANGO_DEBUG ?= true
 
-.PHONY: run test install messages lint format bench clean-db
+.PHONY: run test install lock messages lint format bench clean-db
 
 $(BIN)/python:
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required (set PYTHON=python3.11).")'
-	$(PYTHON) -m venv $(VENV) || { echo "Could not create .venv: on Debian, install python3-venv (apt-get install python3-venv)."; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(0 if (3, 11) <= sys.version_info[:2] <= (3, 13) else "Python 3.11, 3.12 or 3.13 is required (set PYTHON=python3.13, for example).")'
+	$(PYTHON) -m venv $(VENV) || { echo "Could not create $(VENV): on Debian, install python3-venv (apt-get install python3-venv)."; exit 1; }
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+# Exactly the versions in requirements-dev.lock (the application's requirements.lock and the
+# tools to test it), each file checked against its hash.
+$(VENV)/.installed: $(BIN)/python requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements-dev.lock
 	touch $@
 
 install: $(VENV)/.installed
 
+# Refresh the lock files from the ranges in pyproject.toml: the newest versions they allow,
+# one set for Python 3.11 to 3.13 (markers where they differ), every file's hash. The
+# servers install requirements.lock (the application alone), held to the same versions.
+LOCK := $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes --quiet
+lock: $(BIN)/python
+	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
+	$(LOCK) --upgrade --extra dev --output-file requirements-dev.lock
+	$(LOCK) --upgrade --constraint requirements-dev.lock --output-file requirements.lock
+
 # Compiled translations (.mo) are built from the .po files in locale/, never committed.
 messages: install
 	@command -v msgfmt >/dev/null || { echo "msgfmt not found: install gettext (apt-get install gettext) for the Spanish pages."; exit 1; }
-	$(BIN)/python manage.py compilemessages --ignore '.venv/*' -v0
+	$(BIN)/python manage.py compilemessages --ignore '.venv*' -v0
 
 run: messages
 	$(BIN)/python manage.py migrate --no-input

@@ -43,6 +43,7 @@ def seed(stdout=None) -> dict:
             phone="(555) 010-4400",
             website="https://police.riverbend.example",
             chief_name="Eleanor Brooks",
+            reply_to="community.relations@police.riverbend.example",
         )
         created["agency"] = 1
 

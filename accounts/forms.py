@@ -81,6 +81,7 @@ class AgencyForm(forms.ModelForm):
             "phone",
             "website",
             "chief_name",
+            "reply_to",
             "logo",
             "monthly_due_day",
             "quarterly_due_days",
@@ -98,7 +99,7 @@ class AgencyForm(forms.ModelForm):
             "name",
             "address",
             Row(Column("phone"), Column("website")),
-            "chief_name",
+            Row(Column("chief_name"), Column("reply_to")),
             "logo",
             Fieldset(
                 _("When reports are due"),

@@ -98,6 +98,15 @@ class Agency(models.Model):
     phone = models.CharField(max_length=40, blank=True, verbose_name=_("phone"))
     website = models.URLField(blank=True, verbose_name=_("website"))
     chief_name = models.CharField(_("Chief's name"), max_length=120, blank=True)
+    # Where an answer to the product's email goes (its sender address takes no mail).
+    reply_to = models.EmailField(
+        _("Replies to email go to"),
+        blank=True,
+        help_text=_(
+            "A mailbox someone reads, such as the community relations office's. Left empty, "
+            "messages carry no reply address."
+        ),
+    )
     logo = models.ImageField(
         upload_to=agency_logo_path,
         blank=True,

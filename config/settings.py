@@ -7,6 +7,7 @@ DJANGO_DEBUG=true.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONE, SELF
@@ -232,8 +233,6 @@ EMAIL_CONFIG = env.email_url(
     default="consolemail://" if DEBUG else "smtp://localhost:25",
 )
 vars().update(EMAIL_CONFIG)
-DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="community-relations@localhost")
-SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Security. In production the app sits behind a TLS-terminating proxy; set
 # DJANGO_SECURE_PROXY_SSL_HEADER=true when that proxy sends X-Forwarded-Proto.
@@ -304,6 +303,15 @@ CRD_OWN_INPUT_CHECKS = ["/open311/"]
 # Notifications: the address links in emails point to, and the local hour after which the
 # hourly sweep (`manage.py send_notifications`) sends each person's daily digest.
 CRD_SITE_URL = env.str("CRD_SITE_URL", default="http://127.0.0.1:8000")
+# The domain of the site's address names the sender and every Message-ID (a bare
+# "localhost" is what spam filters score down); an IP address has no mail domain.
+CRD_MAIL_DOMAIN = urlsplit(CRD_SITE_URL).hostname or "localhost"
+if CRD_MAIL_DOMAIN.replace(".", "").isdigit() or ":" in CRD_MAIL_DOMAIN:
+    CRD_MAIL_DOMAIN = "localhost"
+DEFAULT_FROM_EMAIL = env.str(
+    "DJANGO_DEFAULT_FROM_EMAIL", default=f"community-relations@{CRD_MAIL_DOMAIN}"
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # An outside geocoder for addresses not on the agency's own list (accounts/addresses.py):
 # a URL with {query} where the address goes, for example the city GIS office's service.
 # Empty (the default): only the address list is used, and nothing leaves the server.

@@ -137,6 +137,8 @@ class OutboundEmail(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("sent at"))
     # A digest is one message per person per day, whatever runs the sweep.
     dedupe_key = models.CharField(max_length=120, blank=True, verbose_name=_("dedupe key"))
+    # A resident's stop link, sent as List-Unsubscribe with one-click (RFC 8058).
+    unsubscribe_url = models.URLField(max_length=500, blank=True, verbose_name=_("stop link"))
 
     class Meta:
         verbose_name_plural = _("outgoing emails")

@@ -288,10 +288,20 @@ def _notify(kind, recipients, *, title, url, by, dedupe_key, email) -> list[Noti
 
 
 def queue_email(
-    *, to: str, kind: str, subject: str, template: str, context: dict, recipient=None, key=""
+    *,
+    to: str,
+    kind: str,
+    subject: str,
+    template: str,
+    context: dict,
+    recipient=None,
+    key="",
+    unsubscribe="",
 ) -> OutboundEmail | None:
-    """Store the message (plain text and HTML) and send it after the transaction commits."""
+    """Store the message (plain text and HTML) and send it after the transaction commits.
+    `unsubscribe`: the stop link of a message to someone without an account."""
     email = OutboundEmail.objects.create(
+        unsubscribe_url=unsubscribe,
         to=to,
         recipient=recipient,
         kind=kind,
@@ -358,12 +368,13 @@ def email_resident(concern, what: str, *, status_code: str = "") -> OutboundEmai
             agency = Agency.load()
             language = concern.language if concern.language in ("en", "es") else "en"
             with translation.override(language):
+                stop = site_url(reverse("resident-stop", args=[stop_token(concern)]))
                 context = {
                     "agency": agency,
                     "language": language,
                     "reference": concern.reference,
                     "received": concern.date_received,
-                    "stop_link": site_url(reverse("resident-stop", args=[stop_token(concern)])),
+                    "stop_link": stop,
                 }
                 if status_code:
                     query = {"ref": concern.reference, "code": status_code, "lang": language}
@@ -382,6 +393,7 @@ def email_resident(concern, what: str, *, status_code: str = "") -> OutboundEmai
                     subject=subject,
                     template=f"notifications/email/resident_{what}",
                     context=context,
+                    unsubscribe=stop,
                 )
     except Exception:
         log.exception("Could not queue the %s message for %s", what, concern.reference)

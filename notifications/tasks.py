@@ -9,12 +9,12 @@ workers never send the same message: the row is locked and skipped by the other.
 import datetime as dt
 import logging
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from accounts.models import Agency
+from notifications import mail
 from notifications.models import OutboundEmail
 
 log = logging.getLogger(__name__)
@@ -36,14 +36,7 @@ def deliver(email_id: int) -> str:
         )
         if email is None:
             return "skipped"
-        message = EmailMultiAlternatives(
-            subject=email.subject,
-            body=email.body_text,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[email.to],
-            headers={"Auto-Submitted": "auto-generated"},
-        )
-        message.attach_alternative(email.body_html, "text/html")
+        message = mail.message(email, Agency.load())
         email.attempts += 1
         try:
             message.send(fail_silently=False)
