@@ -79,6 +79,8 @@ class ConcernFilter(django_filters.FilterSet):
         method="filter_sort",
         label=_("Sort"),
         empty_label=None,
+        # Beside the Apply button, on the line of the check boxes (concern_list.html).
+        widget=forms.Select(attrs={"class": "form-select w-auto"}),
         choices=[
             ("newest", _("Newest first")),
             ("oldest", _("Oldest first")),

@@ -1,4 +1,18 @@
+from django import forms
 from django.apps import AppConfig
+
+from core.widgets import QuickSelect, QuickSelectMultiple
+
+# Every pick-list of records (members, organizations, units, departments) and every model
+# field's own choices (a concern's category) render their options in Python: at a large
+# department's size, Django's template per option cost a quarter of a second on the
+# concern page (docs/PERFORMANCE.md), and their blank choice reads "Choose one", never
+# "---------". Set here, when Django reads the list of apps, and not in ready(): a form
+# module imported while the models load (concerns.forms, through the services) builds its
+# fields before any ready() runs, and would keep Django's plain widget.
+forms.ModelChoiceField.widget = QuickSelect
+forms.ModelMultipleChoiceField.widget = QuickSelectMultiple
+forms.TypedChoiceField.widget = QuickSelect
 
 
 class CoreConfig(AppConfig):
@@ -7,14 +21,3 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = "Core"
-
-    def ready(self):
-        from django import forms
-
-        from core.widgets import QuickSelect, QuickSelectMultiple
-
-        # Every pick-list of records (members, organizations, units, departments) renders
-        # its options in Python: at a large department's size, Django's template per option
-        # cost a quarter of a second on the concern page (docs/PERFORMANCE.md).
-        forms.ModelChoiceField.widget = QuickSelect
-        forms.ModelMultipleChoiceField.widget = QuickSelectMultiple

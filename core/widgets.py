@@ -10,13 +10,20 @@ from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+
+# Django's blank choice for a list with nothing chosen; people read it as a broken list.
+DJANGO_BLANK = "---------"
 
 
 class _QuickOptions:
+    blank_label = _("Choose one")
+
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]
+        blank = self.blank_label
         html = [format_html('<select name="{}"{}>', widget["name"], flatatt(widget["attrs"]))]
-        for group, options, _ in widget["optgroups"]:
+        for group, options, _index in widget["optgroups"]:
             if group:
                 html.append(format_html('<optgroup label="{}">', group))
             html.extend(
@@ -24,7 +31,9 @@ class _QuickOptions:
                     '<option value="{}"{}>{}</option>',
                     option["value"],
                     flatatt(option["attrs"]),
-                    option["label"],
+                    blank
+                    if option["value"] == "" and option["label"] == DJANGO_BLANK
+                    else option["label"],
                 )
                 for option in options
             )

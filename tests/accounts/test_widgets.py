@@ -95,18 +95,18 @@ def test_a_long_list_sends_only_the_chosen_one_and_where_to_look(
     with django_assert_num_queries(2):  # the count, then the chosen record
         html = field.widget.render("organization", str(made[3].pk))
     assert options(html) == [
-        ("", False, "---------"),
+        ("", False, "Choose one"),
         (str(made[3].pk), True, "Pine &amp; &lt;Co&gt;"),
     ]
     assert 'data-lookup="/outreach/organizations/lookup/"' in html
     assert 'data-searchable="true"' in html
     # Nothing chosen (or something that is not an id): the blank choice alone.
-    assert options(field.widget.render("organization", None)) == [("", True, "---------")]
-    assert options(field.widget.render("organization", "1 OR 1=1")) == [("", False, "---------")]
+    assert options(field.widget.render("organization", None)) == [("", True, "Choose one")]
+    assert options(field.widget.render("organization", "1 OR 1=1")) == [("", False, "Choose one")]
     # An inactive organization is not offered even when its id is sent.
     closed = type(made[0]).objects.get(is_active=False)
     assert options(field.widget.render("organization", str(closed.pk))) == [
-        ("", False, "---------")
+        ("", False, "Choose one")
     ]
     # The widget's own list is unchanged by a render: the field still validates every id.
     assert field.clean(str(made[1].pk)) == made[1]

@@ -6,7 +6,9 @@ module builds, and follows every link into the site as the same persona, signed 
 the second factor, page after page, until no new link is left. Every link must answer:
 no 403, no 404, no other error (a closed survey's public address answers 410, its page
 saying so, and passes), and no redirect to a login page (a page that was offered but is
-closed to the person). Redirects are followed otherwise.
+closed to the person). Redirects are followed otherwise. No page outside the admin site
+offers Django's "---------" as the first line of a pick-list: every blank choice says what
+to do in words (core/widgets.py).
 
 How the links are chosen:
 
@@ -42,6 +44,7 @@ from django.test import override_settings
 from django.urls import Resolver404, resolve, reverse
 
 from concerns.status import private_code
+from core.widgets import DJANGO_BLANK
 from tests.conftest import sign_in
 from tests.security.test_authorization import ROLES, TABLE, build_records, url_kwargs
 
@@ -196,7 +199,10 @@ def walk(client, starts: list[str]) -> tuple[int, int, list[str]]:
         page = response.request["PATH_INFO"]
         query = response.request.get("QUERY_STRING")
         here = f"{page}?{query}" if query else page
-        for found in links_on(response.content.decode(), page):
+        html = response.content.decode()
+        if DJANGO_BLANK in html and not page.startswith("/admin/"):
+            failures.append(f"{here}: a pick-list offers {DJANGO_BLANK!r} instead of words")
+        for found in links_on(html, page):
             if shape(found) not in seen:
                 seen.add(shape(found))
                 queue.append((found, here))
