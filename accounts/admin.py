@@ -4,7 +4,7 @@ from django.contrib.auth.forms import UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts.addresses import address_key
-from accounts.models import DSN_REQUIRED_FOR_STAFF, AddressPoint, Agency, Area, User
+from accounts.models import DSN_REQUIRED_FOR_STAFF, AddressPoint, Agency, Area, Closure, User
 
 
 class DepartmentUserCreationForm(UserCreationForm):
@@ -90,6 +90,13 @@ class AgencyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Closure)
+class ClosureAdmin(admin.ModelAdmin):
+    list_display = ("day", "name")
+    date_hierarchy = "day"
+    search_fields = ("name",)
 
 
 @admin.register(Area)

@@ -1,9 +1,12 @@
 """Fictional demo agency and one account per role. Used only by `manage.py seed_demo`."""
 
+import datetime as dt
+
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from accounts import demo_areas, demo_places
-from accounts.models import Agency, User
+from accounts.models import Agency, Closure, User
 from core.roles import Role
 
 # The demo accounts whose role needs a second factor share one authenticator key, published
@@ -32,6 +35,21 @@ DEMO_USERS = [
 ]
 
 
+def seed_closures(year: int) -> int:
+    """The city's two extra closing days of the year: the day after Thanksgiving (the
+    fourth Thursday of November) and Christmas Eve when it falls on a weekday."""
+    first = dt.date(year, 11, 1)
+    thanksgiving = first + dt.timedelta(days=(3 - first.weekday()) % 7 + 21)
+    days = {thanksgiving + dt.timedelta(days=1): "Day after Thanksgiving: city offices closed"}
+    christmas_eve = dt.date(year, 12, 24)
+    if christmas_eve.weekday() < 5:
+        days[christmas_eve] = "Christmas Eve: city offices closed"
+    return sum(
+        Closure.objects.get_or_create(day=day, defaults={"name": name})[1]
+        for day, name in days.items()
+    )
+
+
 def seed(stdout=None) -> dict:
     created = {"agency": 0, "users": 0, "areas": 0, "addresses": 0}
     agency = Agency.objects.filter(pk=1).first()
@@ -44,8 +62,11 @@ def seed(stdout=None) -> dict:
             website="https://police.riverbend.example",
             chief_name="Eleanor Brooks",
             reply_to="community.relations@police.riverbend.example",
+            holiday_country="US",
+            holiday_subdivision="IL",
         )
         created["agency"] = 1
+    created["closures"] = seed_closures(timezone.localdate().year)
 
     groups = {g.name: g for g in Group.objects.filter(name__in=[r.value for r in Role])}
     for username, first, last, dsn, rank, unit, roles in DEMO_USERS:

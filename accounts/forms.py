@@ -1,13 +1,15 @@
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
+from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_otp import match_token
 
-from accounts.models import Agency
-from core.widgets import StoredFileInput
+from accounts.models import Agency, Closure
+from accounts.working_days import supported_countries
+from core.widgets import DateInput, StoredFileInput
 
 MAX_LOGO_BYTES = 2 * 1024 * 1024
 WRONG_CODE = _(
@@ -88,6 +90,8 @@ class AgencyForm(forms.ModelForm):
             "semi_annual_due_days",
             "annual_due_days",
             "mfa_for_everyone",
+            "holiday_country",
+            "holiday_subdivision",
         ]
         widgets = {"logo": StoredFileInput()}
 
@@ -111,8 +115,44 @@ class AgencyForm(forms.ModelForm):
                 ),
             ),
             Fieldset(_("Sign-in"), "mfa_for_everyone"),
+            Fieldset(
+                _("Working days"),
+                HTML(
+                    format_html(
+                        '<p class="small text-body-secondary">{}</p>',
+                        _(
+                            "Weekends, these public holidays and the agency's own closures are "
+                            "not working days: a unit has two working days to acknowledge a "
+                            "routing."
+                        ),
+                    )
+                ),
+                Row(Column("holiday_country"), Column("holiday_subdivision")),
+            ),
             Submit("submit", _("Save profile")),
         )
+
+    def clean(self):
+        cleaned = super().clean()
+        country = cleaned.get("holiday_country", "").strip().upper()
+        subdivision = cleaned.get("holiday_subdivision", "").strip().upper()
+        cleaned["holiday_country"], cleaned["holiday_subdivision"] = country, subdivision
+        known = supported_countries()
+        if country and country not in known:
+            self.add_error(
+                "holiday_country",
+                _("No public holidays are known for “%(code)s”. Use a two-letter code such as US.")
+                % {"code": country},
+            )
+        elif subdivision and not country:
+            self.add_error("holiday_subdivision", _("Give the country first."))
+        elif subdivision and subdivision not in known[country]:
+            self.add_error(
+                "holiday_subdivision",
+                _("%(country)s has no state or province “%(code)s”. Known: %(known)s.")
+                % {"country": country, "code": subdivision, "known": ", ".join(known[country])},
+            )
+        return cleaned
 
     def clean_monthly_due_day(self):
         day = self.cleaned_data["monthly_due_day"]
@@ -130,3 +170,14 @@ class AgencyForm(forms.ModelForm):
             if not (head.startswith(b"\x89PNG\r\n\x1a\n") or head.startswith(b"\xff\xd8\xff")):
                 raise forms.ValidationError(_("The logo must be a PNG or JPEG image."))
         return logo
+
+
+class ClosureForm(forms.ModelForm):
+    """A day the agency closes (accounts/working_days.py)."""
+
+    class Meta:
+        model = Closure
+        fields = ["day", "name"]
+        widgets = {"day": DateInput()}
+        help_texts = {"name": _("As staff know it, for example: Day after Thanksgiving.")}
+        error_messages = {"day": {"unique": _("That day is already a closure.")}}

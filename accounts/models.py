@@ -138,6 +138,21 @@ class Agency(models.Model):
             "to require it of every member."
         ),
     )
+    # Working days (accounts/working_days.py): this country's and state's public holidays
+    # are not worked, nor are the agency's own closures (Closure).
+    holiday_country = models.CharField(
+        _("country of the public holidays"),
+        max_length=3,
+        default="US",
+        blank=True,
+        help_text=_("Its two-letter code, such as US. Left empty, only weekends and closures."),
+    )
+    holiday_subdivision = models.CharField(
+        _("state or province"),
+        max_length=10,
+        blank=True,
+        help_text=_("Its code, such as IL, for the state's own holidays."),
+    )
     updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
@@ -156,6 +171,24 @@ class Agency(models.Model):
     def load(cls) -> "Agency":
         agency, _ = cls.objects.get_or_create(pk=1)
         return agency
+
+
+class Closure(models.Model):
+    """A weekday the agency itself does not work, beyond the public holidays: the day
+    after Thanksgiving, a furlough day. Not a working day for any rule
+    (accounts/working_days.py)."""
+
+    day = models.DateField(_("day"), unique=True)
+    name = models.CharField(_("what it is"), max_length=120)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("added at"))
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = _("closure")
+        verbose_name_plural = _("closures")
+
+    def __str__(self):
+        return f"{self.day:%b} {self.day.day}, {self.day.year}: {self.name}"
 
 
 AREA_SELF_PARENT = _("An area cannot be inside itself.")

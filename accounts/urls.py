@@ -17,6 +17,7 @@ urlpatterns = [
     ),
     path("agency/", views.agency_edit, name="agency"),
     path("agency/logo/", views.agency_logo, name="agency-logo"),
+    path("agency/closures/", views.closures, name="closures"),
     path("locked/", views.locked_accounts, name="locked"),
     path("areas/", area_views.area_list, name="areas"),
     path("areas/new/", area_views.area_edit, name="area-new"),

@@ -1,13 +1,19 @@
+import datetime as dt
+
 from axes.utils import reset
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from accounts.forms import AgencyForm
+from accounts.forms import AgencyForm, ClosureForm
 from accounts.lockout import housekeeping, is_locked, locked_usernames
-from accounts.models import Agency, User
+from accounts.models import Agency, Closure, User
 from accounts.services import update_agency
+from accounts.working_days import working_calendar
 from audit import trail as audit
 from audit.models import AuditEvent
 from core.permissions import Permission, has_permission
@@ -77,3 +83,49 @@ def agency_logo(request):
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, max-age=300"
     return response
+
+
+def closures(request):
+    """The agency's own closures, and the public holidays counted beside them: which
+    weekdays are not working days (accounts/working_days.py). Those who keep the agency
+    profile add and remove them; a day already listed is refused, so a double submit adds
+    one."""
+    if not has_permission(request.user, Permission.EDIT_AGENCY):
+        raise PermissionDenied
+    form = ClosureForm(request.POST if request.POST.get("action") == "add" else None)
+    if request.method == "POST":
+        if request.POST.get("action") == "remove":
+            pk = request.POST.get("pk", "")
+            if pk.isdigit() and Closure.objects.filter(pk=int(pk)).delete()[0]:
+                messages.success(request, _("The closure was removed."))
+            return redirect("accounts:closures")
+        if form.is_valid():
+            closure = form.save()
+            messages.success(
+                request, _("%(day)s is now a closure.") % {"day": date_format(closure.day)}
+            )
+            return redirect("accounts:closures")
+    today = timezone.localdate()
+    calendar = working_calendar()
+    agency = Agency.load()
+    return render(
+        request,
+        "accounts/closures.html",
+        {
+            "form": form,
+            "agency": agency,
+            "upcoming": Closure.objects.filter(day__gte=today),
+            "past": Closure.objects.filter(
+                day__lt=today, day__gte=today - dt.timedelta(days=365)
+            ).reverse(),
+            "holidays": [
+                (day, name)
+                for day, name, own in calendar.days_off(today, today + dt.timedelta(days=365))
+                if not own
+            ],
+            "breadcrumbs": crumbs(
+                (_("Agency profile"), reverse("accounts:agency")),
+                (_("Closures and holidays"), None),
+            ),
+        },
+    )

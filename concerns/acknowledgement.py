@@ -2,7 +2,8 @@
 to a sub-unit of the department "in an accurate and timely manner").
 
 The one statement of the rule: a routing is acknowledged within two working days of the
-day it was routed (Monday to Friday; the department's holidays are not known to the app).
+day it was routed (working days as accounts/working_days.py counts them: Monday to Friday
+but the public holidays of the agency's state and its own closures).
 From the day after, until the unit's commander acknowledges it, however old, it is
 overdue: the concern's page says so, the concern list filters by it, the dashboard counts
 it and the hourly sweep reminds the CRO (concerns/reminders.py). A routing of a resolved
@@ -17,23 +18,24 @@ from django.db.models import Count, Exists, OuterRef, Window
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.working_days import WorkingCalendar, working_calendar
 from concerns.models import Concern, Routing
-from notifications.reminders import add_working_days
 
 ACK_WORKING_DAYS = 2
 
 
-def due_on(routed: dt.date) -> dt.date:
+def due_on(routed: dt.date, calendar: WorkingCalendar | None = None) -> dt.date:
     """The last day the unit has to acknowledge a routing made on `routed`."""
-    return add_working_days(routed, ACK_WORKING_DAYS)
+    return (calendar or working_calendar()).add(routed, ACK_WORKING_DAYS)
 
 
 def _cutoff(today: dt.date) -> dt.datetime:
     """Routings made before this moment are overdue today. `due_on` never goes back as the
     routing day moves on, so the overdue routings are those made up to a day: one
     comparison in SQL, while the working days are counted here."""
+    calendar = working_calendar()
     day = today
-    while due_on(day) >= today:
+    while due_on(day, calendar) >= today:
         day -= dt.timedelta(days=1)
     return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()))
 
@@ -51,17 +53,8 @@ def has_overdue_routing(today: dt.date) -> Exists:
 
 
 def working_days_between(after: dt.date, until: dt.date) -> int:
-    """Monday-to-Friday days later than `after`, up to and including `until`."""
-    if until <= after:
-        return 0
-    days = (until - after).days
-    weeks, rest = divmod(days, 7)
-    count = weeks * 5
-    weekday = after.weekday()
-    for step in range(1, rest + 1):
-        if (weekday + step) % 7 < 5:
-            count += 1
-    return count
+    """Working days later than `after`, up to and including `until`."""
+    return working_calendar().between(after, until)
 
 
 @dataclass(frozen=True)

@@ -85,6 +85,7 @@ NAVIGATION: list[NavItem] = [
         _("Setup"),
     ),
     NavItem(_("Agency profile"), "accounts:agency", Permission.EDIT_AGENCY, _("Setup")),
+    NavItem(_("Closures and holidays"), "accounts:closures", Permission.EDIT_AGENCY, _("Setup")),
     NavItem(_("Areas"), "accounts:areas", Permission.MANAGE_AREAS, _("Setup")),
     NavItem(_("Import records"), "imports:home", Permission.IMPORT_RECORDS, _("Setup")),
     NavItem(_("Locked accounts"), "accounts:locked", Permission.UNLOCK_ACCOUNTS, _("Setup")),

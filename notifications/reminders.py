@@ -30,15 +30,6 @@ DUE_SOON_DAYS = 5
 SWEEP_LOCK = 730_911  # pg_try_advisory_lock key of the sweep
 
 
-def add_working_days(day: dt.date, days: int) -> dt.date:
-    """Monday to Friday; the department's holidays are not known to the app."""
-    while days:
-        day += dt.timedelta(days=1)
-        if day.weekday() < 5:
-            days -= 1
-    return day
-
-
 def day_text(day: dt.date) -> str:
     """A date as a notification title writes it (Nov 5, 2026), whatever the language."""
     return f"{day:%b} {day.day}, {day.year}"

@@ -7,10 +7,10 @@ import datetime as dt
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from accounts.working_days import working_calendar
 from concerns.models import Concern, Referral, Routing
 from concerns.reminders import ACK_WORKING_DAYS
 from core.windows import Window, window
-from notifications.reminders import add_working_days
 from outreach.models import OutreachActivity
 from outreach.models.activities import notice_missing_q
 from reports.builders._common import (
@@ -121,9 +121,10 @@ def awaiting_routings(w: Window) -> list[dict]:
         .values("concern__reference", "concern__summary", "unit__name", "routed_at")
     )
     out = []
+    calendar = working_calendar()
     for r in qs:
         routed = timezone.localdate(r["routed_at"])
-        due = add_working_days(routed, ACK_WORKING_DAYS)
+        due = calendar.add(routed, ACK_WORKING_DAYS)
         out.append(
             {
                 "reference": r["concern__reference"],

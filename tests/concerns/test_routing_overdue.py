@@ -6,6 +6,7 @@ a bounded rate (issue 24)."""
 import datetime as dt
 import html
 
+import holidays
 import pytest
 import time_machine
 from django.conf import settings
@@ -14,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.working_days import working_calendar
 from concerns import reminders as concern_reminders
 from concerns import services
 from concerns.acknowledgement import lateness, overdue_routings, overdue_summary
@@ -33,12 +35,18 @@ def at(day: dt.date, hour: int = 10, minute: int = 0) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
 
 
+# The United States' public holidays (an agency profile's default country), read from the
+# package directly, apart from the code under test.
+DAYS_OFF = sorted(holidays.country_holidays("US", years=range(2024, 2028)))
+
+
 def weekdays_between(after: dt.date, until: dt.date) -> int:
     """Counted one day at a time, apart from the code under test."""
     return sum(
         1
         for n in range(1, (until - after).days + 1)
         if (after + dt.timedelta(days=n)).weekday() < 5
+        and after + dt.timedelta(days=n) not in DAYS_OFF
     )
 
 
@@ -170,6 +178,7 @@ def test_list_filter_keeps_to_what_the_user_may_see(client_for, traffic, cro, of
 @time_machine.travel(at(TODAY, 9), tick=False)
 def test_list_filter_queries_do_not_grow_with_rows(client_for, traffic, cro, supervisor):
     client = client_for(supervisor)
+    working_calendar()  # read once per five minutes, not per request (tests/accounts)
     routed(traffic, at(dt.date(2025, 9, 16)), by=cro)
     with CaptureQueriesContext(connection) as one:
         assert client.get(LIST + "?routing_overdue=on").status_code == 200
@@ -184,16 +193,17 @@ def test_list_filter_queries_do_not_grow_with_rows(client_for, traffic, cro, sup
 
 
 def overdue_in_sql(today: dt.date) -> tuple[int, str | None]:
-    """Overdue = at least two weekdays lie strictly between the local routing day and
-    today, of an open concern, not acknowledged: written from the rule, not from the code."""
+    """Overdue = at least two working days (weekdays but public holidays) lie strictly
+    between the local routing day and today, of an open concern, not acknowledged: written
+    from the rule, not from the code."""
     where = """
         FROM concerns_routing r JOIN concerns_concern c ON c.id = r.concern_id
         WHERE r.acknowledged_at IS NULL AND c.status <> 'resolved'
           AND (SELECT count(*) FROM generate_series(
                  (r.routed_at AT TIME ZONE %(tz)s)::date + 1, %(today)s::date - 1,
                  interval '1 day') AS d
-               WHERE extract(isodow FROM d) < 6) >= 2"""
-    params = {"tz": settings.TIME_ZONE, "today": today}
+               WHERE extract(isodow FROM d) < 6 AND d::date <> ALL(%(off)s)) >= 2"""
+    params = {"tz": settings.TIME_ZONE, "today": today, "off": DAYS_OFF}
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) " + where, params)
         n = cursor.fetchone()[0]
@@ -231,6 +241,7 @@ def build_dashboard_figure(today):
 
 
 def test_dashboard_figure_is_one_query_whatever_the_rows(traffic, cro, django_assert_num_queries):
+    working_calendar()  # read once per five minutes, not per request (tests/accounts)
     routed(traffic, at(dt.date(2025, 9, 16)), by=cro)
     with django_assert_num_queries(1):
         assert overdue_summary(TODAY)["n"] == 1

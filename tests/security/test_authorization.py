@@ -28,7 +28,7 @@ from django.test import TestCase, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from accounts.models import AddressPoint, Area
+from accounts.models import AddressPoint, Area, Closure
 from core.decisions import Decision
 from core.roles import Role
 from tests.conftest import sign_in
@@ -118,6 +118,7 @@ TABLE: dict[str, dict] = {
     "accounts:password-changed": SIGNED_IN,
     "accounts:agency": only(*CRO_AND_CHIEF),
     "accounts:agency-logo": row(CRO_AND_CHIEF, ok=404),  # the test agency has no logo
+    "accounts:closures": only(*CRO_AND_CHIEF),
     "accounts:locked": only(*CRO_AND_CHIEF),
     # The agency's areas: the CRO (and administrators, tests/accounts/test_areas_pages.py).
     "accounts:areas": only("cro"),
@@ -523,6 +524,7 @@ def build_records() -> SimpleNamespace:
     r.address = AddressPoint.objects.create(
         address="14 Birch Lane", key="14 birch lane", latitude=41.6, longitude=-88.1
     )
+    r.closure = Closure.objects.create(day=dt.date(2026, 11, 27), name="Day after Thanksgiving")
     r.department = DepartmentFactory(name="Public Works")
     r.worked = ConcernFactory(reported_by=officer, category="noise")
     concern_services.escalate_concern(concern=r.worked, by=officer)
