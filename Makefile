@@ -40,11 +40,13 @@ run: messages
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo
 	@echo "Serving on http://127.0.0.1:8000 (demo users: see README.md). Ctrl-C stops it."
-	@# The task worker (PDFs, email, imports) and the hourly notification sweep run beside
-	@# the web server and stop with it; the worker is started again if it exits.
-	(trap 'kill $$w 2>/dev/null; exit' TERM; while :; do $(BIN)/python manage.py task_worker & w=$$!; wait $$w; sleep 2; done) & worker=$$!; \
+	@# A task worker for each queue (core/queues.py: email, PDFs and imports) and the hourly
+	@# notification sweep run beside the web server and stop with it; a worker that exits
+	@# is started again.
+	(trap 'kill $$w 2>/dev/null; exit' TERM; while :; do $(BIN)/python manage.py task_worker --queue-name default & w=$$!; wait $$w; sleep 2; done) & worker=$$!; \
+	(trap 'kill $$w 2>/dev/null; exit' TERM; while :; do $(BIN)/python manage.py task_worker --queue-name documents & w=$$!; wait $$w; sleep 2; done) & documents=$$!; \
 	$(BIN)/python manage.py send_notifications --every 3600 & sweeper=$$!; \
-	trap 'kill $$worker $$sweeper 2>/dev/null' EXIT INT TERM; \
+	trap 'kill $$worker $$documents $$sweeper 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 lint: install

@@ -22,6 +22,7 @@ from shapely.geometry import Point
 from accounts.geometry import checked_shape
 from accounts.models import Area, User
 from core.permissions import Permission, require
+from core.queues import DOCUMENTS
 
 # The records that point to an area: the reverse relation on Area, and how a page names them.
 PLACED = {
@@ -234,7 +235,7 @@ def queue_assignment(*, by, pairs: list[tuple[str, Area]]) -> int:
     return len(pairs)
 
 
-@task()
+@task(queue_name=DOCUMENTS)
 def assign_places(user_id: int, pairs: list[list]) -> int:
     """Each typed place in its area, one value at a time, each in its own transaction: the
     records of the first values are placed while the next ones are written."""

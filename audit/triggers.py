@@ -24,15 +24,16 @@ STAMP_TRIGGER = "crd_audit_stamp"
 # The trail and its seals only grow (audit/chain.py seals the trail).
 APPEND_ONLY_TABLES = (AUDIT_TABLE, SEAL_TABLE)
 
-# Tables whose rows are not records: the session store, the task queue, django-axes' own
-# sign-in logs (failed sign-ins and lockouts are audited as events instead), the rate
-# limiter's counts, and the trail itself.
+# Tables whose rows are not records: the session store, the task queue and the workers'
+# heartbeats (desk/health.py), django-axes' own sign-in logs (failed sign-ins and lockouts
+# are audited as events instead), the rate limiter's counts, and the trail itself.
 NOT_AUDITED = {
     AUDIT_TABLE,
     SEAL_TABLE,
     CHECK_TABLE,
     "django_session",
     "django_tasks_database_dbtaskresult",
+    "desk_workerbeat",
     "axes_accessattempt",
     "axes_accesslog",
     "axes_accessfailurelog",

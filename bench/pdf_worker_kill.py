@@ -55,6 +55,8 @@ def start_worker(log):
             sys.executable,
             "manage.py",
             "db_worker",
+            "--queue-name",
+            "documents",  # renders run on their own queue (core/queues.py)
             "--no-reload",  # the task runs in this very process, as in production
             "--no-startup-delay",
             "--interval",

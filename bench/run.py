@@ -241,7 +241,7 @@ def serve():
         env=env(),
     )
     worker = subprocess.Popen(
-        [PYTHON, "manage.py", "db_worker"],
+        [PYTHON, "manage.py", "db_worker", "--queue-name", "*"],  # every queue (core/queues.py)
         cwd=ROOT,
         env=env(),
         stdout=subprocess.DEVNULL,

@@ -138,6 +138,14 @@ else:
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
+# The cache: each process's own memory by default (one server). With several web servers,
+# CACHE_URL names a Redis server they share (redis://10.0.0.5:6379/1, with
+# ?key_prefix=crd when the Redis serves others too), so that a settings change (the second
+# factor for everyone, the working-days calendar) reaches every server at once and the
+# dashboard's figures are computed once for all. Sessions and rate limits are in the
+# database, shared either way.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -233,6 +241,16 @@ EMAIL_CONFIG = env.email_url(
     default="consolemail://" if DEBUG else "smtp://localhost:25",
 )
 vars().update(EMAIL_CONFIG)
+# SMTP with OAuth 2.0 (notifications/smtp_oauth.py): a token from this endpoint instead of
+# a password, for Exchange Online and other providers that refuse passwords for SMTP.
+CRD_SMTP_OAUTH_TOKEN_URL = env.str("CRD_SMTP_OAUTH_TOKEN_URL", default="")
+CRD_SMTP_OAUTH_CLIENT_ID = env.str("CRD_SMTP_OAUTH_CLIENT_ID", default="")
+CRD_SMTP_OAUTH_CLIENT_SECRET = env.str("CRD_SMTP_OAUTH_CLIENT_SECRET", default="")
+CRD_SMTP_OAUTH_SCOPE = env.str(
+    "CRD_SMTP_OAUTH_SCOPE", default="https://outlook.office365.com/.default"
+)
+if CRD_SMTP_OAUTH_TOKEN_URL:
+    EMAIL_BACKEND = "notifications.smtp_oauth.OAuthEmailBackend"
 
 # Security. In production the app sits behind a TLS-terminating proxy; set
 # DJANGO_SECURE_PROXY_SSL_HEADER=true when that proxy sends X-Forwarded-Proto.
@@ -270,13 +288,16 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
     if env.bool("DJANGO_SECURE_PROXY_SSL_HEADER", default=False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    # /healthz is probed over plain HTTP by load balancers inside the network.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    # /healthz and /healthz/web are probed over plain HTTP by monitoring and load balancers
+    # inside the network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz(/web)?$"]
 
-# Background work (PDF rendering): the database backend, run by `manage.py db_worker`.
+# Background work: the database backend, served by `manage.py task_worker`, one worker per
+# queue (core/queues.py: "default" for email and the audit, "documents" for PDFs and imports).
 TASKS = {
     "default": {
-        "BACKEND": env.str("CRD_TASKS_BACKEND", default="django_tasks_db.backend.DatabaseBackend")
+        "BACKEND": env.str("CRD_TASKS_BACKEND", default="django_tasks_db.backend.DatabaseBackend"),
+        "QUEUES": ["default", "documents"],
     }
 }
 

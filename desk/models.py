@@ -27,3 +27,22 @@ class CalendarFeed(models.Model):
 
     def __str__(self):
         return f"{self.user_id}: {self.token_hash[:8]}"
+
+
+class WorkerBeat(models.Model):
+    """A queue's task worker's heartbeat (desk/health.py). /healthz sends the queue a
+    heartbeat task when the last answer is a minute old; `waiting_since` is when the
+    oldest heartbeat still unanswered was sent, cleared by the answer. Unanswered for two
+    minutes, the worker is reported stopped."""
+
+    queue = models.CharField(max_length=40, unique=True, verbose_name=_("queue"))
+    asked_at = models.DateTimeField(null=True, blank=True, verbose_name=_("last sent at"))
+    waiting_since = models.DateTimeField(null=True, blank=True, verbose_name=_("waiting since"))
+    beat_at = models.DateTimeField(null=True, blank=True, verbose_name=_("answered at"))
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self):
+        return self.queue

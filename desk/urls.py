@@ -8,6 +8,7 @@ from desk import briefing, dashboard_views, views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("healthz/web", views.healthz_web, name="healthz-web"),
     path("dashboard.pdf", dashboard_views.dashboard_pdf, name="dashboard-pdf"),
     path("inbox/", dashboard_views.inbox, name="inbox"),
     path(

@@ -1,15 +1,15 @@
 """The home page of each role and the health check."""
 
 from django.contrib.auth.decorators import login_not_required
-from django.db import DatabaseError, connection
+from django.db import DatabaseError
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from audit import tasks as audit_tasks
 from core.permissions import Permission, has_permission
 from core.roles import Role
+from desk import health
 from desk import home as home_blocks
 from desk.dashboard_views import dashboard_context
 from programs.services import evaluation_schedule
@@ -51,16 +51,31 @@ def home(request):
 @never_cache
 @require_GET
 def healthz(request):
-    """For load balancers and monitoring: 200 when the database answers, 503 when not.
-    Also says whether the audit trail's last daily check found it intact, and starts the
-    trail's sealing and that check when they are due (audit.tasks)."""
+    """For load balancers and monitoring: 200 when every part works, 503 naming those
+    that do not (desk/health.py: the database, each queue's worker and oldest waiting
+    task, storage, the audit trail's last check). Probing also starts what is due: the
+    workers' heartbeats, the trail's sealing and its daily check."""
     try:
-        connection.ensure_connection()
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-        audit_tasks.schedule()
-        audit = audit_tasks.status()
+        health.database()
+        answer = health.report()
     except DatabaseError:
-        return JsonResponse({"status": "error", "database": "error"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok", "audit": audit})
+        return JsonResponse(
+            {"status": "error", "database": "error", "failing": ["database"]}, status=503
+        )
+    return JsonResponse(answer, status=503 if answer["failing"] else 200)
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz_web(request):
+    """For load balancers: 200 when this server can serve pages (its database answers),
+    whatever the workers do. A stopped worker must not take every web server out of
+    rotation; monitoring asks /healthz for that."""
+    try:
+        health.database()
+    except DatabaseError:
+        return JsonResponse(
+            {"status": "error", "database": "error", "failing": ["database"]}, status=503
+        )
+    return JsonResponse({"status": "ok", "database": "ok", "failing": []})

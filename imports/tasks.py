@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tasks import task
 
+from core.queues import DOCUMENTS
 from imports.engine import SHOWN_PROBLEMS, auto_mapping, check, finish, read_file, run_import
 from imports.files import pending_path
 from imports.models import FileCheck, ImportLog
@@ -38,7 +39,7 @@ def queue_check(*, stored_file: str, kind: str, file_name: str, by, mapping=None
     return entry
 
 
-@task()
+@task(queue_name=DOCUMENTS)
 def check_file(check_id: int, generation: int, match_by_name: bool) -> None:
     """Read the file within the limits of imports.reading and check every row; saved only if
     no newer check of the file was asked for meanwhile."""
@@ -72,7 +73,7 @@ def check_file(check_id: int, generation: int, match_by_name: bool) -> None:
     )
 
 
-@task()
+@task(queue_name=DOCUMENTS)
 def import_file(log_id: int) -> None:
     """Import a checked spreadsheet in the background (imports.engine.run_import).
 

@@ -13,13 +13,14 @@ import logging
 
 from django_tasks import task
 
+from core.queues import DOCUMENTS
 from reports.models import Report
 from reports.pdf import render_pdf, sha256, store_pdf
 
 log = logging.getLogger(__name__)
 
 
-@task()
+@task(queue_name=DOCUMENTS)
 def render_spanish_pdf(report_id: int) -> None:
     report = Report.objects.get(pk=report_id)
     if not _wanted(report):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_tasks import TaskResultStatus, task
 from django_tasks_db.models import DBTaskResult
 
+from core.queues import DOCUMENTS
 from reports.layout import LayoutFailed
 from reports.models import RENDER_LOCK, Report, render_is_alive
 from reports.pdf import RenderTimeout, render_pdf, sha256, store_pdf
@@ -47,7 +48,7 @@ class RenderInterrupted(Exception):
     """What the task of a render whose worker died is recorded as having failed with."""
 
 
-@task()
+@task(queue_name=DOCUMENTS)
 def render_report(report_id: int) -> None:
     """Render a report's PDF in the background, showing progress on the report.
 

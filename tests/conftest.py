@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from core import queues
 from core.roles import Role
 from tests.factories import UserFactory
 
@@ -34,10 +35,13 @@ def pytest_generate_tests(metafunc):
     # Every test, not a chosen few: a test that reads the clock without knowing it (a
     # factory's default "today", a database default of now()) is the one that breaks.
     # A test that seeds the whole demo (most of a minute) runs at the first instant only,
-    # New Year's Eve, where the demo's report periods and due dates turn over.
+    # New Year's Eve, where the demo's report periods and due dates turn over; so does one
+    # that starts its own servers, whose clock the instants do not move.
     if metafunc.config.getoption("edge_dates"):
         instants = list(EDGE_INSTANTS)
-        if metafunc.definition.get_closest_marker("whole_demo"):
+        if metafunc.definition.get_closest_marker(
+            "whole_demo"
+        ) or metafunc.definition.get_closest_marker("servers"):
             instants = instants[:1]
         metafunc.fixturenames.append("edge_instant")
         metafunc.parametrize("edge_instant", instants, ids=instants)
@@ -207,10 +211,30 @@ def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+# Tasks run at once, in the test's own process, on every queue (core/queues.py).
+IMMEDIATE_TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+        "QUEUES": list(queues.ALL),
+    }
+}
+
+
 @pytest.fixture(autouse=True)
 def immediate_tasks(settings):
     """Background tasks (PDF rendering) run at once in tests, in the same process."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = IMMEDIATE_TASKS
+
+
+@pytest.fixture
+def database_tasks(settings):
+    """Tasks wait in the database queue for a worker, as in production (core/queues.py)."""
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks_db.backend.DatabaseBackend",
+            "QUEUES": list(queues.ALL),
+        }
+    }
 
 
 @pytest.fixture(autouse=True)

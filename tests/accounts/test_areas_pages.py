@@ -246,10 +246,9 @@ def test_placed_models_are_the_three_kinds_of_record():
     ]
 
 
-def test_matching_page_leaves_the_updates_to_a_background_task(client_for, cro, settings):
+def test_matching_page_leaves_the_updates_to_a_background_task(client_for, cro, database_tasks):
     from django_tasks_db.models import DBTaskResult
 
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
     beat = make_area("B3", "Beat 3")
     ConcernFactory.create_batch(3, area="Elm")
     response = client_for(cro).post(

@@ -10,23 +10,35 @@ def test_healthz_ok_when_database_answers(client):
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
     # The first probe starts the audit trail's daily check (run at once in tests).
-    assert json.loads(response.content) == {"status": "ok", "database": "ok", "audit": "ok"}
+    body = json.loads(response.content)
+    assert (body["status"], body["database"], body["audit"], body["failing"]) == (
+        "ok",
+        "ok",
+        "ok",
+        [],
+    )
     assert response["Cache-Control"].startswith("max-age=0")
 
 
-def test_healthz_503_when_database_is_unreachable(client, django_db_blocker, monkeypatch):
+@pytest.mark.parametrize("name", ["healthz", "healthz-web"])
+def test_healthz_503_when_database_is_unreachable(client, django_db_blocker, monkeypatch, name):
     # Point the connection at a port where nothing listens: a real connection failure.
     with django_db_blocker.unblock():
         connection.close()
         monkeypatch.setitem(connection.settings_dict, "HOST", "127.0.0.1")
         monkeypatch.setitem(connection.settings_dict, "PORT", "1")
         try:
-            response = client.get(reverse("healthz"))
+            response = client.get(reverse(name))
         finally:
             connection.close()
     assert response.status_code == 503
-    assert json.loads(response.content) == {"status": "error", "database": "error"}
+    assert json.loads(response.content) == {
+        "status": "error",
+        "database": "error",
+        "failing": ["database"],
+    }
 
 
-def test_healthz_is_get_only(client, db):
-    assert client.post(reverse("healthz")).status_code == 405
+@pytest.mark.parametrize("name", ["healthz", "healthz-web"])
+def test_healthz_is_get_only(client, db, name):
+    assert client.post(reverse(name)).status_code == 405

@@ -35,8 +35,10 @@ def test_healthz_starts_the_daily_check_and_reports_what_it_found(client):
     _alter_a_sealed_event()
     AuditCheck.objects.all().update(at="2000-01-01T00:00:00Z")
     cache.clear()
-    body = json.loads(client.get(HEALTH).content)
-    assert body == {"status": "ok", "database": "ok", "audit": "problems"}
+    response = client.get(HEALTH)
+    body = json.loads(response.content)
+    assert response.status_code == 503
+    assert (body["status"], body["audit"], body["failing"]) == ("error", "problems", ["audit"])
 
 
 @pytest.mark.django_db

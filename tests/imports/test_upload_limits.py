@@ -233,10 +233,9 @@ def test_the_bomb_is_refused_on_the_check_page_in_seconds(client_for, cro):
     assert not CommunityOrganization.objects.exists()
 
 
-def test_the_upload_request_only_queues_the_check(client_for, cro, settings):
+def test_the_upload_request_only_queues_the_check(client_for, cro, database_tasks):
     """With a real worker, the request stores the file and queues its check; nothing is
     read until the worker runs, and the page follows it."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
     client = client_for(cro)
     response = upload(client, "bomb.xlsx", two_million_cells())
     assert response.status_code == 302

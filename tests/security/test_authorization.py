@@ -31,7 +31,7 @@ from django.utils import timezone
 from accounts.models import AddressPoint, Area, Closure
 from core.decisions import Decision
 from core.roles import Role
-from tests.conftest import sign_in
+from tests.conftest import IMMEDIATE_TASKS, sign_in
 from tests.factories import (
     ActivityFactory,
     AgencyFactory,
@@ -108,6 +108,7 @@ TABLE: dict[str, dict] = {
     # --- Home, health, the Chief's dashboard and inbox
     "home": SIGNED_IN,  # a staff user without a role reads "You hold no role yet"
     "healthz": PUBLIC,
+    "healthz-web": PUBLIC,
     "dashboard-pdf": only(*CRO_AND_CHIEF),
     "inbox": only("chief"),
     "inbox-decide": POST_ONLY,
@@ -753,10 +754,9 @@ def media_root(settings, shared_media):
 @pytest.fixture(scope="module")
 def module_records(django_db_setup, django_db_blocker, shared_media):
     """The records, built once for the module in a transaction rolled back at its end."""
-    immediate = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     with (
         django_db_blocker.unblock(),
-        override_settings(MEDIA_ROOT=shared_media, TASKS=immediate),
+        override_settings(MEDIA_ROOT=shared_media, TASKS=IMMEDIATE_TASKS),
         transaction.atomic(),
     ):
         records = build_records()

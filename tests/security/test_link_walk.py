@@ -45,7 +45,7 @@ from django.urls import Resolver404, resolve, reverse
 
 from concerns.status import private_code
 from core.widgets import DJANGO_BLANK
-from tests.conftest import sign_in
+from tests.conftest import IMMEDIATE_TASKS, sign_in
 from tests.security.test_authorization import ROLES, TABLE, build_records, url_kwargs
 
 pytestmark = pytest.mark.django_db
@@ -69,6 +69,7 @@ NOT_PAGES = {
     "concerns:export",
     "dashboard-pdf",
     "healthz",
+    "healthz-web",
     "imports:export",
     "imports:template",
     "notifications:menu",
@@ -225,10 +226,9 @@ def media_root(settings, walk_media):
 
 @pytest.fixture(scope="module")
 def walk_records(django_db_setup, django_db_blocker, walk_media):
-    immediate = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     with (
         django_db_blocker.unblock(),
-        override_settings(MEDIA_ROOT=walk_media, TASKS=immediate),
+        override_settings(MEDIA_ROOT=walk_media, TASKS=IMMEDIATE_TASKS),
         transaction.atomic(),
     ):
         records = build_records()

@@ -21,6 +21,7 @@ pytestmark = pytest.mark.django_db
 PUBLIC = [
     "/",
     "/healthz",
+    "/healthz/web",
     "/accounts/login/",
     "/feedback/",
     "/feedback/received/",
