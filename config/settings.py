@@ -94,6 +94,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # After a change, that person's reads stay on the primary a few seconds (core/replica.py).
+    "core.replica.FreshReads",
     # Idle (30 minutes) and absolute (12 hours) session limits.
     "accounts.middleware.SessionLimits",
     # The Chief, the CRO, supervisors and administrators (or everyone, by the agency's
@@ -379,6 +381,11 @@ if env.str("DATABASE_REPLICA_URL", default=""):
     # Tests have no replica: its reads go to the test database itself.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
+# Reads leave the replica while it is further behind than this, or down; how often each
+# process asks it; and how long after a change a person reads from the primary.
+CRD_REPLICA_MAX_LAG_SECONDS = env.int("CRD_REPLICA_MAX_LAG_SECONDS", default=10)
+CRD_REPLICA_CHECK_SECONDS = env.int("CRD_REPLICA_CHECK_SECONDS", default=5)
+CRD_REPLICA_STICKY_SECONDS = env.int("CRD_REPLICA_STICKY_SECONDS", default=15)
 
 # Object storage: with CRD_S3_BUCKET set, uploaded files and report PDFs are kept in that
 # S3-compatible bucket (django-storages), which every web host and task worker shares.

@@ -12,10 +12,10 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Agency
 from concerns.models import Concern
-from config.routers import use_replica
 from core.decisions import Decision
 from core.pdf import pdf_response, render_pdf
 from core.permissions import Permission, has_permission
+from core.replica import replica_for, replica_reads
 from core.web import crumbs, require_permission
 from desk import inbox as inbox_items
 from desk.dashboard import build_dashboard, period_from
@@ -32,7 +32,7 @@ def dashboard_context(request, *, draw=page_charts, waiting: bool = True) -> dic
     today = timezone.localdate()
     period, error = period_from(request.GET, today)
     # Read-only aggregates: from the read replica when one is configured (DEPLOYMENT.md).
-    with use_replica():
+    with replica_for(request):
         data = build_dashboard(period, today)
     query = f"period={period.key}"
     if period.key == "custom":
@@ -66,6 +66,7 @@ def dashboard_context(request, *, draw=page_charts, waiting: bool = True) -> dic
     return data
 
 
+@replica_reads
 def dashboard_pdf(request):
     """The dashboard on one printable page (rendered in the request: one page is quick)."""
     require_permission(request, Permission.VIEW_DASHBOARD)

@@ -17,6 +17,7 @@ from core.conflicts import EditConflict
 from core.decisions import Decision
 from core.paging import paginate
 from core.permissions import Permission, has_permission
+from core.replica import replica_for, replica_reads
 from core.web import crumbs, csv_download, require_permission, show_errors
 from core.widgets import DateInput
 from reports import services
@@ -44,6 +45,7 @@ class GenerateForm(forms.Form):
     )
 
 
+@replica_reads
 def report_list(request):
     require_permission(request, Permission.VIEW_REPORTS)
     kind = request.GET.get("kind", "")
@@ -105,7 +107,8 @@ def report_detail(
     )
     if report.render_state == Report.Render.RUNNING and fail_interrupted_render(report.pk):
         report.refresh_from_db()  # its worker died: shown failed, with "Try again"
-    context = report_context(report)
+    with replica_for(request):  # the figures of a draft are counted live: the heavy part
+        context = report_context(report)
     hits = screen_report(report)
     due = due_date(report.kind, report.period_end)
     can_manage = has_permission(request.user, Permission.MANAGE_REPORTS)
@@ -281,6 +284,7 @@ def report_pdf(request, pk):
     return response
 
 
+@replica_reads
 def report_listing(request, pk, listing):
     """One listing of the report in full, as CSV: the figures the report holds (frozen
     once submitted), so the file always agrees with the PDF's summary of it."""

@@ -12,6 +12,7 @@ from concerns.filters import ConcernFilter
 from concerns.models import Concern
 from core.paging import paginate
 from core.permissions import Permission, has_permission
+from core.replica import replica_reads
 from core.web import crumbs, csv_download
 
 # The list's map counts at most this many rows of the filter (the first in the list's
@@ -63,12 +64,14 @@ def _list(request, base_qs, *, title, mine=False):
     )
 
 
+@replica_reads
 def concern_list(request):
     if not has_permission(request.user, Permission.VIEW_CONCERN):
         raise PermissionDenied
     return _list(request, Concern.objects.visible_to(request.user), title=_("Concerns"))
 
 
+@replica_reads
 def concern_map(request):
     """The concern list's map for the same filter: counts by area over the first
     MAP_COUNT_CAP rows and the points of the first MAP_POINTS. The list page loads it as a
@@ -108,6 +111,7 @@ def concern_map(request):
     return render(request, "concerns/concern_map.html", context)
 
 
+@replica_reads
 def concern_mine(request):
     """The officer's own: what they logged and what they were assigned."""
     if not has_permission(request.user, Permission.LOG_CONCERN):
@@ -118,6 +122,7 @@ def concern_mine(request):
     return _list(request, qs, title=_("My concerns"), mine=True)
 
 
+@replica_reads
 def concern_export(request):
     """The filtered list as CSV. Source details only for roles allowed to see them."""
     if not has_permission(request.user, Permission.EXPORT_CONCERNS):

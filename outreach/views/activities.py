@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from accounts import lookups
 from core.paging import paginate
 from core.permissions import Permission, has_permission
+from core.replica import replica_reads
 from core.web import crumbs, csv_download, require_permission, show_errors
 from outreach import services
 from outreach.filters import ActivityFilter
@@ -61,6 +62,7 @@ def _activity_qs(request):
     return filterset, qs
 
 
+@replica_reads
 def activity_list(request):
     require_permission(request, Permission.LOG_ACTIVITY)
     filterset, qs = _activity_qs(request)
@@ -80,6 +82,7 @@ def activity_list(request):
     )
 
 
+@replica_reads
 def activity_export(request):
     require_permission(request, Permission.LOG_ACTIVITY)
     _, qs = _activity_qs(request)

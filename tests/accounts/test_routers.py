@@ -8,36 +8,44 @@ import threading
 from pathlib import Path
 
 import pytest
-from django.db import router, transaction
+from django.db import connections, router, transaction
+from django.http import HttpResponse
 from django.test import override_settings
 
-from config.routers import ReplicaRouter, use_replica
+from config.routers import (
+    REPLICA,
+    ReplicaRouter,
+    forget_readiness,
+    reading_from_replica,
+    replica_ready,
+    use_replica,
+)
+from core.replica import FRESH_COOKIE, FreshReads, replica_reads
 from reports.models import Report
 
 ROOT = Path(__file__).resolve().parents[2]
 ROUTED = override_settings(DATABASE_ROUTERS=["config.routers.ReplicaRouter"])
 
 
-def test_reads_go_to_the_replica_only_inside_use_replica():
-    routes = ReplicaRouter()
-    assert routes.db_for_read(Report) == "default"
+def test_reads_ask_for_the_replica_only_inside_use_replica():
+    assert not reading_from_replica()
     with use_replica():
-        assert routes.db_for_read(Report) == "replica"
+        assert reading_from_replica()
         with use_replica():
-            assert routes.db_for_read(Report) == "replica"
-        assert routes.db_for_read(Report) == "replica"  # the inner block ends, not the outer
-        assert routes.db_for_write(Report) == "default"
-    assert routes.db_for_read(Report) == "default"
+            assert reading_from_replica()
+        assert reading_from_replica()  # the inner block ends, not the outer
+        assert ReplicaRouter().db_for_write(Report) == "default"
+    assert not reading_from_replica()
 
 
 def test_use_replica_as_a_decorator():
     @use_replica()
     def figures():
-        return ReplicaRouter().db_for_read(Report)
+        return reading_from_replica()
 
-    assert figures() == "replica"
-    assert figures() == "replica"  # each call enters afresh
-    assert ReplicaRouter().db_for_read(Report) == "default"
+    assert figures() is True
+    assert figures() is True  # each call enters afresh
+    assert not reading_from_replica()
 
 
 def test_the_flag_belongs_to_the_thread_that_set_it():
@@ -47,7 +55,7 @@ def test_the_flag_belongs_to_the_thread_that_set_it():
 
     def other_request():
         inside.wait(5)
-        seen["other"] = ReplicaRouter().db_for_read(Report)
+        seen["other"] = reading_from_replica()
         checked.set()
 
     thread = threading.Thread(target=other_request)
@@ -55,12 +63,34 @@ def test_the_flag_belongs_to_the_thread_that_set_it():
     with use_replica():
         inside.set()
         checked.wait(5)
-        seen["this"] = ReplicaRouter().db_for_read(Report)
+        seen["this"] = reading_from_replica()
     thread.join(5)
-    assert seen == {"this": "replica", "other": "default"}
+    assert seen == {"this": True, "other": False}
 
 
-def test_querysets_follow_the_router_when_it_is_installed():
+@pytest.fixture
+def mirror(db):
+    """A "replica" connection to the test database itself: up, and never behind."""
+    connections.settings[REPLICA] = {**connections.settings["default"]}
+    # Opened here: the test case refuses to open a connection it was not declared with,
+    # and this alias did not exist when it was declared.
+    connections[REPLICA].connect()
+    forget_readiness()
+    yield
+    connections[REPLICA].close()
+    del connections[REPLICA]
+    del connections.settings[REPLICA]
+    forget_readiness()
+
+
+def test_without_a_replica_every_read_stays_on_the_default_database():
+    assert not replica_ready()
+    with ROUTED, use_replica():
+        assert router.db_for_read(Report) == "default"
+
+
+@pytest.mark.django_db(transaction=True)  # outside a transaction, as a page's reads are
+def test_querysets_follow_the_router_when_the_replica_is_ready(mirror):
     with ROUTED:
         assert Report.objects.all().db == "default"
         with use_replica():
@@ -71,9 +101,34 @@ def test_querysets_follow_the_router_when_it_is_installed():
 
 
 @pytest.mark.django_db
-def test_inside_a_transaction_reads_stay_on_the_default_database():
+def test_inside_a_transaction_reads_stay_on_the_default_database(mirror):
     with ROUTED, transaction.atomic(), use_replica():
         assert router.db_for_read(Report) == "default"
+
+
+@pytest.mark.django_db
+def test_a_page_reads_from_the_primary_after_a_change_or_when_it_changes(mirror, rf, settings):
+    settings.CRD_REPLICA_STICKY_SECONDS = 15
+    seen = []
+
+    @replica_reads
+    def page(request):
+        seen.append(reading_from_replica())
+        return HttpResponse("ok")
+
+    page(rf.get("/concerns/"))
+    fresh = rf.get("/concerns/")
+    fresh.COOKIES[FRESH_COOKIE] = "1"
+    page(fresh)
+    page(rf.post("/concerns/"))
+    assert seen == [True, False, False]
+    # The middleware marks a successful change, and only that, for the sticky seconds.
+    marks = FreshReads(lambda request: HttpResponse(status=302))
+    cookie = marks(rf.post("/concerns/new/")).cookies[FRESH_COOKIE]
+    assert cookie["max-age"] == 15 and cookie["httponly"]
+    assert FRESH_COOKIE not in marks(rf.get("/concerns/")).cookies
+    refused = FreshReads(lambda request: HttpResponse(status=400))
+    assert FRESH_COOKIE not in refused(rf.post("/concerns/new/")).cookies
 
 
 def test_only_the_default_database_is_migrated_and_relations_are_allowed():

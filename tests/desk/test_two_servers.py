@@ -29,6 +29,7 @@ from accounts.models import Agency
 from concerns.models import Concern
 from core.roles import Role
 from tests.factories import TEST_PASSWORD, UserFactory
+from tests.reports.test_render_retry import Relay
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.servers]
 CHECKOUT = Path(__file__).resolve().parents[2]
@@ -81,11 +82,12 @@ def servers():
     redis.Redis.from_url(REDIS_URL).flushdb()
     db = connection.settings_dict
     user = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+    # Over TCP, whatever the server: the embedded one listens on a Unix socket only.
+    relay = Relay(db["HOST"] or "127.0.0.1", int(db["PORT"] or 5432))
     env = {
         **os.environ,
         "DJANGO_DEBUG": "true",
-        "DATABASE_URL": f"postgres://{user}@{host}/{db['NAME']}",
+        "DATABASE_URL": f"postgres://{user}@127.0.0.1:{relay.port}/{db['NAME']}",
         "CACHE_URL": REDIS_URL,
         "CRD_PUBLIC_FORM_HOURLY_LIMIT": "2",
     }
@@ -119,6 +121,7 @@ def servers():
             process.terminate()
         for process in processes:
             process.wait(timeout=20)
+        relay.cut()
         redis.Redis.from_url(REDIS_URL).flushdb()
 
 
