@@ -43,6 +43,26 @@ def agency(db):
     return AgencyFactory(name=AGENCY, phone="(555) 010-0000")
 
 
+# Names no email's own words can be: Faker's are now and then an English word (an
+# Officer Page, a Sgt. Case), and "the details are on the page" would then read as a leak.
+UNMISTAKABLE = {
+    "officer": ("Thaddeus", "Quennellworth"),
+    "supervisor": ("Isadora", "Vantongeren"),
+    "cro": ("Perpetua", "Hallorangue"),
+    "chief": ("Lucius", "Abernathwyn"),
+    "training_officer": ("Wilhelmina", "Ostrovskaya"),
+}
+
+
+@pytest.fixture(autouse=True)
+def unmistakable_names(request):
+    for persona, (first, last) in UNMISTAKABLE.items():
+        if persona in request.fixturenames:
+            person = request.getfixturevalue(persona)
+            type(person).objects.filter(pk=person.pk).update(first_name=first, last_name=last)
+            person.first_name, person.last_name = first, last
+
+
 @pytest.fixture
 def on_commit(django_capture_on_commit_callbacks):
     def run():
