@@ -21,16 +21,13 @@ from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
-from django.db.models import F, Min, Value
+from django.db.models import F, Value
 from django.db.models import Q as Where
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django_tasks import task_backends
-from django_tasks_db.backend import DatabaseBackend
-from django_tasks_db.models import DBTaskResult
 
 from audit import tasks as audit_tasks
-from core import queues
+from core import queues, taskbackend
 from desk.models import WorkerBeat
 from desk.tasks import heartbeat
 
@@ -89,17 +86,11 @@ def workers(now: dt.datetime) -> dict:
 
 
 def waiting_tasks(now: dt.datetime) -> dict:
-    """Each queue's tasks ready to run and the age of the oldest, with the database
-    backend; other backends keep their queue elsewhere and are not read here."""
-    if not isinstance(task_backends["default"], DatabaseBackend):
+    """Each queue's tasks ready to run and the age of the oldest, in the database or in
+    Redis (core/taskbackend.py); a backend that keeps no queue has nothing to report."""
+    if not taskbackend.kind():
         return {}
-    rows = (
-        DBTaskResult.objects.ready()
-        .filter(queue_name__in=queues.ALL)
-        .values("queue_name")
-        .annotate(oldest=Min("enqueued_at"))
-    )
-    found = {row["queue_name"]: row["oldest"] for row in rows}
+    found = taskbackend.oldest_waiting(queues.ALL)
     out = {}
     for queue in queues.ALL:
         age = int((now - found[queue]).total_seconds()) if queue in found else 0

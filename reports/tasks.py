@@ -5,9 +5,9 @@ from django.conf import settings
 from django.db import DatabaseError, connection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_tasks import TaskResultStatus, task
-from django_tasks_db.models import DBTaskResult
+from django_tasks import task
 
+from core import taskbackend
 from core.queues import DOCUMENTS
 from reports.layout import LayoutFailed
 from reports.models import RENDER_LOCK, Report, render_is_alive
@@ -144,16 +144,11 @@ def _interrupted(report_id: int) -> bool:
     ).update(render_state=R.FAILED, render_error=str(RENDER_INTERRUPTED), render_progress=0)
     # Its task: the one taken up before the render began. A task taken up since (a retry
     # about to take the lock) started later and is left alone.
-    DBTaskResult.objects.filter(
-        task_path=render_report.module_path,
-        status=TaskResultStatus.RUNNING,
-        args_kwargs__args=[report_id],
-        started_at__lte=started,
-    ).update(
-        status=TaskResultStatus.FAILED,
-        finished_at=timezone.now(),
-        exception_class_path=f"{__name__}.{RenderInterrupted.__qualname__}",
-        traceback=str(RENDER_INTERRUPTED),
+    taskbackend.fail_running(
+        render_report,
+        args=[report_id],
+        started_by=started,
+        error=RenderInterrupted(str(RENDER_INTERRUPTED)),
     )
     return bool(failed)
 

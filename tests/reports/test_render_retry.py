@@ -1,6 +1,7 @@
 """A render whose worker or layout process died is offered again at once, its task recorded
 as failed; a task worker that loses the database ends, for its supervisor to restart it
-(issue 21, finding 12)."""
+(issue 21, finding 12). The killed worker's task is in the real queue: the database's, or
+Redis's under CRD_TEST_TASKS_BACKEND=redis (tests/conftest.py)."""
 
 import contextlib
 import datetime as dt
@@ -14,14 +15,20 @@ import threading
 import time
 from pathlib import Path
 
+import django_rq
 import psycopg
 import pytest
+import time_machine
+from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
+from django_tasks_rq.backend import Job
+from rq import Worker
 
+from core.queues import DOCUMENTS
 from reports import services
 from reports.models import RENDER_LOCK, Report
 from reports.tasks import RENDER_INTERRUPTED, render_report
@@ -34,10 +41,17 @@ CHECKOUT = Path(__file__).resolve().parents[2]
 SLOW_HTML = "<table>" + "<tr><td>Row</td><td>Some text</td></tr>" * 5000 + "</table>"
 
 
+# A report not rendered in the test's process: a process that has started the layout's fork
+# server (reports/layout.py) cannot fork an RQ worker's child that renders, since Python's
+# fork server is looked for among the process's own children.
 @pytest.fixture
-def rendered(cro, django_capture_on_commit_callbacks):
+def report(cro):
     day = timezone.localdate() - dt.timedelta(days=120)
-    report = services.generate_report(kind="quarterly", day=day, by=cro)
+    return services.generate_report(kind="quarterly", day=day, by=cro)
+
+
+@pytest.fixture
+def rendered(report, django_capture_on_commit_callbacks, cro):
     with django_capture_on_commit_callbacks(execute=True):
         services.request_render(report=report, by=cro)
     report.refresh_from_db()
@@ -45,8 +59,19 @@ def rendered(cro, django_capture_on_commit_callbacks):
     return report
 
 
-def running_task(report, started) -> DBTaskResult:
-    """The task row a database worker leaves behind when it is killed mid-render."""
+def running_task(report, started, queue: str) -> str:
+    """The task a worker leaves behind when it is killed mid-render, taken up at `started`:
+    the database worker's row, or the job an RQ worker took with rq's own steps and never
+    finished. Returns the task's id."""
+    if queue == "redis":
+        result = render_report.enqueue(report.pk)
+        rq_queue = django_rq.get_queue(DOCUMENTS, job_class=Job)
+        worker = Worker([rq_queue], connection=rq_queue.connection, job_class=Job, name="killed")
+        with time_machine.travel(started, tick=False):
+            job, _ = worker.dequeue_job_and_maintain_ttl(None)
+            worker.prepare_execution(job)
+            worker.prepare_job_execution(job)
+        return result.id
     return DBTaskResult.objects.create(
         status=TaskResultStatus.RUNNING,
         args_kwargs={"args": [report.pk], "kwargs": {}},
@@ -56,7 +81,15 @@ def running_task(report, started) -> DBTaskResult:
         run_after=started,
         started_at=started,
         worker_ids=["killed"],
-    )
+    ).id
+
+
+def task_status(task_id) -> str:
+    return render_report.get_result(str(task_id)).status
+
+
+def work_documents() -> None:
+    call_command("task_worker", queue_name=DOCUMENTS, batch=True, reload=False, startup_delay=False)
 
 
 def other_session():
@@ -72,66 +105,68 @@ def other_session():
     )
 
 
+# The retry is rendered by a real worker, which commits and closes its connection.
+@pytest.mark.django_db(transaction=True)
 def test_render_of_a_killed_worker_is_retryable_at_once_and_its_task_failed(
-    rendered, client_for, cro, django_capture_on_commit_callbacks
+    report, client_for, cro, queued_tasks
 ):
     # Killed ten seconds into a render: well inside the time a render may take.
     started = timezone.now() - dt.timedelta(seconds=10)
-    task_row = running_task(rendered, started - dt.timedelta(seconds=1))
-    Report.objects.filter(pk=rendered.pk).update(
+    task_id = running_task(report, started - dt.timedelta(seconds=1), queued_tasks)
+    Report.objects.filter(pk=report.pk).update(
         render_state=R.RUNNING, render_progress=40, render_started_at=started
     )
     client = client_for(cro)
-    page = client.get(rendered.get_absolute_url()).content.decode()
+    page = client.get(report.get_absolute_url()).content.decode()
     assert str(RENDER_INTERRUPTED) in page
     assert "Try again</button>" in page and 'http-equiv="refresh"' not in page
-    task_row.refresh_from_db()
-    assert task_row.status == TaskResultStatus.FAILED
-    assert task_row.exception_class_path == "reports.tasks.RenderInterrupted"
-    assert task_row.finished_at is not None
+    task = render_report.get_result(str(task_id))
+    assert task.status == TaskResultStatus.FAILED
+    assert task.errors[-1].exception_class_path == "reports.tasks.RenderInterrupted"
+    assert task.finished_at is not None
 
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("reports:render", args=[rendered.pk]))
+    response = client.post(reverse("reports:render", args=[report.pk]))
     assert response.status_code == 302
-    rendered.refresh_from_db()
-    assert rendered.render_state == R.DONE and rendered.render_error == ""
+    work_documents()
+    report.refresh_from_db()
+    assert report.render_state == R.DONE and report.render_error == ""
 
 
+@pytest.mark.django_db(transaction=True)
 def test_retry_posted_without_reading_the_page_fails_the_dead_task(
-    rendered, client_for, cro, django_capture_on_commit_callbacks
+    report, client_for, cro, queued_tasks
 ):
     started = timezone.now() - dt.timedelta(seconds=5)
-    task_row = running_task(rendered, started)
-    Report.objects.filter(pk=rendered.pk).update(render_state=R.RUNNING, render_started_at=started)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client_for(cro).post(reverse("reports:render", args=[rendered.pk]))
+    task_id = running_task(report, started, queued_tasks)
+    Report.objects.filter(pk=report.pk).update(render_state=R.RUNNING, render_started_at=started)
+    response = client_for(cro).post(reverse("reports:render", args=[report.pk]))
     assert response.status_code == 302
-    task_row.refresh_from_db()
-    rendered.refresh_from_db()
-    assert task_row.status == TaskResultStatus.FAILED
-    assert rendered.render_state == R.DONE
+    assert task_status(task_id) == TaskResultStatus.FAILED
+    work_documents()
+    report.refresh_from_db()
+    assert report.render_state == R.DONE
 
 
-def test_render_with_a_live_worker_is_followed_and_not_taken_twice(rendered, client_for, cro):
+def test_render_with_a_live_worker_is_followed_and_not_taken_twice(
+    report, client_for, cro, queued_tasks
+):
     started = timezone.now() - dt.timedelta(seconds=10)
-    task_row = running_task(rendered, started)
-    Report.objects.filter(pk=rendered.pk).update(render_state=R.RUNNING, render_started_at=started)
+    task_id = running_task(report, started, queued_tasks)
+    Report.objects.filter(pk=report.pk).update(render_state=R.RUNNING, render_started_at=started)
     with other_session() as worker:
-        worker.execute("SELECT pg_advisory_lock(%s, %s)", [RENDER_LOCK, rendered.pk])
+        worker.execute("SELECT pg_advisory_lock(%s, %s)", [RENDER_LOCK, report.pk])
         client = client_for(cro)
-        page = client.get(rendered.get_absolute_url()).content.decode()
+        page = client.get(report.get_absolute_url()).content.decode()
         assert 'http-equiv="refresh"' in page and "Try again" not in page
-        assert client.post(reverse("reports:render", args=[rendered.pk])).status_code == 400
-        render_report.call(rendered.pk)  # a second task for the same report does nothing
-        rendered.refresh_from_db()
-        task_row.refresh_from_db()
-        assert rendered.render_state == R.RUNNING
-        assert task_row.status == TaskResultStatus.RUNNING
+        assert client.post(reverse("reports:render", args=[report.pk])).status_code == 400
+        render_report.call(report.pk)  # a second task for the same report does nothing
+        report.refresh_from_db()
+        assert report.render_state == R.RUNNING
+        assert task_status(task_id) == TaskResultStatus.RUNNING
     # The worker's session ended (killed): the same page now offers the retry.
-    page = client.get(rendered.get_absolute_url()).content.decode()
+    page = client.get(report.get_absolute_url()).content.decode()
     assert str(RENDER_INTERRUPTED) in page and "Try again</button>" in page
-    task_row.refresh_from_db()
-    assert task_row.status == TaskResultStatus.FAILED
+    assert task_status(task_id) == TaskResultStatus.FAILED
 
 
 def test_killed_layout_process_fails_the_render_and_its_task(
