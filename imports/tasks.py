@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy
 from django_tasks import task
 
 from core.queues import DOCUMENTS
+from imports import files
 from imports.engine import SHOWN_PROBLEMS, auto_mapping, check, finish, read_file, run_import
-from imports.files import pending_path
 from imports.models import FileCheck, ImportLog
 from imports.specs import Problem, specs
 
@@ -48,7 +48,7 @@ def check_file(check_id: int, generation: int, match_by_name: bool) -> None:
         return  # a newer mapping was asked for, or the file is gone
     entry = mine.get()
     try:
-        dataset = read_file(pending_path(entry.stored_file).read_bytes(), entry.file_name)
+        dataset = read_file(files.read(entry.stored_file), entry.file_name)
     except ValidationError as error:  # too large, too many cells, unsafe, or unreadable
         mine.update(status=FileCheck.Status.UNREADABLE, error=" ".join(error.messages))
         return
@@ -77,23 +77,23 @@ def check_file(check_id: int, generation: int, match_by_name: bool) -> None:
 def import_file(log_id: int) -> None:
     """Import a checked spreadsheet in the background (imports.engine.run_import).
 
-    The file was claimed by renaming it to `<name>.importing` when the import was asked
-    for; it is deleted once imported, and given back its name when refused, so the person
-    can correct the column mapping and try again. Any failure leaves nothing saved."""
+    The file was claimed when the import was asked for (its log holds it, imports.files.held);
+    it is deleted from the storage once imported, and kept when refused, so the person can
+    correct the column mapping and try again. Any failure leaves nothing saved."""
     claimed = ImportLog.objects.filter(pk=log_id, status=ImportLog.Status.QUEUED).update(
         status=ImportLog.Status.RUNNING, progress=1
     )
     if not claimed:
         return  # already run (a retried task) or never queued
     entry = ImportLog.objects.select_related("by").get(pk=log_id)
-    path = pending_path(entry.stored_file)
-    taken = path.with_suffix(path.suffix + ".importing")
     try:
-        dataset = read_file(taken.read_bytes(), entry.file_name)
+        dataset = read_file(files.read(entry.stored_file), entry.file_name)
         status = run_import(log=entry, dataset=dataset)
     except Exception as error:
         if isinstance(error, ValidationError):
             reason = " ".join(error.messages)
+        elif isinstance(error, FileNotFoundError):
+            reason = str(GONE)
         else:
             log.exception("Import %s failed", log_id)
             reason = _("The import stopped: %(error)s. Nothing was saved.") % {
@@ -102,6 +102,4 @@ def import_file(log_id: int) -> None:
         finish(entry, ImportLog.Status.REFUSED, [Problem(0, "", reason)], progress=100)
         status = ImportLog.Status.REFUSED
     if status == ImportLog.Status.IMPORTED:
-        taken.unlink(missing_ok=True)
-    elif taken.exists():
-        taken.rename(path)
+        files.delete(entry.stored_file)

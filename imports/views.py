@@ -2,18 +2,17 @@
 
 The uploaded file is stored as it came and read and checked by the task worker
 (imports.tasks), which the check page follows; no request parses a spreadsheet. It waits in
-MEDIA_ROOT/imports/ under a generated name between the check and the import, named by a
-signed token bound to the person; it is deleted once imported. A second click on "Import"
-finds the file already taken (an atomic rename) and imports nothing twice.
+the storage (imports.files) under a generated name between the check and the import, named
+by a signed token bound to the person; it is deleted once imported. A second click on
+"Import" waits for the first's lock on the check, finds the file held by its import, and
+imports nothing twice.
 """
-
-import os
-import uuid
 
 from django import forms
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
@@ -23,8 +22,8 @@ from django.views.decorators.http import require_GET
 from core.paging import paginate
 from core.permissions import Permission
 from core.web import crumbs, csv_download, require_permission
+from imports import files
 from imports.engine import SHOWN_PROBLEMS, queue_import, template_dataset
-from imports.files import folder, pending_path, valid_name
 from imports.models import FileCheck, ImportLog
 from imports.reading import MAX_BYTES, NOT_A_SPREADSHEET
 from imports.specs import specs
@@ -76,10 +75,7 @@ def import_home(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         # Stored as it came; read and checked by the task worker, never in this request.
-        stored = f"{uuid.uuid4().hex}.{upload.name.rsplit('.', 1)[-1].lower()}"
-        with open(folder() / stored, "wb") as destination:
-            for chunk in upload.chunks():
-                destination.write(chunk)
+        stored = files.save(upload, upload.name.rsplit(".", 1)[-1].lower())
         kind = form.cleaned_data["kind"]
         queue_check(stored_file=stored, kind=kind, file_name=upload.name, by=request.user)
         return redirect("imports:check", token=_token(stored, kind, request.user.pk, upload.name))
@@ -104,7 +100,7 @@ def _pending(request, token: str) -> dict:
         raise Http404 from None
     if pending.get("u") != request.user.pk or pending.get("k") not in specs():
         raise Http404
-    if not valid_name(pending["f"]):
+    if not files.valid_name(pending["f"]):
         raise Http404
     return pending
 
@@ -115,8 +111,7 @@ def import_check(request, token: str):
     require_permission(request, Permission.IMPORT_RECORDS)
     pending = _pending(request, token)
     spec = specs()[pending["k"]]
-    path = folder() / pending["f"]
-    if not path.exists():
+    if not files.available(pending["f"]):
         messages.error(request, GONE)
         return redirect("imports:home")
     queue = {
@@ -157,20 +152,20 @@ def import_check(request, token: str):
 
 
 def _start_import(request, spec, pending: dict, entry: FileCheck):
-    path = folder() / pending["f"]
-    taken = path.with_suffix(path.suffix + ".importing")
-    try:
-        os.rename(path, taken)  # one click wins; a second finds nothing to import
-    except FileNotFoundError:
-        messages.info(request, GONE)
-        return redirect("imports:home")
-    log = queue_import(
-        spec=spec,
-        stored_file=pending["f"],
-        mapping=entry.mapping,
-        file_name=pending["n"],
-        by=request.user,
-    )
+    with transaction.atomic():
+        # One click wins: a second waits here until the first's import is committed, then
+        # finds the file held by it.
+        FileCheck.objects.select_for_update().filter(pk=entry.pk).first()
+        if not files.available(pending["f"]):
+            messages.info(request, GONE)
+            return redirect("imports:home")
+        log = queue_import(
+            spec=spec,
+            stored_file=pending["f"],
+            mapping=entry.mapping,
+            file_name=pending["n"],
+            by=request.user,
+        )
     return redirect(log)
 
 
@@ -182,7 +177,7 @@ def import_log(request, pk: int):
         raise Http404
     retry = ""
     mine = log.by_id == request.user.pk and log.stored_file
-    if log.status == ImportLog.Status.REFUSED and mine and pending_path(log.stored_file).exists():
+    if log.status == ImportLog.Status.REFUSED and mine and files.available(log.stored_file):
         retry = _token(log.stored_file, log.kind, request.user.pk, log.file_name)
     return render(
         request,

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
@@ -129,7 +130,8 @@ def test_backup_restores_into_a_new_database_with_the_same_rows_and_pdfs(
     assert dump_major(manifest["database"]["pg_dump"]) == server_major
 
     restored_media = tmp_path / "restored-media"
-    lines = restore_backup(folder, database=restore_db, media_root=restored_media)
+    scratch = FileSystemStorage(location=restored_media)
+    lines = restore_backup(folder, database=restore_db, storage=scratch)
     assert [c for c in lines if not c.matches] == [], "\n".join(comparison_table(lines))
     checked = {(c.what, c.item) for c in lines}
     assert ("rows", "audit_auditevent") in checked  # the trail came back row for row
@@ -145,8 +147,8 @@ def test_backup_restores_into_a_new_database_with_the_same_rows_and_pdfs(
 
     # The restored database now holds data: a second restore needs --force.
     with pytest.raises(CommandError, match="already holds data.*--force"):
-        restore_backup(folder, database=restore_db, media_root=restored_media)
-    lines = restore_backup(folder, database=restore_db, media_root=restored_media, force=True)
+        restore_backup(folder, database=restore_db, storage=scratch)
+    lines = restore_backup(folder, database=restore_db, storage=scratch, force=True)
     assert all(c.matches for c in lines)
 
     # A difference after the restore is caught: a missing row, and a missing PDF.
@@ -155,7 +157,7 @@ def test_backup_restores_into_a_new_database_with_the_same_rows_and_pdfs(
     pdf.unlink()
     different = {
         (c.what, c.item)
-        for c in compare(manifest, database=restore_db, media_root=restored_media)
+        for c in compare(manifest, database=restore_db, storage=scratch)
         if not c.matches
     }
     assert different == {
@@ -194,7 +196,9 @@ def test_a_backup_by_a_newer_pg_dump_is_restored_by_a_pg_restore_that_reads_it(
         server_major = server_version(conn)[0] // 10000
 
     if server_major >= bundled.major:
-        lines = restore_backup(folder, database=restore_db, media_root=tmp_path / "media")
+        lines = restore_backup(
+            folder, database=restore_db, storage=FileSystemStorage(location=tmp_path / "media")
+        )
         assert lines and all(c.matches for c in lines)
     else:
         expected = (
@@ -203,7 +207,9 @@ def test_a_backup_by_a_newer_pg_dump_is_restored_by_a_pg_restore_that_reads_it(
             f"with pg_dump {server_major}"
         )
         with pytest.raises(CommandError, match=expected):
-            restore_backup(folder, database=restore_db, media_root=tmp_path / "media")
+            restore_backup(
+                folder, database=restore_db, storage=FileSystemStorage(location=tmp_path / "media")
+            )
         with connect(restore_db, autocommit=True) as conn:
             assert conn.execute("SELECT to_regclass('concerns_concern')").fetchone()[0] is None
 

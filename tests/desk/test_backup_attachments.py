@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 
 from concerns.attachments import add_attachment, prepare_upload
 from desk.management.commands.backup import connect
@@ -37,7 +38,9 @@ def test_a_backup_and_restore_keep_a_concerns_photo_and_document(tmp_path, resto
 
     folder = back_up(tmp_path / "backups")
     restored_media = tmp_path / "restored-media"
-    lines = restore_backup(folder, database=restore_db, media_root=restored_media)
+    lines = restore_backup(
+        folder, database=restore_db, storage=FileSystemStorage(location=restored_media)
+    )
 
     assert [c for c in lines if not c.matches] == [], "\n".join(comparison_table(lines))
     assert ("rows", "concerns_attachment") in {(c.what, c.item) for c in lines}

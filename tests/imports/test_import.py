@@ -248,6 +248,23 @@ def test_a_double_click_on_import_imports_once(client_for, cro, commit):
     assert ImportLog.objects.count() == 1
 
 
+def test_a_file_waiting_for_its_import_is_not_offered_again(
+    client_for, cro, django_capture_on_commit_callbacks
+):
+    client = client_for(cro)
+    url, _ = upload(client, "concerns", csv_file(CONCERN_HEADERS, clean_rows("")[1:]))
+    mapping = {"action": "import", **{f"map-{h}": h for h in CONCERN_HEADERS}}
+    with django_capture_on_commit_callbacks() as queued:  # no worker has started it yet
+        assert client.post(url, mapping).status_code == 302
+        again = client.post(url, mapping, follow=True)
+    assert "The uploaded file is no longer here" in again.content.decode()
+    assert ImportLog.objects.get().status == "queued"
+    for start_the_task in queued:
+        start_the_task()
+    assert Concern.objects.count() == 2
+    assert ImportLog.objects.count() == 1
+
+
 def test_a_file_that_is_not_a_spreadsheet_is_refused(client_for, cro):
     client = client_for(cro)
     fake = SimpleUploadedFile("concerns.xlsx", b"%PDF-1.7 not a workbook")

@@ -5,7 +5,9 @@
 writes /var/backups/crdesk/crd-backup-20260101T020000Z/ holding:
 
 - `database.dump`: `pg_dump -Fc` of the default database;
-- `media.tar.gz`: everything under MEDIA_ROOT (an empty archive when there is nothing);
+- `media.tar.gz`: every file in the storage that keeps uploads and PDFs (a local folder or a
+  bucket, settings.STORAGES["default"]; desk/media_archive.py), each under its stored name
+  (an empty archive when there is nothing);
 - `manifest.json`: when, from which server, the SHA-256 of both files, the applied
   migrations, the row count of every model table, the number of audit triggers, and the
   SHA-256 of every approved report's final PDF, keyed by the report's id.
@@ -28,24 +30,24 @@ import shutil
 
 # Runs pg_dump and pg_restore with argument lists, never through a shell.
 import subprocess  # nosec B404
-import tarfile
 from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
 from django.apps import apps
 from django.conf import settings
+from django.core.files.storage import storages
 from django.core.management.base import BaseCommand, CommandError
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
 from audit.triggers import APPEND_ONLY_TRIGGER, ROW_TRIGGER
+from desk.media_archive import MEDIA, check_reachable, place, write_archive
 from desk.pg_programs import dump_major, find_program
 from reports.models import Report
 
 FORMAT = 1
 DUMP = "database.dump"
-MEDIA = "media.tar.gz"
 MANIFEST = "manifest.json"
 PREFIX = "crd-backup-"
 # pg_restore cannot read a newer pg_dump's archive, and a newer pg_restore is not sure to
@@ -220,39 +222,16 @@ def human_size(size: int) -> str:
 # --- The backup -------------------------------------------------------------------------
 
 
-def _archive_media(media_root: Path, target: Path, write: Callable[[str], None]) -> int:
-    """Every regular file and folder under media_root; links and devices are left out (a
-    restore refuses them). Owners are not kept: the restore writes as its own user."""
-    skipped = []
-
-    def portable(info: tarfile.TarInfo) -> tarfile.TarInfo | None:
-        if not (info.isfile() or info.isdir()):
-            skipped.append(info.name)
-            return None
-        info.uid = info.gid = 0
-        info.uname = info.gname = ""
-        return info
-
-    count = 0
-    with tarfile.open(target, "w:gz") as archive:
-        if media_root.is_dir():
-            for child in sorted(media_root.iterdir()):
-                archive.add(child, arcname=child.name, filter=portable)
-                count += 1
-    for name in skipped:
-        write(f"Left out of {MEDIA}: {name} (not a regular file or folder).")
-    return count
-
-
 def create_backup(
     out_dir: Path,
     *,
     database: dict,
-    media_root: Path,
+    storage,
     write: Callable[[str], None] = _ignore,
     now: dt.datetime | None = None,
 ) -> Path:
-    """Write a complete backup folder under out_dir and return its path."""
+    """Write a complete backup folder under out_dir, with every file in `storage` (a Django
+    Storage), and return its path."""
     now = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
     stamp = now.strftime("%Y%m%dT%H%M%SZ")
     out_dir = Path(out_dir)
@@ -263,9 +242,7 @@ def create_backup(
     partial = out_dir / f".{PREFIX}{stamp}.partial"
     partial.mkdir(mode=0o700)
     try:
-        manifest = _write_backup(
-            partial, database=database, media_root=Path(media_root), now=now, write=write
-        )
+        manifest = _write_backup(partial, database=database, storage=storage, now=now, write=write)
         manifest_path = partial / MANIFEST
         manifest_path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
         manifest_path.chmod(0o600)
@@ -276,10 +253,9 @@ def create_backup(
     return final
 
 
-def _write_backup(
-    folder: Path, *, database: dict, media_root: Path, now: dt.datetime, write
-) -> dict:
+def _write_backup(folder: Path, *, database: dict, storage, now: dt.datetime, write) -> dict:
     dump_path = folder / DUMP
+    check_reachable(storage)
     with connect(database, autocommit=True) as conn:
         version_num, version_text = server_version(conn)
         # Of the server's major version or newer: never an older one, which would refuse.
@@ -315,9 +291,8 @@ def _write_backup(
             )
     dump_path.chmod(0o600)
     media_path = folder / MEDIA
-    _archive_media(media_root, media_path, write)
+    files = write_archive(storage, media_path, write)
     media_path.chmod(0o600)
-    storage = settings.STORAGES["default"]["BACKEND"]
     return {
         "format": FORMAT,
         "created_at": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -327,7 +302,11 @@ def _write_backup(
             "server_version_num": version_num,
             "pg_dump": pg_dump_version,
         },
-        "media": {"root": str(media_root), "default_storage": storage},
+        "media": {
+            "root": place(storage),
+            "default_storage": f"{type(storage).__module__}.{type(storage).__qualname__}",
+            "files": files,
+        },
         "files": {
             DUMP: {"bytes": dump_path.stat().st_size, "sha256": file_sha256(dump_path)},
             MEDIA: {"bytes": media_path.stat().st_size, "sha256": file_sha256(media_path)},
@@ -355,7 +334,7 @@ class Command(BaseCommand):
         folder = create_backup(
             Path(out),
             database=database,
-            media_root=Path(settings.MEDIA_ROOT),
+            storage=storages["default"],
             write=self.stdout.write,
         )
         manifest = json.loads((folder / MANIFEST).read_text())

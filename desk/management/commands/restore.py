@@ -5,13 +5,15 @@
 In this order, stopping at the first problem:
 
 1. The SHA-256 of `database.dump` and `media.tar.gz` must match the manifest, and every
-   member of the archive must be a plain file or folder inside MEDIA_ROOT: a damaged or
-   tampered backup is refused before anything changes.
+   member of the archive must be a plain file or folder with a relative path that stays
+   inside the storage: a damaged or tampered backup is refused before anything changes. The
+   file storage must answer (a missing bucket is found here, not after the database).
 2. The database must be empty, unless --force: restoring replaces what it holds.
 3. `pg_restore --clean --if-exists --no-owner --single-transaction`: all or nothing. The
    audit triggers are restored after the rows (pg_dump puts them in post-data), so loading
    the rows records nothing in the trail and the trail's own rows come back as they were.
-4. The files are unpacked into MEDIA_ROOT.
+4. The files are put back into the storage that keeps uploads and PDFs (a local folder or a
+   bucket, settings.STORAGES["default"]; desk/media_archive.py), each under its name.
 5. The row count of every table, the applied migrations, the audit triggers and every
    approved report's PDF (its recorded SHA-256 and the file's bytes) are compared with the
    manifest and printed; any difference ends the command with an error.
@@ -21,14 +23,13 @@ Stop the web server and the task workers first: nothing should write while it ru
 
 import hashlib
 import json
-import tarfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import psycopg
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage, storages
+from django.core.files.storage import storages
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from psycopg import sql
@@ -38,7 +39,6 @@ from desk.management.commands.backup import (
     DUMP,
     FORMAT,
     MANIFEST,
-    MEDIA,
     approved_reports,
     audit_trigger_count,
     connect,
@@ -49,6 +49,7 @@ from desk.management.commands.backup import (
     run_program,
     server_version,
 )
+from desk.media_archive import MEDIA, check_archive, check_reachable, place, restore_archive
 from desk.pg_programs import dump_major, find_program
 
 MISSING = "missing"
@@ -106,36 +107,6 @@ def verify_files(folder: Path, manifest: dict) -> None:
             )
 
 
-def safe_members(archive: tarfile.TarFile) -> list[tarfile.TarInfo]:
-    """Every member, if each is a plain file or folder with a relative path that stays
-    inside the target folder; otherwise a CommandError naming the first that does not."""
-    members = archive.getmembers()
-    for member in members:
-        path = PurePosixPath(member.name)
-        if member.name.startswith(("/", "\\")) or path.is_absolute():
-            raise CommandError(
-                f"{MEDIA} holds an absolute path ({member.name}): refused. Nothing changed."
-            )
-        if ".." in path.parts or "\\" in member.name:
-            raise CommandError(
-                f"{MEDIA} holds a path that leaves the media folder ({member.name}): refused. "
-                "Nothing changed."
-            )
-        if not (member.isfile() or member.isdir()):
-            raise CommandError(
-                f"{MEDIA} holds a link or special file ({member.name}): refused. Nothing changed."
-            )
-    return members
-
-
-def check_media_archive(path: Path) -> None:
-    try:
-        with tarfile.open(path, "r:gz") as archive:
-            safe_members(archive)
-    except (tarfile.TarError, OSError, EOFError) as error:
-        raise CommandError(f"{MEDIA} cannot be read ({error}). Nothing changed.") from error
-
-
 def tables_with_rows(conn: psycopg.Connection) -> list[str]:
     """The tables of the database that hold at least one row (system schemas aside)."""
     tables = conn.execute(
@@ -157,48 +128,25 @@ def tables_with_rows(conn: psycopg.Connection) -> list[str]:
 # --- The restore ------------------------------------------------------------------------
 
 
-def _unpack_media(path: Path, media_root: Path) -> int:
-    media_root.mkdir(parents=True, exist_ok=True)
-    with tarfile.open(path, "r:gz") as archive:
-        members = safe_members(archive)
-        # The "data" filter refuses anything outside the folder a second time, and clears
-        # set-user-ID bits and write permission for the group and others.
-        archive.extractall(media_root, members=members, filter="data")
-    return sum(1 for m in members if m.isfile())
-
-
-def _pdf_reader(media_root: Path) -> Callable[[str], bytes]:
-    """How to read a stored PDF after the restore: from the restored media folder when
-    files live on this server's disk, else through the configured storage (object storage
-    keeps its own files; the backup does not carry them)."""
-    storage = storages["default"]
-    if isinstance(storage, FileSystemStorage):
-        storage = FileSystemStorage(location=media_root)
-
-    def read(name: str) -> bytes:
-        with storage.open(name, "rb") as handle:
-            return handle.read()
-
-    return read
-
-
 def restore_backup(
     folder: Path,
     *,
     database: dict,
-    media_root: Path,
+    storage,
     force: bool = False,
     write: Callable[[str], None] = _ignore,
 ) -> list[Comparison]:
     """Restore the backup in `folder` into `database` (a Django DATABASES entry) and its
-    files into media_root; return the comparison with the manifest, line by line.
+    files into `storage` (a Django Storage); return the comparison with the manifest, line
+    by line.
 
     Raises CommandError, having changed nothing, when the backup is damaged, the database
     holds data and force is false, or the programs do not fit the server."""
     folder = Path(folder)
     manifest = read_manifest(folder)
     verify_files(folder, manifest)
-    check_media_archive(folder / MEDIA)
+    check_archive(folder / MEDIA)
+    check_reachable(storage)
     write(f"The backup of {manifest['created_at']} is intact.")
 
     with connect(database, autocommit=True) as conn:
@@ -253,12 +201,12 @@ def restore_backup(
                 else f", and a backup made with pg_dump {target_major}."
             )
         ) from error
-    files = _unpack_media(folder / MEDIA, Path(media_root))
-    write(f"Unpacked {files} files into {media_root}.")
-    return compare(manifest, database=database, media_root=media_root)
+    files = restore_archive(folder / MEDIA, storage)
+    write(f"Restored {files} files into {place(storage)}.")
+    return compare(manifest, database=database, storage=storage)
 
 
-def compare(manifest: dict, *, database: dict, media_root: Path) -> list[Comparison]:
+def compare(manifest: dict, *, database: dict, storage) -> list[Comparison]:
     lines: list[Comparison] = []
     with connect(database, autocommit=True) as conn:
         counts = row_counts(conn, sorted(manifest["row_counts"]))
@@ -291,7 +239,11 @@ def compare(manifest: dict, *, database: dict, media_root: Path) -> list[Compari
             )
         )
         restored = approved_reports(conn)
-    read = _pdf_reader(media_root)
+
+    def read(name: str) -> bytes:
+        with storage.open(name, "rb") as handle:
+            return handle.read()
+
     for report_id, saved in sorted(manifest["approved_reports"].items(), key=lambda i: int(i[0])):
         here = restored.get(report_id)
         lines.append(
@@ -338,7 +290,7 @@ def comparison_table(lines: list[Comparison]) -> list[str]:
 class Command(BaseCommand):
     help = (
         "Restore a backup folder written by `manage.py backup` into the configured database "
-        "and MEDIA_ROOT, then compare row counts and approved report PDFs with its manifest."
+        "and file storage, then compare row counts and approved report PDFs with its manifest."
     )
 
     def add_arguments(self, parser):
@@ -361,7 +313,7 @@ class Command(BaseCommand):
             lines = restore_backup(
                 Path(source),
                 database=settings.DATABASES["default"],
-                media_root=Path(settings.MEDIA_ROOT),
+                storage=storages["default"],
                 force=force,
                 write=self.stdout.write,
             )
