@@ -4,7 +4,16 @@ from django.contrib.auth.forms import UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts.addresses import address_key
-from accounts.models import DSN_REQUIRED_FOR_STAFF, AddressPoint, Agency, Area, Closure, User
+from accounts.models import (
+    DSN_REQUIRED_FOR_STAFF,
+    AddressPoint,
+    Agency,
+    Area,
+    Closure,
+    DirectoryGroup,
+    DirectoryLink,
+    User,
+)
 
 
 class DepartmentUserCreationForm(UserCreationForm):
@@ -129,3 +138,25 @@ class AddressPointAdmin(admin.ModelAdmin):
     def get_search_results(self, request, queryset, search_term):
         # Searched as a lookup compares: "14 Birch Ln." finds "14 BIRCH LANE".
         return super().get_search_results(request, queryset, address_key(search_term))
+
+
+@admin.register(DirectoryGroup)
+class DirectoryGroupAdmin(admin.ModelAdmin):
+    """The mapping single sign-on reads (accounts/sso.py): a directory group's role and unit."""
+
+    list_display = ("name", "role", "unit")
+    list_filter = ("role",)
+    search_fields = ("name", "unit")
+
+
+@admin.register(DirectoryLink)
+class DirectoryLinkAdmin(admin.ModelAdmin):
+    """Who signs in through the directory; written by the sign-ins, read here."""
+
+    list_display = ("user", "subject", "linked_at", "signed_in_at", "deactivated_at")
+    list_filter = ("deactivated_at",)
+    search_fields = ("user__username", "user__dsn", "subject")
+    readonly_fields = ("user", "subject", "linked_at", "signed_in_at", "deactivated_at")
+
+    def has_add_permission(self, request):
+        return False

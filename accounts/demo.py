@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from accounts import demo_areas, demo_places
-from accounts.models import Agency, Closure, User
+from accounts.models import Agency, Closure, DirectoryGroup, User
 from core.roles import Role
 
 # The demo accounts whose role needs a second factor share one authenticator key, published
@@ -48,6 +48,19 @@ def seed_closures(year: int) -> int:
         Closure.objects.get_or_create(day=day, defaults={"name": name})[1]
         for day, name in days.items()
     )
+
+
+# The directory groups an IT office would map for single sign-on (docs/DEPLOYMENT.md):
+# they do nothing until CRD_OIDC_ISSUER names a directory, and show the administrator
+# what a mapping looks like.
+DEMO_DIRECTORY_GROUPS = [
+    ("RPD-Patrol", Role.OFFICER, "Patrol"),
+    ("RPD-Patrol-Sergeants", Role.SUPERVISOR, "Patrol"),
+    ("RPD-Community-Relations", Role.CRO, "Community Relations"),
+    ("RPD-Office-of-the-Chief", Role.CHIEF, "Office of the Chief"),
+    ("RPD-Training", Role.TRAINING_OFFICER, "Training"),
+    ("RPD-Investigations", "", "Investigations"),
+]
 
 
 def seed(stdout=None) -> dict:
@@ -105,6 +118,8 @@ def seed(stdout=None) -> dict:
         admin.save(update_fields=["password"])
         created["users"] += 1
     _demo_authenticators()
+    for name, role, unit in DEMO_DIRECTORY_GROUPS:
+        DirectoryGroup.objects.get_or_create(name=name, defaults={"role": role, "unit": unit})
     created["areas"] = demo_areas.seed()
     created["addresses"] = demo_places.seed_addresses()
     return created

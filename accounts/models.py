@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.geometry import checked_shape, normalised
+from accounts.sso_models import DirectoryFactor, DirectoryGroup, DirectoryLink  # noqa: F401
 from core.roles import Role
 from core.uploads import agency_logo_path, logo_data_uri
 

@@ -2,11 +2,12 @@
 view, so the same limits), and the password change. Each asks accounts.lockout before
 looking at a password, and a refused try is answered without checking it."""
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
 
-from accounts import lockout
+from accounts import lockout, sso
 from accounts.forms import LoginForm, StyledPasswordChangeForm
 from accounts.mfa import code_refused, has_authenticator, mfa_required
 from audit import trail as audit
@@ -31,6 +32,15 @@ class LoginView(auth_views.LoginView):
         form = self.get_form_class()(request, initial={"username": username[:150]})
         context = self.get_context_data(form=form, refusal=refused.message)
         return refused.apply(self.render_to_response(context, status=refused.status))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if sso.enabled():
+            context["sso_name"] = settings.CRD_OIDC_NAME
+            context["sso_admins_only"] = settings.CRD_OIDC_LOCAL_SIGNIN != "everyone"
+            # Most people take the button: the cursor does not wait in the username.
+            context["form"].fields["username"].widget.attrs.pop("autofocus", None)
+        return context
 
     def form_valid(self, form):
         if mfa_required(form.get_user()):

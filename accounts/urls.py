@@ -2,12 +2,14 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
-from accounts import area_views, lookups, mfa, signin, views
+from accounts import area_views, lookups, mfa, signin, sso_views, views
 
 app_name = "accounts"
 
 urlpatterns = [
     path("login/", login_not_required(signin.LoginView.as_view()), name="login"),
+    path("sso/start/", sso_views.start, name="sso-start"),
+    path("sso/callback/", sso_views.callback, name="sso-callback"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", signin.PasswordChangeView.as_view(), name="password-change"),
     path(

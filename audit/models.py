@@ -29,6 +29,7 @@ class AuditEvent(models.Model):
         EXPORT = "export", _("Exported")
         SOURCE_VIEWED = "source_viewed", _("Viewed source details")
         ARCHIVED = "archived", _("Older entries archived")
+        DIRECTORY_ENDED = "directory_ended", _("Account ended by the directory")
 
     at = models.DateTimeField(db_default=Now(), db_index=True, verbose_name=_("at"))
     action = models.CharField(max_length=20, choices=Action.choices, verbose_name=_("action"))

@@ -156,6 +156,7 @@ def _export_detail(response, content_type) -> str:
 # --- Events the application records ----------------------------------------------------
 
 SECOND_FACTOR_DUE = "crd_second_factor_due"  # on a request whose password owes a code
+SIGN_IN_DETAIL = "crd_sign_in_detail"  # how the person signed in, when not by password
 
 
 def record(action, *, request=None, user=None, record=None, detail="", username=""):
@@ -196,6 +197,7 @@ def _logged_in(sender, request, user, **kwargs):
         AuditEvent.Action.LOGIN_PENDING if pending else AuditEvent.Action.LOGIN,
         request=request,
         user=user,
+        detail=getattr(request, SIGN_IN_DETAIL, ""),
     )
 
 

@@ -155,9 +155,34 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "accounts.backends.DepartmentBackend",
+    # Single sign-on (accounts/sso.py): keeps the sessions of those signed in through the
+    # directory; it checks no password.
+    "accounts.sso.DirectoryBackend",
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
+
+# Single sign-on with the department's directory by OpenID Connect (accounts/sso.py,
+# docs/DEPLOYMENT.md "Single sign-on"). On when CRD_OIDC_ISSUER is set: the provider's
+# issuer address, its endpoints found by discovery. Roles and unit come from the groups
+# claim through the directory groups the administrator maps in the admin site.
+CRD_OIDC_ISSUER = env.str("CRD_OIDC_ISSUER", default="")
+CRD_OIDC_CLIENT_ID = env.str("CRD_OIDC_CLIENT_ID", default="")
+CRD_OIDC_CLIENT_SECRET = env.str("CRD_OIDC_CLIENT_SECRET", default="")
+# The button's words: "Sign in with ..." the name people know the directory by.
+CRD_OIDC_NAME = env.str("CRD_OIDC_NAME", default="your department account")
+CRD_OIDC_SCOPES = env.str("CRD_OIDC_SCOPES", default="openid email profile")
+CRD_OIDC_SIGN_ALGO = env.str("CRD_OIDC_SIGN_ALGO", default="RS256")
+# The claims that carry the groups and the DSN (required of every member).
+CRD_OIDC_GROUPS_CLAIM = env.str("CRD_OIDC_GROUPS_CLAIM", default="groups")
+CRD_OIDC_DSN_CLAIM = env.str("CRD_OIDC_DSN_CLAIM", default="employee_id")
+# The directory's word that it asked for a second factor: any of these `amr` values
+# (RFC 8176), or an `acr` value listed here. Otherwise the second factor is asked here.
+CRD_OIDC_MFA_AMR = env.list("CRD_OIDC_MFA_AMR", default=["mfa", "otp", "hwk", "swk", "sc", "fpt"])
+CRD_OIDC_MFA_ACR = env.list("CRD_OIDC_MFA_ACR", default=[])
+# Who may still sign in with a password while single sign-on is on: "administrators"
+# (superusers: the emergency accounts for when the directory is down) or "everyone".
+CRD_OIDC_LOCAL_SIGNIN = env.str("CRD_OIDC_LOCAL_SIGNIN", default="administrators")
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -294,14 +319,31 @@ if not DEBUG:
     # inside the network.
     SECURE_REDIRECT_EXEMPT = [r"^healthz(/web)?$"]
 
-# Background work: the database backend, served by `manage.py task_worker`, one worker per
-# queue (core/queues.py: "default" for email and the audit, "documents" for PDFs and imports).
+# Background work, served by `manage.py task_worker`, one worker per queue (core/queues.py:
+# "default" for email and the audit, "documents" for PDFs and imports). The tasks wait in the
+# database unless CRD_TASKS_BACKEND=redis keeps them in the Redis server CRD_TASKS_REDIS_URL
+# names (django-tasks-rq); a dotted path names any other backend. The Redis URL has no
+# default, not even CACHE_URL's: a cache's Redis may drop keys when full, a queue's must not.
+TASK_BACKENDS = {
+    "database": "django_tasks_db.backend.DatabaseBackend",
+    "redis": "django_tasks_rq.backend.RQBackend",
+}
+_tasks_backend = env.str("CRD_TASKS_BACKEND", default="database")
 TASKS = {
     "default": {
-        "BACKEND": env.str("CRD_TASKS_BACKEND", default="django_tasks_db.backend.DatabaseBackend"),
+        "BACKEND": TASK_BACKENDS.get(_tasks_backend, _tasks_backend),
         "QUEUES": ["default", "documents"],
     }
 }
+if TASKS["default"]["BACKEND"] == TASK_BACKENDS["redis"]:
+    INSTALLED_APPS.insert(INSTALLED_APPS.index("django_tasks_db") + 1, "django_rq")
+    RQ = {"JOB_CLASS": "django_tasks_rq.backend.Job"}
+    # A task still running after an hour is stuck: rq stops it and records it failed. (A
+    # render stops itself long before, at CRD_PDF_TIMEOUT_SECONDS.)
+    RQ_QUEUES = {
+        name: {"URL": env.str("CRD_TASKS_REDIS_URL"), "DEFAULT_TIMEOUT": 3600}
+        for name in TASKS["default"]["QUEUES"]
+    }
 
 # A report PDF whose layout takes longer than this is stopped (the layout runs in a child
 # process that is killed), and the report page says so; nothing on the report changes.
@@ -387,18 +429,28 @@ CRD_REPLICA_MAX_LAG_SECONDS = env.int("CRD_REPLICA_MAX_LAG_SECONDS", default=10)
 CRD_REPLICA_CHECK_SECONDS = env.int("CRD_REPLICA_CHECK_SECONDS", default=5)
 CRD_REPLICA_STICKY_SECONDS = env.int("CRD_REPLICA_STICKY_SECONDS", default=15)
 
-# Object storage: with CRD_S3_BUCKET set, uploaded files and report PDFs are kept in that
-# S3-compatible bucket (django-storages), which every web host and task worker shares.
-# Credentials come from the standard AWS variables or the host's instance role. Files are
-# still handed out only through the views that check who is asking, never by bucket URL.
-# Static files stay with whitenoise; spreadsheets waiting to be imported stay in MEDIA_ROOT.
+# Object storage (docs/DEPLOYMENT.md, "Object storage"): with CRD_S3_BUCKET set, every
+# stored file (the agency logo, designs, concern photos and documents, report PDFs, and
+# spreadsheets waiting to be imported) is kept in that S3-compatible bucket through
+# django-storages, which every web host and task worker shares; `backup` archives the
+# bucket and `restore` puts it back. CRD_S3_REGION names its region, CRD_S3_ENDPOINT_URL a
+# service other than Amazon S3. Credentials come from the standard AWS variables or the
+# host's instance role. Files are still handed out only through the views that check who
+# is asking, never by bucket URL. Static files stay with whitenoise. Tested against an
+# S3-compatible server in tests/storage/.
+_s3_endpoint = env.str("CRD_S3_ENDPOINT_URL", default="")
+if _s3_endpoint and not _s3_endpoint.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(
+        "CRD_S3_ENDPOINT_URL must be the service's address with its scheme, for example "
+        "https://s3.example.org; leave it unset for Amazon S3."
+    )
 if env.str("CRD_S3_BUCKET", default=""):
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": env.str("CRD_S3_BUCKET"),
             "region_name": env.str("CRD_S3_REGION", default="") or None,
-            "endpoint_url": env.str("CRD_S3_ENDPOINT_URL", default="") or None,
+            "endpoint_url": _s3_endpoint or None,
             # As on disk: a new file never replaces another of the same name.
             "file_overwrite": False,
         },

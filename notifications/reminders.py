@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import Agency
+from accounts.sso_refresh import check_accounts
 from core.roles import Role
 from notifications.models import Delivery, Notification, OutboundEmail
 from notifications.notify import email_line, holders, notify, queue_email, site_url
@@ -107,6 +108,8 @@ def sweep(now: dt.datetime | None = None) -> dict[str, int] | None:
         for name, step in STEPS:
             with transaction.atomic():
                 counts[name] = step(now)
+        # Outside a transaction: it asks the directory over the network, account by account.
+        counts["directory accounts ended"] = check_accounts(now)
         counts["digests"] = send_digests(now)
         counts["emails retried and sent"] = retry_due(now)
         return counts

@@ -1,13 +1,20 @@
 import datetime as dt
+import os
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from redis import Redis
 
 from core import queues
 from core.roles import Role
 from tests.factories import UserFactory
+
+# The test directory for single sign-on (a real OpenID Connect provider): `directory` and
+# `sso_settings`, for tests/sso and the browser journey.
+pytest_plugins = ["tests.sso.directory"]
 
 # The instants where a rule that reads the clock goes wrong if it mixes local time and UTC,
 # counts months or years by hand, or forgets a leap day or a daylight-saving change: 23:30
@@ -36,12 +43,12 @@ def pytest_generate_tests(metafunc):
     # factory's default "today", a database default of now()) is the one that breaks.
     # A test that seeds the whole demo (most of a minute) runs at the first instant only,
     # New Year's Eve, where the demo's report periods and due dates turn over; so does one
-    # that starts its own servers, whose clock the instants do not move.
+    # that starts its own servers, whose clock the instants do not move, and one that
+    # checks what a service on the real clock signed (it keeps the real clock).
     if metafunc.config.getoption("edge_dates"):
         instants = list(EDGE_INSTANTS)
-        if metafunc.definition.get_closest_marker(
-            "whole_demo"
-        ) or metafunc.definition.get_closest_marker("servers"):
+        marker = metafunc.definition.get_closest_marker
+        if marker("whole_demo") or marker("servers") or marker("real_clock"):
             instants = instants[:1]
         metafunc.fixturenames.append("edge_instant")
         metafunc.parametrize("edge_instant", instants, ids=instants)
@@ -53,7 +60,7 @@ def _clock_at_edge_instant(request):
     among the fixtures, so the rows they make are dated there too)."""
     callspec = getattr(request.node, "callspec", None)
     name = callspec.params.get("edge_instant") if callspec else None
-    if name is None:
+    if name is None or request.node.get_closest_marker("real_clock"):
         yield
         return
     zone = ZoneInfo("America/Chicago")
@@ -235,6 +242,46 @@ def database_tasks(settings):
             "QUEUES": list(queues.ALL),
         }
     }
+
+
+# The queue the tests that use `queued_tasks` run against: "database" (the default), or
+# "redis" (CI's last pass), where only those tests are collected.
+TEST_TASKS_BACKEND = os.environ.get("CRD_TEST_TASKS_BACKEND", "database")
+TEST_TASKS_REDIS_URL = os.environ.get("CRD_TEST_TASKS_REDIS_URL", "redis://127.0.0.1:6379/14")
+
+
+def pytest_collection_modifyitems(config, items):
+    if TEST_TASKS_BACKEND != "redis":
+        return
+    other = [item for item in items if "queued_tasks" not in getattr(item, "fixturenames", ())]
+    if other:
+        config.hook.pytest_deselected(items=other)
+        items[:] = [item for item in items if item not in other]
+
+
+@pytest.fixture
+def queued_tasks(settings, database_tasks):
+    """Tasks wait for a real worker in the queue CRD_TEST_TASKS_BACKEND names: the
+    database's, or Redis's (django-tasks-rq; CRD_TEST_TASKS_REDIS_URL, db 14, each further
+    xdist worker one db lower, emptied before and after each test). Returns its name."""
+    if TEST_TASKS_BACKEND != "redis":
+        yield "database"
+        return
+    url = urlsplit(TEST_TASKS_REDIS_URL)
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+    url = url._replace(path=f"/{int(url.path.strip('/') or 0) - worker}").geturl()
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks_rq.backend.RQBackend",
+            "QUEUES": list(queues.ALL),
+        }
+    }
+    settings.RQ_QUEUES = {name: {"URL": url, "DEFAULT_TIMEOUT": 600} for name in queues.ALL}
+    server = Redis.from_url(url)
+    server.flushdb()
+    yield "redis"
+    server.flushdb()
+    server.close()
 
 
 @pytest.fixture(autouse=True)

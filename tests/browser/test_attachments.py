@@ -36,8 +36,13 @@ def test_officer_attaches_a_photo_and_sees_its_thumbnail(page_as, screenshot):
 
     thumbnail = page.get_by_role("img", name="Photo: IMG_2041.jpg")
     expect(thumbnail).to_be_visible()
-    # The browser loaded the thumbnail itself (a real picture, not a broken image).
-    assert thumbnail.evaluate("img => img.complete && img.naturalWidth") == 320
+    # The browser loaded the thumbnail itself (a real picture, not a broken image); visible
+    # comes before loaded, so wait for the one or the other outcome of the load.
+    loaded = """img => img.complete ? img.naturalWidth : new Promise(done => {
+        img.addEventListener("load", () => done(img.naturalWidth), {once: true});
+        img.addEventListener("error", () => done(0), {once: true});
+    })"""
+    assert thumbnail.evaluate(loaded) == 320
     timeline = page.locator("ol.timeline")
     expect(timeline.get_by_text("Photo added")).to_be_visible()
     expect(timeline.get_by_role("link", name="IMG_2041.jpg")).to_be_visible()

@@ -23,12 +23,13 @@ import pytest
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import TestCase, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from accounts.models import AddressPoint, Area, Closure
+from accounts.models import AddressPoint, Area, Closure, DirectoryGroup, DirectoryLink
 from core.decisions import Decision
 from core.roles import Role
 from tests.conftest import IMMEDIATE_TASKS, sign_in
@@ -120,6 +121,10 @@ TABLE: dict[str, dict] = {
     "accounts:agency": only(*CRO_AND_CHIEF),
     "accounts:agency-logo": row(CRO_AND_CHIEF, ok=404),  # the test agency has no logo
     "accounts:closures": only(*CRO_AND_CHIEF),
+    # Single sign-on's two pages do not exist until CRD_OIDC_ISSUER names a directory
+    # (tests/sso/ walks them with one).
+    "accounts:sso-start": row(others=404, anonymous=404),
+    "accounts:sso-callback": row(others=404, anonymous=404),
     "accounts:locked": only(*CRO_AND_CHIEF),
     # The agency's areas: the CRO (and administrators, tests/accounts/test_areas_pages.py).
     "accounts:areas": only("cro"),
@@ -526,6 +531,8 @@ def build_records() -> SimpleNamespace:
         address="14 Birch Lane", key="14 birch lane", latitude=41.6, longitude=-88.1
     )
     r.closure = Closure.objects.create(day=dt.date(2026, 11, 27), name="Day after Thanksgiving")
+    DirectoryGroup.objects.create(name="CRD-Patrol", role=Role.OFFICER)
+    DirectoryLink.objects.create(user=officer, subject="directory-subject-1")
     r.department = DepartmentFactory(name="Public Works")
     r.worked = ConcernFactory(reported_by=officer, category="noise")
     concern_services.escalate_concern(concern=r.worked, by=officer)
@@ -704,9 +711,8 @@ def build_records() -> SimpleNamespace:
     r.import_log = ImportLog.objects.create(
         kind="concerns", file_name="old-concerns.csv", by=cro, status="imported"
     )
-    stored = f"{uuid.uuid4().hex}.csv"
     content = template_dataset(specs()["concerns"]).export("csv")
-    (import_files.folder() / stored).write_text(content)
+    stored = import_files.save(ContentFile(content.encode()), "csv")
     r.import_token = import_views._token(stored, "concerns", cro.pk, "concerns.csv")
     if apps.is_installed("axes"):  # sign-in lockout: rows for its admin pages
         from axes.models import AccessAttempt, AccessFailureLog, AccessLog
