@@ -150,11 +150,11 @@ def responses(target: int) -> int:
         cursor.execute(
             """
             INSERT INTO surveys_response (survey_id, channel, forum_id, language,
-                                          submitted_on, token)
+                                          submitted_on, token, agency_name, agency_type)
             SELECT s.id, 'web', NULL,
                    CASE WHEN random() < 0.2 THEN 'es' ELSE 'en' END,
                    s.opens_on + (random() * greatest(s.closes_on - s.opens_on, 0))::int,
-                   gen_random_uuid()
+                   gen_random_uuid(), '', ''
             FROM generate_series(1, %s) AS g
             JOIN surveys_survey AS s ON s.id = (%s::bigint[])[1 + g %% %s]
             """,

@@ -13,6 +13,9 @@ from core.widgets import QuickSelect, QuickSelectMultiple
 forms.ModelChoiceField.widget = QuickSelect
 forms.ModelMultipleChoiceField.widget = QuickSelectMultiple
 forms.TypedChoiceField.widget = QuickSelect
+# And every list of fixed choices (a filter's status, category, sort), for the same cost.
+forms.ChoiceField.widget = QuickSelect
+forms.MultipleChoiceField.widget = QuickSelectMultiple
 
 
 class CoreConfig(AppConfig):

@@ -6,6 +6,7 @@ by the roles a user holds (ROLE_PERMISSIONS); where the answer depends on the re
 caller passes. Holding Django superuser does not replace a role (DESIGN §1).
 """
 
+import functools
 from collections.abc import Callable
 from enum import StrEnum
 
@@ -181,14 +182,21 @@ ROLE_PERMISSIONS: dict[Role, set[Permission]] = {
 RECORD_RULES: dict[Permission, Callable[..., bool]] = {}
 
 
-def permissions_for(user) -> set[Permission]:
+def permissions_for(user) -> frozenset[Permission]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return set()
+        return frozenset()
+    return _granted(user.role_names, user.is_superuser)
+
+
+@functools.cache
+def _granted(role_names: frozenset[str], is_superuser: bool) -> frozenset[Permission]:
+    """What a set of roles grants, worked out once per combination: a page asks it for every
+    menu item and every row (a hundred times a list page)."""
     granted: set[Permission] = set()
     for role in Role:
-        if role.value in user.role_names:
+        if role.value in role_names:
             granted |= ROLE_PERMISSIONS[role]
-    if user.is_superuser:
+    if is_superuser:
         # Administrators manage accounts and may bring old records in (issue: integration).
         granted |= {
             Permission.MANAGE_ACCOUNTS,
@@ -198,7 +206,12 @@ def permissions_for(user) -> set[Permission]:
             Permission.UNLOCK_ACCOUNTS,
             Permission.VIEW_AUDIT,
         }
-    return granted
+    return frozenset(granted)
+
+
+def forget_grants() -> None:
+    """After ROLE_PERMISSIONS changed (a test trying another role table)."""
+    _granted.cache_clear()
 
 
 def has_permission(user, perm: Permission, **context) -> bool:

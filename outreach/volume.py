@@ -188,7 +188,7 @@ def seed_activities(
                 kind, date, title, area, attendance, staff_hours, materials_cost, summary,
                 link, dispatch_notified_start, dispatch_notified_end, waivers_required,
                 background_check_required, created_at, updated_at, logged_by_id,
-                organization_id, program_id
+                organization_id, program_id, status, supervisor_notified, notice_note
             )
             SELECT
                 k.kind,
@@ -211,7 +211,10 @@ def seed_activities(
                 g.d + make_interval(hours => 8 + floor(g.r_text * 12)::int),
                 l.id,
                 o.id,
-                NULL
+                NULL,
+                {sql_literal(OutreachActivity.Status.HELD)},
+                k.kind = {sql_literal(A.FOOT_PATROL)},
+                ''
             FROM g
             JOIN kinds k ON k.n = g.kind_n
             JOIN loggers l ON l.n = g.logger_n

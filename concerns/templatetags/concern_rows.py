@@ -9,11 +9,13 @@ from urllib.parse import quote
 from django import template
 from django.urls import reverse
 from django.utils import dateformat, timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 
 from concerns.models import Concern
 from concerns.next_step import FACTS, has_facts, may_open, next_step, waiting_for
+from core.html import text
 
 register = template.Library()
 
@@ -46,6 +48,77 @@ class Row:
     step: str
     waiting: str
     facts: str
+    cells: SafeString = mark_safe("")  # noqa: S308 - empty  # nosec B308 B703
+
+
+class Rows(list):
+    """The page's rows, with the column names they are shown under."""
+
+    labels: dict[str, str]
+
+
+def _labels() -> dict[str, str]:
+    return {
+        "concerns": gettext("Concerns"),
+        "concern": gettext("Concern"),
+        "dates": gettext("Dates"),
+        "category": gettext("Category"),
+        "area": gettext("Area"),
+        "source": gettext("Source"),
+        "status": gettext("Status"),
+        "next": gettext("Next step"),
+    }
+
+
+def _cells(r: Row, compact: bool, labels: dict[str, str]) -> SafeString:
+    """A row's cells as HTML, built here rather than by the template: fifty rows of about
+    thirty values each were a third of a list page's time (docs/PERFORMANCE.md). Every value
+    goes through core.html.text."""
+    t = text
+    if r.opens:
+        reference = f'<a class="fw-semibold" href="{t(r.url)}">{t(r.reference)}</a>'
+    else:
+        reference = f'<span class="fw-semibold">{t(r.reference)}</span>'
+    if r.priority:
+        reference += f' <span class="badge {t(r.priority_class)}">{t(r.priority)}</span>'
+    if r.conduct:
+        reference += f' <span class="badge text-bg-danger">{t(r.conduct)}</span>'
+    muted = "" if r.summary else " text-body-secondary"
+    html = [
+        f'<td class="stack-head"><span class="text-nowrap">{reference}</span>'
+        f'<div class="small concern-summary{muted}">{t(r.summary or r.no_summary)}</div>'
+    ]
+    if r.merged_into:
+        html.append(
+            '<div class="small"><span class="badge text-bg-secondary">'
+            f"{t(r.merged_into)}</span></div>"
+        )
+    if compact:
+        html.append(f'<div class="small text-body-secondary">{t(r.facts)}</div>')
+    html.append("</td>")
+    if not compact:
+        later = f'<div class="small text-body-secondary">{t(r.later)}</div>' if r.later else ""
+        where = (
+            f'<div class="small text-body-secondary">{t(r.location)}</div>' if r.location else ""
+        )
+        html.append(
+            f'<td class="text-nowrap" data-label="{t(labels["dates"])}">{t(r.received)}{later}'
+            f'</td><td data-label="{t(labels["category"])}">{t(r.category)}</td>'
+            f'<td data-label="{t(labels["area"])}">{t(r.area)}{where}</td>'
+            f'<td data-label="{t(labels["source"])}">{t(r.source)}</td>'
+        )
+    if r.step:
+        step = f'<span class="next-step fw-semibold">{t(r.step)}</span>'
+    elif r.waiting:
+        step = f'<span class="small text-body-secondary">{t(r.waiting)}</span>'
+    else:
+        step = '<span class="text-body-secondary">—</span>'
+    html.append(
+        f'<td class="stack-status" data-label="{t(labels["status"])}"><span class="badge '
+        f'status-badge status-{t(r.status)}">{t(r.status_label)}</span></td>'
+        f'<td class="stack-full" data-label="{t(labels["next"])}">{step}</td>'
+    )
+    return mark_safe("".join(html))  # noqa: S308 - every value escaped by text()  # nosec B308 B703
 
 
 def _load_facts(concerns: list, viewer) -> None:
@@ -75,10 +148,12 @@ def _summary(concern: Concern, opens: bool) -> str:
 
 
 @register.simple_tag
-def concern_rows(concerns, viewer) -> list[Row]:
+def concern_rows(concerns, viewer, compact=False) -> Rows:
     concerns = list(concerns or [])
+    rows = Rows()
     if not concerns:
-        return []
+        return rows
+    rows.labels = labels = _labels()
     _load_facts(concerns, viewer)
     categories = {k: str(v) for k, v in Concern.Category.choices}
     sources = {k: str(v) for k, v in Concern.SourceType.choices}
@@ -100,7 +175,6 @@ def concern_rows(concerns, viewer) -> list[Row]:
             dates[value] = dateformat.format(value, DATE)
         return dates[value]
 
-    rows = []
     for c in concerns:
         opens = may_open(c, viewer)
         suggestion = next_step(c, viewer) if opens else None
@@ -146,4 +220,5 @@ def concern_rows(concerns, viewer) -> list[Row]:
                 facts=" · ".join(p for p in (category, area, source, received) if p),
             )
         )
+        rows[-1].cells = _cells(rows[-1], compact, labels)
     return rows

@@ -143,3 +143,23 @@ def test_organization_page_lists_its_concerns_with_rows(client_for, cro):
     page = client_for(cro).get(organization.get_absolute_url()).content.decode()
     assert "stack-table" in page and "Cars race down Birch Lane" in page
     assert "Recommend an action" in page
+
+
+def test_what_people_typed_is_escaped_in_the_rows_built_in_python(client_for, cro, officer):
+    ConcernFactory(
+        reported_by=officer,
+        summary='<script>alert("x")</script> & "quotes"',
+        area="Elm & <b>Main</b>",
+    )
+    page = client_for(cro).get(LIST).content.decode()
+    assert "<script>alert" not in page and "<b>Main</b>" not in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &quot;quotes&quot;" in page
+    assert "Elm &amp; &lt;b&gt;Main&lt;/b&gt;" in page
+
+
+def test_a_compact_row_has_three_cells_and_its_facts_line(officer, cro):
+    concern = ConcernFactory(reported_by=officer, summary="Loud music", category="noise")
+    html = _rows([concern], cro, compact=True)
+    row = html[html.index("<tbody>") : html.index("</tbody>")]
+    assert row.count("<td") == 3
+    assert "Noise · " in row and 'data-label="Dates"' not in row

@@ -10,7 +10,7 @@ import time_machine
 from django.urls import reverse
 
 from concerns.models import Concern, ConcernUpdate
-from core.permissions import ROLE_PERMISSIONS, Permission
+from core.permissions import ROLE_PERMISSIONS, Permission, forget_grants
 from core.roles import Role
 from core.web import CJI_NOTICE
 from tests.factories import OrganizationFactory
@@ -85,7 +85,7 @@ def test_log_and_escalate_a_conduct_concern_is_escalated_once(client_for, office
 
 @time_machine.travel(DAY, tick=False)
 def test_role_that_may_not_escalate_gets_no_button_and_a_clear_error(
-    client_for, training_officer, monkeypatch
+    client_for, training_officer, monkeypatch, request
 ):
     # A role table where the training officer may log but not escalate.
     monkeypatch.setitem(
@@ -93,6 +93,8 @@ def test_role_that_may_not_escalate_gets_no_button_and_a_clear_error(
         Role.TRAINING_OFFICER,
         ROLE_PERMISSIONS[Role.TRAINING_OFFICER] - {Permission.ESCALATE_CONCERN},
     )
+    forget_grants()
+    request.addfinalizer(forget_grants)
     client = client_for(training_officer)
     page = client.get(NEW).content.decode()
     assert "Log concern" in page and "Log and escalate" not in page

@@ -1,0 +1,161 @@
+"""Server CPU per request of the hot pages, measured in one process, with a profile on
+demand: where a page's milliseconds go.
+
+    .venv/bin/python bench/cpu.py [--requests 60] [--profile PAGE] [--top 30]
+
+Reads the benchmark database `make bench` seeded (BENCH_DATABASE_URL, by default
+crdesk_bench at 127.0.0.1:5432; run `make bench` or `bench/run.py --pdf-only` once first).
+Django's test client asks each page --requests times after a warm-up, signed in as the
+member the page is for, with DEBUG off; the CPU time of this process is read around each
+request (time.process_time: the view, the templates, the database driver's work on this
+side; not PostgreSQL's). Prints the median and p95 CPU milliseconds per page and the
+queries per request. With --profile, one page is asked again under cProfile and its top
+functions by own time are printed, with the counts of the calls that matter most.
+"""
+
+import argparse
+import cProfile
+import os
+import pstats
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from concern_list import env  # noqa: E402
+
+# The benchmark's settings, served by the test client (its host is "testserver").
+os.environ.update(env())
+os.environ.update(
+    DJANGO_ALLOWED_HOSTS="testserver,127.0.0.1",
+    DJANGO_LOG_LEVEL="ERROR",
+    CRD_BENCH="true",
+    DJANGO_SETTINGS_MODULE="config.settings",
+)
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.cache import cache  # noqa: E402
+from django.test import Client  # noqa: E402
+from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
+
+from accounts.models import User  # noqa: E402
+from concerns.models import Concern  # noqa: E402
+
+# (label, who, path); None as the path: the page is found below.
+PAGES = [
+    ("bare Django view (yardstick)", "cro", "/bench/hello/"),
+    ("concerns, list (default)", "cro", "/concerns/"),
+    ("concerns, list (filtered)", "cro", "/concerns/?status=in_progress&category=traffic"),
+    ("concerns, list (searched)", "cro", "/concerns/?q=streetlights+dark"),
+    ("concern detail (CRO)", "cro", None),
+    ("officer's home", "officer", "/"),
+    ("approvals inbox", "chief", "/inbox/"),
+    ("dashboard (Chief), cold", "chief", "/"),
+]
+MEMBERS = {"cro": "bench-cro", "chief": "bench-chief", "officer": "bench-officer-0"}
+COLD = "cold"  # pages whose cache is cleared before each request
+
+
+def client_for(username: str) -> Client:
+    """Signed in and past the second factor, as after a code."""
+    user = User.objects.get(username=username)
+    client = Client()
+    client.force_login(user, backend="accounts.backends.DepartmentBackend")
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="Bench", defaults={"confirmed": True}
+    )
+    session = client.session
+    session["otp_device_id"] = device.persistent_id
+    session.save()
+    return client
+
+
+def resolve(path: str | None) -> str:
+    if path is not None:
+        return path
+    reference = Concern.objects.order_by("-pk").values_list("reference", flat=True)[500]
+    return f"/concerns/{reference}/"
+
+
+def ask(client: Client, path: str, cold: bool) -> tuple[float, int]:
+    """CPU milliseconds, and the queries the response reports (X-Queries, CRD_BENCH)."""
+    if cold:
+        cache.clear()
+    started = time.process_time()
+    response = client.get(path)
+    spent = time.process_time() - started
+    if response.status_code != 200:
+        raise SystemExit(f"{path}: {response.status_code}")
+    return spent * 1000, int(response.get("X-Queries", 0))
+
+
+def measure(requests: int) -> list[tuple]:
+    clients = {who: client_for(name) for who, name in MEMBERS.items()}
+    rows = []
+    for label, who, path in PAGES:
+        path = resolve(path)
+        cold = label.endswith(COLD)
+        for _ in range(5):
+            ask(clients[who], path, cold)
+        answers = [ask(clients[who], path, cold) for _ in range(requests)]
+        times = sorted(spent for spent, _ in answers)
+        queries = max(count for _, count in answers)
+        p95 = times[min(len(times) - 1, int(0.95 * len(times)))]
+        rows.append((label, statistics.median(times), p95, queries))
+        print(f"  {label:32} {rows[-1][1]:7.2f} {p95:7.2f} {queries:5}", flush=True)
+    return rows
+
+
+def profile(label: str, requests: int, top: int) -> None:
+    found = [(who, path) for name, who, path in PAGES if name == label]
+    if not found:
+        raise SystemExit(f"No page {label!r}; one of: {', '.join(p[0] for p in PAGES)}")
+    who, path = found[0]
+    client, path, cold = client_for(MEMBERS[who]), resolve(path), label.endswith(COLD)
+    for _ in range(5):
+        ask(client, path, cold)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(requests):
+        ask(client, path, cold)
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    print(f"\nProfile of {label} ({path}), {requests} requests, by own time:")
+    stats.sort_stats("tottime").print_stats(top)
+    print("By cumulative time, the project's own code and the template layer:")
+    stats.sort_stats("cumulative").print_stats(
+        r"work/main/(?!\.venv)|as_widget|render_to_string|crispy|loader_tags", top
+    )
+    print("Calls per request of what the issue names:")
+    for function in ("gettext", "_resolve_lookup", "make_hashable", "render"):
+        calls = sum(
+            count
+            for (_file, _line, name), (count, *_rest) in stats.stats.items()
+            if name == function
+        )
+        print(f"  {function:20} {calls / requests:9.0f}")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int, default=60)
+    parser.add_argument("--profile", help="a page's label, as printed")
+    parser.add_argument("--top", type=int, default=30)
+    args = parser.parse_args()
+    if args.profile:
+        profile(args.profile, args.requests, args.top)
+        return
+    print(f"Server CPU per request, {args.requests} requests each (ms):")
+    print(f"  {'page':32} {'median':>7} {'p95':>7} {'SQL':>5}")
+    measure(args.requests)
+
+
+if __name__ == "__main__":
+    main()

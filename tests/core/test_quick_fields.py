@@ -1,0 +1,62 @@
+"""`{% quick_field %}` (core/templatetags/quick_fields.py) gives a field the markup the
+filter cards had from crispy-forms: a label tied to its control, Bootstrap's classes, and
+errors and help text the control names in aria-describedby."""
+
+from django import forms
+from django.template import Context, Template
+
+from core.widgets import QuickSelect
+
+
+class Filters(forms.Form):
+    q = forms.CharField(label="Search", required=False, help_text="Words <or> a reference")
+    status = forms.ChoiceField(
+        label="Status", required=False, choices=[("", "Any"), ("open", "Open")]
+    )
+    since = forms.DateField(label="Received from", required=False)
+    open = forms.BooleanField(label="Open only", required=False)
+    name = forms.CharField(label="Name & rank")
+
+
+def render(form, name: str) -> str:
+    return Template("{% load quick_fields %}{% quick_field field %}").render(
+        Context({"field": form[name]})
+    )
+
+
+def test_a_text_field_has_its_label_control_and_help():
+    html = render(Filters(), "q")
+    assert html.startswith('<div id="div_id_q" class="mb-3"><label for="id_q" class="form-label">')
+    assert 'class="form-control"' in html and 'aria-describedby="id_q_helptext"' in html
+    assert '<div id="id_q_helptext" class="form-text">Words &lt;or&gt; a reference</div>' in html
+
+
+def test_a_choice_field_is_a_quick_select_with_bootstrap_classes():
+    form = Filters({"status": "open"})
+    assert isinstance(form.fields["status"].widget, QuickSelect)
+    html = render(form, "status")
+    assert '<select name="status" class="form-select" id="id_status">' in html
+    assert '<option value="open" selected>Open</option>' in html
+
+
+def test_errors_are_shown_and_named_by_the_control():
+    form = Filters({"since": "2026-13-01"})
+    assert not form.is_valid()
+    html = render(form, "since")
+    assert 'class="form-control is-invalid"' in html
+    assert 'aria-invalid="true"' in html and 'aria-describedby="id_since_error"' in html
+    assert (
+        '<div id="id_since_error" class="invalid-feedback"><p id="error_1_id_since">'
+        "<strong>Enter a valid date.</strong></p></div>"
+    ) in html
+
+
+def test_a_check_box_comes_before_its_label_and_a_required_field_is_marked():
+    html = render(Filters(), "open")
+    assert html == (
+        '<div class="mb-3"><div id="div_id_open" class="form-check">'
+        '<input type="checkbox" name="open" class="form-check-input" id="id_open">'
+        '<label for="id_open" class="form-check-label">Open only</label></div></div>'
+    )
+    required = render(Filters(), "name")
+    assert 'Name &amp; rank<span class="asteriskField">*</span></label>' in required
