@@ -37,6 +37,8 @@ class Result:
     samples: list[Sample] = field(default_factory=list)
     seconds: float = 0.0
     users: int = 0
+    # The web server's CPU seconds over the run (bench/run.py reads them from /proc).
+    server_cpu: float | None = None
 
     def add(self, sample: Sample):
         self.samples.append(sample)
@@ -57,6 +59,13 @@ class Result:
 
     def errors(self, ok=(200, 302)) -> int:
         return sum(s.status not in ok for s in self.samples)
+
+    @property
+    def cpu_ms(self) -> float | None:
+        """The web server's CPU milliseconds per request, on average over the run."""
+        if self.server_cpu is None or not self.count:
+            return None
+        return 1000 * self.server_cpu / self.count
 
     @property
     def queries(self) -> float | None:
@@ -226,7 +235,7 @@ def intake_step(outcomes: list | None = None):
 def table(results: list[Result], yardstick: Result | None = None) -> str:
     lines = [
         f"{'page':34} {'users':>5} {'reqs':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
-        f"{'req/s':>7} {'errors':>6} {'queries':>7} {'x bare':>7}"
+        f"{'req/s':>7} {'errors':>6} {'queries':>7} {'x bare':>7} {'cpu ms':>7}"
     ]
     for r in results:
         ratio = r.throughput / yardstick.throughput if yardstick and yardstick.throughput else 0
@@ -234,6 +243,7 @@ def table(results: list[Result], yardstick: Result | None = None) -> str:
         lines.append(
             f"{r.label:34} {r.users:5d} {r.count:6d} {r.percentile(50):8.1f} "
             f"{r.percentile(95):8.1f} {r.percentile(99):8.1f} {r.throughput:7.1f} "
-            f"{r.errors():6d} {('-' if q is None else f'{q:.0f}'):>7} {ratio:7.3f}"
+            f"{r.errors():6d} {('-' if q is None else f'{q:.0f}'):>7} {ratio:7.3f} "
+            f"{('-' if r.cpu_ms is None else f'{r.cpu_ms:.1f}'):>7}"
         )
     return "\n".join(lines)

@@ -1,7 +1,7 @@
 """`make bench`: the whole application at a large department's decade, served as in
 production, with one table of figures.
 
-    .venv/bin/python bench/run.py [--seconds 15] [--skip-survey] [--skip-pdf]
+    .venv/bin/python bench/run.py [--seconds 15] [--skip-load] [--skip-survey] [--skip-pdf]
 
 1. Seeds a separate benchmark database (BENCH_DATABASE_URL, by default database
    crdesk_bench on the PostgreSQL server at 127.0.0.1:5432) up to 1,000,000 concerns with
@@ -14,6 +14,10 @@ production, with one table of figures.
 3. Drives it with simulated members (bench/load.py): a do-nothing Django view first (the
    yardstick), then each page with 2 members (one per core) for --seconds, then officers'
    intake at 20 concurrent members, each thinking 1 s between concerns, for a minute.
+   The web server's CPU per request is read from /proc around each page. Then the pages
+   again with a second process burning one core (a shared machine), each p95 held to
+   twice its quiet figure; then bench/cpu.py, each hot page's CPU per request in one
+   process and the dashboard with its cache cleared before every request.
 4. Runs bench/survey_crowd.py (500 forum respondents in one minute, its own database).
 5. Renders the quarterly and annual report PDFs for the busiest recent periods in a fresh
    process each, with time and peak memory.
@@ -22,6 +26,7 @@ Prints one table per part; the figures go to docs/PERFORMANCE.md next to each ta
 """
 
 import argparse
+import contextlib
 import json
 import os
 import subprocess
@@ -256,7 +261,42 @@ def serve():
     return web, worker
 
 
-def pages(sessions, seconds: float) -> list:
+def _children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as handle:
+            return [int(child) for child in handle.read().split()]
+    except OSError:
+        return []
+
+
+def server_cpu(pid: int) -> float:
+    """CPU seconds used so far by gunicorn's master and its workers (/proc, user + system)."""
+    total = 0
+    for process in [pid, *_children(pid)]:
+        try:
+            with open(f"/proc/{process}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+@contextlib.contextmanager
+def burning_a_core(on: bool):
+    """A second process burning one core while the pages are asked (a shared machine)."""
+    if not on:
+        yield
+        return
+    burner = subprocess.Popen([PYTHON, "-c", "while True: pass"])
+    try:
+        yield
+    finally:
+        burner.kill()
+        burner.wait()
+
+
+def pages(sessions, seconds: float, web) -> list:
     refs = [f"/concerns/{r}/" for r in sessions["refs"]]
     plan = [
         ("bare Django view (yardstick)", None, "/bench/hello/"),
@@ -279,7 +319,9 @@ def pages(sessions, seconds: float) -> list:
         warm = load.get_step(paths)
         for _ in range(6):
             warm(members[0], load.Result(label))
+        before = server_cpu(web.pid)
         result = load.run(label, members, load.get_step(paths), seconds)
+        result.server_cpu = server_cpu(web.pid) - before
         results.append(result)
         print(f"  {label}: {result.count} requests", flush=True)
     return results
@@ -333,6 +375,9 @@ def main():
     parser.add_argument("--skip-survey", action="store_true")
     parser.add_argument("--skip-pdf", action="store_true")
     parser.add_argument("--pdf-only", action="store_true", help="only the report PDFs")
+    parser.add_argument(
+        "--skip-load", action="store_true", help="no second run with a core kept busy"
+    )
     args = parser.parse_args()
     began = time.monotonic()
     sessions = prepare()
@@ -340,11 +385,16 @@ def main():
         pdfs()
         return
     web, worker = serve()
+    loaded = []
     try:
         print(f"\nPages, 2 members each for {args.seconds:.0f} s:", flush=True)
-        results = pages(sessions, args.seconds)
+        results = pages(sessions, args.seconds, web)
         print("Officers' intake, 20 members, 1 s thinking, 60 s:", flush=True)
         results.append(intake(sessions))
+        if not args.skip_load:
+            print("\nThe pages again, a second process burning one core:", flush=True)
+            with burning_a_core(True):
+                loaded = pages(sessions, args.seconds, web)
     finally:
         web.terminate()
         worker.terminate()
@@ -358,6 +408,17 @@ def main():
             target = TARGETS[r.label]
             verdict = "met" if r.percentile(95) < target and not r.errors() else "MISSED"
             print(f"  {r.label:34} p95 {r.percentile(95):7.1f} ms < {target} ms: {verdict}")
+    if loaded:
+        print("\nUnder a deliberate load (a second process burning one core):")
+        print(load.table(loaded, loaded[0]))
+        print("\nUnder load, no worse than twice the quiet p95:")
+        quiet = {r.label: r for r in results}
+        for r in loaded[1:]:
+            ratio = r.percentile(95) / quiet[r.label].percentile(95)
+            verdict = "held" if ratio <= 2 and not r.errors() else "MISSED"
+            print(f"  {r.label:34} p95 {r.percentile(95):7.1f} ms, {ratio:4.2f} x quiet: {verdict}")
+    print("\nServer CPU per request, one process (bench/cpu.py):", flush=True)
+    subprocess.run([PYTHON, "bench/cpu.py", "--requests", "60"], cwd=ROOT, check=False)
     if not args.skip_survey:
         print("\nPublic survey, 500 forum respondents in one minute (bench/survey_crowd.py):")
         report = survey_crowd()

@@ -101,6 +101,7 @@ import datetime as dt, json
 from django.contrib.auth.models import Group
 from django.utils import timezone
 from accounts.models import User
+from core.decisions import Decision
 from core.roles import Role
 from surveys import services
 from surveys.models import ForumLink
@@ -137,7 +138,6 @@ COUNT = """
 import json
 from django.db.models import Count, Q
 from surveys.models import Answer, Response
-from core.decisions import Decision
 rows = Response.objects.filter(survey__slug={slug!r})
 print(json.dumps({{
     "tokens": [str(t) for t in rows.values_list("token", flat=True)],

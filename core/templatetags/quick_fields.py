@@ -13,6 +13,9 @@ from django.utils.safestring import mark_safe
 
 register = template.Library()
 
+# A required field's mark, as crispy-forms writes it.
+ASTERISK = mark_safe('<span class="asteriskField">*</span>')  # noqa: S308 - a constant  # nosec B308 B703
+
 
 def _control_class(widget) -> str:
     if isinstance(widget, forms.CheckboxInput):
@@ -51,7 +54,7 @@ def quick_field(field):
             auto_id,
             "form-check-label" if check else "form-label",
             field.label,
-            mark_safe('<span class="asteriskField">*</span>') if field.field.required else "",
+            ASTERISK if field.field.required else "",
         )
     parts = [control, label] if check else [label, control]
     if errors:

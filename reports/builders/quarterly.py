@@ -51,9 +51,13 @@ def progress_on_earlier(w: Window) -> list[dict]:
             "kinds",
         )
     )
+    # The steps in the kinds' own order, worked out once: an enum's .values builds its list
+    # anew on each read, which cost seconds over a busy quarter's two hundred thousand rows.
+    step_kinds = [k for k in K.values if k != K.RESOLVED]
+    resolved, closed = K.RESOLVED.value, C.Status.RESOLVED.value
     out = []
     for r in rows:
-        resolved_by_end = r["status"] == C.Status.RESOLVED and r["resolved_at"] < w.end
+        resolved_by_end = r["status"] == closed and r["resolved_at"] < w.end
         out.append(
             {
                 "reference": r["reference"],
@@ -63,10 +67,8 @@ def progress_on_earlier(w: Window) -> list[dict]:
                 "waited_days": (w.last_day - r["date_received"]).days,
                 "steps": r["steps"],
                 # What else was done (a resolution is said by resolved_this_quarter).
-                "what": ", ".join(
-                    kinds[k] for k in K.values if k in r["kinds"] and k != K.RESOLVED
-                ),
-                "resolved_this_quarter": K.RESOLVED in r["kinds"] and resolved_by_end,
+                "what": ", ".join(kinds[k] for k in step_kinds if k in r["kinds"]),
+                "resolved_this_quarter": resolved in r["kinds"] and resolved_by_end,
                 "open_at_end": not resolved_by_end,
             }
         )
