@@ -61,6 +61,8 @@ def test_someone_in_no_mapped_group_is_told_why_on_a_phone(
     password = directory.person("dalton", groups=["Records"], employee_id="3311")
     page = phone_page
     page.goto("/accounts/login/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(page, "sso-login-phone")
     page.get_by_role("link", name="Sign in with your department account").click()
     at_the_directory(page, directory, "dalton", password)
     page.wait_for_url(f"{live_server.url}/accounts/sso/callback/**")

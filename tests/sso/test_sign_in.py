@@ -322,3 +322,19 @@ def test_a_mapping_row_gives_a_role_a_unit_or_both(db):
     with pytest.raises(ValidationError, match="Give the group a role, a unit, or both"):
         DirectoryGroup(name="Everyone").full_clean()
     DirectoryGroup(name="Records", unit="Records Section").full_clean()
+
+
+def test_a_code_the_directory_never_gave_is_refused_and_recorded(
+    client, sso_settings, directory, mapping
+):
+    """A forged answer carrying this browser's own state: the directory refuses the code at
+    its token endpoint, and nobody is signed in."""
+    start = client.get(reverse("accounts:sso-start"))
+    state = parse_qs(urlparse(start["Location"]).query)["state"][0]
+    refused = client.get(reverse("accounts:sso-callback"), {"code": "made-up", "state": state})
+    assert refused.status_code == 403
+    assert "could not be checked" in refused.content.decode()
+    assert not refused.wsgi_request.user.is_authenticated
+    [(_, detail)] = events(AuditEvent.Action.LOGIN_FAILED)
+    assert detail.startswith("Single sign-on: the directory's answer did not check out")
+    assert not User.objects.filter(directory_link__isnull=False).exists()
