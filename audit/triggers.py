@@ -138,6 +138,9 @@ def audited_tables() -> dict[str, tuple[str, list[str]]]:
         meta = model._meta
         if not meta.managed or meta.proxy or meta.db_table in NOT_AUDITED:
             continue
+        # Derived rows the database keeps (core/tallies.py): the trail records their source.
+        if not getattr(model, "audited", True):
+            continue
         columns = {f.column for f in meta.local_concrete_fields}
         hidden = sorted(c for c in columns if c in HIDDEN_COLUMNS)
         tables[meta.db_table] = (meta.pk.column, hidden)

@@ -3,6 +3,7 @@ from django.utils.translation import gettext
 
 from audit import naming
 from core.permissions import RECORD_RULES, Permission
+from core.tallies import register as register_tally
 from imports.specs import register as register_import
 from notifications.registry import register as register_reminder
 
@@ -36,3 +37,8 @@ class ConcernsConfig(AppConfig):
         from concerns import imports
 
         register_import(imports.spec())
+
+        from concerns import counts
+
+        for tally in counts.TALLIES:
+            register_tally(tally)

@@ -24,3 +24,12 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = "Core"
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from core import tallies
+
+        # After every migrate: the tallies' functions refreshed, a missing trigger created
+        # and its tally recounted (core/tallies.py).
+        post_migrate.connect(tallies.install_after_migrate, sender=self)

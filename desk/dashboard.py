@@ -16,12 +16,14 @@ from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Area
+from concerns import counts
 from concerns.acknowledgement import overdue_summary
 from concerns.models import Concern, ConcernUpdate, Referral
 from core.roles import Role
 from desk.dashboard_areas import open_by_area
 from desk.dashboard_surveys import surveys
-from outreach.models import CommunityOrganization, OutreachActivity
+from outreach.models import ActivityDayTally, CommunityOrganization, OutreachActivity
 from programs.models import Program
 from programs.services import evaluation_schedule
 from reports.periods import calendar_rows
@@ -209,12 +211,11 @@ def _month_starts(today: dt.date, count: int) -> list[dt.date]:
 
 
 def concern_figures(period: Period, today: dt.date) -> dict:
-    open_concerns = C.objects.filter(status__in=C.OPEN_STATUSES)
+    """The open concerns by category and status, how long they have waited, and the new
+    ones against the periods before, from the tallies (concerns/counts.py)."""
     cats, statuses = _labels(C.Category.choices), _labels(C.Status.choices)
     matrix: dict[str, dict[str, int]] = {}
-    for category, status, n in (
-        open_concerns.values_list("category", "status").annotate(n=Count("id")).order_by()
-    ):
+    for (category, status), n in counts.open_by("category", "status").items():
         matrix.setdefault(category, {})[status] = n
     open_statuses = [s for s in C.Status.values if s in C.OPEN_STATUSES]
     by_category = sorted(
@@ -229,9 +230,9 @@ def concern_figures(period: Period, today: dt.date) -> dict:
         ),
         key=lambda r: (-r["total"], r["label"]),
     )
-    # Days open from a histogram of the open concerns' dates (one index-only pass, no sort
-    # of two hundred thousand dates): the total, the oldest and the median date.
-    by_day = sorted(open_concerns.values_list("date_received").annotate(n=Count("id")).order_by())
+    # Days open from the open concerns' days received: the total, the oldest and the
+    # median date.
+    by_day = counts.open_by_day()
     total = sum(n for _, n in by_day)
     median = oldest = None
     if by_day:
@@ -244,15 +245,8 @@ def concern_figures(period: Period, today: dt.date) -> dict:
                 break
     age = {"n": total, "oldest": oldest, "median": median}
     prev, last_year = period.previous, period.last_year
-    earliest = min(prev[0], last_year[0], period.start)
-    counts = (
-        C.objects.counted()
-        .filter(date_received__gte=earliest, date_received__lte=period.end)
-        .aggregate(
-            this=Count("id", filter=Q(date_received__range=(period.start, period.end))),
-            previous=Count("id", filter=Q(date_received__range=prev)),
-            last_year=Count("id", filter=Q(date_received__range=last_year)),
-        )
+    new = counts.received(
+        {"this": (period.start, period.end), "previous": prev, "last_year": last_year}
     )
     return {
         "previous_words": span_words(*prev),
@@ -264,7 +258,7 @@ def concern_figures(period: Period, today: dt.date) -> dict:
         "statuses": [(s, statuses[s]) for s in open_statuses],
         "short_statuses": [str(SHORT_STATUS.get(s, statuses[s])) for s in open_statuses],
         "by_category": by_category,
-        "new": counts,
+        "new": new,
         "previous_period": prev,
         "last_year_period": last_year,
     }
@@ -308,18 +302,9 @@ def trends(today: dt.date, months: int = 24, lines: int = 5) -> dict:
     starts = _month_starts(today, months)
     cats = _labels(C.Category.choices)
     per: dict[str, dict[dt.date, int]] = {}
-    # Grouped by day and added up per month here: no date is converted in SQL, so the
-    # count reads the date index alone.
-    for day, category, n in (
-        C.objects.counted()
-        .filter(date_received__gte=starts[0], date_received__lte=today)
-        .values_list("date_received", "category")
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
-        month = day.replace(day=1)
-        per.setdefault(category, {})
-        per[category][month] = per[category].get(month, 0) + n
+    found = counts.received_by({"all": (starts[0], today)}, ("category",), monthly=True)
+    for (month, category), n in found["all"].items():
+        per.setdefault(category, {})[month] = n
     ranked = sorted(per, key=lambda k: -sum(per[k].values()))[:lines]
     return {
         "months": [date_format(m, "M y") for m in starts],
@@ -340,35 +325,34 @@ def spikes(today: dt.date, limit: int = 5) -> list[dict]:
     concerns not yet placed in one are counted together as "Not placed"."""
     recent_from = today - dt.timedelta(days=SPIKE_WINDOW_DAYS - 1)
     year_from = recent_from - dt.timedelta(days=365)
-    rows = (
-        C.objects.counted()
-        .filter(date_received__gte=year_from, date_received__lte=today)
-        .values("category", "defined_area", "defined_area__name")
-        .annotate(
-            recent=Count("id", filter=Q(date_received__gte=recent_from)),
-            before=Count("id", filter=Q(date_received__lt=recent_from)),
-        )
-        .filter(recent__gte=SPIKE_MIN)
-        .order_by()
+    found_by = counts.received_by(
+        {"recent": (recent_from, today), "before": (year_from, recent_from - dt.timedelta(1))},
+        ("category", "area"),
+    )
+    recent, before = found_by["recent"], found_by["before"]
+    keys = [key for key, n in recent.items() if n >= SPIKE_MIN]
+    names = dict(
+        Area.objects.filter(pk__in={area for _cat, area in keys if area}).values_list("pk", "name")
     )
     cats = _labels(C.Category.choices)
     found = []
-    for r in rows:
-        usual = r["before"] / 12
-        if r["recent"] >= 2 * usual + 2:
-            placed = r["defined_area"] is not None
-            area = r["defined_area__name"] if placed else str(NOT_PLACED)
+    for category, area_id in keys:
+        usual = before.get((category, area_id), 0) / 12
+        n = recent[(category, area_id)]
+        if n >= 2 * usual + 2:
+            placed = area_id is not None
+            area = names[area_id] if placed else str(NOT_PLACED)
             where = area if placed else str(NOT_PLACED_WORDS)
             found.append(
                 {
-                    "category": r["category"],
-                    "label": cats[r["category"]],
+                    "category": category,
+                    "label": cats[category],
                     "area": area,
                     # The concern list's area filter: the area, or the unplaced ones.
-                    "area_filter": r["defined_area"] if placed else "null",
-                    "recent": r["recent"],
+                    "area_filter": area_id if placed else "null",
+                    "recent": n,
                     "usual": round(usual, 1),
-                    "words": _spike_words(cats[r["category"]], where, r["recent"], usual),
+                    "words": _spike_words(cats[category], where, n, usual),
                 }
             )
     found.sort(key=lambda s: (-(s["recent"] - s["usual"]), s["label"], s["area"]))
@@ -399,10 +383,11 @@ def referrals(today: dt.date, limit: int = 6) -> dict:
 def outreach(period: Period, today: dt.date, months: int = 12) -> dict:
     starts = _month_starts(today, months)
     per_month: dict[dt.date, int] = {}
+    # From the activities' tally by day (core/tallies.py): a year of days, not of rows.
     for day, n in (
-        OutreachActivity.objects.filter(date__gte=starts[0], date__lte=today)
-        .values_list("date")
-        .annotate(n=Count("id"))
+        ActivityDayTally.objects.filter(day__gte=starts[0], day__lte=today)
+        .values_list("day")
+        .annotate(total=Sum("n"))
         .order_by()
     ):
         per_month[day.replace(day=1)] = per_month.get(day.replace(day=1), 0) + n

@@ -1,43 +1,29 @@
 """The dashboard's map: open concerns by defined area, and the change in new concerns
 against the period before, per area (issue 22).
 
-Two aggregates, each one GROUP BY over an index the dashboard already reads: the open
-concerns by status, and the received dates (concern_recent_idx carries defined_area). A
-concern merged into another (duplicate_of set) is counted once, through its lead.
+Both from the tallies the database keeps (concerns/counts.py): the open concerns by area,
+and the new ones this period and the period before. A concern merged into another
+(duplicate_of set) is counted once, through its lead.
 """
 
-from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from accounts.maps import by_area
 from accounts.models import Area
-from concerns.models import Concern as C
+from concerns import counts
 
 
 def open_by_area(period) -> dict:
     """The figure (accounts/maps.py) of open concerns per area, with a row per area of
     new concerns this period, the period before and the change."""
-    open_counts = dict(
-        C.objects.open()
-        .filter(duplicate_of__isnull=True)
-        .values_list("defined_area")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    open_counts = {area: n for (area,), n in counts.open_by("area", counted=True).items()}
     prev_start, prev_end = period.previous
+    found = counts.received_by(
+        {"this": (period.start, period.end), "previous": (prev_start, prev_end)}, ("area",)
+    )
     new = {
-        row["defined_area"]: row
-        for row in C.objects.filter(
-            date_received__gte=prev_start,
-            date_received__lte=period.end,
-            duplicate_of__isnull=True,
-        )
-        .values("defined_area")
-        .annotate(
-            this=Count("id", filter=Q(date_received__range=(period.start, period.end))),
-            previous=Count("id", filter=Q(date_received__range=(prev_start, prev_end))),
-        )
-        .order_by()
+        area: {"this": found["this"].get((area,), 0), "previous": found["previous"].get((area,), 0)}
+        for area in {key for spans in found.values() for (key,) in spans}
     }
     figure = by_area(open_counts)
     names = {r["id"]: f"{r['code']} · {r['name']}" for r in figure["rows"]}

@@ -1,11 +1,12 @@
 """The dashboard's community survey: the trust and overall-performance indexes over the
 years, and how the latest survey's answers to those two rating questions spread from 1 to 5.
-Two queries besides the trend's (surveys/results.py), kept with the dashboard's slow figures."""
+Three queries besides the trend's (surveys/results.py), each over a few rows per question (the
+tallies of surveys/tallies.py), kept with the dashboard's slow figures."""
 
-from django.db.models import Count
+from django.db.models import Exists, OuterRef, Sum
 
 from surveys import scales
-from surveys.models import Answer, Dimension, Question, Survey
+from surveys.models import AnswerTally, Dimension, Question, Response, Survey
 from surveys.results import SMALL, trend
 
 SHOWN = (Dimension.TRUST, Dimension.OVERALL)
@@ -18,8 +19,8 @@ def surveys() -> dict:
         Survey.objects.filter(
             audience=Survey.Audience.COMMUNITY,
             status__in=[Survey.Status.APPROVED, Survey.Status.CLOSED],
-            responses__isnull=False,
         )
+        .filter(Exists(Response.objects.filter(survey=OuterRef("pk"))))
         .order_by("-closes_on")
         .first()
     )
@@ -41,26 +42,20 @@ def ratings(survey: Survey) -> list[dict]:
     out, as on the results page."""
     counts: dict[int, dict[int, int]] = {}
     texts: dict[int, tuple[int, str, dict]] = {}
-    for qid, dimension, text, code, scale, value, n in (
-        Answer.objects.filter(
-            response__survey=survey,
-            question__kind=Question.Kind.RATING,
-            question__dimension__in=SHOWN,
-            value__isnull=False,
-        )
-        .values_list(
-            "question_id",
-            "question__dimension",
-            "question__text",
-            "question__code",
-            "question__scale",
-            "value",
-        )
-        .annotate(n=Count("id"))
+    for qid, dimension, text, code, scale in Question.objects.filter(
+        survey=survey, kind=Question.Kind.RATING, dimension__in=SHOWN
+    ).values_list("id", "dimension", "text", "code", "scale"):
+        counts[qid] = {}
+        texts[qid] = (SHOWN.index(dimension), text, {"code": code, "scale": scale})
+    # The answers by value, from the tally the database keeps (surveys/tallies.py).
+    for qid, value, n in (
+        AnswerTally.objects.filter(question_id__in=list(counts))
+        .values_list("question_id", "value")
+        .annotate(total=Sum("n"))
         .order_by()
     ):
-        counts.setdefault(qid, {})[value] = n
-        texts[qid] = (SHOWN.index(dimension), text, {"code": code, "scale": scale})
+        if n:
+            counts[qid][value] = n
     out = []
     for qid in sorted(counts, key=lambda q: texts[q][:2]):
         total = sum(counts[qid].values())

@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import Agency
 from accounts.sso_refresh import check_accounts
+from core import tallies
 from core.roles import Role
 from notifications.models import Delivery, Notification, OutboundEmail
 from notifications.notify import email_line, holders, notify, queue_email, site_url
@@ -112,6 +113,8 @@ def sweep(now: dt.datetime | None = None) -> dict[str, int] | None:
         counts["directory accounts ended"] = check_accounts(now)
         counts["digests"] = send_digests(now)
         counts["emails retried and sent"] = retry_due(now)
+        # The tallies' rows appended since the last sweep, folded (core/tallies.py).
+        counts["tally rows folded"] = tallies.compact()
         return counts
     finally:
         with connection.cursor() as cursor:

@@ -4,6 +4,8 @@ from django.utils.translation import gettext
 from audit import naming
 from core.decisions import register as register_decision
 from core.permissions import RECORD_RULES, Permission
+from core.tallies import Tally
+from core.tallies import register as register_tally
 from imports.specs import register as register_import
 from notifications.registry import register as register_reminder
 
@@ -49,3 +51,14 @@ class OutreachConfig(AppConfig):
 
         for kind in inbox.KINDS:
             register_decision(kind)
+
+        # Activities by day, kept by the database for the dashboard (core/tallies.py).
+        from outreach.models import ActivityDayTally, OutreachActivity
+
+        register_tally(
+            Tally(
+                table=ActivityDayTally._meta.db_table,
+                source=OutreachActivity._meta.db_table,
+                keys={"day": "r.date"},
+            )
+        )

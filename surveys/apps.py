@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 
 from core.decisions import register as register_decision
+from core.tallies import register as register_tally
 
 
 class SurveysConfig(AppConfig):
@@ -13,3 +14,9 @@ class SurveysConfig(AppConfig):
 
         for kind in inbox.KINDS:
             register_decision(kind)
+
+        # The counts the database keeps of the answers (surveys/tallies.py).
+        from surveys import tallies
+
+        for tally in tallies.TALLIES:
+            register_tally(tally)

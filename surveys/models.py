@@ -445,3 +445,7 @@ class SurveyAction(models.Model):
 
     def __str__(self):
         return self.text
+
+
+# The tallies the database keeps of the answers (surveys/tallies.py).
+from surveys.tally_models import AnswerTally, ResponseTally  # noqa: E402, F401

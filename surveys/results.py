@@ -19,11 +19,34 @@ agencies answer as institutions, not as private residents.
 
 from collections import defaultdict
 
-from django.db.models import Avg, Case, Count, F, FloatField, IntegerField, Q, Value, When
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    Sum,
+    Value,
+    When,
+)
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from surveys.models import AgencyType, Answer, Dimension, PaperBatch, Question, Response, Survey
+from surveys.models import (
+    AgencyType,
+    Answer,
+    AnswerTally,
+    Dimension,
+    PaperBatch,
+    Question,
+    Response,
+    ResponseTally,
+    Survey,
+)
 
 SMALL = 5
 AGENCY_SMALL = 3
@@ -104,8 +127,19 @@ def _answers(survey_id: int, channel: str = "", language: str = ""):
     return answers
 
 
+def score(kind: str, value: int) -> int:
+    """One answer's score, as SCORE gives it in SQL (a test holds the two to each other)."""
+    if kind == K.RATING:
+        return (value - 1) * 25
+    return 100 if value == 1 else 0
+
+
 def indexes(survey_ids, *, standard_only: bool = False, channel="", language="") -> dict:
-    """{survey_id: {dimension: {"index": int | None, "n": responses}}} in one query."""
+    """{survey_id: {dimension: {"index": int | None, "n": responses}}}: from the tallies
+    the database keeps (surveys/tallies.py) for all responses, in one query over the
+    answers for a channel's or a language's."""
+    if not channel and not language:
+        return _tallied_indexes(list(survey_ids), standard_only)
     answers = Answer.objects.filter(
         response__survey_id__in=list(survey_ids),
         question__kind__in=[K.RATING, K.YES_NO],
@@ -130,6 +164,40 @@ def indexes(survey_ids, *, standard_only: bool = False, channel="", language="")
         n = r["n"]
         out[r["response__survey_id"]][r["question__dimension"]] = {
             "index": round(r["score"]) if n >= SMALL else None,
+            "n": n,
+        }
+    return out
+
+
+def _tallied_indexes(survey_ids: list, standard_only: bool) -> dict:
+    """indexes() for all responses, in two queries over a few rows per question: the scored
+    questions' answers by value, and the responses per dimension."""
+    tally = AnswerTally.objects.filter(
+        question__survey_id__in=survey_ids, question__kind__in=[K.RATING, K.YES_NO]
+    )
+    if standard_only:
+        tally = tally.exclude(question__code="")
+    sums: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    for survey_id, dimension, kind, value, n in (
+        tally.values_list("question__survey_id", "question__dimension", "question__kind", "value")
+        .annotate(total=Sum("n"))
+        .order_by()
+    ):
+        totals = sums[survey_id, dimension]
+        totals[0] += n * score(kind, value)
+        totals[1] += n
+    out: dict = defaultdict(dict)
+    for survey_id, dimension, n in (
+        ResponseTally.objects.filter(survey_id__in=survey_ids, standard=standard_only)
+        .values_list("survey_id", "dimension")
+        .annotate(total=Sum("n"))
+        .order_by()
+    ):
+        points, answers = sums.get((survey_id, dimension), (0, 0))
+        if not n or not answers:
+            continue
+        out[survey_id][dimension] = {
+            "index": round(points / answers) if n >= SMALL else None,
             "n": n,
         }
     return out
@@ -333,8 +401,7 @@ def trend(survey: Survey, *, years: int = 6) -> list[dict]:
             status__in=[Survey.Status.APPROVED, Survey.Status.CLOSED],
             closes_on__year__lte=survey.year,
         )
-        .annotate(responses_n=Count("responses"))
-        .filter(Q(responses_n__gt=0) | Q(pk=survey.pk))
+        .filter(Q(Exists(Response.objects.filter(survey=OuterRef("pk")))) | Q(pk=survey.pk))
         .order_by("-closes_on")
         .values("pk", "closes_on")
     )

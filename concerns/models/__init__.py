@@ -8,10 +8,14 @@ from concerns.models.concern import Concern, ConcernUpdate
 from concerns.models.handoffs import Referral, Routing
 from concerns.models.integration import Open311Key, Open311Receipt, ReferenceCounter
 from concerns.models.places import Department, Unit
+from concerns.models.tallies import ConcernDayTally, ConcernMonthTally, ConcernStatusTally
 
 __all__ = [
     "Attachment",
     "Concern",
+    "ConcernDayTally",
+    "ConcernMonthTally",
+    "ConcernStatusTally",
     "ConcernUpdate",
     "Department",
     "Open311Key",

@@ -9,8 +9,10 @@ from outreach.models.people import (
     ReportingAssignment,
     TrainingNeed,
 )
+from outreach.models.tallies import ActivityDayTally
 
 __all__ = [
+    "ActivityDayTally",
     "CommunityInputReport",
     "CommunityOrganization",
     "Material",

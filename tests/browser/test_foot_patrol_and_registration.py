@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from core.roles import Role
 from outreach.models import OutreachActivity, Participant
@@ -31,7 +32,7 @@ def test_officer_logs_foot_patrol_missing_dispatch_at_end(page_as, screenshot):
     page.get_by_role("button", name="Save activity").click()
 
     warning = page.get_by_text("This foot patrol is missing: Dispatch not told at end.")
-    assert warning.first.is_visible()
+    expect(warning.first).to_be_visible()
     assert not OutreachActivity.with_scheduled.exists()
     assert serious_axe_violations(page) == []
     screenshot(page, "foot-patrol-warning")

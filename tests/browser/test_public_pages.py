@@ -12,6 +12,7 @@ import re
 import pytest
 from django.template import loader
 from django.utils import timezone
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from concerns.models import Concern
 from concerns.status import private_code
@@ -55,8 +56,20 @@ SMALL_TARGETS = """() => {
 }"""
 
 
-def focused(page, selector: str) -> bool:
-    return page.evaluate("(s) => document.activeElement.matches(s)", selector)
+def focused(page, selector: str, timeout: float = 5000) -> bool:
+    """Whether the focus is on the element, waiting for a script that moves it (a loaded
+    machine can run the page's script after the test first looks)."""
+    if not timeout:
+        return page.evaluate("(s) => document.activeElement.matches(s)", selector)
+    try:
+        page.wait_for_function(
+            "(s) => document.activeElement && document.activeElement.matches(s)",
+            arg=selector,
+            timeout=timeout,
+        )
+    except PlaywrightTimeout:
+        return False
+    return True
 
 
 def tab_to(page, selector: str, *, backwards=False, limit=60):
@@ -64,7 +77,7 @@ def tab_to(page, selector: str, *, backwards=False, limit=60):
     key = "Shift+Tab" if backwards else "Tab"
     for _ in range(limit):
         page.keyboard.press(key)
-        if focused(page, selector):
+        if focused(page, selector, timeout=0):
             return
     raise AssertionError(f"{key} never reached {selector}")
 

@@ -1,0 +1,183 @@
+"""What the dashboard counts of concerns, read from the tallies the database keeps exact
+(core/tallies.py; the tables in concerns/models/tallies.py), so that no figure reads the
+decade of concerns row by row (issue 26):
+
+- by category, status and area (ConcernStatusTally): the open concerns;
+- by day received, open or not (ConcernDayTally): how long the open ones have waited, and
+  the new concerns of a period and of the periods it is compared with;
+- by month received, category and area (ConcernMonthTally): trends and spikes over months.
+
+A range of days that does not start and end on a month's edges (a month still running, the
+30 days of a spike) is counted from the months' tally for its whole months and from the
+concerns' date index for the days at either end: at most about two months of rows, however
+many years the range spans or the table holds.
+
+Every count here is of `Concern.objects.counted()` (a report merged into a lead counts
+once, as its lead) except the open ones, of which a merged report is never one (its status
+is resolved, concerns/duplicates.py).
+"""
+
+import calendar
+import datetime as dt
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncMonth
+
+from concerns.models import (
+    Concern,
+    ConcernDayTally,
+    ConcernMonthTally,
+    ConcernStatusTally,
+)
+from core.tallies import Tally
+
+C = Concern
+OPEN_SQL = "r.status IN ({})".format(", ".join(f"'{s}'" for s in C.OPEN_STATUSES))
+MERGED_SQL = "r.duplicate_of_id IS NOT NULL"
+SOURCE = C._meta.db_table
+
+TALLIES = [
+    Tally(
+        table=ConcernStatusTally._meta.db_table,
+        source=SOURCE,
+        keys={
+            "category": "r.category",
+            "status": "r.status",
+            "area_id": "r.defined_area_id",
+            "merged": MERGED_SQL,
+        },
+    ),
+    Tally(
+        table=ConcernDayTally._meta.db_table,
+        source=SOURCE,
+        keys={"day": "r.date_received", "open": OPEN_SQL, "merged": MERGED_SQL},
+    ),
+    Tally(
+        table=ConcernMonthTally._meta.db_table,
+        source=SOURCE,
+        keys={
+            "month": "date_trunc('month', r.date_received)::date",
+            "category": "r.category",
+            "area_id": "r.defined_area_id",
+        },
+        where="r.duplicate_of_id IS NULL",
+    ),
+]
+
+# The names a caller groups by, and their columns in the tally and on a concern.
+BY = {"category": ("category", "category"), "area": ("area_id", "defined_area")}
+
+
+def open_by(*by: str, counted: bool = False) -> dict[tuple, int]:
+    """Open concerns by any of "category", "status", "area": {(key, ...): n}; `counted`
+    leaves out reports merged into a lead (none is open, but the rule is said once)."""
+    columns = [{"status": "status", **{k: v[0] for k, v in BY.items()}}[b] for b in by]
+    tally = ConcernStatusTally.objects.filter(status__in=C.OPEN_STATUSES)
+    if counted:
+        tally = tally.filter(merged=False)
+    rows = tally.values_list(*columns).annotate(total=Sum("n")).order_by()
+    return {tuple(row[:-1]): row[-1] for row in rows if row[-1]}
+
+
+def open_by_day() -> list[tuple[dt.date, int]]:
+    """The open concerns' days received with how many each, oldest first."""
+    rows = (
+        ConcernDayTally.objects.filter(open=True)
+        .values_list("day")
+        .annotate(total=Sum("n"))
+        .order_by("day")
+    )
+    return [(day, n) for day, n in rows if n]
+
+
+def received(ranges: dict[str, tuple[dt.date, dt.date]]) -> dict[str, int]:
+    """Counted concerns received in each named range of days (both ends included)."""
+    first = min(start for start, _end in ranges.values())
+    last = max(end for _start, end in ranges.values())
+    totals = ConcernDayTally.objects.filter(merged=False, day__gte=first, day__lte=last).aggregate(
+        **{name: Sum("n", filter=Q(day__range=span)) for name, span in ranges.items()}
+    )
+    return {name: totals[name] or 0 for name in ranges}
+
+
+def received_by(
+    ranges: dict[str, tuple[dt.date, dt.date]], by: tuple[str, ...], *, monthly: bool = False
+) -> dict[str, dict[tuple, int]]:
+    """Counted concerns received in each named range by "category" and/or "area":
+    {range: {(key, ...): n}}; with `monthly`, the first key is the month (its first day).
+    Two queries, whatever the ranges: the months' tally for whole months, the concerns'
+    date index for the days at the ranges' ends."""
+    whole, ends = {}, {}
+    for name, (start, end) in ranges.items():
+        whole[name], ends[name] = _split(start, end)
+    out: dict[str, dict[tuple, int]] = {name: {} for name in ranges}
+
+    def add(name, key, n):
+        out[name][key] = out[name].get(key, 0) + n
+
+    months = [m for spans in whole.values() for m in spans]
+    if months:
+        tally = ConcernMonthTally.objects.filter(month__gte=min(months), month__lte=max(months))
+        for row in tally.values_list("month", *(BY[b][0] for b in by)).annotate(total=Sum("n")):
+            month, key = row[0], row[1:-1]
+            if not row[-1]:
+                continue
+            for name, spans in whole.items():
+                if spans and spans[0] <= month <= spans[-1]:
+                    add(name, (month, *key) if monthly else key, row[-1])
+    named = {name: spans for name, spans in ends.items() if spans}
+    if named:
+        within = _any_range([span for spans in named.values() for span in spans])
+        columns = [BY[b][1] for b in by]
+        if monthly:
+            columns.insert(0, "month")
+        rows = (
+            C.objects.counted()
+            .filter(within)
+            .annotate(month=TruncMonth("date_received"))
+            .values_list(*columns)
+            .annotate(
+                **{
+                    f"n_{i}": Count("id", filter=_any_range(spans))
+                    for i, spans in enumerate(named.values())
+                }
+            )
+            .order_by()
+        )
+        width = len(columns)
+        for row in rows:
+            key = tuple(row[:width])
+            for name, n in zip(named, row[width:], strict=True):
+                if n:
+                    add(name, key, n)
+    return out
+
+
+def _any_range(spans) -> Q:
+    q = Q()
+    for span in spans:
+        q |= Q(date_received__range=span)
+    return q
+
+
+def _split(start: dt.date, end: dt.date) -> tuple[list[dt.date], list[tuple[dt.date, dt.date]]]:
+    """A range's whole months (their first days) and the spans of days left at its ends."""
+    first = start if start.day == 1 else _next_month(start)
+    month_ends = end.day == calendar.monthrange(end.year, end.month)[1]
+    after = _next_month(end) if month_ends else end.replace(day=1)
+    if first >= after:
+        return [], [(start, end)]
+    months, month = [], first
+    while month < after:
+        months.append(month)
+        month = _next_month(month)
+    spans = []
+    if start < first:
+        spans.append((start, first - dt.timedelta(days=1)))
+    if after <= end:
+        spans.append((after, end))
+    return months, spans
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
