@@ -127,13 +127,16 @@ def received_by(
                     add(name, (month, *key) if monthly else key, row[-1])
     named = {name: spans for name, spans in ends.items() if spans}
     if named:
-        within = _any_range([span for spans in named.values() for span in spans])
+        # The days listed, not ranges OR'd: PostgreSQL then reads them from the date index
+        # alone (5 ms for a spike's two months at a million concerns), where ranges OR'd
+        # make it fetch each row from the table (19 ms).
+        days = sorted({day for spans in named.values() for span in spans for day in _days(span)})
         columns = [BY[b][1] for b in by]
         if monthly:
             columns.insert(0, "month")
         rows = (
             C.objects.counted()
-            .filter(within)
+            .filter(date_received__in=days)
             .annotate(month=TruncMonth("date_received"))
             .values_list(*columns)
             .annotate(
@@ -151,6 +154,11 @@ def received_by(
                 if n:
                     add(name, key, n)
     return out
+
+
+def _days(span: tuple[dt.date, dt.date]) -> list[dt.date]:
+    start, end = span
+    return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
 
 
 def _any_range(spans) -> Q:

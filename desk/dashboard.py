@@ -225,6 +225,8 @@ def concern_figures(period: Period, today: dt.date) -> dict:
                 "label": cats[key],
                 "total": sum(row.values()),
                 "by_status": [row.get(s, 0) for s in open_statuses],
+                # (status, n) for the page's cells, each linking to its list.
+                "cells": [(s, row.get(s, 0)) for s in open_statuses],
             }
             for key, row in matrix.items()
         ),
@@ -306,10 +308,18 @@ def trends(today: dt.date, months: int = 24, lines: int = 5) -> dict:
     for (month, category), n in found["all"].items():
         per.setdefault(category, {})[month] = n
     ranked = sorted(per, key=lambda k: -sum(per[k].values()))[:lines]
+    months = [date_format(m, "M y") for m in starts]
+    series = [(cats[k], [per[k].get(m, 0) for m in starts]) for k in ranked]
+    totals = [sum(per[k].get(m, 0) for k in per) for m in starts]
     return {
-        "months": [date_format(m, "M y") for m in starts],
-        "series": [(cats[k], [per[k].get(m, 0) for m in starts]) for k in ranked],
-        "totals": [sum(per[k].get(m, 0) for k in per) for m in starts],
+        "months": months,
+        "series": series,
+        "totals": totals,
+        # The table's rows: (month, each line's figure, all categories).
+        "rows": [
+            (month, [values[i] for _name, values in series], totals[i])
+            for i, month in enumerate(months)
+        ],
         # The last month is still running unless today is its last day: say so beside the
         # chart, whose last point would otherwise read as a fall (issue 23).
         "running_to": ""
@@ -417,13 +427,21 @@ def outreach(period: Period, today: dt.date, months: int = 12) -> dict:
     }
 
 
-def programs(today: dt.date) -> dict:
+# Evaluations named on the dashboard, most urgent first; the schedule page has them all.
+PROGRAMS_SHOWN = 5
 
+
+def programs(today: dt.date) -> dict:
     schedule = evaluation_schedule(today)
+    overdue = [r for r in schedule if r["overdue"]]
+    due_soon = [r for r in schedule if r["due_soon"]]
     return {
         "active": Program.objects.filter(status=Program.Status.ACTIVE).count(),
-        "overdue": [r for r in schedule if r["overdue"]],
-        "due_soon": [r for r in schedule if r["due_soon"]],
+        "overdue": overdue[:PROGRAMS_SHOWN],
+        "due_soon": due_soon[:PROGRAMS_SHOWN],
+        # How many more are due than the lines name, for "and N more".
+        "more": max(len(overdue) - PROGRAMS_SHOWN, 0) + max(len(due_soon) - PROGRAMS_SHOWN, 0),
+        "overdue_count": len(overdue),
     }
 
 

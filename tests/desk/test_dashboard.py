@@ -21,6 +21,7 @@ from tests.factories import (
     DepartmentFactory,
     MaterialFactory,
     OrganizationFactory,
+    ProgramFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -407,3 +408,23 @@ def test_recommendation_decided_from_the_inbox(client_for, chief, cro):
     recommendation.refresh_from_db()
     assert recommendation.status == Recommendation.Status.ACCEPTED
     assert recommendation.decided_by == chief
+
+
+def test_the_most_overdue_evaluations_are_named_and_the_rest_counted(client_for, chief):
+    """Eight programs overdue: the five most overdue are named, with a link to the schedule
+    for the other three, on the page and in its PDF (a Chief reads five, not ninety)."""
+    today = timezone.localdate()
+    for months in range(8):
+        ProgramFactory(
+            name=f"Overdue program {months}",
+            status="active",
+            active_since=today - dt.timedelta(days=200 + 31 * months),
+        )
+    page = client_for(chief).get(reverse("home")).content.decode()
+    named = [f"Overdue program {m}" for m in range(8) if f"Overdue program {m}<" in page]
+    assert named == [f"Overdue program {m}" for m in range(3, 8)]  # longest overdue first
+    assert "and 3 more on the evaluation schedule" in page
+    assert f'href="{reverse("programs:schedule")}"' in page
+    pdf = client_for(chief).get(reverse("dashboard-pdf"))
+    text = PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
+    assert "And 3 more on the evaluation schedule." in " ".join(text.split())
