@@ -74,7 +74,8 @@ def _name(tally: Tally, op: str) -> str:
 
 
 def _bodies(tally: Tally) -> dict[str, str]:
-    """Each trigger function's body: append the statement's change, keyed."""
+    """Each trigger function's body, by function name: append the statement's change,
+    keyed; and for each other table the tally follows, recount what it changed."""
     changes = {
         "ins": tally.counted("new_rows"),
         "del": tally.counted("old_rows", "-"),
@@ -85,18 +86,20 @@ def _bodies(tally: Tally) -> dict[str, str]:
         ),
         **tally.change,
     }
-    return {
-        op: f" BEGIN INSERT INTO {tally.table} ({tally.columns}, n) "  # nosec B608
+    bodies = {
+        _name(tally, op): f" BEGIN INSERT INTO {tally.table} ({tally.columns}, n) "  # nosec B608
         f"SELECT {tally.columns}, n FROM ({select}) d WHERE n <> 0; RETURN NULL; END "
         for op, select in changes.items()
     }
+    for other, body in tally.also.items():
+        bodies[_name(tally, other)] = f" BEGIN {body}; RETURN NULL; END "
+    return bodies
 
 
 def _functions_sql(tally: Tally) -> list[str]:
     return [
-        f"CREATE OR REPLACE FUNCTION {_name(tally, op)}() RETURNS trigger "
-        f"LANGUAGE plpgsql AS $fn${body}$fn$"
-        for op, body in _bodies(tally).items()
+        f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $fn${body}$fn$"
+        for name, body in _bodies(tally).items()
     ]
 
 
@@ -114,12 +117,8 @@ def _triggers_sql(tally: Tally) -> list[str]:
             f"REFERENCING {referencing} FOR EACH STATEMENT EXECUTE FUNCTION {name}()"
         )
         out.append(f"ALTER TABLE {tally.source} ENABLE ALWAYS TRIGGER {name}")
-    for other, body in tally.also.items():
-        name = f"{PREFIX}_{tally.table}_{other}"
-        out.append(
-            f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql "
-            f"AS $fn$ BEGIN {body}; RETURN NULL; END $fn$"
-        )
+    for other in tally.also:
+        name = _name(tally, other)
         out.append(
             f"CREATE OR REPLACE TRIGGER {name} AFTER UPDATE ON {other} "
             f"REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows "
@@ -130,9 +129,7 @@ def _triggers_sql(tally: Tally) -> list[str]:
 
 
 def _trigger_names(tally: Tally) -> list[str]:
-    return [_name(tally, op) for op in ("ins", "del", "upd")] + [
-        f"{PREFIX}_{tally.table}_{other}" for other in tally.also
-    ]
+    return [_name(tally, op) for op in ("ins", "del", "upd", *tally.also)]
 
 
 def _existing(cursor) -> tuple[set[str], set[str]]:
@@ -160,13 +157,13 @@ def install(using: str = DEFAULT_DB_ALIAS) -> list[str]:
                 continue  # an app migrated backwards
             # A definition changed since the tally was counted (an open status added, a
             # key) makes its rows wrong: it is counted again, as a new one is.
+            wanted = _bodies(tally)
             cursor.execute(
-                "SELECT prosrc FROM pg_proc WHERE proname = %s "
+                "SELECT proname, prosrc FROM pg_proc WHERE proname = ANY(%s) "
                 "AND pronamespace = to_regnamespace(current_schema())::oid",
-                [_name(tally, "ins")],
+                [list(wanted)],
             )
-            kept = cursor.fetchone()
-            same = kept is not None and kept[0] == _bodies(tally)["ins"]
+            same = dict(cursor.fetchall()) == wanted
             for statement in _functions_sql(tally):
                 cursor.execute(statement)
             if same and set(_trigger_names(tally)) <= triggers:

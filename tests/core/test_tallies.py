@@ -157,19 +157,31 @@ def test_install_recounts_a_tally_whose_trigger_went_missing():
 
 
 @pytest.mark.django_db
-def test_install_recounts_a_tally_whose_definition_changed():
+@pytest.mark.parametrize(
+    "function,table",
+    [
+        ("crd_tally_concerns_concerndaytally_ins", "concerns_concerndaytally"),
+        ("crd_tally_concerns_concerndaytally_del", "concerns_concerndaytally"),
+        ("crd_tally_surveys_responsetally_surveys_question", "surveys_responsetally"),
+    ],
+)
+def test_install_recounts_a_tally_whose_definition_changed(function, table):
     """A function body that differs from the registered one (an open status added in a
     release) means the rows were counted by another rule: the tally is counted again."""
     ConcernFactory(date_received=dt.date(2026, 8, 1))
     with connection.cursor() as cursor:
         cursor.execute(
-            "CREATE OR REPLACE FUNCTION crd_tally_concerns_concerndaytally_ins() "
+            f"CREATE OR REPLACE FUNCTION {function}() "
             "RETURNS trigger LANGUAGE plpgsql AS $fn$ BEGIN RETURN NULL; END $fn$"
         )
-        cursor.execute("DELETE FROM concerns_concerndaytally")
+        cursor.execute(
+            f"INSERT INTO {table} ({tallies._get(table).columns}, n) "  # noqa: S608 - test names
+            f"SELECT {tallies._get(table).columns}, 5 FROM {table} LIMIT 1"
+        )
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    assert tallies.install() == ["concerns_concerndaytally"]
-    assert exact(*CONCERN_TALLIES)
+    assert tallies.install() == [table]
+    assert exact(*CONCERN_TALLIES, *SURVEY_TALLIES)
+    assert tallies.install() == []  # the registered bodies are back
 
 
 @pytest.mark.django_db
