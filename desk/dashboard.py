@@ -441,7 +441,6 @@ def programs(today: dt.date) -> dict:
         "due_soon": due_soon[:PROGRAMS_SHOWN],
         # How many more are due than the lines name, for "and N more".
         "more": max(len(overdue) - PROGRAMS_SHOWN, 0) + max(len(due_soon) - PROGRAMS_SHOWN, 0),
-        "overdue_count": len(overdue),
     }
 
 
