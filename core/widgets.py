@@ -47,6 +47,37 @@ class _QuickOptions:
         return mark_safe("".join(html))  # noqa: S308 - every part escaped by format_html  # nosec B308 B703
 
 
+# Django's own input templates (each includes django/forms/widgets/input.html and nothing
+# else): what `input_html` builds in Python.
+INPUT_TEMPLATES = frozenset(
+    f"django/forms/widgets/{kind}.html"
+    for kind in ("text", "date", "email", "number", "search", "url", "tel", "checkbox")
+)
+
+
+def input_html(widget: forms.Widget, name: str, value, attrs: dict) -> str | None:
+    """An <input> as Django's input template renders it, built in Python; None for a widget
+    with a template of its own (a select, a file, a project template)."""
+    if not quick_input(widget):
+        return None
+    context = widget.get_context(name, value, attrs)["widget"]
+    shown = "" if context["value"] is None else f' value="{text(context["value"])}"'
+    # As django/forms/widgets/attrs.html: in order, True as a bare name, False left out.
+    extra = "".join(
+        f" {key}" if item is True else f' {key}="{text(item)}"'
+        for key, item in context["attrs"].items()
+        if item is not False
+    )
+    return mark_safe(  # noqa: S308 - every value escaped  # nosec B308 B703
+        f'<input type="{text(context["type"])}" name="{text(context["name"])}"{shown}{extra}>'
+    )
+
+
+def quick_input(widget: forms.Widget) -> bool:
+    """Whether `input_html` renders this widget as its own render() would."""
+    return widget.template_name in INPUT_TEMPLATES and type(widget).render is forms.Widget.render
+
+
 class QuickSelect(_QuickOptions, forms.Select):
     pass
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core.signals import setting_changed
 
 
 class DeskConfig(AppConfig):
@@ -8,3 +9,8 @@ class DeskConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "desk"
     verbose_name = "Desk"
+
+    def ready(self):
+        from desk.navigation import forget_menus
+
+        setting_changed.connect(forget_menus, dispatch_uid="desk.forget_menus")

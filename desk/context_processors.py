@@ -1,7 +1,7 @@
 from accounts.mfa import mfa_required
 from accounts.models import Agency
 from core.permissions import Permission, has_permission
-from desk.navigation import items_for
+from desk.navigation import menu_html
 from notifications.models import Notification, OutboundEmail
 
 UNREAD_CAP = 99
@@ -14,7 +14,7 @@ def navigation(request):
     pending = signed_in and not user.is_verified() and mfa_required(user)
     context = {
         "agency": Agency.objects.filter(pk=1).only("name").first(),
-        "nav_items": items_for(user, request.path) if signed_in and not pending else [],
+        "nav_html": menu_html(user, request.path) if signed_in and not pending else "",
         "mfa_pending": pending,
     }
     if signed_in and not pending:

@@ -11,6 +11,8 @@ from django import forms, template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from core.widgets import input_html, quick_input
+
 register = template.Library()
 
 # A required field's mark, as crispy-forms writes it.
@@ -23,6 +25,19 @@ def _control_class(widget) -> str:
     if isinstance(widget, forms.Select):
         return "form-select"
     return "form-control"
+
+
+def _input(field, attrs: dict) -> str | None:
+    """A text, date or check box control as `as_widget` renders it, without its template."""
+    widget = field.field.widget
+    if not quick_input(widget):
+        return None
+    if field.field.localize:
+        widget.is_localized = True
+    attrs = field.build_widget_attrs(attrs, widget)
+    if field.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", field.auto_id)
+    return input_html(widget, field.html_name, field.value(), attrs)
 
 
 @register.simple_tag
@@ -46,7 +61,7 @@ def quick_field(field):
         "is-invalid" if errors else "",
     )
     attrs["class"] = " ".join(c for c in classes if c)
-    control = field.as_widget(attrs=attrs)
+    control = _input(field, attrs) or field.as_widget(attrs=attrs)
     label = ""
     if field.label:
         label = format_html(

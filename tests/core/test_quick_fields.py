@@ -60,3 +60,37 @@ def test_a_check_box_comes_before_its_label_and_a_required_field_is_marked():
     )
     required = render(Filters(), "name")
     assert 'Name &amp; rank<span class="asteriskField">*</span></label>' in required
+
+
+class Inputs(forms.Form):
+    q = forms.CharField(required=False, max_length=150)
+    since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    count = forms.IntegerField(min_value=0)
+    email = forms.EmailField(required=False, disabled=True)
+    open = forms.BooleanField(required=False)
+
+
+def test_inputs_built_in_python_are_what_django_renders():
+    """A text, number, email, date or check box control is built without its template:
+    the same HTML, attribute for attribute, with and without values, required, disabled,
+    and a value that needs escaping."""
+    from core.templatetags.quick_fields import _input
+
+    for data in (None, {"q": 'a "quoted" <b>', "since": "2026-02-03", "count": "7", "open": "on"}):
+        form = Inputs(data)
+        for name in form.fields:
+            attrs = {"class": "form-control", "aria-invalid": "true"}
+            ours = _input(form[name], dict(attrs))
+            assert ours is not None, name
+            assert ours == form[name].as_widget(attrs=dict(attrs)), name
+
+
+def test_a_widget_with_a_render_of_its_own_keeps_it():
+    from core.widgets import input_html
+
+    class Masked(forms.TextInput):
+        def render(self, name, value, attrs=None, renderer=None):
+            return "masked"
+
+    assert input_html(Masked(), "x", "secret", {}) is None
+    assert input_html(forms.Textarea(), "x", "", {}) is None
