@@ -100,17 +100,27 @@ def _words(text: str) -> set[str]:
     return {w for w in _WORD.findall((text or "").lower()) if w not in _STOP}
 
 
-def similarity(a: str, b: str) -> float:
+def similarity(a: str, b: str, at_least: float = 0.0) -> float:
     """How alike two one-line summaries read: the better of the shared words (so word
     order does not matter) and the letters in common (so "streetlight" meets "street
-    light"). Python on the bounded set: pg_trgm is not on every server this runs on."""
+    light"). Python on the bounded set: pg_trgm is not on every server this runs on.
+
+    With `at_least`, a pair below it is answered with 0.0, as soon as the letters' upper
+    bounds (difflib's quick ratios) show it cannot reach it, without the full comparison;
+    a pair that reaches it is answered exactly."""
     a_norm, b_norm = " ".join((a or "").lower().split()), " ".join((b or "").lower().split())
     if not a_norm or not b_norm:
         return 0.0
+    if a_norm == b_norm:
+        return 1.0
     wa, wb = _words(a_norm), _words(b_norm)
     shared = len(wa & wb) / len(wa | wb) if wa and wb else 0.0
-    letters = SequenceMatcher(None, a_norm, b_norm).ratio()
-    return round(max(shared, letters), 3)
+    matcher = SequenceMatcher(None, a_norm, b_norm)
+    for bound in (matcher.real_quick_ratio, matcher.quick_ratio):
+        if round(max(shared, bound()), 3) < at_least:
+            return 0.0
+    alike = round(max(shared, matcher.ratio()), 3)
+    return alike if alike >= at_least else 0.0
 
 
 def metres_between(lat1, lon1, lat2, lon2) -> float:
@@ -183,14 +193,19 @@ def candidates(
         .order_by("-date_received", "-id")[:SCAN_LIMIT]
     )
     found = []
+    alike_by_summary: dict[tuple[str, float], float] = {}  # a busy month repeats summaries
     for row in rows:
         same_area = bool(area_id) and row.defined_area_id == area_id
         metres = None
         if has_point and row.latitude is not None and row.longitude is not None:
             metres = metres_between(latitude, longitude, row.latitude, row.longitude)
         near = metres is not None and metres <= NEARBY_METRES
-        alike = similarity(summary, row.summary)
-        if alike < (SIMILAR_AT_PLACE if (same_area or near) else SIMILAR_ANYWHERE):
+        needed = SIMILAR_AT_PLACE if (same_area or near) else SIMILAR_ANYWHERE
+        key = (row.summary, needed)
+        if key not in alike_by_summary:
+            alike_by_summary[key] = similarity(summary, row.summary, at_least=needed)
+        alike = alike_by_summary[key]
+        if alike < needed:
             continue
         # Likeness first; the place and nearness in time break ties between alike ones.
         days = abs((received - row.date_received).days)

@@ -44,7 +44,9 @@ def paginate(queryset, page_param, *, per_page: int = PER_PAGE, cap: int = COUNT
     rows = rows[:per_page]
     # Keep the ordering: the capped count then walks the same index as the page and stops
     # at the cap, instead of a sequential scan whose cost depends on where it starts.
-    total = queryset[: cap + 1].count()
+    # Counted over the rows' ids alone: a list's rows may carry subqueries (a concern's
+    # awaited unit and department) that the count need not work out a thousand times.
+    total = _ids(queryset)[: cap + 1].count()
     return Page(
         rows=rows,
         number=number,
@@ -53,3 +55,10 @@ def paginate(queryset, page_param, *, per_page: int = PER_PAGE, cap: int = COUNT
         total=min(total, cap),
         total_capped=total > cap,
     )
+
+
+def _ids(queryset):
+    """The same rows, selecting only their ids; a combined query (a UNION) as it is."""
+    if getattr(queryset.query, "combinator", None) or queryset._fields is not None:
+        return queryset
+    return queryset.values("pk")

@@ -84,6 +84,30 @@ def test_candidates_by_distance_without_area(riverside):
     assert found[0].nearby and found[0].metres < duplicates.NEARBY_METRES
 
 
+def test_likeness_with_a_floor_is_exact_above_it_and_nought_below():
+    """`similarity(..., at_least=t)` skips the full comparison of letters where its upper
+    bounds cannot reach t: it must give the exact likeness wherever that reaches t, and
+    0.0 only where it does not."""
+    summaries = [
+        "Streetlight out on Maple Avenue",
+        "street light out on maple ave",
+        "Speeding cars near Lincoln Elementary at pick-up",
+        "Cars speeding by the elementary school",
+        "Loud music at night in the park",
+        "Graffiti on the underpass",
+        "graffiti under the Oak Street underpass",
+        "",
+        "the of and",
+        "Streetlight out on Maple Avenue",
+    ]
+    for a in summaries:
+        for b in summaries:
+            exact = duplicates.similarity(a, b)
+            for floor in (0.25, 0.55, 0.9):
+                quick = duplicates.similarity(a, b, at_least=floor)
+                assert quick == (exact if exact >= floor else 0.0), (a, b, floor)
+
+
 def test_candidates_never_for_conduct(riverside):
     ConcernFactory(category="conduct_bias", defined_area=riverside, date_received=D)
     assert (
