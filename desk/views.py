@@ -12,6 +12,7 @@ from core.roles import Role
 from desk import health
 from desk import home as home_blocks
 from desk.dashboard_views import dashboard_context
+from outreach.input_due import holds_duty
 from programs.services import evaluation_schedule
 
 
@@ -38,7 +39,8 @@ def home(request):
             "blocks": blocks,
             "nothing_waits": roles and not any(block.count for block in blocks),
             "evaluations_overdue": evaluations_overdue,
-            "reports_input": user.reporting_assignments.filter(is_active=True).exists(),
+            # Asked once a request: the menu's "Quarterly input" asks the same.
+            "reports_input": holds_duty(user),
             "can_edit_agency": has_permission(user, Permission.EDIT_AGENCY),
             "can_manage_departments": has_permission(user, Permission.MANAGE_DEPARTMENTS),
             "can_log": has_permission(user, Permission.LOG_CONCERN),
