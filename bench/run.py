@@ -20,7 +20,9 @@ production, with one table of figures.
    process and the dashboard with its cache cleared before every request.
 4. Runs bench/survey_crowd.py (500 forum respondents in one minute, its own database).
 5. Renders the quarterly and annual report PDFs for the busiest recent periods in a fresh
-   process each, with time and peak memory.
+   process each, as the task worker renders a draft (the figures counted inside the
+   render); then, in the same process, the figures alone and the next PDF from them
+   frozen. With time and peak memory.
 
 Prints one table per part; the figures go to docs/PERFORMANCE.md next to each target.
 """
@@ -165,11 +167,17 @@ else:
 report = Report(kind=kind, period_start=start, period_end=end,
                 created_by=User.objects.get(username="bench-cro"))
 n = Concern.objects.filter(date_received__range=(start, end)).count()
+# A draft's PDF as the task worker makes it in a new process: render_pdf counts the figures
+# itself (report.data is None), with the layout's fork server warming up meanwhile.
 t0 = time.perf_counter()
-report.data = build(report.kind, report.period_start, report.period_end)
-t1 = time.perf_counter()
 pdf = render_pdf(report)
+t1 = time.perf_counter()
+# The figures alone, as frozen at submission; then the next PDF of the same process (any
+# render but a worker's first), from those frozen figures.
+report.data = build(report.kind, report.period_start, report.period_end)
 t2 = time.perf_counter()
+render_pdf(report)
+t3 = time.perf_counter()
 pages = len(PdfReader(io.BytesIO(pdf)).pages)
 if os.environ.get("BENCH_PDF_DIR"):  # to look at them
     with open(os.path.join(os.environ["BENCH_PDF_DIR"], kind + ".pdf"), "wb") as f:
@@ -177,7 +185,7 @@ if os.environ.get("BENCH_PDF_DIR"):  # to look at them
 # The layout runs in a child process (reports/layout.py): the larger of the two counts.
 peak = max(resource.getrusage(who).ru_maxrss
            for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024
-print(n, f"{{t1 - t0:.2f}}", f"{{t2 - t1:.2f}}", f"{{t2 - t0:.2f}}", f"{{peak:.0f}}", pages)
+print(n, f"{{t1 - t0:.2f}}", f"{{t2 - t1:.2f}}", f"{{t3 - t2:.2f}}", f"{{peak:.0f}}", pages)
 """
 
 
@@ -342,15 +350,19 @@ def survey_crowd() -> str:
     return done.stdout + (done.stderr if done.returncode else "")
 
 
+# Issue 26: the quarterly and annual PDFs of the busiest period under 1.5 s in a new process.
+PDF_TARGET_S = 1.5
+
+
 def pdfs():
     """Each line as soon as it is measured; a failed render prints its error."""
     print("\nReport PDFs (fresh process each):")
     print(
-        f"{'report':10} {'concerns':>9} {'build s':>9} {'render s':>9} {'total s':>9} "
+        f"{'report':10} {'concerns':>9} {'first PDF s':>12} {'build s':>9} {'next PDF s':>11} "
         f"{'target s':>8} {'peak MB':>9} {'limit':>8} {'pages':>6}",
         flush=True,
     )
-    for kind, target in (("quarterly", 8), ("annual", 20)):
+    for kind in ("quarterly", "annual"):
         done = subprocess.run(
             [PYTHON, "manage.py", "shell", "-c", RENDER.format(kind=kind)],
             cwd=ROOT,
@@ -361,10 +373,11 @@ def pdfs():
         if done.returncode:
             print(f"{kind:10} failed:\n" + "\n".join(done.stderr.strip().splitlines()[-6:]))
             continue
-        n, build_s, render_s, total_s, peak, page_count = last_line(done.stdout)
+        n, first_s, build_s, next_s, peak, page_count = last_line(done.stdout)
         print(
-            f"{kind:10} {int(n):>9,} {float(build_s):9.2f} {float(render_s):9.2f} "
-            f"{float(total_s):9.2f} {target:>8} {int(peak):>9} {'1024':>8} {page_count:>6}",
+            f"{kind:10} {int(n):>9,} {float(first_s):12.2f} {float(build_s):9.2f} "
+            f"{float(next_s):11.2f} {PDF_TARGET_S:>8} {int(peak):>9} {'1024':>8} "
+            f"{page_count:>6}",
             flush=True,
         )
 

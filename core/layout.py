@@ -9,6 +9,7 @@ static folder of the base URL (the vendored fonts), and `data:` URIs (the agency
 QR codes and the draft mark are inlined as data URIs), nothing else (issue 21, finding 10).
 """
 
+import contextlib
 import dataclasses
 import datetime as dt
 import functools
@@ -150,3 +151,24 @@ def lay_out(html: str, *, base_url: str, options: PdfOptions = ORDINARY, fetcher
         pdf_variant=options.variant, pdf_tags=options.tags
     )
     return LaidOut(document, options)
+
+
+# A small document with what a report holds (headings, text in bold and italic, a table, a
+# listing, a tagged PDF's structure), laid out once before any real one by warm_up().
+_SAMPLE = (
+    '<html lang="en"><head><style>body { font-family: sans-serif; } pre { font-family: '
+    "monospace; }</style></head><body><h1>Report</h1><h2>1. Figures</h2><p>Text with "
+    "<strong>bold</strong> and <em>italic</em> words.</p><table><thead><tr><th>Category"
+    "</th><th>Count</th></tr></thead><tbody><tr><td>Traffic</td><td>12</td></tr></tbody>"
+    "</table><pre>CR-2026-0001  2026-01-05  Traffic</pre></body></html>"
+)
+
+
+def warm_up() -> None:
+    """Lay out and write a small document once, so that what WeasyPrint, Pango and
+    fontconfig set up on their first use (the system's font list, the shaping caches, the
+    lazily imported writers) is ready before the first real layout. Never raises: a failure
+    here only means the first report pays for it, and the report's own layout says why."""
+    with contextlib.suppress(Exception):
+        base = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        lay_out(_SAMPLE, base_url=base, options=PdfOptions(tags=True)).write_pdf()

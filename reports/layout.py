@@ -15,6 +15,7 @@ import multiprocessing
 import os
 import threading
 import time
+from multiprocessing import forkserver
 from multiprocessing.connection import wait
 
 from core.layout import ORDINARY, PdfOptions, lay_out
@@ -35,10 +36,19 @@ def _forkserver():
     global _context
     if _context is None:
         _context = multiprocessing.get_context("forkserver")
-        # Loaded once in the fork server, not in every child. The parent's main module is
-        # deliberately not preloaded: a task worker's is manage.py, which has no use there.
-        _context.set_forkserver_preload(["weasyprint"])
+        # Loaded once in the fork server, not in every child, and WeasyPrint warmed up there
+        # (core/layout_ready.py). The parent's main module is deliberately not preloaded: a
+        # task worker's is manage.py, which has no use there.
+        _context.set_forkserver_preload(["weasyprint", "core.layout_ready"])
     return _context
+
+
+def start() -> None:
+    """Start the fork server now if it is not running, without waiting for it: it imports
+    and warms up WeasyPrint while the caller counts the report's figures and writes its
+    HTML, instead of after (in a new process, the first PDF is that much sooner)."""
+    _forkserver()
+    forkserver.ensure_running()
 
 
 def write_pdf(

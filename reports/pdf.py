@@ -72,6 +72,7 @@ def render_pdf(report: Report, progress=lambda percent: None, timeout=None, lang
     CRD_PDF_TIMEOUT_SECONDS) have passed: the queries behind it and the layout both stop.
     In `language` ("en", "es") if given, else the active one; the document says which."""
     limit = settings.CRD_PDF_TIMEOUT_SECONDS if timeout is None else timeout
+    layout.start()
     deadline = time.monotonic() + limit
     in_language = translation.override(language) if language else contextlib.nullcontext()
     try:

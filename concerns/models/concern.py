@@ -384,7 +384,15 @@ class ConcernUpdate(models.Model):
         verbose_name = _("concern update")
         verbose_name_plural = _("concern updates")
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["concern", "created_at"], name="update_timeline_idx")]
+        indexes = [
+            models.Index(fields=["concern", "created_at"], name="update_timeline_idx"),
+            # What happened inside a window, whatever the concern: the reports' steps of
+            # progress and recommendations, and the reopenings open_during looks for. The
+            # included columns let those read the index alone.
+            models.Index(
+                fields=["created_at"], name="update_moment_idx", include=["kind", "concern"]
+            ),
+        ]
 
     def __str__(self):
         return f"{self.concern_id} {self.kind}"

@@ -5,7 +5,7 @@ import datetime as dt
 from collections import defaultdict
 
 from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils.dates import MONTHS
 
 from concerns.models import Concern, ConcernUpdate
@@ -28,50 +28,64 @@ def progress_on_earlier(w: Window) -> list[dict]:
     """001 IV.A.4: every concern received before the window and open at some moment of it,
     longest waiting first, with the steps taken on it inside the window ("no progress"
     when none). Its arrival, an import and a correction of its details are not progress."""
-    cats, kinds = _labels(C.Category.choices), _labels(K.choices)
-    inside = Q(updates__created_at__gte=w.start, updates__created_at__lt=w.end) & ~Q(
-        updates__kind__in=ConcernUpdate.NOT_PROGRESS
-    )
+    cats = _labels(C.Category.choices)
+    steps = _steps_inside(w)
     rows = (
         Concern.objects.open_during(w)
         .filter(date_received__lt=w.first_day)
-        .annotate(
-            steps=Count("updates", filter=inside),
-            kinds=ArrayAgg("updates__kind", filter=inside, distinct=True, default=[]),
-        )
         .order_by("date_received", "id")
-        .values(
-            "reference",
-            "summary",
-            "category",
-            "date_received",
-            "status",
-            "resolved_at",
-            "steps",
-            "kinds",
-        )
+        .values_list("id", "reference", "summary", "category", "date_received", "resolved_at")
     )
-    # The steps in the kinds' own order, worked out once: an enum's .values builds its list
-    # anew on each read, which cost seconds over a busy quarter's two hundred thousand rows.
-    step_kinds = [k for k in K.values if k != K.RESOLVED]
-    resolved, closed = K.RESOLVED.value, C.Status.RESOLVED.value
+    # A busy quarter lists two hundred thousand concerns received on a few thousand days:
+    # each day's ISO form and wait are worked out once.
+    days = {}
+    none, end = (0, "", False), w.end
     out = []
-    for r in rows:
-        resolved_by_end = r["status"] == closed and r["resolved_at"] < w.end
+    for pk, reference, summary, category, received, resolved_at in rows:
+        n, what, resolved_inside = steps.get(pk, none)
+        if received not in days:
+            days[received] = (received.isoformat(), (w.last_day - received).days)
+        # resolved_at is set exactly while the concern is resolved (a check constraint).
+        resolved_by_end = resolved_at is not None and resolved_at < end
         out.append(
             {
-                "reference": r["reference"],
-                "summary": r["summary"],
-                "category": cats[r["category"]],
-                "received": r["date_received"].isoformat(),
-                "waited_days": (w.last_day - r["date_received"]).days,
-                "steps": r["steps"],
+                "reference": reference,
+                "summary": summary,
+                "category": cats[category],
+                "received": days[received][0],
+                "waited_days": days[received][1],
+                "steps": n,
                 # What else was done (a resolution is said by resolved_this_quarter).
-                "what": ", ".join(kinds[k] for k in step_kinds if k in r["kinds"]),
-                "resolved_this_quarter": resolved in r["kinds"] and resolved_by_end,
+                "what": what,
+                "resolved_this_quarter": resolved_inside and resolved_by_end,
                 "open_at_end": not resolved_by_end,
             }
         )
+    return out
+
+
+def _steps_inside(w: Window) -> dict[int, tuple[int, str, bool]]:
+    """Per concern, what was done on it inside the window that is progress: how many
+    steps, their kinds but a resolution in the kinds' own order, and whether one was a
+    resolution. One grouped query over the window's timeline lines (update_moment_idx),
+    however many concerns were received before it; each set of kinds is named once."""
+    kinds = _labels(K.choices)
+    # An enum's .values builds its list anew on each read: worked out once.
+    step_kinds = [k for k in K.values if k != K.RESOLVED]
+    grouped = (
+        ConcernUpdate.objects.filter(created_at__gte=w.start, created_at__lt=w.end)
+        .exclude(kind__in=ConcernUpdate.NOT_PROGRESS)
+        .order_by()
+        .values_list("concern_id")
+        .annotate(n=Count("id"), kinds=ArrayAgg("kind", distinct=True))
+    )
+    named = {}
+    out = {}
+    for pk, n, done in grouped:
+        done = tuple(done)
+        if done not in named:
+            named[done] = ", ".join(kinds[k] for k in step_kinds if k in done)
+        out[pk] = (n, named[done], K.RESOLVED in done)
     return out
 
 

@@ -1,0 +1,96 @@
+"""What makes a report's figures and its PDF quick without changing them (issue 26): the
+figures counted with PostgreSQL's JIT compiler off, in a transaction of their own; the
+layout's fork server started early and warmed up before its first child."""
+
+import datetime as dt
+import importlib
+import sys
+
+import pytest
+from django.db import connection
+
+from core import layout as core_layout
+from reports import builders
+from reports import layout as report_layout
+
+pytestmark = pytest.mark.django_db
+
+
+def _show_jit(start, end):
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        return {"jit": cursor.fetchone()[0], "start": start.isoformat()}
+
+
+def _jit_now() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_figures_are_counted_with_the_jit_off_and_only_while_counting(monkeypatch):
+    with connection.cursor() as cursor:
+        cursor.execute("SET jit = on")
+    monkeypatch.setitem(builders.BUILDERS, "quarterly", _show_jit)
+    data = builders.build("quarterly", dt.date(2026, 7, 1), dt.date(2026, 9, 30))
+    assert data == {"jit": "off", "start": "2026-07-01"}
+    # SET LOCAL: the setting ends with the build's transaction. (Inside an outer one, a
+    # request's or a render's, it lasts to that one's end: only the report's reads follow.)
+    assert _jit_now() == "on"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_builder_that_fails_leaves_nothing_behind(monkeypatch):
+    def fails(start, end):
+        raise ValueError("no figures")
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET jit = on")
+    monkeypatch.setitem(builders.BUILDERS, "quarterly", fails)
+    with pytest.raises(ValueError):
+        builders.build("quarterly", dt.date(2026, 7, 1), dt.date(2026, 9, 30))
+    assert _jit_now() == "on"
+
+
+def test_the_real_quarterly_figures_are_built_inside_the_transaction():
+    data = builders.build("quarterly", dt.date(2026, 7, 1), dt.date(2026, 9, 30))
+    assert data["received"] == 0 and data["progress"] == []
+
+
+def test_warm_up_lays_out_and_writes_a_small_document(monkeypatch):
+    written = []
+    real = core_layout.lay_out
+
+    def spy(html, **kwargs):
+        laid_out = real(html, **kwargs)
+        written.append(laid_out.write_pdf())
+        return laid_out
+
+    monkeypatch.setattr(core_layout, "lay_out", spy)
+    core_layout.warm_up()
+    # Laid out once by the spy (to look at it) and written by warm_up itself.
+    assert len(written) == 1 and written[0].startswith(b"%PDF-")
+
+
+def test_warm_up_never_raises(monkeypatch):
+    def broken(html, **kwargs):
+        raise OSError("no fonts on this machine")
+
+    monkeypatch.setattr(core_layout, "lay_out", broken)
+    core_layout.warm_up()  # a failure only means the first real layout pays for it
+
+
+def test_the_fork_servers_preload_warms_up(monkeypatch):
+    calls = []
+    monkeypatch.setattr(core_layout, "warm_up", lambda: calls.append("warmed"))
+    monkeypatch.delitem(sys.modules, "core.layout_ready", raising=False)
+    importlib.import_module("core.layout_ready")
+    assert calls == ["warmed"]
+
+
+def test_the_fork_server_started_early_lays_out_pdfs():
+    report_layout.start()
+    report_layout.start()  # already running: nothing more
+    pdf = report_layout.write_pdf("<p>Quarterly report</p>", base_url=".", timeout=60)
+    assert pdf.startswith(b"%PDF-")
