@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum, Window
 from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext
@@ -29,7 +29,8 @@ from programs.services import evaluation_schedule
 from reports.periods import calendar_rows
 
 C = Concern
-STALE_DAYS = 90
+# How many of the organizations not contacted lately are named (outreach.models.STALE_DAYS).
+STALE_NAMED = 5
 # Column heads narrow enough for the one-page PDF.
 SHORT_STATUS = {
     "received": _("Received"),
@@ -411,9 +412,15 @@ def outreach(period: Period, today: dt.date, months: int = 12) -> dict:
     ]
     totals = {"n": sum(r[1] for r in by_kind), "people": sum(r[2] for r in by_kind)}
     prev = OutreachActivity.objects.filter(date__range=period.previous).count()
-    cutoff = today - dt.timedelta(days=STALE_DAYS)
-    recent = OutreachActivity.objects.filter(organization=OuterRef("pk"), date__gte=cutoff)
-    stale = CommunityOrganization.objects.filter(is_active=True).exclude(Exists(recent))
+    # The first five by name with how many there are in all, in one query: the count is a
+    # window over every row, taken before the limit.
+    stale = list(
+        CommunityOrganization.objects.active()
+        .stale(today)
+        .annotate(total=Window(Count("pk")))
+        .order_by("name", "pk")
+        .values("pk", "name", "total")[:STALE_NAMED]
+    )
     return {
         "months": [date_format(m, "M y") for m in starts],
         "per_month": [per_month.get(m, 0) for m in starts],
@@ -422,8 +429,8 @@ def outreach(period: Period, today: dt.date, months: int = 12) -> dict:
         "attendance": totals["people"] or 0,
         "previous": prev,
         "previous_words": span_words(*period.previous),
-        "stale_count": stale.count(),
-        "stale": list(stale.order_by("name").values("pk", "name")[:5]),
+        "stale_count": stale[0]["total"] if stale else 0,
+        "stale": [{"pk": o["pk"], "name": o["name"]} for o in stale],
     }
 
 

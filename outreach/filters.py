@@ -1,8 +1,5 @@
-import datetime as dt
-
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -44,8 +41,7 @@ class OrganizationFilter(django_filters.FilterSet):
     def filter_stale(self, queryset, name, value):
         if not value:
             return queryset
-        cutoff = timezone.localdate() - dt.timedelta(days=90)
-        return queryset.filter(Q(last_contact__lt=cutoff) | Q(last_contact__isnull=True))
+        return queryset.stale(timezone.localdate())
 
 
 class ActivityFilter(django_filters.FilterSet):

@@ -1,10 +1,21 @@
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Max, OuterRef, Q, Subquery
+from django.db.models import Exists, Max, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from imports.models import import_log_field
+
+# An organization with no activity held with it for this many days is one to contact again
+# (000 III.1): the dashboard names them, the list finds them ("No contact for 90 days").
+STALE_DAYS = 90
+
+
+def stale_cutoff(today: dt.date) -> dt.date:
+    """The first day whose activity still counts as recent contact."""
+    return today - dt.timedelta(days=STALE_DAYS)
 
 
 class OrganizationQuerySet(models.QuerySet):
@@ -21,6 +32,16 @@ class OrganizationQuerySet(models.QuerySet):
 
     def active(self):
         return self.filter(is_active=True)
+
+    def stale(self, today: dt.date):
+        """Those with no activity held with them since stale_cutoff(today): the last
+        contact before it, or none."""
+        from outreach.models.activities import OutreachActivity
+
+        recent = OutreachActivity.objects.filter(
+            organization=OuterRef("pk"), date__gte=stale_cutoff(today)
+        )
+        return self.exclude(Exists(recent))
 
 
 class CommunityOrganization(models.Model):

@@ -2,8 +2,6 @@
 was last contacted), an organization's page with its activities and concerns, the form,
 and the name lookup behind long pick-lists."""
 
-import datetime as dt
-
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,9 +17,8 @@ from outreach import services
 from outreach.filters import OrganizationFilter
 from outreach.forms import OrganizationForm
 from outreach.models import CommunityOrganization, OutreachActivity
+from outreach.models.organizations import STALE_DAYS, stale_cutoff
 from outreach.views._common import _form_page
-
-STALE_DAYS = 90
 
 
 def organization_lookup(request):
@@ -54,7 +51,7 @@ def organization_list(request):
             "page": page,
             "query": query.urlencode(),
             "today": timezone.localdate(),
-            "stale_before": timezone.localdate() - dt.timedelta(days=STALE_DAYS),
+            "stale_before": stale_cutoff(timezone.localdate()),
             "can_manage": has_permission(request.user, Permission.MANAGE_ORGANIZATIONS),
             "breadcrumbs": crumbs((_("Community organizations"), None)),
         },
