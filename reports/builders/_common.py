@@ -2,8 +2,7 @@
 field, the rows of a concern listing, the themes of a set of concerns, and the
 recommendations made over a window."""
 
-from django.db.models import Count, F, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import ngettext
 
@@ -72,29 +71,23 @@ def _with_gathered(summary: str, gathered: int) -> str:
 
 
 def _quotes(qs, field: str, keys) -> dict:
-    """The latest THEME_QUOTES summaries for each value of `field` in `keys`: one query,
-    numbered per value in SQL."""
+    """The latest THEME_QUOTES summaries for each value of `field` in `keys`, in one query:
+    each key's latest rows read on their own (through the date and category indexes,
+    stopping at THEME_QUOTES) and put together with UNION ALL. Numbering every row of the
+    period by key instead took 0.3 s for a year at a million concerns."""
+    latest = qs.order_by("-date_received", "-id").values_list(
+        field, "date_received", "id", "reference", "summary"
+    )
     # With no keys the query still runs (and finds nothing): the count of queries is the
     # same for an empty period as for a busy one.
-    if keys:
-        qs = qs.filter(**{f"{field}__in": keys})
-    rows = (
-        qs.annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F(field)],
-                order_by=[F("date_received").desc(), F("id").desc()],
-            )
-        )
-        .filter(rank__lte=THEME_QUOTES)
-        .order_by(field, "rank")
-        .values(field, "reference", "summary")
-    )
-    found: dict = {}
-    for r in rows:
-        found.setdefault(r[field], []).append(
-            {"reference": r["reference"], "summary": r["summary"]}
-        )
+    parts = [latest.filter(**{field: key})[:THEME_QUOTES] for key in keys]
+    rows = parts[0].union(*parts[1:], all=True) if parts else latest[:THEME_QUOTES]
+    wanted, found = set(keys), {}
+    for key, _day, _pk, reference, summary in sorted(
+        rows, key=lambda r: (r[1], r[2]), reverse=True
+    ):
+        if key in wanted:
+            found.setdefault(key, []).append({"reference": reference, "summary": summary})
     return found
 
 

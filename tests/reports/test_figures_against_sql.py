@@ -16,7 +16,7 @@ import pytest
 import time_machine
 from django.db import connection
 
-from concerns.models import ConcernUpdate, Referral, Routing
+from concerns.models import Concern, ConcernUpdate, Referral, Routing
 from core.roles import Role
 from programs.models import Program, ProgramEvaluation
 from reports.builders import build
@@ -363,6 +363,40 @@ def test_september_calls_overdue_only_what_was_due_in_september(world):
     # Routed Thursday 24th: due Monday 28th, overdue by the 30th. Routed Tuesday 29th: due
     # Thursday October 1, not yet overdue; acknowledged October 2, so awaited on the 30th.
     assert routed == {("2026-09-24", True), ("2026-09-29", False)}
+
+
+LATEST_QUOTES = {
+    "category": """SELECT reference, summary FROM concerns_concern
+        WHERE duplicate_of_id IS NULL AND date_received BETWEEN %s AND %s AND category = %s
+        ORDER BY date_received DESC, id DESC LIMIT 3""",
+    "area": """SELECT reference, summary FROM concerns_concern
+        WHERE duplicate_of_id IS NULL AND date_received BETWEEN %s AND %s AND area = %s
+        ORDER BY date_received DESC, id DESC LIMIT 3""",
+}
+
+
+@time_machine.travel(NOW, tick=False)
+@pytest.mark.parametrize(
+    "kind,first,last",
+    [("annual", dt.date(2026, 1, 1), dt.date(2026, 12, 31)), ("quarterly", *QUARTERS[2])],
+)
+def test_the_themes_quote_the_latest_summaries_of_each_key(world, kind, first, last):
+    """Each category's and each busiest area's latest three summaries: the period's counted
+    concerns, newest first, the later made first on the same day."""
+    for n in range(4):
+        concern(last, category="noise", area="Harbor Point", summary=f"Loud music {n}")
+    themes = build(kind, first, last)["themes"]
+    categories = {str(label): value for value, label in Concern.Category.choices}
+    quoted = 0
+    for field, label_to_key in (("category", categories.get), ("area", lambda label: label)):
+        for theme in themes[f"by_{field}"]:
+            key = label_to_key(theme["label"])
+            expected = sql(LATEST_QUOTES[field], [first, last, key])
+            assert [(q["reference"], q["summary"]) for q in theme["quotes"]] == expected
+            quoted += len(expected)
+    assert quoted >= 6
+    harbor = next(t for t in themes["by_area"] if t["label"] == "Harbor Point")
+    assert [q["summary"] for q in harbor["quotes"]] == [f"Loud music {n}" for n in (3, 2, 1)]
 
 
 @time_machine.travel(NOW, tick=False)
