@@ -445,6 +445,7 @@ def programs(today: dt.date) -> dict:
     return {
         "active": Program.objects.filter(status=Program.Status.ACTIVE).count(),
         "overdue": overdue[:PROGRAMS_SHOWN],
+        "overdue_count": len(overdue),
         "due_soon": due_soon[:PROGRAMS_SHOWN],
         # How many more are due than the lines name, for "and N more".
         "more": max(len(overdue) - PROGRAMS_SHOWN, 0) + max(len(due_soon) - PROGRAMS_SHOWN, 0),

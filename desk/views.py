@@ -21,13 +21,18 @@ def home(request):
     user = request.user
     roles = [role for role in Role if user.has_role(role)]
     blocks = home_blocks.waiting_for(user, roles)
-    evaluations_overdue = None
-    if has_permission(user, Permission.EVALUATE_PROGRAMS):
-        evaluations_overdue = sum(1 for r in evaluation_schedule() if r["overdue"])
     dashboard = {}
     if has_permission(user, Permission.VIEW_DASHBOARD):
         # The home lists the queue and the decisions waiting itself (desk/home.py).
         dashboard = dashboard_context(request, waiting=False)
+    evaluations_overdue = None
+    if has_permission(user, Permission.EVALUATE_PROGRAMS):
+        # The dashboard read the evaluation schedule already when it is shown (the CRO's).
+        evaluations_overdue = (
+            dashboard["programs"]["overdue_count"]
+            if dashboard
+            else sum(1 for r in evaluation_schedule() if r["overdue"])
+        )
     return render(
         request,
         "desk/home.html",

@@ -5,6 +5,8 @@ import datetime as dt
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -428,3 +430,24 @@ def test_the_most_overdue_evaluations_are_named_and_the_rest_counted(client_for,
     pdf = client_for(chief).get(reverse("dashboard-pdf"))
     text = PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
     assert "And 3 more on the evaluation schedule." in " ".join(text.split())
+
+
+def test_the_cros_home_counts_every_overdue_evaluation_reading_the_schedule_once(client_for, cro):
+    """The CRO's home shows the dashboard and the "Evaluate the programs" task: the task's
+    count is every overdue evaluation (not the five the dashboard names), and the page
+    reads the evaluation schedule once for both."""
+    today = timezone.localdate()
+    for months in range(8):
+        ProgramFactory(
+            name=f"Overdue program {months}",
+            status="active",
+            active_since=today - dt.timedelta(days=200 + 31 * months),
+        )
+    ProgramFactory(name="Recent program", status="active", active_since=today)
+    with CaptureQueriesContext(connection) as queries:
+        page = client_for(cro).get(reverse("home")).content.decode()
+    task = page[page.index("Evaluate the programs") :][:200]
+    assert '<span class="badge count-badge">8</span>' in task
+    assert "and 3 more on the evaluation schedule" in page
+    schedule_reads = [q for q in queries.captured_queries if '"last_evaluated"' in q["sql"]]
+    assert len(schedule_reads) == 1
