@@ -29,7 +29,8 @@ from programs.services import evaluation_schedule
 from reports.periods import calendar_rows
 
 C = Concern
-# How many of the organizations not contacted lately are named (outreach.models.STALE_DAYS).
+# How many of the organizations not contacted lately are named (STALE_DAYS, in
+# outreach/models/organizations.py, says which).
 STALE_NAMED = 5
 # Column heads narrow enough for the one-page PDF.
 SHORT_STATUS = {

@@ -22,6 +22,8 @@ from reports.builders._common import (
 
 C = Concern
 K = ConcernUpdate.Kind
+# An earlier concern nobody worked on inside the window: no steps, nothing done, unresolved.
+NO_STEPS = (0, "", False)
 
 
 def progress_on_earlier(w: Window) -> list[dict]:
@@ -39,21 +41,21 @@ def progress_on_earlier(w: Window) -> list[dict]:
     # A busy quarter lists two hundred thousand concerns received on a few thousand days:
     # each day's ISO form and wait are worked out once.
     days = {}
-    none, end = (0, "", False), w.end
     out = []
     for pk, reference, summary, category, received, resolved_at in rows:
-        n, what, resolved_inside = steps.get(pk, none)
+        n, what, resolved_inside = steps.get(pk, NO_STEPS)
         if received not in days:
             days[received] = (received.isoformat(), (w.last_day - received).days)
+        day, waited = days[received]
         # resolved_at is set exactly while the concern is resolved (a check constraint).
-        resolved_by_end = resolved_at is not None and resolved_at < end
+        resolved_by_end = resolved_at is not None and resolved_at < w.end
         out.append(
             {
                 "reference": reference,
                 "summary": summary,
                 "category": cats[category],
-                "received": days[received][0],
-                "waited_days": days[received][1],
+                "received": day,
+                "waited_days": waited,
                 "steps": n,
                 # What else was done (a resolution is said by resolved_this_quarter).
                 "what": what,

@@ -412,9 +412,9 @@ def test_recommendation_decided_from_the_inbox(client_for, chief, cro):
     assert recommendation.decided_by == chief
 
 
-def test_the_most_overdue_evaluations_are_named_and_the_rest_counted(client_for, chief):
-    """Eight programs overdue: the five most overdue are named, with a link to the schedule
-    for the other three, on the page and in its PDF (a Chief reads five, not ninety)."""
+@pytest.fixture
+def eight_overdue(db):
+    """Eight active programs whose evaluation is overdue, program 7 the longest."""
     today = timezone.localdate()
     for months in range(8):
         ProgramFactory(
@@ -422,6 +422,13 @@ def test_the_most_overdue_evaluations_are_named_and_the_rest_counted(client_for,
             status="active",
             active_since=today - dt.timedelta(days=200 + 31 * months),
         )
+
+
+def test_the_most_overdue_evaluations_are_named_and_the_rest_counted(
+    client_for, chief, eight_overdue
+):
+    """Eight programs overdue: the five most overdue are named, with a link to the schedule
+    for the other three, on the page and in its PDF (a Chief reads five, not ninety)."""
     page = client_for(chief).get(reverse("home")).content.decode()
     named = [f"Overdue program {m}" for m in range(8) if f"Overdue program {m}<" in page]
     assert named == [f"Overdue program {m}" for m in range(3, 8)]  # longest overdue first
@@ -432,18 +439,13 @@ def test_the_most_overdue_evaluations_are_named_and_the_rest_counted(client_for,
     assert "And 3 more on the evaluation schedule." in " ".join(text.split())
 
 
-def test_the_cros_home_counts_every_overdue_evaluation_reading_the_schedule_once(client_for, cro):
+def test_the_cros_home_counts_every_overdue_evaluation_reading_the_schedule_once(
+    client_for, cro, eight_overdue
+):
     """The CRO's home shows the dashboard and the "Evaluate the programs" task: the task's
     count is every overdue evaluation (not the five the dashboard names), and the page
     reads the evaluation schedule once for both."""
-    today = timezone.localdate()
-    for months in range(8):
-        ProgramFactory(
-            name=f"Overdue program {months}",
-            status="active",
-            active_since=today - dt.timedelta(days=200 + 31 * months),
-        )
-    ProgramFactory(name="Recent program", status="active", active_since=today)
+    ProgramFactory(name="Recent program", status="active", active_since=timezone.localdate())
     with CaptureQueriesContext(connection) as queries:
         page = client_for(cro).get(reverse("home")).content.decode()
     task = page[page.index("Evaluate the programs") :][:200]
