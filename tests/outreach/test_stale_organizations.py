@@ -87,3 +87,13 @@ def test_the_rule_is_the_querysets_and_the_lists_filter_reads_it(organizations, 
         assert name in html
     for fresh in ("Aspen Business Association", "Anchor Tenants Union", "Acorn Club"):
         assert fresh not in html
+
+
+def test_whether_an_organization_was_contacted_is_read_from_its_index_alone():
+    """activity_org_idx carries the status, so the held activities since a day are found
+    without reading the table (the dashboard's stale organizations, 8.8 to 2.4-2.8 ms at
+    300,000 activities, docs/PERFORMANCE.md)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'activity_org_idx'")
+        (definition,) = cursor.fetchone()
+    assert "(organization_id, date DESC) INCLUDE (status)" in definition
