@@ -1,9 +1,10 @@
 from functools import cached_property
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser, Group, UserManager
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -82,10 +83,24 @@ class User(AbstractUser):
 
     @cached_property
     def role_names(self) -> frozenset[str]:
-        """The role groups this user holds, read once per request."""
+        """The role groups this user holds, read once per request (with the user itself
+        when the session's person was loaded by `signed_in`)."""
         if not self.is_authenticated or not self.is_active:
             return frozenset()
         return frozenset(self.groups.values_list("name", flat=True))
+
+    @classmethod
+    def signed_in(cls, pk) -> "User | None":
+        """The person a session names, with the role groups they hold read in the same
+        query: every signed-in page asks its roles, and this saves it a query. None when
+        there is no such person."""
+        held = Group.objects.filter(user=OuterRef("pk")).values("name")
+        try:
+            user = cls._default_manager.annotate(held_roles=ArraySubquery(held)).get(pk=pk)
+        except cls.DoesNotExist:
+            return None
+        user.role_names = frozenset(user.held_roles) if user.is_active else frozenset()
+        return user
 
     def has_role(self, *roles: Role) -> bool:
         return any(role.value in self.role_names for role in roles)

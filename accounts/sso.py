@@ -183,7 +183,8 @@ class DirectoryBackend(OIDCAuthenticationBackend):
         return None
 
     def get_user(self, user_id):
-        user = super().get_user(user_id)
+        """The session's person, with their roles read in the same query (User.signed_in)."""
+        user = User.signed_in(user_id)
         return user if user is not None and user.is_active else None
 
     def sign_in(self, request, *, nonce: str, code_verifier: str | None) -> tuple[User, dict]:

@@ -24,8 +24,7 @@ from core.roles import Role
 from desk.dashboard_areas import open_by_area
 from desk.dashboard_surveys import surveys
 from outreach.models import ActivityDayTally, CommunityOrganization, OutreachActivity
-from programs.models import Program
-from programs.services import evaluation_schedule
+from programs.services import evaluation_dates, with_programs
 from reports.periods import calendar_rows
 
 C = Concern
@@ -440,14 +439,17 @@ PROGRAMS_SHOWN = 5
 
 
 def programs(today: dt.date) -> dict:
-    schedule = evaluation_schedule(today)
-    overdue = [r for r in schedule if r["overdue"]]
-    due_soon = [r for r in schedule if r["due_soon"]]
+    """The active programs and the evaluations due: the dates of all, the programs
+    themselves of the few named."""
+    dates = evaluation_dates(today)
+    overdue = [r for r in dates if r["overdue"]]
+    due_soon = [r for r in dates if r["due_soon"]]
+    named = with_programs(overdue[:PROGRAMS_SHOWN] + due_soon[:PROGRAMS_SHOWN])
     return {
-        "active": Program.objects.filter(status=Program.Status.ACTIVE).count(),
-        "overdue": overdue[:PROGRAMS_SHOWN],
+        "active": len(dates),
+        "overdue": [r for r in named if r["overdue"]],
         "overdue_count": len(overdue),
-        "due_soon": due_soon[:PROGRAMS_SHOWN],
+        "due_soon": [r for r in named if r["due_soon"]],
         # How many more are due than the lines name, for "and N more".
         "more": max(len(overdue) - PROGRAMS_SHOWN, 0) + max(len(due_soon) - PROGRAMS_SHOWN, 0),
     }

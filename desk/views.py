@@ -13,7 +13,7 @@ from desk import health
 from desk import home as home_blocks
 from desk.dashboard_views import dashboard_context
 from outreach.input_due import holds_duty
-from programs.services import evaluation_schedule
+from programs.services import evaluation_dates
 
 
 def home(request):
@@ -31,7 +31,7 @@ def home(request):
         evaluations_overdue = (
             dashboard["programs"]["overdue_count"]
             if dashboard
-            else sum(1 for r in evaluation_schedule() if r["overdue"])
+            else sum(1 for r in evaluation_dates() if r["overdue"])
         )
     return render(
         request,

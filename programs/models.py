@@ -50,6 +50,13 @@ class ProgramQuerySet(models.QuerySet):
         )
 
 
+def next_evaluation_due(active_since: dt.date | None, last_period_end: dt.date | None):
+    """An active program's next evaluation: six months after the last accepted period
+    ended, or after the program became active (None before it has either)."""
+    start = last_period_end or active_since
+    return add_months(start, EVALUATE_EVERY_MONTHS) if start else None
+
+
 class Program(models.Model):
     class Category(models.TextChoices):
         MEETINGS = "meetings", _("Forums and meetings")
@@ -142,8 +149,7 @@ class Program(models.Model):
         or after the program became active. None for a program that is not active."""
         if self.status != self.Status.ACTIVE:
             return None
-        start = last_period_end or self.active_since
-        return add_months(start, EVALUATE_EVERY_MONTHS) if start else None
+        return next_evaluation_due(self.active_since, last_period_end)
 
 
 class ProgramEvaluation(SubmittedToTheChief):

@@ -13,7 +13,13 @@ from django.utils.translation import gettext_lazy as _
 from core.decisions import NOT_OFFERED, Decider, Decision, Outcome, decide
 from core.permissions import Permission, has_permission, require
 from notifications.notify import approval_decided, submitted_for_approval
-from programs.models import DUE_SOON_DAYS, Program, ProgramEvaluation, session_totals
+from programs.models import (
+    DUE_SOON_DAYS,
+    Program,
+    ProgramEvaluation,
+    next_evaluation_due,
+    session_totals,
+)
 
 P = Program.Status
 E = ProgramEvaluation.Status
@@ -252,25 +258,43 @@ def decide_proposal(*, program: Program, by, decision) -> Program:
 # --- The schedule (003 1.a.8) ---------------------------------------------------------
 
 
-def evaluation_schedule(today: dt.date | None = None) -> list[dict]:
-    """Every active program with the date its next evaluation is due, most urgent first."""
+def evaluation_dates(today: dt.date | None = None) -> list[dict]:
+    """Every active program, most urgent first: its pk, the end of its last accepted
+    evaluation's period, when the next one is due (None before it has a start) and whether
+    that is overdue or soon. Plain values in one query: the dashboard counts and names a
+    few of a large department's 200 programs without building them all (issue 26)."""
     today = today or timezone.localdate()
-    programs = Program.objects.filter(status=P.ACTIVE).annotate(
-        last_evaluated=Max("evaluations__period_end", filter=Q(evaluations__status=E.ACCEPTED))
-    )
+    soon = today + dt.timedelta(days=DUE_SOON_DAYS)
     rows = []
-    for program in programs.select_related("coordinator"):
-        due = program.evaluation_due(program.last_evaluated)
-        if due is None:
-            continue
+    for pk, since, last in (
+        Program.objects.filter(status=P.ACTIVE)
+        .annotate(
+            last_evaluated=Max("evaluations__period_end", filter=Q(evaluations__status=E.ACCEPTED))
+        )
+        .values_list("pk", "active_since", "last_evaluated")
+    ):
+        due = next_evaluation_due(since, last)
         rows.append(
             {
-                "program": program,
-                "last_evaluated": program.last_evaluated,
+                "pk": pk,
+                "last_evaluated": last,
                 "due": due,
-                "overdue": due < today,
-                "due_soon": today <= due <= today + dt.timedelta(days=DUE_SOON_DAYS),
+                "overdue": due is not None and due < today,
+                "due_soon": due is not None and today <= due <= soon,
             }
         )
-    rows.sort(key=lambda r: r["due"])
+    # By name (the programs' order) where due the same day; those with no date last.
+    rows.sort(key=lambda r: (r["due"] is None, r["due"] or today))
     return rows
+
+
+def with_programs(rows: list[dict]) -> list[dict]:
+    """Rows of evaluation_dates with each program itself ("program"), its coordinator read
+    with it, in one query."""
+    programs = Program.objects.select_related("coordinator").in_bulk([r["pk"] for r in rows])
+    return [{**r, "program": programs[r["pk"]]} for r in rows if r["pk"] in programs]
+
+
+def evaluation_schedule(today: dt.date | None = None) -> list[dict]:
+    """Every active program with the date its next evaluation is due, most urgent first."""
+    return with_programs([r for r in evaluation_dates(today) if r["due"] is not None])

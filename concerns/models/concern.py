@@ -271,6 +271,14 @@ class Concern(Located):
                 include=["category"],
             ),
             models.Index(fields=["category", "-date_received"], name="concern_category_idx"),
+            # The possible duplicates of a concern: the same category in the same area over
+            # the last month (concerns/duplicates.py). Without it PostgreSQL ANDed the
+            # category's index with the whole area's (133,000 entries at a million
+            # concerns): 11.9 ms of every concern page and intake check, 0.24 ms with it.
+            models.Index(
+                fields=["category", "defined_area", "-date_received"],
+                name="concern_category_area_idx",
+            ),
             models.Index(fields=["reported_by", "-date_received"], name="concern_reporter_idx"),
             models.Index(fields=["assignee", "status"], name="concern_assignee_idx"),
             # The typed locations not yet matched to an area: the matching page walks their

@@ -13,8 +13,10 @@ from pypdf import PdfReader
 
 from concerns.models import ConcernUpdate, Referral
 from desk.dashboard import Period, build_dashboard, period_from, spikes
+from desk.dashboard import programs as dashboard_programs
 from outreach import services as outreach_services
 from outreach.models import Material
+from programs.services import evaluation_schedule
 from reports import services as report_services
 from reports.models import Report
 from tests.factories import (
@@ -453,3 +455,43 @@ def test_the_cros_home_counts_every_overdue_evaluation_reading_the_schedule_once
     assert "and 3 more on the evaluation schedule" in page
     schedule_reads = [q for q in queries.captured_queries if '"last_evaluated"' in q["sql"]]
     assert len(schedule_reads) == 1
+
+
+def test_the_dashboards_programs_build_only_the_programs_it_names(db):
+    """The dashboard counts the active programs and the evaluations due from their dates
+    alone, and builds the programs it names (five overdue, five due soon), not all of a
+    large department's: two queries whatever the number of programs. Held against plain
+    SQL and against the evaluation schedule itself."""
+    today = dt.date(2026, 12, 5)
+    for n in range(12):  # overdue, the oldest start the most overdue
+        ProgramFactory(
+            name=f"Late {n:02}", status="active", active_since=dt.date(2025, 1, 1) + dt.timedelta(n)
+        )
+    for n in range(7):  # due within 30 days
+        ProgramFactory(
+            name=f"Soon {n}", status="active", active_since=dt.date(2026, 6, 6) + dt.timedelta(n)
+        )
+    ProgramFactory(name="Not yet due", status="active", active_since=dt.date(2026, 11, 1))
+    ProgramFactory(name="Never started", status="active", active_since=None)
+    ProgramFactory(name="Suspended", status="suspended", active_since=dt.date(2024, 1, 1))
+    with CaptureQueriesContext(connection) as queries:
+        figures = dashboard_programs(today)
+    assert len(queries) == 2
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM programs_program WHERE status = 'active'")
+        (active,) = cursor.fetchone()
+    assert figures["active"] == active == 21
+    schedule = evaluation_schedule(today)
+    overdue = [r["program"].name for r in schedule if r["overdue"]]
+    soon = [r["program"].name for r in schedule if r["due_soon"]]
+    assert overdue == [f"Late {n:02}" for n in range(12)]
+    assert [r["program"].name for r in figures["overdue"]] == overdue[:5]
+    assert (
+        [r["program"].name for r in figures["due_soon"]]
+        == soon[:5]
+        == [f"Soon {n}" for n in range(5)]
+    )
+    assert figures["overdue_count"] == 12
+    assert figures["more"] == 7 + 2
+    assert figures["overdue"][0]["due"] == dt.date(2025, 7, 1)
+    assert figures["overdue"][0]["program"].coordinator == schedule[0]["program"].coordinator
