@@ -1,7 +1,7 @@
 """Server CPU per request of the hot pages, measured in one process, with a profile on
 demand: where a page's milliseconds go.
 
-    .venv/bin/python bench/cpu.py [--requests 60] [--profile PAGE] [--top 30]
+    .venv/bin/python bench/cpu.py [--requests 60] [--profile PAGE] [--explain PAGE] [--top 30]
 
 Reads the benchmark database `make bench` seeded (BENCH_DATABASE_URL, by default
 crdesk_bench at 127.0.0.1:5432; run `make bench` or `bench/run.py --pdf-only` once first).
@@ -13,7 +13,9 @@ page, the p95 wall milliseconds and the queries per request, then issue 26's tar
 most 8 ms of CPU (median) for the hot pages, and the dashboard's p95 under 80 ms with its
 cache cleared before every request. With --profile, one page is asked again under
 cProfile and its top functions by own time are printed, with the counts of the calls that
-matter most.
+matter most. With --explain, each query one request of the page makes is run again under
+EXPLAIN ANALYZE (the best of three): PostgreSQL's own planning and execution time, the
+total and the slowest, each with the code that asked it.
 """
 
 import argparse
@@ -23,6 +25,7 @@ import pstats
 import statistics
 import sys
 import time
+import traceback
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,6 +48,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.core.cache import cache  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
@@ -174,14 +178,60 @@ def profile(label: str, requests: int, top: int) -> None:
         print(f"  {function:20} {calls / requests:9.0f}")
 
 
+def explain(label: str, top: int) -> None:
+    """PostgreSQL's own time for each query of one request of the page."""
+    found = [(who, path) for name, who, path in PAGES if name == label]
+    if not found:
+        raise SystemExit(f"No page {label!r}; one of: {', '.join(p[0] for p in PAGES)}")
+    who, path = found[0]
+    client, path, cold = client_for(MEMBERS[who]), resolve(path), label.endswith(COLD)
+    ask(client, path, cold)
+    asked = []
+
+    def keep(execute, sql, params, many, context):
+        here = [
+            f"{Path(frame.filename).relative_to(ROOT)}:{frame.name}"
+            for frame in traceback.extract_stack()
+            if frame.filename.startswith(str(ROOT)) and "/.venv/" not in frame.filename
+        ]
+        asked.append((sql, params, " < ".join(reversed(here[-3:-1]))))
+        return execute(sql, params, many, context)
+
+    if cold:
+        cache.clear()
+    with connection.execute_wrapper(keep):
+        client.get(path)
+    timed = []
+    with connection.cursor() as cursor:
+        for sql, params, where in asked:
+            if not sql.lstrip().upper().startswith("SELECT"):
+                continue
+            best = None
+            for _ in range(3):
+                cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, params)
+                plan = cursor.fetchone()[0][0]
+                spent = (plan["Planning Time"], plan["Execution Time"])
+                best = spent if best is None or sum(spent) < sum(best) else best
+            timed.append((sum(best), best[0], where))
+    timed.sort(reverse=True)
+    print(f"\n{label} ({path}): {len(timed)} queries, PostgreSQL's time (ms):")
+    print(f"  all: {sum(t[0] for t in timed):.1f}, of it planning {sum(t[1] for t in timed):.1f}")
+    for total, planning, where in timed[:top]:
+        print(f"  {total:6.2f} (planning {planning:5.2f})  {where}")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=60)
     parser.add_argument("--profile", help="a page's label, as printed")
+    parser.add_argument("--explain", help="a page's label, as printed")
     parser.add_argument("--top", type=int, default=30)
     args = parser.parse_args()
     if args.profile:
         profile(args.profile, args.requests, args.top)
+        return
+    if args.explain:
+        explain(args.explain, args.top)
         return
     print(f"Server CPU per request, {args.requests} requests each, one after another (ms):")
     print(f"  {'page':32} {'CPU p50':>7} {'CPU p95':>7} {'wall p95':>8} {'SQL':>5}")

@@ -8,16 +8,16 @@ decade of concerns row by row (issue 26):
 - by month received, category and area (ConcernMonthTally): trends and spikes over months.
 
 A range of days that does not start and end on a month's edges (a month still running, the
-30 days of a spike) is counted from the months' tally for its whole months and from the
-concerns' date index for the days at either end: at most about two months of rows, however
-many years the range spans or the table holds.
+30 days of a spike) is counted from the months' tally for its months and from the concerns'
+date index for the days of a month it covers in part, added or, when the month's other days
+are fewer, taken away: at most about half a month of rows at either end, however many years
+the range spans or the table holds.
 
 Every count here is of `Concern.objects.counted()` (a report merged into a lead counts
 once, as its lead) except the open ones, of which a merged report is never one (its status
 is resolved, concerns/duplicates.py).
 """
 
-import calendar
 import datetime as dt
 
 from django.db.models import Count, Q, Sum
@@ -105,11 +105,11 @@ def received_by(
 ) -> dict[str, dict[tuple, int]]:
     """Counted concerns received in each named range by "category" and/or "area":
     {range: {(key, ...): n}}; with `monthly`, the first key is the month (its first day).
-    Two queries, whatever the ranges: the months' tally for whole months, the concerns'
-    date index for the days at the ranges' ends."""
-    whole, ends = {}, {}
+    Two queries, whatever the ranges: the months' tally for the months, the concerns' date
+    index for the days of the months a range covers in part (_split)."""
+    whole, plus, minus = {}, {}, {}
     for name, (start, end) in ranges.items():
-        whole[name], ends[name] = _split(start, end)
+        whole[name], plus[name], minus[name] = _split(start, end)
     out: dict[str, dict[tuple, int]] = {name: {} for name in ranges}
 
     def add(name, key, n):
@@ -142,12 +142,16 @@ def received_by(
                 for name, n in zip(spanned, row[len(keys) :], strict=True):
                     if n:
                         add(name, key, n)
-    named = {name: spans for name, spans in ends.items() if spans}
-    if named:
+    # The days to add to the months' figures and those to take away from them: (name,
+    # sign, spans).
+    parts = [(name, 1, spans) for name, spans in plus.items() if spans] + [
+        (name, -1, spans) for name, spans in minus.items() if spans
+    ]
+    if parts:
         # The days listed, not ranges OR'd: PostgreSQL then reads them from the date index
         # alone (5 ms for a spike's two months at a million concerns), where ranges OR'd
         # make it fetch each row from the table (19 ms).
-        days = sorted({day for spans in named.values() for span in spans for day in _days(span)})
+        days = sorted({day for _n, _s, spans in parts for span in spans for day in _days(span)})
         columns = [BY[b][1] for b in by]
         if monthly:
             columns.insert(0, "month")
@@ -159,7 +163,7 @@ def received_by(
             .annotate(
                 **{
                     f"n_{i}": Count("id", filter=_any_range(spans))
-                    for i, spans in enumerate(named.values())
+                    for i, (_name, _sign, spans) in enumerate(parts)
                 }
             )
             .order_by()
@@ -167,15 +171,20 @@ def received_by(
         width = len(columns)
         for row in rows:
             key = tuple(row[:width])
-            for name, n in zip(named, row[width:], strict=True):
+            for (name, sign, _spans), n in zip(parts, row[width:], strict=True):
                 if n:
-                    add(name, key, n)
-    return out
+                    add(name, key, sign * n)
+    # A key whose days taken away were all its month held is no figure.
+    return {name: {key: n for key, n in found.items() if n} for name, found in out.items()}
 
 
 def _days(span: tuple[dt.date, dt.date]) -> list[dt.date]:
     start, end = span
     return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
+
+
+def _length(span: tuple[dt.date, dt.date]) -> int:
+    return (span[1] - span[0]).days + 1
 
 
 def _any_range(spans) -> Q:
@@ -185,23 +194,36 @@ def _any_range(spans) -> Q:
     return q
 
 
-def _split(start: dt.date, end: dt.date) -> tuple[list[dt.date], list[tuple[dt.date, dt.date]]]:
-    """A range's whole months (their first days) and the spans of days left at its ends."""
-    first = start if start.day == 1 else _next_month(start)
-    month_ends = end.day == calendar.monthrange(end.year, end.month)[1]
-    after = _next_month(end) if month_ends else end.replace(day=1)
-    if first >= after:
-        return [], [(start, end)]
-    months, month = [], first
-    while month < after:
-        months.append(month)
+Span = tuple[dt.date, dt.date]
+
+
+def _split(start: dt.date, end: dt.date) -> tuple[list[dt.date], list[Span], list[Span]]:
+    """A range as months of the tally (their first days), spans of days to add to them and
+    spans of days to take away. A month the range covers in part is read whichever way
+    lists fewer days: its days inside the range, or the whole month less its days outside
+    (the 30 days of a spike, November 6 to December 5, are November less its first five
+    days and December's first five: ten days read, not thirty; late in a month, the month
+    so far is the month less the days still to come). Only a
+    range's first and last months can be partial, so the months stay consecutive."""
+    months: list[dt.date] = []
+    plus: list[Span] = []
+    minus: list[Span] = []
+    month = start.replace(day=1)
+    while month <= end:
+        last = _next_month(month) - dt.timedelta(days=1)
+        inside = (max(start, month), min(end, last))
+        day = dt.timedelta(days=1)
+        before, after = (month, inside[0] - day), (inside[1] + day, last)
+        outside = [span for span in (before, after) if span[0] <= span[1]]
+        if not outside:
+            months.append(month)
+        elif _length(inside) <= sum(_length(span) for span in outside):
+            plus.append(inside)
+        else:
+            months.append(month)
+            minus.extend(outside)
         month = _next_month(month)
-    spans = []
-    if start < first:
-        spans.append((start, first - dt.timedelta(days=1)))
-    if after <= end:
-        spans.append((after, end))
-    return months, spans
+    return months, plus, minus
 
 
 def _next_month(day: dt.date) -> dt.date:

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Area, User
 from concerns.models import Concern
-from core.widgets import DateInput
+from core.widgets import DateInput, QuickSelect
 
 SORTS = {
     "newest": ("-date_received", "-id"),
@@ -80,7 +80,7 @@ class ConcernFilter(django_filters.FilterSet):
         label=_("Sort"),
         empty_label=None,
         # Beside the Apply button, on the line of the check boxes (concern_list.html).
-        widget=forms.Select(attrs={"class": "form-select w-auto"}),
+        widget=QuickSelect(attrs={"class": "form-select w-auto"}),
         choices=[
             ("newest", _("Newest first")),
             ("oldest", _("Oldest first")),

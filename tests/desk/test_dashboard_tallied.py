@@ -9,6 +9,7 @@ import random
 import pytest
 from django.db import connection
 
+from concerns import counts
 from concerns.models import Concern
 from core import tallies
 from desk import dashboard
@@ -224,3 +225,58 @@ def test_outreach_per_month_equals_plain_sql(decade):
     )
     assert figures["per_month"] == [rows.get(dt.date(2026, m, 1), 0) for m in range(1, 13)]
     assert sum(figures["per_month"]) > 0
+
+
+RANGES = [
+    (dt.date(2026, 11, 5), TODAY),  # a spike's 30 days: November less five, December's four
+    (dt.date(2025, 11, 5), dt.date(2026, 11, 4)),  # the year before it
+    (dt.date(2026, 12, 1), TODAY),  # the month so far, early
+    (dt.date(2026, 11, 1), dt.date(2026, 11, 27)),  # a month less its last days
+    (dt.date(2026, 2, 3), dt.date(2026, 2, 25)),  # inside one month, both ends cut
+    (dt.date(2026, 2, 1), dt.date(2026, 2, 28)),  # a whole month
+    (dt.date(2025, 3, 17), dt.date(2026, 8, 9)),  # across a new year, mid-month ends
+    (dt.date(2025, 1, 31), dt.date(2025, 3, 1)),  # a day at each end
+    (dt.date(2024, 12, 1), TODAY + dt.timedelta(days=20)),  # into days still to come
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("monthly", [False, True])
+def test_received_by_equals_plain_sql_for_any_range(decade, monthly):
+    """Each range counted from the months' tally, with a partial month's days added or its
+    other days taken away (counts._split), against a count of the rows themselves."""
+    ranges = {f"r{i}": span for i, span in enumerate(RANGES)}
+    found = counts.received_by(ranges, ("category", "area"), monthly=monthly)
+    for name, (start, end) in ranges.items():
+        rows = sql(
+            "SELECT date_trunc('month', date_received)::date, category, defined_area_id, "
+            "count(*) FROM concerns_concern WHERE duplicate_of_id IS NULL "
+            "AND date_received BETWEEN %s AND %s GROUP BY 1, 2, 3",
+            [start, end],
+        )
+        expected = {}
+        for month, category, area, n in rows:
+            key = (month, category, area) if monthly else (category, area)
+            expected[key] = expected.get(key, 0) + n
+        assert found[name] == expected, name
+
+
+def test_a_partial_month_is_read_by_its_fewer_days():
+    """November 5 to December 4: November less its first four days, December's first four."""
+    assert counts._split(dt.date(2026, 11, 5), dt.date(2026, 12, 4)) == (
+        [dt.date(2026, 11, 1)],
+        [(dt.date(2026, 12, 1), dt.date(2026, 12, 4))],
+        [(dt.date(2026, 11, 1), dt.date(2026, 11, 4))],
+    )
+    # Late in a month, the month so far is the month less the days to come.
+    assert counts._split(dt.date(2026, 12, 1), dt.date(2026, 12, 25)) == (
+        [dt.date(2026, 12, 1)],
+        [],
+        [(dt.date(2026, 12, 26), dt.date(2026, 12, 31))],
+    )
+    # Whole months alone.
+    assert counts._split(dt.date(2026, 1, 1), dt.date(2026, 3, 31)) == (
+        [dt.date(2026, 1, 1), dt.date(2026, 2, 1), dt.date(2026, 3, 1)],
+        [],
+        [],
+    )
