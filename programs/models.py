@@ -50,7 +50,9 @@ class ProgramQuerySet(models.QuerySet):
         )
 
 
-def next_evaluation_due(active_since: dt.date | None, last_period_end: dt.date | None):
+def next_evaluation_due(
+    active_since: dt.date | None, last_period_end: dt.date | None
+) -> dt.date | None:
     """An active program's next evaluation: six months after the last accepted period
     ended, or after the program became active (None before it has either)."""
     start = last_period_end or active_since
