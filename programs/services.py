@@ -272,6 +272,8 @@ def evaluation_dates(today: dt.date | None = None) -> list[dict]:
             last_evaluated=Max("evaluations__period_end", filter=Q(evaluations__status=E.ACCEPTED))
         )
         .values_list("pk", "active_since", "last_evaluated")
+        # Said here: Django leaves a model's ordering out of a grouped query.
+        .order_by("name", "pk")
     ):
         due = next_evaluation_due(since, last)
         rows.append(
@@ -283,7 +285,7 @@ def evaluation_dates(today: dt.date | None = None) -> list[dict]:
                 "due_soon": due is not None and today <= due <= soon,
             }
         )
-    # By name (the programs' order) where due the same day; those with no date last.
+    # By name where due the same day (the sort keeps the query's order); no date last.
     rows.sort(key=lambda r: (r["due"] is None, r["due"] or today))
     return rows
 

@@ -257,3 +257,17 @@ def test_accepted_evaluation_moves_the_due_date_others_do_not(cro, chief):
 def test_only_active_programs_are_scheduled(cro, chief):
     proposed = ProgramFactory(proposed_by=cro)
     assert proposed not in [r["program"] for r in services.evaluation_schedule()]
+
+
+def test_programs_due_the_same_day_are_scheduled_by_name():
+    """The schedule's grouped query is ordered by name itself: Django drops a model's
+    ordering from a grouped query, and the ties came back in whatever order PostgreSQL
+    read them."""
+    today = dt.date(2026, 12, 5)
+    for name in ["Walk and talk", "Coffee with a cop", "Neighborhood watch", "Bike patrol"]:
+        ProgramFactory(name=name, status="active", active_since=dt.date(2026, 3, 2))
+    names = [r["program"].name for r in services.evaluation_schedule(today)]
+    assert names == ["Bike patrol", "Coffee with a cop", "Neighborhood watch", "Walk and talk"]
+    assert [r["pk"] for r in services.evaluation_dates(today)] == [
+        Program.objects.get(name=name).pk for name in names
+    ]
