@@ -14,7 +14,7 @@ FILE_TOO_BIG = _("The file is larger than %(mb)d MB. Export only the areas, simp
 
 def top_level_areas():
     """The areas another can be inside: active ones that are inside none themselves."""
-    return Area.objects.filter(parent__isnull=True, is_active=True).order_by("name")
+    return Area.objects.filter(parent__isnull=True, is_active=True).for_picking()
 
 
 class AreaForm(forms.ModelForm):
@@ -107,13 +107,13 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = Area.objects.filter(is_active=True).order_by("name")
+        self.fields["area"].queryset = Area.objects.filter(is_active=True).for_picking()
 
 
 def area_picker(field) -> None:
     """An area select on a record's form: active areas, and an empty choice that lets the
     typed location decide (accounts.areas.resolve) when the record is saved."""
-    field.queryset = Area.objects.filter(is_active=True).order_by("name")
+    field.queryset = Area.objects.filter(is_active=True).for_picking()
     field.empty_label = _("Work it out from where")
     field.label_from_instance = lambda area: area.label
     field.help_text = _("Leave it to be worked out from the place typed, or choose one.")

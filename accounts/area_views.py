@@ -33,7 +33,11 @@ def _crumbs(*more):
 
 def area_list(request):
     _require(request)
-    rows = Area.objects.select_related("parent").order_by("parent__name", "kind", "name")
+    rows = (
+        Area.objects.select_related("parent")
+        .defer("boundary", "parent__boundary")
+        .order_by("parent__name", "kind", "name")
+    )
     # Each top-level area, then the areas inside it.
     tops = [area for area in rows if area.parent_id is None]
     inside: dict[int, list[Area]] = {}

@@ -219,6 +219,13 @@ AREA_HAS_CHILDREN = _(
 AREA_CODE_TAKEN = _("Another area already has this code.")
 
 
+class AreaQuerySet(models.QuerySet):
+    def for_picking(self):
+        """Areas as a pick-list names them (Area.label), by name, without their boundaries:
+        a department's beats traced from its map can hold thousands of points each."""
+        return self.only("code", "name").order_by("name")
+
+
 class Area(models.Model):
     """One of the agency's own areas: a beat, sector, neighbourhood or district. Concerns,
     outreach activities and organizations point to one; the typed location stays beside it.
@@ -269,6 +276,8 @@ class Area(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
+
+    objects = AreaQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("area")
@@ -356,6 +365,12 @@ class Area(models.Model):
             self.boundary = normalised(self.boundary)
             box = checked_shape(self.boundary).bounds
         self.min_longitude, self.min_latitude, self.max_longitude, self.max_latitude = box
+
+    @property
+    def drawn(self) -> bool:
+        """Whether it has a boundary, read from its box (area_boundary_with_box keeps the two
+        together): a list of areas need not load the boundaries themselves."""
+        return self.min_longitude is not None
 
     @property
     def label(self) -> str:

@@ -45,7 +45,7 @@ class ConcernFilter(django_filters.FilterSet):
     # The agency's areas (inactive ones too: old concerns keep theirs); "Not placed" finds
     # the concerns whose typed location matched no area yet.
     defined_area = django_filters.ModelChoiceFilter(
-        queryset=Area.objects.order_by("name"),
+        queryset=Area.objects.for_picking(),
         label=_("Area"),
         empty_label=_("Any"),
         null_label=_("Not placed"),

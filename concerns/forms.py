@@ -402,7 +402,7 @@ class DetailsForm(_StepForm):
         current = concern.defined_area_id if concern is not None else None
         self.fields["defined_area"].queryset = Area.objects.filter(
             Q(is_active=True) | Q(pk=current)
-        ).order_by("name")
+        ).for_picking()
 
     def clean(self):
         cleaned = super().clean()

@@ -52,4 +52,4 @@ def _names(ids) -> dict:
     ids = {i for i in ids if i is not None}
     if not ids:
         return {}
-    return {a.pk: f"{a.code} · {a.name}" for a in Area.objects.filter(pk__in=ids)}
+    return {a.pk: f"{a.code} · {a.name}" for a in Area.objects.filter(pk__in=ids).for_picking()}

@@ -3,7 +3,7 @@ concern_detail.html, a fixed number of queries whatever the concern gathered."""
 
 from django import template
 
-from concerns import duplicates
+from concerns import lookalikes
 from concerns.duplicate_forms import MergeForm
 from concerns.models import Concern
 from core.permissions import Permission, has_permission
@@ -49,6 +49,6 @@ def duplicates_panel(context, concern: Concern | None = None):
         )
     if may_merge and concern.is_open and not concern.is_conduct:
         # The candidates are read only for those who may merge (one query, bounded).
-        found = duplicates.candidates_for(concern)
+        found = lookalikes.candidates_for(concern)
         panel["form"] = MergeForm(lead=concern, scope=Concern.objects.none(), candidates=found)
     return panel

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from concerns import duplicates
+from concerns import duplicates, lookalikes
 from concerns.duplicate_forms import MergeForm
 from concerns.models import Concern
 from concerns.views._common import get_concern_for
@@ -51,7 +51,7 @@ def merge_page(request, reference):
     """Merge other reports into this concern, which leads."""
     lead = _for_merger(request, reference)
     scope = merge_scope(request.user)
-    found = [] if lead.duplicate_of_id else duplicates.candidates_for(lead)
+    found = [] if lead.duplicate_of_id else lookalikes.candidates_for(lead)
     if request.method == "POST":
         form = MergeForm(request.POST, lead=lead, scope=scope, candidates=found)
         if form.is_valid():

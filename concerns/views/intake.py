@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from concerns import duplicates, intake
+from concerns import duplicates, intake, lookalikes
 from concerns.forms import (
     IntakeForm,
 )
@@ -54,7 +54,7 @@ def concern_new(request):
             intake_token=form.cleaned_data["intake_token"]
         ).exists()
         if not (request.POST.get("offered") or sent_before) and (
-            offer := duplicates.offer_for(form.cleaned_data, user=request.user)
+            offer := lookalikes.offer_for(form.cleaned_data, user=request.user)
         ):
             messages.info(request, LOOK_FIRST)
         else:

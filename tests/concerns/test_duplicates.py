@@ -8,7 +8,7 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.models import Area
-from concerns import duplicates, intake, services, steps
+from concerns import duplicates, intake, lookalikes, services, steps
 from concerns.models import Concern, ConcernUpdate
 from core.windows import window
 from notifications.models import OutboundEmail
@@ -41,7 +41,7 @@ def light(area=None, *, summary="Street light out on Elm St", days_before=0, **f
 
 
 def find(area=None, summary="Streetlight out on Elm Street", **more):
-    return duplicates.candidates(
+    return lookalikes.candidates(
         category="street_lighting", defined_area=area, summary=summary, received=D, **more
     )
 
@@ -61,7 +61,7 @@ def test_candidates_leave_out_other_category_area_old_resolved_merged_and_unlike
     riverside, elsewhere, cro
 ):
     light(elsewhere)  # another area, no point
-    light(riverside, days_before=duplicates.RECENT_DAYS + 1)  # too old
+    light(riverside, days_before=lookalikes.RECENT_DAYS + 1)  # too old
     ConcernFactory(
         category="traffic",
         defined_area=riverside,
@@ -81,7 +81,7 @@ def test_candidates_by_distance_without_area(riverside):
     light(None, latitude=41.8900, longitude=-87.6300, location_source="map")  # about 1.1 km north
     found = find(None, latitude=41.8809, longitude=-87.6301)
     assert [c.concern for c in found] == [near]
-    assert found[0].nearby and found[0].metres < duplicates.NEARBY_METRES
+    assert found[0].nearby and found[0].metres < lookalikes.NEARBY_METRES
 
 
 def test_likeness_with_a_floor_is_exact_above_it_and_nought_below():
@@ -102,16 +102,16 @@ def test_likeness_with_a_floor_is_exact_above_it_and_nought_below():
     ]
     for a in summaries:
         for b in summaries:
-            exact = duplicates.similarity(a, b)
+            exact = lookalikes.similarity(a, b)
             for floor in (0.25, 0.55, 0.9):
-                quick = duplicates.similarity(a, b, at_least=floor)
+                quick = lookalikes.similarity(a, b, at_least=floor)
                 assert quick == (exact if exact >= floor else 0.0), (a, b, floor)
 
 
 def test_candidates_never_for_conduct(riverside):
     ConcernFactory(category="conduct_bias", defined_area=riverside, date_received=D)
     assert (
-        duplicates.candidates(
+        lookalikes.candidates(
             category="conduct_bias", defined_area=riverside, summary="Speeding", received=D
         )
         == []
@@ -124,7 +124,47 @@ def test_candidates_read_one_bounded_query(riverside, django_assert_num_queries)
     with django_assert_num_queries(1) as captured:
         find(riverside, limit=3)
     sql = captured.captured_queries[0]["sql"]
-    assert f"LIMIT {duplicates.SCAN_LIMIT}" in sql
+    assert f"LIMIT {lookalikes.SCAN_LIMIT}" in sql
+
+
+def test_candidates_come_as_models_with_what_the_panels_show(riverside, django_assert_num_queries):
+    """The scan reads plain values and builds models for the offered few only: each has
+    the fields the panels and the intake show, and its area's name, with no query more."""
+    near = light(riverside, days_before=1, latitude=41.6, longitude=-88.1, location_source="map")
+    light(None, summary="Street light out on Elm St", days_before=4)
+    light(riverside, summary="Street light out on Elm St", days_before=6)
+    with django_assert_num_queries(1):
+        found = find(riverside, limit=2)
+        shown = [
+            (
+                c.concern.pk,
+                c.concern.reference,
+                c.concern.summary,
+                c.concern.date_received,
+                c.concern.status,
+                c.concern.category,
+                c.concern.area,
+                c.concern.latitude,
+                c.concern.defined_area.name if c.concern.defined_area_id else None,
+            )
+            for c in found
+        ]
+    expected = [
+        (
+            c.pk,
+            c.reference,
+            c.summary,
+            c.date_received,
+            c.status,
+            c.category,
+            c.area,
+            c.latitude,
+            "Riverside",
+        )
+        for c in Concern.objects.filter(defined_area=riverside).order_by("-date_received")
+    ]
+    assert shown == expected
+    assert found[0].concern == near and found[0].concern._state.adding is False
 
 
 def test_offer_for_shows_only_what_the_officer_may_see(riverside, officer, other_officer):
@@ -136,8 +176,8 @@ def test_offer_for_shows_only_what_the_officer_may_see(riverside, officer, other
         "summary": "Street light out on Elm",
         "date_received": D,
     }
-    assert [c.concern for c in duplicates.offer_for(data, user=officer)] == [mine]
-    assert len(duplicates.offer_for(data)) == 2
+    assert [c.concern for c in lookalikes.offer_for(data, user=officer)] == [mine]
+    assert len(lookalikes.offer_for(data)) == 2
 
 
 # --- Link at intake -------------------------------------------------------------------

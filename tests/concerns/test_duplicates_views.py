@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Area
-from concerns import duplicates
+from concerns import duplicates, lookalikes
 from concerns.models import Concern
 from core.roles import Role
 from tests.factories import ConcernFactory, UserFactory
@@ -203,7 +203,7 @@ def test_duplicate_offer_lists_candidates_with_none_by_default(riverside, cro):
     from django.template.loader import render_to_string
 
     lead = light(riverside)
-    offer = duplicates.offer_for(
+    offer = lookalikes.offer_for(
         {
             "category": "street_lighting",
             "defined_area": riverside,
