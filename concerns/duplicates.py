@@ -294,12 +294,18 @@ def dismiss_likely_lead(*, by, concern: Concern) -> Concern:
     return concern
 
 
+# What the possible-duplicates queue shows of a row's likely lead (_merge_queue_row.html).
+LEAD_SHOWN = ("reference", "summary", "date_received", "status", "duplicate_of", "revision")
+
+
 def possible_duplicates():
     """The CRO's queue: open concerns a door found a likely lead for, newest first (read
     through concern_possible_dup_idx, which holds only those rows)."""
     return (
         Concern.objects.filter(possible_duplicate_of__isnull=False, duplicate_of__isnull=True)
         .exclude(status=S.RESOLVED)
-        .select_related("possible_duplicate_of", "defined_area")
+        .select_related("possible_duplicate_of")
+        # As a list row reads it, and of the lead what the queue's last cell shows.
+        .for_list("possible_duplicate_of", *(f"possible_duplicate_of__{f}" for f in LEAD_SHOWN))
         .order_by("-date_received", "-id")
     )

@@ -112,8 +112,12 @@ class ConcernQuerySet(models.QuerySet):
             .filter(_resolved_throughout=False)
         )
 
-    def for_list(self):
+    def for_list(self, *more: str):
+        """What a list row reads (concerns/templatetags/concern_rows.py), in one query with
+        the assignee, the area's name and a merged report's lead; `more`: fields a page
+        reads besides (another relation's, with its select_related)."""
         return self.select_related("assignee", "defined_area", "duplicate_of").only(
+            *more,
             "reference",
             "date_received",
             "summary",

@@ -8,6 +8,7 @@ attributes, same escaping, same selected options.
 
 from django import forms
 from django.forms.utils import flatatt
+from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +17,17 @@ from core.html import text
 
 # Django's blank choice for a list with nothing chosen; people read it as a broken list.
 DJANGO_BLANK = "---------"
+
+
+def _label(option: dict, blank) -> str:
+    """An option's label as HTML text. A translated label is read once: compared and
+    escaped as it was, it was translated twice (half of a short list's time)."""
+    label = option["label"]
+    if isinstance(label, Promise):
+        label = str(label)
+    if label == DJANGO_BLANK and option["value"] == "":
+        label = blank
+    return text(label)
 
 
 class _QuickOptions:
@@ -30,15 +42,9 @@ class _QuickOptions:
                 html.append(format_html('<optgroup label="{}">', group))
             # Plain escaping per option (format_html's own checks cost more than the option).
             html.extend(
-                '<option value="{}"{}>{}</option>'.format(
-                    text(option["value"]),
-                    flatatt(option["attrs"]) if option["attrs"] else "",
-                    text(
-                        blank
-                        if option["value"] == "" and option["label"] == DJANGO_BLANK
-                        else option["label"]
-                    ),
-                )
+                f'<option value="{text(option["value"])}"'
+                f"{flatatt(option['attrs']) if option['attrs'] else ''}>"
+                f"{_label(option, blank)}</option>"
                 for option in options
             )
             if group:

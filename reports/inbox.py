@@ -10,8 +10,10 @@ from reports.models import Plan, Recommendation, Report
 
 
 def reports() -> list[Item]:
-    waiting = Report.objects.filter(status=Report.Status.SUBMITTED).select_related(
-        "created_by", "survey"
+    waiting = (
+        Report.objects.listed()
+        .filter(status=Report.Status.SUBMITTED)
+        .select_related("created_by", "survey")
     )
     return [
         Item(

@@ -49,6 +49,12 @@ def render_is_alive(report_id: int) -> bool:
 
 
 class ReportQuerySet(models.QuerySet):
+    def listed(self):
+        """Reports as a list names them, without their frozen figures and narratives: a
+        quarter's figures are tens of kilobytes of JSON, and a page of fifty read them all
+        (about 0.2 ms of CPU each)."""
+        return self.defer("data", "narratives")
+
     def published_versions(self):
         """Every approved version of a public transparency report (002 300.8) whose year
         has ended: a running year is never public, whatever was approved before the rule."""

@@ -49,7 +49,7 @@ class GenerateForm(forms.Form):
 def report_list(request):
     require_permission(request, Permission.VIEW_REPORTS)
     kind = request.GET.get("kind", "")
-    qs = Report.objects.select_related("created_by", "decided_by", "survey")
+    qs = Report.objects.listed().select_related("created_by", "decided_by", "survey")
     if kind in Report.Kind.values:
         qs = qs.filter(kind=kind)
     today = timezone.localdate()
@@ -127,9 +127,8 @@ def report_detail(
         screening=hits,
         uncleared=sum(not hit.accepted for hit in hits),
         accept_form=accept_form,
-        versions=Report.objects.filter(
-            kind=report.kind, period_start=report.period_start, survey=report.survey_id
-        )
+        versions=Report.objects.listed()
+        .filter(kind=report.kind, period_start=report.period_start, survey=report.survey_id)
         .exclude(pk=report.pk)
         .order_by("-version"),
         breadcrumbs=crumbs((_("Reports"), reverse("reports:list")), (str(report), None)),
@@ -412,9 +411,8 @@ def archive_zip(request):
         return redirect("reports:list")
     start, end = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
     reports = (
-        Report.objects.filter(
-            status=Report.Status.APPROVED, period_start__gte=start, period_start__lte=end
-        )
+        Report.objects.listed()
+        .filter(status=Report.Status.APPROVED, period_start__gte=start, period_start__lte=end)
         .exclude(pdf_sha256="")
         .select_related("decided_by", "survey")
         .order_by("period_start", "kind", "version")

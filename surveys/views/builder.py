@@ -123,7 +123,7 @@ def survey_detail(request, pk, *, errors=None, status=200):
             "social_form": SocialLinkForm(),
             "invitations_used": invitations.get(True, 0),
             "invitations_total": sum(invitations.values()),
-            "summaries": list(survey.summaries.order_by("-version")),
+            "summaries": list(survey.summaries.listed().order_by("-version")),
             "actions": list(survey.actions.select_related("decided_by")),
             "public_link": request.build_absolute_uri(survey.public_url()),
             "errors": errors or {},

@@ -112,3 +112,27 @@ def test_a_long_list_sends_only_the_chosen_one_and_where_to_look(
     assert field.clean(str(made[1].pk)) == made[1]
     with pytest.raises(forms.ValidationError):
         field.clean(str(closed.pk))
+
+
+def test_translated_labels_are_read_in_the_language_of_the_page():
+    """A label given lazily is translated when the list is drawn, each once, and the
+    Django blank becomes the house's own, translated too."""
+    from django.utils import translation
+    from django.utils.translation import pgettext_lazy
+
+    choices = [
+        ("", "---------"),
+        ("received", pgettext_lazy("status page", "Received")),
+        ("x", "A & B"),
+    ]
+    widget = QuickSelect(choices=choices)
+    with translation.override("es"):
+        spanish = options(widget.render("status", "received"))
+    with translation.override("en"):
+        english = options(widget.render("status", "received"))
+    assert english == [
+        ("", False, "Choose one"),
+        ("received", True, "Received"),
+        ("x", False, "A &amp; B"),
+    ]
+    assert spanish[:2] == [("", False, "Elija una opción"), ("received", True, "Recibida")]

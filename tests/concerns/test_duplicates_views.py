@@ -1,6 +1,7 @@
 """The duplicates pages (issue 22): every role, bad input, double submit, constant queries."""
 
 import datetime as dt
+import math
 
 import pytest
 from django.db import connection
@@ -33,6 +34,21 @@ def light(area, **fields):
         date_received=fields.pop("date_received", timezone.localdate()),
         **fields,
     )
+
+
+# A beat as a department's map exports it: a ring of many points.
+TRACED = {
+    "type": "Polygon",
+    "coordinates": [
+        [
+            [
+                -88.1 + 0.01 * math.cos(2 * math.pi * i / 500),
+                41.6 + 0.01 * math.sin(2 * math.pi * i / 500),
+            ]
+            for i in [*range(500), 0]
+        ]
+    ],
+}
 
 
 def merge_url(concern):
@@ -184,6 +200,28 @@ def test_possible_duplicates_queue_queries_constant(client_for, riverside, cro):
     few = _queries(client, url)
     ConcernFactory.create_batch(6, possible_duplicate_of=lead, date_received=lead.date_received)
     assert _queries(client, url) == few
+
+
+def test_possible_duplicates_queue_reads_what_it_shows(client_for, cro):
+    """Its rows as a list reads them, and of each lead what the last cell shows: no
+    description, search words or area boundary, which it read for every row before."""
+    beat = Area.objects.create(code="B3", name="Old Town", kind="beat", boundary=TRACED)
+    lead = light(beat, summary="Street light out on Elm St")
+    for _ in range(3):
+        light(beat, possible_duplicate_of=lead)
+    with CaptureQueriesContext(connection) as queries:
+        page = client_for(cro).get(reverse("concerns:possible-duplicates"))
+    rows = [q["sql"] for q in queries.captured_queries if "possible_duplicate_of_id" in q["sql"]]
+    assert rows and not [
+        sql
+        for sql in rows
+        for column in ('"description"', '"search_vector"', '"boundary"')
+        if f'"concerns_concern".{column}' in sql or f'"accounts_area".{column}' in sql
+    ]
+    text = page.content.decode()
+    assert text.count(f"Merge into {lead.reference}") == 3
+    assert f'name="revision" value="{lead.revision}"' in text
+    assert "B3 · Old Town" in text or "Old Town" in text
 
 
 def test_officer_sees_no_merge_form_on_own_concern(client_for, riverside, officer):
