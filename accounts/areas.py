@@ -58,11 +58,12 @@ class Resolver:
     areas: list[Area]
     _keys: list[tuple[str, Area]] = field(default_factory=list, repr=False)
     _seen: dict[str, Area | None] = field(default_factory=dict, repr=False)
-    _shapes: list | None = field(default=None, repr=False)
 
     @classmethod
     def load(cls) -> "Resolver":
-        return cls(list(Area.objects.filter(is_active=True)))
+        """The active areas, without their boundaries: a text needs none, and a point
+        reads only those of the areas whose box holds it (`_boundaries`)."""
+        return cls(list(Area.objects.filter(is_active=True).defer("boundary")))
 
     def __post_init__(self):
         for area in self.areas:
@@ -97,20 +98,20 @@ class Resolver:
         answer never depends on the order areas were read in. None outside every boundary."""
         if latitude is None or longitude is None:
             return None
-        if self._shapes is None:
-            self._shapes = [
-                (area, checked_shape(area.boundary))
-                for area in self.areas
-                if area.boundary is not None
-            ]
         rank = {kind: i for i, kind in enumerate(KIND_ORDER)}
+        around = [
+            area
+            for area in self.areas
+            if area.min_latitude is not None
+            and area.min_latitude <= latitude <= area.max_latitude
+            and area.min_longitude <= longitude <= area.max_longitude
+        ]
+        shapes = _boundaries(around)
         point = Point(longitude, latitude)
         inside = [
             area
-            for area, boundary in self._shapes
-            if area.min_latitude <= latitude <= area.max_latitude
-            and area.min_longitude <= longitude <= area.max_longitude
-            and boundary.covers(point)
+            for area in around
+            if (boundary := shapes[area.pk]) is not None and boundary.covers(point)
         ]
         inside.sort(key=lambda area: (rank.get(area.kind, 9), area.pk))
         return inside[0] if inside else None
@@ -128,6 +129,34 @@ class Resolver:
         names = {_words(area.name).strip(): area for area in self.areas}
         close = difflib.get_close_matches(words, list(names), n=1, cutoff=SIMILAR)
         return names[close[0]] if close else None
+
+
+# Boundaries as shapes by (area, last change), kept by each process as accounts/maps.py
+# keeps its simplified ones: a beat traced from a department's map holds thousands of
+# points, and reading and checking all of them on every intake cost 260 ms at 60 such beats.
+_SHAPES: dict[tuple[int, str], object] = {}
+_SHAPES_MAX = 2000
+
+
+def _shape_key(area) -> tuple:
+    """What changes with an area's boundary: its last change and its box."""
+    box = (area.min_longitude, area.min_latitude, area.max_longitude, area.max_latitude)
+    return (area.pk, area.updated_at.isoformat(), *box)
+
+
+def _boundaries(areas: list[Area]) -> dict[int, object]:
+    """The shapes of these areas' boundaries: from the process's store, the ones not yet
+    there read in one query (an area changed or removed since it was listed: as it is now)."""
+    shapes = {area.pk: _SHAPES.get(_shape_key(area)) for area in areas}
+    missing = [pk for pk, found in shapes.items() if found is None]
+    if missing:
+        if len(_SHAPES) > _SHAPES_MAX:
+            _SHAPES.clear()
+        fields = ("updated_at", "min_longitude", "min_latitude", "max_longitude", "max_latitude")
+        for area in Area.objects.filter(pk__in=missing).only(*fields, "boundary"):
+            if area.boundary is not None:
+                shapes[area.pk] = _SHAPES[_shape_key(area)] = checked_shape(area.boundary)
+    return shapes
 
 
 def resolve(text: str, *, latitude=None, longitude=None) -> Area | None:

@@ -17,7 +17,8 @@ production, with one table of figures.
    The web server's CPU per request is read from /proc around each page. Then the pages
    again with a second process burning one core (a shared machine), each p95 held to
    twice its quiet figure; then bench/cpu.py, each hot page's CPU per request in one
-   process and the dashboard with its cache cleared before every request.
+   process and the dashboard with its cache cleared before every request; then
+   bench/traced.py, what 60 traced beats and 200 frozen reports cost what reads them.
 4. Runs bench/survey_crowd.py (500 forum respondents in one minute, its own database).
 5. Renders the quarterly and annual report PDFs for the busiest recent periods in a fresh
    process each, as the task worker renders a draft (the figures counted inside the
@@ -432,6 +433,8 @@ def main():
             print(f"  {r.label:34} p95 {r.percentile(95):7.1f} ms, {ratio:4.2f} x quiet: {verdict}")
     print("\nServer CPU per request, one process (bench/cpu.py):", flush=True)
     subprocess.run([PYTHON, "bench/cpu.py", "--requests", "60"], cwd=ROOT, check=False)
+    print("\nA real department's map and archive (bench/traced.py):", flush=True)
+    subprocess.run([PYTHON, "bench/traced.py"], cwd=ROOT, check=False)
     if not args.skip_survey:
         print("\nPublic survey, 500 forum respondents in one minute (bench/survey_crowd.py):")
         report = survey_crowd()

@@ -1,0 +1,68 @@
+"""Placing a record in an area reads boundaries only where it must (issue 26, sixth step):
+a typed place reads none; a point reads those of the areas whose box holds it, once per
+process, and again after the boundary changes."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts import areas
+from accounts.areas import resolve
+from tests.accounts.areas_helpers import make_area, square
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def beats(db):
+    return {
+        "north": make_area("B1", "North Beat", boundary=square(south=41.70)),
+        "south": make_area("B2", "South Beat", boundary=square(south=41.60)),
+        "far": make_area("B9", "Far Beat", boundary=square(west=-87.50, south=41.60)),
+    }
+
+
+def boundary_reads(queries) -> list[str]:
+    return [
+        q["sql"]
+        for q in queries.captured_queries
+        if 'FROM "accounts_area"' in q["sql"] and '"accounts_area"."boundary"' in q["sql"]
+    ]
+
+
+def test_a_typed_place_reads_no_boundary(beats):
+    with CaptureQueriesContext(connection) as queries:
+        found = resolve("corner of 5th, South Beat")
+    assert found == beats["south"]
+    assert boundary_reads(queries) == []
+
+
+def test_a_point_reads_the_boundaries_around_it_once(beats):
+    areas._SHAPES.clear()
+    with CaptureQueriesContext(connection) as queries:
+        found = resolve("", latitude=41.605, longitude=-88.095)
+    assert found == beats["south"]
+    (read,) = boundary_reads(queries)
+    # Only the area whose box holds the point.
+    assert f"IN ({beats['south'].pk})" in read
+    with CaptureQueriesContext(connection) as queries:
+        assert resolve("", latitude=41.606, longitude=-88.094) == beats["south"]
+        assert resolve("", latitude=41.0, longitude=-80.0) is None
+    assert boundary_reads(queries) == []
+
+
+def test_a_changed_boundary_is_read_again(beats):
+    assert resolve("", latitude=41.605, longitude=-88.095) == beats["south"]
+    beats["south"].boundary = square(south=41.50)  # moved south, off the point
+    beats["south"].save()
+    with CaptureQueriesContext(connection) as queries:
+        assert resolve("", latitude=41.605, longitude=-88.095) is None
+        assert resolve("", latitude=41.505, longitude=-88.095) == beats["south"]
+    assert len(boundary_reads(queries)) == 1
+
+
+def test_an_area_removed_after_it_was_listed_places_nothing(beats):
+    areas._SHAPES.clear()
+    resolver = areas.Resolver.load()
+    beats["south"].delete()
+    assert resolver.at(41.605, -88.095) is None
