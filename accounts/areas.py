@@ -131,11 +131,12 @@ class Resolver:
         return names[close[0]] if close else None
 
 
-# Boundaries as shapes by (area, last change), kept by each process as accounts/maps.py
-# keeps its simplified ones: a beat traced from a department's map holds thousands of
-# points, and reading and checking all of them on every intake cost 260 ms at 60 such beats.
-_SHAPES: dict[tuple[int, str], object] = {}
-_SHAPES_MAX = 2000
+# Boundaries as checked shapes by area, last change and box, kept by each process as
+# accounts/maps.py keeps its simplified ones: a beat traced from a department's map holds
+# thousands of points, and reading and checking all of them on every intake cost 260 ms at
+# 60 such beats. Full shapes, so fewer are kept than the maps' (an agency has tens).
+_SHAPES: dict[tuple, object] = {}
+_SHAPES_MAX = 300
 
 
 def _shape_key(area) -> tuple:

@@ -61,19 +61,27 @@ INPUT_TEMPLATES = frozenset(
 )
 
 
+TEXTAREA_TEMPLATE = "django/forms/widgets/textarea.html"
+
+
 def input_html(widget: forms.Widget, name: str, value, attrs: dict) -> str | None:
-    """An <input> as Django's input template renders it, built in Python; None for a widget
-    with a template of its own (a select, a file, a project template)."""
+    """An <input> or <textarea> as Django's templates render it, built in Python; None for
+    a widget with a template of its own (a select, a file, a project template)."""
     if not quick_input(widget):
         return None
     context = widget.get_context(name, value, attrs)["widget"]
-    shown = "" if context["value"] is None else f' value="{text(context["value"])}"'
     # As django/forms/widgets/attrs.html: in order, True as a bare name, False left out.
     extra = "".join(
         f" {key}" if item is True else f' {key}="{text(item)}"'
         for key, item in context["attrs"].items()
         if item is not False
     )
+    if widget.template_name == TEXTAREA_TEMPLATE:
+        inside = text(context["value"]) if context["value"] else ""
+        return mark_safe(  # noqa: S308 - every value escaped  # nosec B308 B703
+            f'<textarea name="{text(context["name"])}"{extra}>\n{inside}</textarea>'
+        )
+    shown = "" if context["value"] is None else f' value="{text(context["value"])}"'
     return mark_safe(  # noqa: S308 - every value escaped  # nosec B308 B703
         f'<input type="{text(context["type"])}" name="{text(context["name"])}"{shown}{extra}>'
     )
@@ -81,7 +89,9 @@ def input_html(widget: forms.Widget, name: str, value, attrs: dict) -> str | Non
 
 def quick_input(widget: forms.Widget) -> bool:
     """Whether `input_html` renders this widget as its own render() would."""
-    return widget.template_name in INPUT_TEMPLATES and type(widget).render is forms.Widget.render
+    return (
+        widget.template_name in INPUT_TEMPLATES or widget.template_name == TEXTAREA_TEMPLATE
+    ) and type(widget).render is forms.Widget.render
 
 
 class QuickSelect(_QuickOptions, forms.Select):

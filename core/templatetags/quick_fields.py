@@ -2,11 +2,13 @@
 crispy-forms' `as_crispy_field` gives: label, control, error and help, with their ids and
 aria attributes), built in Python.
 
-For the filter cards above the busiest lists, rendered on every page of them: crispy's own
-templates cost about 0.2 ms a field before the control itself, a third of a millisecond of
-a list page's budget per field (docs/PERFORMANCE.md). Forms people fill in once stay with
-crispy."""
+For the filter cards above the busiest lists and the forms of a concern's page, rendered on
+every view of them: crispy's own templates cost about 0.2 ms a field before the control
+itself (docs/PERFORMANCE.md). A hidden field is its control alone, as crispy renders it;
+a group of radio buttons or check boxes and a file input are left to crispy. Forms people
+open to fill in once stay with crispy."""
 
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import forms, template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -40,9 +42,18 @@ def _input(field, attrs: dict) -> str | None:
     return input_html(widget, field.html_name, field.value(), attrs)
 
 
+# Controls whose markup crispy-forms lays out itself (a group of choices in a fieldset, a
+# file with what is stored): left to it, as rare on a page as they are intricate.
+CRISPY_ONLY = (forms.RadioSelect, forms.CheckboxSelectMultiple, forms.FileInput)
+
+
 @register.simple_tag
 def quick_field(field):
     widget = field.field.widget
+    if field.is_hidden:
+        return str(field)
+    if isinstance(widget, CRISPY_ONLY):
+        return as_crispy_field(field)
     check = isinstance(widget, forms.CheckboxInput)
     auto_id = field.auto_id
     errors = field.errors
@@ -64,12 +75,14 @@ def quick_field(field):
     control = _input(field, attrs) or field.as_widget(attrs=attrs)
     label = ""
     if field.label:
+        required = field.field.required
         label = format_html(
-            '<label for="{}" class="{}">{}{}</label>',
+            '<label for="{}" class="{}{}">{}{}</label>',
             auto_id,
             "form-check-label" if check else "form-label",
+            " requiredField" if required else "",
             field.label,
-            ASTERISK if field.field.required else "",
+            ASTERISK if required else "",
         )
     parts = [control, label] if check else [label, control]
     if errors:

@@ -96,3 +96,18 @@ def test_the_areas_page_says_which_are_drawn_without_reading_a_boundary(cro, cli
     }
     assert "Drawn" in rows["North Sector"] and "Drawn" in rows["Drawn Beat"]
     assert "None" in rows["Undrawn Beat"] and ">Drawn<" not in rows["Undrawn Beat"]
+
+
+def test_the_concern_page_draws_its_area_without_reading_the_boundary_again(cro, client_for):
+    beat = make_area("B4", "Harbor Beat", boundary=traced())
+    concern = ConcernFactory(defined_area=beat)
+    client = client_for(cro)
+    url = reverse("concerns:detail", args=[concern.reference])
+    client.get(url)  # the process keeps the simplified outline (accounts/maps.py)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url)
+    assert not [
+        q for q in area_reads(q["sql"] for q in queries.captured_queries) if "boundary" in q
+    ]
+    text = page.content.decode()
+    assert "B4 · Harbor Beat" in text and "<svg" in text

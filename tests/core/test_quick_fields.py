@@ -93,4 +93,44 @@ def test_a_widget_with_a_render_of_its_own_keeps_it():
             return "masked"
 
     assert input_html(Masked(), "x", "secret", {}) is None
-    assert input_html(forms.Textarea(), "x", "", {}) is None
+    assert input_html(forms.FileInput(), "x", None, {}) is None
+
+
+def test_a_text_area_built_in_python_is_what_django_renders():
+    from core.widgets import input_html
+
+    attrs = {"id": "id_note", "class": "form-control", "required": True, "maxlength": "5000"}
+    for value in (None, "", 'Line one\nline <two> & "three"'):
+        widget = forms.Textarea(attrs={"rows": 3})
+        assert input_html(widget, "note", value, dict(attrs)) == widget.render(
+            "note", value, attrs=dict(attrs)
+        ), value
+
+
+class Step(forms.Form):
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    note = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 2}))
+    kind = forms.ChoiceField(
+        label="Kind", choices=[("a", "A"), ("b", "B")], widget=forms.RadioSelect
+    )
+    files = forms.FileField(label="Photos", required=False)
+
+
+def test_a_hidden_field_is_its_control_alone_and_a_required_label_is_marked():
+    form = Step(initial={"revision": 4})
+    assert render(form, "revision") == str(form["revision"])
+    assert render(form, "revision").startswith('<input type="hidden" name="revision" value="4"')
+    note = render(form, "note")
+    assert '<label for="id_note" class="form-label requiredField">Note<span' in note
+    assert (
+        '<textarea name="note" cols="40" rows="2" class="form-control" required id="id_note">'
+        in note
+    )
+
+
+def test_radio_buttons_and_a_file_are_left_to_crispy():
+    from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+
+    for name in ("kind", "files"):
+        # Each from a form of its own: crispy adds its classes to the widget it draws.
+        assert render(Step(), name) == str(as_crispy_field(Step()[name])), name
