@@ -136,8 +136,10 @@ def work_the_queue(j: Journey, concern: Concern, cro) -> None:
         f"{cro.display_name} ({cro.dsn})"
     )
     page.keyboard.press("Enter")
-    # On a loaded machine the list can still be open when Enter has chosen: close it, so
-    # that it does not lie over the button.
+    # Each key typed asks the lookup again: on a loaded machine an answer to an earlier key
+    # can arrive after Enter has chosen, and opens the list again. Wait for the last one,
+    # then close the list if it is open, so that it does not lie over the button.
+    page.wait_for_load_state("networkidle")
     listbox = page.get_by_role("listbox")
     if listbox.is_visible():
         page.keyboard.press("Escape")
