@@ -8,6 +8,13 @@
   "use strict";
   if (typeof window.TomSelect !== "function") return;
 
+  // What Tom Select's own callback does at the end of a load, without showing anything.
+  function dropped(picker, query) {
+    delete picker.loadedSearches[query];
+    picker.loading = Math.max(picker.loading - 1, 0);
+    if (!picker.loading) picker.wrapper.classList.remove(picker.settings.loadingClass);
+  }
+
   function fromLookup(url) {
     return function (query, callback) {
       var self = this;
@@ -17,6 +24,10 @@
       })
         .then(function (response) { return response.ok ? response.json() : Promise.reject(); })
         .then(function (data) {
+          // An answer to text no longer in the box (a key typed since, or a choice made and
+          // the text cleared) is dropped: Tom Select would open the list again for it, over
+          // whatever the person went on to. Typed again, that text is asked again.
+          if (query !== self.lastValue) return dropped(self, query);
           // Only the answer to this text: earlier answers would match by words the server
           // matched (a DSN, an organization) and the list cannot.
           self.clearOptions();
@@ -24,7 +35,10 @@
             return { value: found.value, text: found.label };
           }));
         })
-        .catch(function () { callback(); });
+        .catch(function () {
+          if (query !== self.lastValue) return dropped(self, query);
+          callback();
+        });
     };
   }
 

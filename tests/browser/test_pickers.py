@@ -3,6 +3,7 @@ an activity picked by typing, no Ctrl-click; the hand-out form's activity found 
 among hundreds. Every page passes axe and the Content-Security-Policy (the fixtures)."""
 
 import re
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from playwright.sync_api import expect
@@ -112,3 +113,41 @@ def test_hand_out_finds_the_activity_among_many_by_typing(page_as, screenshot, m
     page.get_by_role("button", name=re.compile("Record")).click()
     expect(page.get_by_text("The distribution was recorded.")).to_be_visible()
     assert material.distributions.get().activity == fair
+
+
+def test_a_late_answer_to_earlier_text_leaves_the_chosen_picker_closed(page_as, monkeypatch):
+    # Each pause in typing asks the lookup. The answer to "ri" is held until the CRO has typed
+    # on and chosen: it must not open the list again over the form.
+    monkeypatch.setattr(LookupSelect, "threshold", 5)
+    cro = UserFactory(username="p-cro-late", roles=[Role.CRO])
+    ActivityFactory.create_batch(8, title="Coffee with a cop")
+    ActivityFactory(title="Riverside safety fair")
+    material = MaterialFactory(created_by=cro, name="Bike stickers")
+    Material.objects.filter(pk=material.pk).update(status=Material.Status.APPROVED)
+    page = page_as(cro)
+    page.goto(material.get_absolute_url())
+    held = []
+
+    def hold_the_first(route):
+        if parse_qs(urlparse(route.request.url).query).get("q") == ["ri"]:
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route("**/outreach/activities/lookup/**", hold_the_first)
+    page.get_by_role("combobox", name="At an activity").click()
+    with page.expect_request(lambda request: "q=ri" in request.url):
+        page.keyboard.type("ri")
+    page.keyboard.type("verside")
+    listbox = page.get_by_role("listbox")
+    fair = re.compile("Riverside safety fair")
+    expect(listbox.get_by_role("option", selected=True)).to_have_text(fair)
+    page.keyboard.press("Enter")
+    expect(listbox).to_be_hidden()
+    waiting = page.locator(".ts-wrapper.loading")
+    expect(waiting).to_have_count(1)  # the held answer is still to come
+    with page.expect_response(lambda response: "q=ri" in response.url):
+        held[0].continue_()
+    expect(waiting).to_have_count(0)
+    expect(listbox).to_be_hidden()
+    expect(page.locator(".ts-control .item")).to_have_text(fair)
