@@ -21,6 +21,7 @@ from shapely.geometry import Point
 
 from accounts.geometry import checked_shape
 from accounts.models import Area, User
+from accounts.shapes import ShapeStore
 from core.permissions import Permission, require
 from core.queues import DOCUMENTS
 
@@ -62,7 +63,7 @@ class Resolver:
     @classmethod
     def load(cls) -> "Resolver":
         """The active areas, without their boundaries: a text needs none, and a point
-        reads only those of the areas whose box holds it (`_boundaries`)."""
+        reads only those of the areas whose box holds it (`_SHAPES`)."""
         return cls(list(Area.objects.filter(is_active=True).defer("boundary")))
 
     def __post_init__(self):
@@ -106,7 +107,7 @@ class Resolver:
             and area.min_latitude <= latitude <= area.max_latitude
             and area.min_longitude <= longitude <= area.max_longitude
         ]
-        shapes = _boundaries(around)
+        shapes = _SHAPES.of(around)
         point = Point(longitude, latitude)
         inside = [
             area
@@ -131,33 +132,9 @@ class Resolver:
         return names[close[0]] if close else None
 
 
-# Boundaries as checked shapes by area, last change and box, kept by each process as
-# accounts/maps.py keeps its simplified ones: a beat traced from a department's map holds
-# thousands of points, and reading and checking all of them on every intake cost 260 ms at
-# 60 such beats. Full shapes, so fewer are kept than the maps' (an agency has tens).
-_SHAPES: dict[tuple, object] = {}
-_SHAPES_MAX = 300
-
-
-def _shape_key(area) -> tuple:
-    """What changes with an area's boundary: its last change and its box."""
-    box = (area.min_longitude, area.min_latitude, area.max_longitude, area.max_latitude)
-    return (area.pk, area.updated_at.isoformat(), *box)
-
-
-def _boundaries(areas: list[Area]) -> dict[int, object]:
-    """The shapes of these areas' boundaries: from the process's store, the ones not yet
-    there read in one query (an area changed or removed since it was listed: as it is now)."""
-    shapes = {area.pk: _SHAPES.get(_shape_key(area)) for area in areas}
-    missing = [pk for pk, found in shapes.items() if found is None]
-    if missing:
-        if len(_SHAPES) > _SHAPES_MAX:
-            _SHAPES.clear()
-        fields = ("updated_at", "min_longitude", "min_latitude", "max_longitude", "max_latitude")
-        for area in Area.objects.filter(pk__in=missing).only(*fields, "boundary"):
-            if area.boundary is not None:
-                shapes[area.pk] = _SHAPES[_shape_key(area)] = checked_shape(area.boundary)
-    return shapes
+# Full checked shapes, to place a point: fewer are kept than the maps' simplified ones (an
+# agency has tens of areas).
+_SHAPES = ShapeStore(checked_shape, limit=300)
 
 
 def resolve(text: str, *, latitude=None, longitude=None) -> Area | None:

@@ -15,7 +15,9 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from shapely.geometry import mapping, shape
 
+from accounts import shapes
 from accounts.models import Area
+from accounts.shapes import ShapeStore
 from core.maps import Shape, choropleth, classes, shade
 
 # A boundary is simplified to about this many degrees (roughly 10 metres) before it is
@@ -33,51 +35,31 @@ def _polygons(boundary: dict) -> list:
     return [[[[round(x, 6), round(y, 6)] for x, y, *_z in ring] for ring in poly] for poly in polys]
 
 
-# Simplified shapes by (area, last change), kept by each process: boundaries change a few
-# times a year, and simplifying a detailed one on every page would cost more than the page.
-_SHAPES: dict[tuple[int, str], list] = {}
-_SHAPES_MAX = 2000
+# Simplified shapes: simplifying a detailed boundary on every page would cost more than the
+# page (accounts/shapes.py).
+_SHAPES = ShapeStore(_polygons, limit=2000)
 
 
 def _areas() -> list[Area]:
     """Every area without its boundary (an agency has tens, not thousands); whether it has
-    one shows in its box, which is set with it."""
+    one shows in its box, which is set with it (`Area.drawn`)."""
     return list(
         Area.objects.only(
-            "id", "code", "name", "kind", "parent_id", "is_active", "min_latitude", "updated_at"
+            "id", "code", "name", "kind", "parent_id", "is_active", *shapes.KEY_FIELDS
         ).order_by("code")
     )
 
 
-def _has_boundary(area: Area) -> bool:
-    return area.min_latitude is not None
-
-
-def _key(area: Area) -> tuple[int, str]:
-    return area.pk, area.updated_at.isoformat()
-
-
 def _shapes(areas: list[Area]) -> dict[int, list]:
-    """The simplified polygons of these areas: from the process's store, the boundaries
-    not yet there read in one query."""
-    missing = [a for a in areas if _key(a) not in _SHAPES]
-    if missing:
-        if len(_SHAPES) > _SHAPES_MAX:
-            _SHAPES.clear()
-        read = Area.objects.filter(pk__in=[a.pk for a in missing]).values_list(
-            "pk", "updated_at", "boundary"
-        )
-        for pk, updated_at, boundary in read:
-            if boundary:
-                _SHAPES[(pk, updated_at.isoformat())] = _polygons(boundary)
-    return {a.pk: _SHAPES.get(_key(a), []) for a in areas}
+    """The simplified polygons of these areas ([] for one without a boundary)."""
+    return {pk: polygons or [] for pk, polygons in _SHAPES.of(areas).items()}
 
 
 def _drawn_kind(areas: list[Area], counts: dict) -> str | None:
     """The kind with boundaries that holds most of the counted records (children counting
     for their parents); on a tie, the finer kind."""
     by_id = {a.pk: a for a in areas}
-    kinds = [k for k in Area.Kind.values if any(a.kind == k and _has_boundary(a) for a in areas)]
+    kinds = [k for k in Area.Kind.values if any(a.kind == k and a.drawn for a in areas)]
     if not kinds:
         return None
     held = dict.fromkeys(kinds, 0)
@@ -113,7 +95,7 @@ def by_area(counts: dict, *, kind: str | None = None) -> dict:
     ]
     rows.sort(key=lambda r: (-r["n"], r["code"]))
     kind = kind or _drawn_kind(areas, counts)
-    drawn = [a for a in areas if a.kind == kind and _has_boundary(a) and a.is_active]
+    drawn = [a for a in areas if a.kind == kind and a.drawn and a.is_active]
     polygons = _shapes(drawn)
     values = {a.pk: 0 for a in drawn}
     for area_id, n in counts.items():
@@ -239,7 +221,7 @@ def island(figure: dict, *, points=(), pick=False) -> dict:
 def boundaries() -> dict:
     """Every active area with a boundary, values zero: the picker's base map. The finest
     kind present is drawn (beats before sectors), so a click lands in a small unit."""
-    areas = [a for a in _areas() if _has_boundary(a) and a.is_active]
+    areas = [a for a in _areas() if a.drawn and a.is_active]
     if not areas:
         return {"shapes": [], "rows": []}
     finer = {Area.Kind.BEAT: 0, Area.Kind.NEIGHBOURHOOD: 1, Area.Kind.SECTOR: 2}
@@ -265,7 +247,7 @@ def boundaries() -> dict:
 
 def area_figure(area: Area | None) -> dict:
     """One area alone (the concern page's small map): its shape, no count."""
-    if area is None or not _has_boundary(area):
+    if area is None or not area.drawn:
         return {"shapes": [], "rows": []}
     return {
         "kind": area.kind,
