@@ -280,6 +280,34 @@ class ScreeningAcceptance(models.Model):
         return f"{self.get_kind_display()}: {self.text}"
 
 
+class ReportListing(models.Model):
+    """Every line of a long listing of a submitted report, frozen with its figures
+    (reports.builders._listings): its CSV file reads them, never the live data. Kept apart
+    from `Report.data`, which the report's page and PDF read on every view: a large
+    department's quarter lists 196,564 earlier concerns (59 MB of JSON).
+
+    Not in the audit trail: the lines are copies of records the trail has, and the report's
+    figures, which are, name their digest (`sha256`)."""
+
+    audited = False
+
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="listings", verbose_name=_("report")
+    )
+    key = models.CharField(max_length=40, verbose_name=_("listing"))
+    rows = models.JSONField(verbose_name=_("lines"))
+
+    class Meta:
+        verbose_name = _("report listing")
+        verbose_name_plural = _("report listings")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "key"], name="report_listing_once")
+        ]
+
+    def __str__(self):
+        return f"{self.report_id}: {self.key}"
+
+
 def period_label(kind: str, start: dt.date, end: dt.date) -> str:
     """The period in words, in the active language (month names from Django's catalog)."""
     if kind == Report.Kind.MONTHLY:

@@ -23,7 +23,7 @@ from django.utils.translation import gettext
 from accounts.models import Agency
 from core.layout import Attachment, PdfOptions
 from reports import layout
-from reports.builders import LISTING_LIMIT, build_for, narrative_fields
+from reports.builders import LISTINGS, build_for, listed, narrative_fields
 from reports.models import Report
 
 # PostgreSQL's "canceling statement due to statement timeout".
@@ -63,7 +63,8 @@ def report_context(report: Report) -> dict:
             for o in data.get("objectives", [])
         ],
         "section_template": f"reports/sections/_{report.kind}.html",
-        "listing_limit": LISTING_LIMIT,
+        # Each listing's lines, or its summary when it is too long to print.
+        "listings": listed(data, LISTINGS.get(report.kind, {})),
     }
 
 
@@ -132,7 +133,13 @@ def figures_file(report: Report) -> Attachment:
     if report.kind != Report.Kind.TRANSPARENCY:
         # The public report names nobody, its approver included (002 300.8).
         identity["approved_by"] = report.decided_by.display_name
-    content = {"report": identity, "data": report.data, "narratives": report.narratives}
+    content = {
+        "report": identity,
+        "data": report.data,
+        # Every line of the long listings, frozen beside the figures, which name their digest.
+        "listings": dict(report.listings.values_list("key", "rows")),
+        "narratives": report.narratives,
+    }
     return Attachment(
         name=f"report-{report.kind}-{report.period_start:%Y-%m-%d}.json",
         content=json.dumps(content, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1).encode(),

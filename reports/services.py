@@ -16,7 +16,7 @@ from core.decisions import DECIDED_FIELDS, Decider, Decision, Outcome, decide
 from core.permissions import Permission, require
 from notifications.notify import approval_decided, submitted_for_approval
 from reports.builders import build_for, narrative_fields
-from reports.models import HitKind, Objective, Plan, Report, ScreeningAcceptance
+from reports.models import HitKind, Objective, Plan, Report, ReportListing, ScreeningAcceptance
 from reports.periods import due_date, period_containing
 from reports.public import render_spanish_pdf
 from reports.screening import screen_report, uncleared
@@ -231,8 +231,10 @@ def submit_report(
     late_reason = late_reason.strip()
     if timezone.localdate() > due and not late_reason:
         raise ValidationError({"late_reason": LATE_REASON % {"due": date_format(due, "F j, Y")}})
-    # The Chief approves exactly these figures, whatever happens to the data afterwards.
-    report.data = build_for(report)
+    # The Chief approves exactly these figures, whatever happens to the data afterwards;
+    # the lines of a long listing are frozen beside them (reports.builders._listings).
+    lines = {}
+    report.data = build_for(report, lines)
     report.status = S.SUBMITTED
     report.submitted_at = timezone.now()
     report.late_reason = late_reason
@@ -251,6 +253,10 @@ def submit_report(
             "decided_at",
             *_revised(report, by),
         ]
+    )
+    ReportListing.objects.filter(report=report).delete()
+    ReportListing.objects.bulk_create(
+        ReportListing(report=report, key=key, rows=rows) for key, rows in lines.items()
     )
     submitted_for_approval(
         report, what=_report_what(report), permission=Permission.DECIDE_REPORTS, by=by

@@ -21,7 +21,7 @@ from core.replica import replica_for, replica_reads
 from core.web import crumbs, csv_download, require_permission, show_errors
 from core.widgets import DateInput
 from reports import services
-from reports.builders import LISTINGS, build_for
+from reports.builders import LISTINGS, listing_lines
 from reports.forms import AcceptHitForm, NarrativesForm
 from reports.models import Plan, Report
 from reports.pdf import report_context
@@ -292,7 +292,7 @@ def report_listing(request, pk, listing):
     if listing not in LISTINGS.get(report.kind, {}):
         raise Http404
     _name, columns = LISTINGS[report.kind][listing]
-    data = report.data if report.data is not None else build_for(report)
+    rows = listing_lines(report, listing)
     yes = _("yes")
 
     def cells(row):
@@ -307,9 +307,7 @@ def report_listing(request, pk, listing):
         version=report.version,
         listing=listing.replace("_", "-"),
     )
-    return csv_download(
-        [str(label) for _key, label in columns], map(cells, data.get(listing) or []), filename
-    )
+    return csv_download([str(label) for _key, label in columns], map(cells, rows), filename)
 
 
 # --- The plan -------------------------------------------------------------------------

@@ -17,12 +17,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from concerns.models import Concern
+from reports.builders._listings import LISTING_LIMIT, LONG, listed, settle
 from reports.builders.annual import _recommendations_section, annual
 from reports.builders.monthly import monthly
 from reports.builders.quarterly import quarterly
 from reports.builders.semi_annual import semi_annual
 from reports.builders.transparency import suppress, transparency
-from reports.models import Report
+from reports.models import Report, ReportListing
 from surveys.results import summary
 
 __all__ = [
@@ -35,6 +36,8 @@ __all__ = [
     "annual",
     "build",
     "build_for",
+    "listed",
+    "listing_lines",
     "monthly",
     "narrative_fields",
     "quarterly",
@@ -43,11 +46,6 @@ __all__ = [
     "transparency",
 ]
 
-
-# A listing longer than this is summarised in the report (PDF and page) and given in full
-# as a CSV file on the report's page: a large department's quarter (25,000 concerns) listed
-# line by line was 560 pages and 96 s of layout (docs/PERFORMANCE.md).
-LISTING_LIMIT = 1000
 
 _CONCERN_COLUMNS = (
     ("reference", _("Reference")),
@@ -156,20 +154,35 @@ def narrative_fields(kind: str, data: dict | None = None) -> list[tuple[str, str
     return fields
 
 
-def build(kind: str, start: dt.date, end: dt.date) -> dict:
+def build(kind: str, start: dt.date, end: dt.date, frozen: dict | None = None) -> dict:
     """The figures of a report kind over a period, counted in one transaction on the
     connection they are read from, with PostgreSQL's JIT compiler off: a report's few large
     queries are estimated costly enough for it, and compiling them took longer than running
-    them (1.2 s of a quarter's 3.5 s at a million concerns, docs/PERFORMANCE.md)."""
+    them (1.2 s of a quarter's 3.5 s at a million concerns, docs/PERFORMANCE.md).
+
+    A listing longer than LISTING_LIMIT is summarised, its lines not read (`_listings`);
+    with `frozen` (at submission) they are read, and put there by listing."""
     alias = router.db_for_read(Concern)
     with transaction.atomic(using=alias):
         with connections[alias].cursor() as cursor:
             cursor.execute("SET LOCAL jit = off")
-        return BUILDERS[kind](start, end)
+        return settle(BUILDERS[kind](start, end), frozen)
 
 
-def build_for(report: Report) -> dict:
+def build_for(report: Report, frozen: dict | None = None) -> dict:
     """The live figures of a report (a survey summary is about its survey, not a period)."""
     if report.kind == Report.Kind.SURVEY:
         return summary(report.survey)
-    return build(report.kind, report.period_start, report.period_end)
+    return build(report.kind, report.period_start, report.period_end, frozen)
+
+
+def listing_lines(report: Report, key: str) -> list[dict]:
+    """Every line of one listing of the report: as frozen at submission (the long ones
+    beside the figures), or counted live for a draft."""
+    if report.data is None:
+        lines = {}
+        data = build_for(report, lines)
+        return lines.get(key) or data.get(key) or []
+    if key in (report.data.get(LONG) or {}):
+        return ReportListing.objects.get(report=report, key=key).rows
+    return report.data.get(key) or []

@@ -2,12 +2,15 @@
 field, the rows of a concern listing, the themes of a set of concerns, and the
 recommendations made over a window."""
 
+from collections import Counter
+
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import ngettext
 
 from concerns.models import Concern, ConcernUpdate
 from core import windows
+from reports.builders._listings import Listing
 
 C = Concern
 
@@ -28,11 +31,26 @@ def _breakdown(qs, field: str, choices) -> list[list]:
     return [[labels.get(r[field], r[field]), r["n"]] for r in rows]
 
 
-def _concern_rows(qs) -> list[dict]:
+def _concern_rows(qs, limit: int | None = None) -> list[dict]:
+    """The lines of a concern listing, in the order received; the first `limit` if given."""
     cats, statuses, natures = (
         _labels(C.Category.choices),
         _labels(C.Status.choices),
         _labels(C.Nature.choices),
+    )
+    rows = (
+        qs.with_gathered()
+        .order_by("date_received", "id")
+        .values(
+            "reference",
+            "date_received",
+            "summary",
+            "category",
+            "nature",
+            "area",
+            "status",
+            "gathered",
+        )
     )
     return [
         {
@@ -45,19 +63,20 @@ def _concern_rows(qs) -> list[dict]:
             "status": statuses[r["status"]],
             "gathered": r["gathered"],
         }
-        for r in qs.with_gathered()
-        .order_by("date_received", "id")
-        .values(
-            "reference",
-            "date_received",
-            "summary",
-            "category",
-            "nature",
-            "area",
-            "status",
-            "gathered",
-        )
+        for r in (rows if limit is None else rows[:limit])
     ]
+
+
+def concern_listing(qs) -> Listing:
+    """The concerns of a section as a listing: its lines (`_concern_rows`), or counted by
+    category and status in one grouped query."""
+    cats, statuses = _labels(C.Category.choices), _labels(C.Status.choices)
+
+    def counts() -> Counter:
+        grouped = qs.order_by().values_list("category", "status").annotate(n=Count("id"))
+        return Counter({(cats[c], statuses[s]): n for c, s, n in grouped})
+
+    return Listing(rows=lambda limit: _concern_rows(qs, limit), counts=counts)
 
 
 def _with_gathered(summary: str, gathered: int) -> str:

@@ -15,8 +15,8 @@ from outreach.models import OutreachActivity
 from outreach.models.activities import notice_missing_q
 from reports.builders._common import (
     _breakdown,
-    _concern_rows,
     _labels,
+    concern_listing,
     recommendations_made,
     themes,
 )
@@ -153,8 +153,8 @@ def monthly(start: dt.date, end: dt.date) -> dict:
         "by_nature": _breakdown(received, "nature", C.Nature.choices),
         "by_status": _breakdown(received, "status", C.Status.choices),
         "themes": themes(received),
-        "concerns": _concern_rows(received),
-        "potential_problems": _concern_rows(received.filter(nature=C.Nature.POTENTIAL)),
+        "concerns": concern_listing(received),
+        "potential_problems": concern_listing(received.filter(nature=C.Nature.POTENTIAL)),
         "recommendations": recommendations_made(w),
         "referrals": referrals_in(w),
         "awaiting_referrals": awaiting_referrals(w),

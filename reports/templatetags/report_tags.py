@@ -1,5 +1,4 @@
 import datetime as dt
-from collections import Counter, defaultdict
 from urllib.parse import urlencode
 
 from django import template
@@ -123,35 +122,6 @@ def progress_lines(rows) -> str:
         + (resolved if row["resolved_this_quarter"] else (row.get("what") or none))
         for row in rows
     )
-
-
-@register.simple_tag
-def listing_summary(rows):
-    """A listing too long for the PDF, summarised: how many per category and, where the
-    rows have one, per status (a cross-table), computed from the rows themselves so that
-    a frozen report's summary always agrees with its CSV file."""
-    by_status = bool(rows) and "status" in rows[0]
-    table = defaultdict(Counter)
-    statuses = Counter()
-    for row in rows:
-        status = row["status"] if by_status else ""
-        table[row["category"]][status] += 1
-        statuses[status] += 1
-    columns = [status for status, _ in statuses.most_common()] if by_status else []
-    lines = sorted(table.items(), key=lambda item: (-sum(item[1].values()), item[0]))
-    return {
-        "columns": columns,
-        "rows": [
-            {
-                "category": category,
-                "counts": [counts.get(c, 0) for c in columns],
-                "total": sum(counts.values()),
-            }
-            for category, counts in lines
-        ],
-        "totals": [statuses[c] for c in columns],
-        "total": len(rows),
-    }
 
 
 @register.simple_tag

@@ -77,10 +77,10 @@ def test_quarterly_report_from_draft_to_approved_pdf(page_as, screenshot, tmp_pa
 
 
 def test_cro_downloads_a_long_listing_as_csv(page_as, screenshot, tmp_path, monkeypatch):
-    from reports import pdf as report_pdf
+    from reports.builders import _listings
 
     # Five lines is the limit here, so seven concerns make a long listing.
-    monkeypatch.setattr(report_pdf, "LISTING_LIMIT", 5)
+    monkeypatch.setattr(_listings, "LISTING_LIMIT", 5)
     cro = UserFactory(username="l-cro", rank="Lt.", roles=[Role.CRO])
     for day in range(1, 8):
         ConcernFactory(

@@ -11,6 +11,8 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from reports import pdf as report_pdf
 from reports import services
+from reports.builders import _listings
+from reports.builders._listings import counted_rows, summarise
 from reports.models import Report
 from tests.factories import ConcernFactory
 
@@ -73,7 +75,7 @@ def frozen_quarterly(cro, data, version=1) -> Report:
 @pytest.fixture
 def limit(monkeypatch):
     """A small limit, so that a handful of rows is a long listing."""
-    monkeypatch.setattr(report_pdf, "LISTING_LIMIT", 5)
+    monkeypatch.setattr(_listings, "LISTING_LIMIT", 5)
     return 5
 
 
@@ -126,7 +128,8 @@ def test_page_summarises_a_long_listing_and_offers_every_line(client_for, cro, l
 
 
 def test_summary_counts_by_category_and_status(client_for, cro, long_report):
-    from reports.templatetags.report_tags import listing_summary
+    def listing_summary(rows):
+        return summarise(counted_rows(rows))
 
     summary = listing_summary(long_report.data["current_concerns"])
     assert summary["columns"] == ["Open", "Resolved"]

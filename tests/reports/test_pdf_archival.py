@@ -162,10 +162,11 @@ def test_approved_pdf_is_pdfa_3a_with_its_figures_attached(
         "approved_at": "2026-10-05T10:00:00-05:00",
         "approved_by": chief.display_name,
     }
-    # The frozen figures are read from the report itself: the agency and the approver are
-    # all a render asks for (with the statement time limit around them).
+    # The frozen figures are read from the report itself: the agency, the approver and the
+    # frozen lines of its long listings are all a render asks for (with the statement time
+    # limit around them).
     fresh = Report.objects.get(pk=report.pk)
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         again = render_pdf(fresh)
     assert json.loads(embedded(PdfReader(io.BytesIO(again)))[name][1]) == figures
 
