@@ -575,28 +575,12 @@ def test_list_query_count_is_flat(client, officer, django_assert_max_num_queries
 
 
 def test_list_filter_uses_the_date_index(db):
-    """At a million rows the list must read the date index, not the table. On an empty
-    table every index costs the same and the planner's pick is arbitrary (it once took the
-    reporter's): two years of public concerns, analysed, give it a table to plan for."""
+    """At a million rows the list must read a date index, not the table: the range is
+    asked of date_received, which an index can bound. Which index the planner takes for a
+    test's few rows is its own choice (the reporter's, which also holds the date, once did
+    in CI), so the plan is checked for the bound, not for an index's name."""
     from django.db import connection
 
-    seed = public(reference="CR-2099-00000")
-    copied = [
-        f.column
-        for f in Concern._meta.concrete_fields
-        if f.column not in ("id", "reference", "public_id", "date_received", "search_vector")
-    ]
-    # The model's own column names, quoted: nothing typed reaches the statement.
-    columns = ", ".join(f'"{c}"' for c in copied)
-    copy = (
-        f"INSERT INTO concerns_concern (reference, public_id, date_received, {columns})"  # noqa: S608  # nosec B608
-        " SELECT 'CR-2099-' || lpad(g::text, 5, '0'), gen_random_uuid(),"
-        f" CURRENT_DATE - (g %% 730), {columns}"
-        " FROM concerns_concern, generate_series(1, 2000) AS g WHERE id = %s"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(copy, [seed.pk])
-        cursor.execute("ANALYZE concerns_concern")
     qs = open311.readable().filter(
         open311.in_range(timezone.now() - dt.timedelta(days=90), timezone.now())
     )
@@ -605,7 +589,9 @@ def test_list_filter_uses_the_date_index(db):
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "concern_recent_idx" in plan or "concern_status_idx" in plan, plan
+    bounds = [line for line in plan.splitlines() if "Index Cond" in line]
+    assert "Seq Scan" not in plan, plan
+    assert any("date_received >=" in b and "date_received <=" in b for b in bounds), plan
 
 
 # --- The CRO's key page ---------------------------------------------------------------
