@@ -18,7 +18,8 @@ production, with one table of figures.
    again with a second process burning one core (a shared machine), each p95 held to
    twice its quiet figure; then bench/cpu.py, each hot page's CPU per request in one
    process and the dashboard with its cache cleared before every request; then
-   bench/traced.py, what 60 traced beats and 200 frozen reports cost what reads them.
+   bench/traced.py, what 60 traced beats and 200 frozen reports cost what reads them;
+   then bench/report_page.py, the busiest quarter's report page as a draft and submitted.
 4. Runs bench/survey_crowd.py (500 forum respondents in one minute, its own database).
 5. Renders the quarterly and annual report PDFs for the busiest recent periods in a fresh
    process each, as the task worker renders a draft (the figures counted inside the
@@ -435,6 +436,8 @@ def main():
     subprocess.run([PYTHON, "bench/cpu.py", "--requests", "60"], cwd=ROOT, check=False)
     print("\nA real department's map and archive (bench/traced.py):", flush=True)
     subprocess.run([PYTHON, "bench/traced.py"], cwd=ROOT, check=False)
+    print("\nThe busiest quarter's report page (bench/report_page.py):", flush=True)
+    subprocess.run([PYTHON, "bench/report_page.py"], cwd=ROOT, check=False)
     if not args.skip_survey:
         print("\nPublic survey, 500 forum respondents in one minute (bench/survey_crowd.py):")
         report = survey_crowd()

@@ -137,7 +137,9 @@ def figures_file(report: Report) -> Attachment:
         "report": identity,
         "data": report.data,
         # Every line of the long listings, frozen beside the figures, which name their digest.
-        "listings": dict(report.listings.values_list("key", "rows")),
+        "listings": {
+            key: json.loads(text) for key, text in report.listings.values_list("key", "lines")
+        },
         "narratives": report.narratives,
     }
     return Attachment(

@@ -255,9 +255,8 @@ def submit_report(
         ]
     )
     ReportListing.objects.filter(report=report).delete()
-    ReportListing.objects.bulk_create(
-        ReportListing(report=report, key=key, rows=rows) for key, rows in lines.items()
-    )
+    for key, text in lines.items():  # one insert each: a bulk insert quotes them as arrays
+        ReportListing.objects.create(report=report, key=key, lines=text)
     submitted_for_approval(
         report, what=_report_what(report), permission=Permission.DECIDE_REPORTS, by=by
     )

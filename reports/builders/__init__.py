@@ -11,6 +11,7 @@ long enough to be given as CSV files.
 """
 
 import datetime as dt
+import json
 
 from django.db import connections, router, transaction
 from django.utils.translation import gettext
@@ -182,7 +183,7 @@ def listing_lines(report: Report, key: str) -> list[dict]:
     if report.data is None:
         lines = {}
         data = build_for(report, lines)
-        return lines.get(key) or data.get(key) or []
+        return json.loads(lines[key]) if key in lines else data.get(key) or []
     if key in (report.data.get(LONG) or {}):
         return ReportListing.objects.get(report=report, key=key).rows
     return report.data.get(key) or []

@@ -83,9 +83,13 @@ def counted_rows(rows: list[dict]) -> Counter:
     return Counter((row["category"], row.get("status", "")) for row in rows)
 
 
-def digest(rows: list[dict]) -> str:
-    """The SHA-256 of a listing's lines, however their keys were ordered when stored."""
-    text = json.dumps(rows, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+def frozen_text(rows: list[dict]) -> str:
+    """A listing's lines as they are frozen: JSON, keys sorted, no spaces."""
+    return json.dumps(rows, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def digest(text: str) -> str:
+    """The SHA-256 of a listing's frozen text."""
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -94,7 +98,8 @@ def settle(data: dict, frozen: dict | None = None) -> dict:
     LISTING_LIMIT, else none and its summary under data[LONG]. A short listing costs the
     query of its lines (one line past the limit is asked for, to know); a long one, those
     first lines and its counts. With `frozen` (at submission), every listing's lines are
-    read, a long one's summary is counted from them, and its lines go into `frozen`."""
+    read, a long one's summary is counted from them, and its lines go into `frozen` as the
+    text they are kept as (`frozen_text`)."""
     long = {}
     for key, value in list(data.items()):
         if not isinstance(value, Listing):
@@ -102,8 +107,8 @@ def settle(data: dict, frozen: dict | None = None) -> dict:
         rows = value.rows(None if frozen is not None else LISTING_LIMIT + 1)
         if len(rows) > LISTING_LIMIT:
             if frozen is not None:
-                long[key] = {**summarise(counted_rows(rows)), "sha256": digest(rows)}
-                frozen[key] = rows
+                frozen[key] = frozen_text(rows)
+                long[key] = {**summarise(counted_rows(rows)), "sha256": digest(frozen[key])}
             else:
                 long[key] = summarise(value.counts())
             rows = []

@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("key", models.CharField(max_length=40, verbose_name="listing")),
-                ("rows", models.JSONField(verbose_name="lines")),
+                ("lines", models.TextField(verbose_name="lines")),
                 (
                     "report",
                     models.ForeignKey(
