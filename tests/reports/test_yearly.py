@@ -18,8 +18,9 @@ from outreach.models import Recognition, TrainingNeed
 from reports import services
 from reports.builders import build, suppress
 from reports.models import Plan, Report
+from reports.pdf import report_html
 from reports.periods import due_date
-from tests.factories import ActivityFactory, AgencyFactory, ConcernFactory
+from tests.factories import ActivityFactory, AgencyFactory, ConcernFactory, ProgramFactory
 
 pytestmark = pytest.mark.django_db
 Y2026 = (dt.date(2026, 1, 1), dt.date(2026, 12, 31))
@@ -313,3 +314,23 @@ def test_semi_annual_report_lists_evaluations_and_decisions(
     assert (
         "Coffee with the Chief" in text and "Packed every time." in text and "Being written" in text
     )
+
+
+def test_the_pdfs_programs_table_is_laid_out_by_its_column_widths(cro):
+    # A table of hundreds of programs is laid out by its widths (templates/reports/pdf):
+    # one width for each column the table has.
+    program = ProgramFactory(name="Coffee with a Cop", status="active")
+    ActivityFactory(date=dt.date(2026, 4, 1), kind="safety_class", program=program)
+    report = Report.objects.create(
+        kind="annual",
+        period_start=Y2026[0],
+        period_end=Y2026[1],
+        created_by=cro,
+        status=Report.Status.SUBMITTED,
+        data=build("annual", *Y2026),
+    )
+    html = report_html(report)
+    table = re.search(r'<table class="data fixed">(.*?)</thead>', html, re.S).group(1)
+    assert "Coffee with a Cop" in html
+    assert table.count("<col ") == table.count('<th scope="col"') == 4
+    assert "table.data.fixed { table-layout: fixed; }" in html
