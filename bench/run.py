@@ -174,9 +174,10 @@ n = Concern.objects.filter(date_received__range=(start, end)).count()
 t0 = time.perf_counter()
 pdf = render_pdf(report)
 t1 = time.perf_counter()
-# The figures alone, as frozen at submission; then the next PDF of the same process (any
-# render but a worker's first), from those frozen figures.
-report.data = build(report.kind, report.period_start, report.period_end)
+# The figures alone, as frozen at submission (every line of a long listing read, to be
+# kept beside them); then the next PDF of the same process (any render but a worker's
+# first), from those frozen figures.
+report.data = build(report.kind, report.period_start, report.period_end, {{}})
 t2 = time.perf_counter()
 render_pdf(report)
 t3 = time.perf_counter()

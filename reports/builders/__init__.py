@@ -11,14 +11,13 @@ long enough to be given as CSV files.
 """
 
 import datetime as dt
-import json
 
 from django.db import connections, router, transaction
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from concerns.models import Concern
-from reports.builders._listings import LISTING_LIMIT, LONG, listed, settle
+from reports.builders._listings import LISTING_LIMIT, LONG, Listing, listed, settle
 from reports.builders.annual import _recommendations_section, annual
 from reports.builders.monthly import monthly
 from reports.builders.quarterly import quarterly
@@ -163,11 +162,16 @@ def build(kind: str, start: dt.date, end: dt.date, frozen: dict | None = None) -
 
     A listing longer than LISTING_LIMIT is summarised, its lines not read (`_listings`);
     with `frozen` (at submission) they are read, and put there by listing."""
+    return _built(kind, start, end, lambda data: settle(data, frozen))
+
+
+def _built(kind: str, start: dt.date, end: dt.date, then):
+    """`then` of a builder's data, in the transaction build() describes."""
     alias = router.db_for_read(Concern)
     with transaction.atomic(using=alias):
         with connections[alias].cursor() as cursor:
             cursor.execute("SET LOCAL jit = off")
-        return settle(BUILDERS[kind](start, end), frozen)
+        return then(BUILDERS[kind](start, end))
 
 
 def build_for(report: Report, frozen: dict | None = None) -> dict:
@@ -181,9 +185,12 @@ def listing_lines(report: Report, key: str) -> list[dict]:
     """Every line of one listing of the report: as frozen at submission (the long ones
     beside the figures), or counted live for a draft."""
     if report.data is None:
-        lines = {}
-        data = build_for(report, lines)
-        return json.loads(lines[key]) if key in lines else data.get(key) or []
+        # That listing alone, every line of it: none of the others is read.
+        def every_line(data):
+            listing = data.get(key)
+            return listing.rows(None) if isinstance(listing, Listing) else listing or []
+
+        return _built(report.kind, report.period_start, report.period_end, every_line)
     if key in (report.data.get(LONG) or {}):
         return ReportListing.objects.get(report=report, key=key).rows
     return report.data.get(key) or []

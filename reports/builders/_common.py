@@ -131,23 +131,31 @@ def themes(qs) -> dict:
     }
 
 
-def recommendations_made(w: windows.Window) -> list[dict]:
+def recommendations_made(w: windows.Window) -> Listing:
     """Every recommended action recorded on a concern inside the window, whenever the
-    concern came in: windows that do not overlap never share one (001 IV.A.3)."""
+    concern came in: windows that do not overlap never share one (001 IV.A.3). As a
+    listing: its lines, or counted by the concern's category."""
+    made = ConcernUpdate.objects.filter(
+        kind=ConcernUpdate.Kind.RECOMMENDATION, created_at__gte=w.start, created_at__lt=w.end
+    )
     cats = _labels(C.Category.choices)
-    rows = (
-        ConcernUpdate.objects.filter(
-            kind=ConcernUpdate.Kind.RECOMMENDATION, created_at__gte=w.start, created_at__lt=w.end
-        )
-        .order_by("created_at", "id")
-        .values(
-            "concern__reference",
-            "concern__summary",
-            "concern__category",
-            "concern__date_received",
-            "text",
-            "created_at",
-        )
+
+    def counts() -> Counter:
+        grouped = made.order_by().values_list("concern__category").annotate(n=Count("id"))
+        return Counter({(cats[c], ""): n for c, n in grouped})
+
+    return Listing(rows=lambda limit: _recommendation_rows(made, limit), counts=counts)
+
+
+def _recommendation_rows(made, limit: int | None) -> list[dict]:
+    cats = _labels(C.Category.choices)
+    rows = made.order_by("created_at", "id").values(
+        "concern__reference",
+        "concern__summary",
+        "concern__category",
+        "concern__date_received",
+        "text",
+        "created_at",
     )
     return [
         {
@@ -158,5 +166,5 @@ def recommendations_made(w: windows.Window) -> list[dict]:
             "text": r["text"],
             "date": timezone.localdate(r["created_at"]).isoformat(),
         }
-        for r in rows
+        for r in (rows if limit is None else rows[:limit])
     ]

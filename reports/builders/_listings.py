@@ -34,10 +34,14 @@ LONG = "long_listings"
 class Listing:
     """A listing as a builder gives it. `rows(limit)` reads its first `limit` lines (every
     line when None); `counts()` counts them in SQL, by (category label, status label), the
-    status "" for lines that have none."""
+    status "" for lines that have none. `figures(lines)`, if given, works out from every
+    line the figures the report states about the listing beside it: at submission they are
+    taken from the lines frozen, so that the two can never disagree (the lines and a count
+    are two queries, which may see the data at two moments)."""
 
     rows: Callable[[int | None], list[dict]]
     counts: Callable[[], Counter]
+    figures: Callable[[list[dict]], dict] | None = None
 
 
 @dataclass(frozen=True)
@@ -105,6 +109,8 @@ def settle(data: dict, frozen: dict | None = None) -> dict:
         if not isinstance(value, Listing):
             continue
         rows = value.rows(None if frozen is not None else LISTING_LIMIT + 1)
+        if frozen is not None and value.figures is not None:
+            data.update(value.figures(rows))
         if len(rows) > LISTING_LIMIT:
             if frozen is not None:
                 frozen[key] = frozen_text(rows)

@@ -71,12 +71,22 @@ def progress_tally(w: Window) -> list[tuple[str, int, int, int]]:
 
 
 def progress_figures(tally) -> dict:
-    """001 IV.A.4's figures from `progress_tally`."""
+    """001 IV.A.4's figures from `progress_tally` (a draft's)."""
     worked = sum(row[2] for row in tally)
     return {
         "progress_worked": worked,
         "progress_untouched": sum(row[1] for row in tally) - worked,
         "resolved_earlier_concerns": sum(row[3] for row in tally),
+    }
+
+
+def progress_figures_of(lines: list[dict]) -> dict:
+    """The same figures from the lines themselves (at submission, from the lines frozen)."""
+    worked = sum(1 for line in lines if line["steps"])
+    return {
+        "progress_worked": worked,
+        "progress_untouched": len(lines) - worked,
+        "resolved_earlier_concerns": sum(1 for line in lines if line["resolved_this_quarter"]),
     }
 
 
@@ -87,7 +97,11 @@ def progress_listing(w: Window, tally) -> Listing:
     def counts() -> Counter:
         return Counter({(cats[category], ""): n for category, n, _worked, _done in tally})
 
-    return Listing(rows=lambda limit: progress_on_earlier(w, limit), counts=counts)
+    return Listing(
+        rows=lambda limit: progress_on_earlier(w, limit),
+        counts=counts,
+        figures=progress_figures_of,
+    )
 
 
 def progress_on_earlier(w: Window, limit: int | None = None) -> list[dict]:

@@ -8,11 +8,15 @@
   "use strict";
   if (typeof window.TomSelect !== "function") return;
 
-  // What Tom Select's own callback does at the end of a load, without showing anything.
+  // What Tom Select's own callback does at the end of a load, without showing anything
+  // new: a list still open (the text cleared, a multiple choice made) is drawn again, so
+  // that it no longer shows the lookup's spinner.
   function dropped(picker, query) {
     delete picker.loadedSearches[query];
     picker.loading = Math.max(picker.loading - 1, 0);
-    if (!picker.loading) picker.wrapper.classList.remove(picker.settings.loadingClass);
+    if (picker.loading) return;
+    picker.wrapper.classList.remove(picker.settings.loadingClass);
+    if (picker.isOpen) picker.refreshOptions(false);
   }
 
   function fromLookup(url) {

@@ -115,29 +115,48 @@ def test_hand_out_finds_the_activity_among_many_by_typing(page_as, screenshot, m
     assert material.distributions.get().activity == fair
 
 
-def test_a_late_answer_to_earlier_text_leaves_the_chosen_picker_closed(page_as, monkeypatch):
-    # Each pause in typing asks the lookup. The answer to "ri" is held until the CRO has typed
-    # on and chosen: it must not open the list again over the form.
+@pytest.fixture
+def hand_out(page_as, monkeypatch):
+    """The hand-out form of an approved material, as a CRO, with more activities than the
+    page carries: its activity picker asks the lookup as the CRO types."""
     monkeypatch.setattr(LookupSelect, "threshold", 5)
-    cro = UserFactory(username="p-cro-late", roles=[Role.CRO])
+    cro = UserFactory(username="p-cro-lookup", roles=[Role.CRO])
     ActivityFactory.create_batch(8, title="Coffee with a cop")
     ActivityFactory(title="Riverside safety fair")
     material = MaterialFactory(created_by=cro, name="Bike stickers")
     Material.objects.filter(pk=material.pk).update(status=Material.Status.APPROVED)
     page = page_as(cro)
     page.goto(material.get_absolute_url())
+    return page
+
+
+def held_answer(page, typed: str):
+    """Type `typed` into the activity picker, its lookup's answer held (others pass); the
+    function returned lets that answer go and waits for it to arrive."""
     held = []
 
-    def hold_the_first(route):
-        if parse_qs(urlparse(route.request.url).query).get("q") == ["ri"]:
+    def hold(route):
+        if parse_qs(urlparse(route.request.url).query).get("q") == [typed]:
             held.append(route)
         else:
             route.continue_()
 
-    page.route("**/outreach/activities/lookup/**", hold_the_first)
+    def release():
+        with page.expect_response(lambda response: f"q={typed}" in response.url):
+            held[0].continue_()
+
+    page.route("**/outreach/activities/lookup/**", hold)
     page.get_by_role("combobox", name="At an activity").click()
-    with page.expect_request(lambda request: "q=ri" in request.url):
-        page.keyboard.type("ri")
+    with page.expect_request(lambda request: f"q={typed}" in request.url):
+        page.keyboard.type(typed)
+    return release
+
+
+def test_a_late_answer_to_earlier_text_leaves_the_chosen_picker_closed(hand_out):
+    # Each pause in typing asks the lookup. The answer to "ri" is held until the CRO has typed
+    # on and chosen: it must not open the list again over the form.
+    page = hand_out
+    release = held_answer(page, "ri")
     page.keyboard.type("verside")
     listbox = page.get_by_role("listbox")
     fair = re.compile("Riverside safety fair")
@@ -146,8 +165,21 @@ def test_a_late_answer_to_earlier_text_leaves_the_chosen_picker_closed(page_as, 
     expect(listbox).to_be_hidden()
     waiting = page.locator(".ts-wrapper.loading")
     expect(waiting).to_have_count(1)  # the held answer is still to come
-    with page.expect_response(lambda response: "q=ri" in response.url):
-        held[0].continue_()
+    release()
     expect(waiting).to_have_count(0)
     expect(listbox).to_be_hidden()
     expect(page.locator(".ts-control .item")).to_have_text(fair)
+
+
+def test_a_dropped_answer_leaves_no_spinner_in_an_open_list(hand_out):
+    # The text is cleared while the lookup for it is out: the list stays open, and once
+    # that answer comes (and is dropped) it no longer says it is loading.
+    page = hand_out
+    release = held_answer(page, "co")
+    page.keyboard.press("Backspace")
+    page.keyboard.press("Backspace")
+    spinner = page.locator(".ts-dropdown .spinner")
+    expect(spinner).to_have_count(1)  # the answer to "co" is still to come
+    release()
+    expect(page.locator(".ts-wrapper.loading")).to_have_count(0)
+    expect(spinner).to_have_count(0)

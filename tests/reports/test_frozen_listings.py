@@ -26,6 +26,7 @@ from tests.reports.test_figures_against_sql import (
     NOW,
     QUARTERS,
     TZ,
+    bounds,
     open_during_sql,
     progress_steps_sql,
     sql,
@@ -85,6 +86,20 @@ def test_a_long_listing_counted_in_sql_is_what_its_lines_and_plain_sql_say(
         assert long[listing] == summarise(expected)
     else:
         assert counted_rows(draft[listing]) == expected
+    # The recommended actions made in the period, by their concern's category.
+    start, end = bounds(first, last)
+    made = sql(
+        """SELECT c.category, count(*) FROM concerns_concernupdate u
+           JOIN concerns_concern c ON c.id = u.concern_id
+           WHERE u.kind = 'recommendation' AND u.created_at >= %s AND u.created_at < %s
+           GROUP BY c.category""",
+        [start, end],
+    )
+    expected = Counter({(labels[c], ""): n for c, n in made})
+    if expected.total() > limit:
+        assert long["recommendations"] == summarise(expected)
+    else:
+        assert counted_rows(draft["recommendations"]) == expected
     if kind == "quarterly":
         # 4. by category, in plain SQL over the concerns open during the quarter.
         refs = open_during_sql(first, last)
@@ -108,6 +123,10 @@ def test_progress_figures_are_what_the_lines_and_plain_sql_say(
     lines = {}
     data = build("quarterly", first, last, lines)
     rows = json.loads(lines["progress"]) if "progress" in lines else data["progress"]
+    # A draft counts them in SQL; a submission from the lines it freezes: the same.
+    draft = build("quarterly", first, last)
+    for figure in ("progress_worked", "progress_untouched", "resolved_earlier_concerns"):
+        assert draft[figure] == data[figure], figure
     assert data["progress_worked"] == sum(1 for p in rows if p["steps"])
     assert data["progress_untouched"] == sum(1 for p in rows if not p["steps"])
     assert data["resolved_earlier_concerns"] == sum(1 for p in rows if p["resolved_this_quarter"])
