@@ -17,7 +17,6 @@ from shapely.geometry import mapping, shape
 
 from accounts import shapes
 from accounts.models import Area
-from accounts.shapes import ShapeStore
 from core.maps import Shape, choropleth, classes, shade
 
 # A boundary is simplified to about this many degrees (roughly 10 metres) before it is
@@ -37,7 +36,7 @@ def _polygons(boundary: dict) -> list:
 
 # Simplified shapes: simplifying a detailed boundary on every page would cost more than the
 # page (accounts/shapes.py).
-_SHAPES = ShapeStore(_polygons, limit=2000)
+_SHAPES = shapes.ShapeStore(_polygons, limit=2000)
 
 
 def _areas() -> list[Area]:

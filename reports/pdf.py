@@ -137,9 +137,7 @@ def figures_file(report: Report) -> Attachment:
         "report": identity,
         "data": report.data,
         # Every line of the long listings, frozen beside the figures, which name their digest.
-        "listings": {
-            key: json.loads(text) for key, text in report.listings.values_list("key", "lines")
-        },
+        "listings": {listing.key: listing.rows for listing in report.listings.all()},
         "narratives": report.narratives,
     }
     return Attachment(
