@@ -259,11 +259,27 @@ class Concern(Located):
         indexes = [
             # The included columns let the dashboard's counts by month, category and area
             # read the index alone (PERFORMANCE.md, the Chief's dashboard); duplicate_of so
-            # that the reports' "counted once" (ConcernQuerySet.counted) does too.
+            # that the reports' "counted once" (ConcernQuerySet.counted) does too, and
+            # resolved_at so that a quarter's earlier concerns still open during it
+            # (ConcernQuerySet.open_during) are found without reading the table.
             models.Index(
                 fields=["-date_received", "-id"],
                 name="concern_recent_idx",
-                include=["category", "area", "status", "defined_area", "duplicate_of"],
+                include=[
+                    "category",
+                    "area",
+                    "status",
+                    "defined_area",
+                    "duplicate_of",
+                    "resolved_at",
+                ],
+            ),
+            # The concerns resolved in a period, whenever received (the annual report).
+            models.Index(
+                fields=["resolved_at"],
+                name="concern_resolved_idx",
+                include=["duplicate_of"],
+                condition=Q(resolved_at__isnull=False),
             ),
             models.Index(
                 fields=["status", "-date_received", "-id"],
