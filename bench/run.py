@@ -185,9 +185,16 @@ pages = len(PdfReader(io.BytesIO(pdf)).pages)
 if os.environ.get("BENCH_PDF_DIR"):  # to look at them
     with open(os.path.join(os.environ["BENCH_PDF_DIR"], kind + ".pdf"), "wb") as f:
         f.write(pdf)
-# The layout runs in a child process (reports/layout.py): the larger of the two counts.
-peak = max(resource.getrusage(who).ru_maxrss
-           for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024
+# The peak of this program and of the layout's processes (reports/layout.py), the larger.
+# This program's own is its high-water mark (VmHWM): ru_maxrss would also count the memory
+# of the process it was started from, which Linux keeps across exec (bench/run.py's own,
+# up to 996 MB after the pages' part of a whole run). The layout's children are counted
+# once the fork server, which reaps them, is stopped and reaped in turn.
+from multiprocessing import forkserver
+forkserver._forkserver._stop()
+with open("/proc/self/status") as status:
+    own = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+peak = max(own, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
 print(n, f"{{t1 - t0:.2f}}", f"{{t2 - t1:.2f}}", f"{{t3 - t2:.2f}}", f"{{peak:.0f}}", pages)
 """
 

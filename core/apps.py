@@ -1,7 +1,8 @@
+import django_filters.fields
 from django import forms
 from django.apps import AppConfig
 
-from core.widgets import QuickSelect, QuickSelectMultiple
+from core.widgets import ListedChoices, ListedFilterChoices, QuickSelect, QuickSelectMultiple
 
 # Every pick-list of records (members, organizations, units, departments) and every model
 # field's own choices (a concern's category) render their options in Python: at a large
@@ -16,6 +17,11 @@ forms.TypedChoiceField.widget = QuickSelect
 # And every list of fixed choices (a filter's status, category, sort), for the same cost.
 forms.ChoiceField.widget = QuickSelect
 forms.MultipleChoiceField.widget = QuickSelectMultiple
+# A pick-list of records is read in one query, not through a server-side cursor's three
+# round trips (core/widgets.py, ListedChoices).
+forms.ModelChoiceField.iterator = ListedChoices
+django_filters.fields.ModelChoiceField.iterator = ListedFilterChoices
+django_filters.fields.ModelMultipleChoiceField.iterator = ListedFilterChoices
 
 
 class CoreConfig(AppConfig):

@@ -6,7 +6,9 @@ choices, slow for a large department's 2,000 community organizations or 500 memb
 attributes, same escaping, same selected options.
 """
 
+import django_filters.fields
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.utils.functional import Promise
 from django.utils.html import format_html
@@ -153,3 +155,22 @@ class StoredFileInput(forms.ClearableFileInput):
     (templates/bootstrap5/layout/field_file.html)."""
 
     view_url = ""
+
+
+class ListedChoices(ModelChoiceIterator):
+    """A pick-list's records read in one query. Django reads them with `iterator()`, which
+    on PostgreSQL opens a server-side cursor: DECLARE, FETCH and CLOSE, three round trips
+    and half a millisecond of CPU for the concern list's areas, where one query does. A
+    pick-list is short by design: a long one is a `LookupSelect`, which reads only the
+    record chosen. (Set as every model pick-list's iterator in core/apps.py.)"""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for record in self.queryset.all():
+            yield self.choice(record)
+
+
+class ListedFilterChoices(django_filters.fields.ModelChoiceIterator, ListedChoices):
+    """The same for a list filter's pick-list, with its "none" choice (django-filter's
+    `null_label`, the concern list's "Not placed") after the blank one."""

@@ -59,6 +59,40 @@ def test_every_model_pick_list_is_quick_by_default():
     assert forms.ModelMultipleChoiceField.widget is QuickSelectMultiple
 
 
+@pytest.mark.django_db
+def test_a_pick_list_of_records_is_read_in_one_plain_query(django_assert_num_queries):
+    """Not through Django's iterator(), a server-side cursor on PostgreSQL: three round
+    trips (DECLARE, FETCH, CLOSE) for a list that is short by design."""
+    from outreach.models import CommunityOrganization
+
+    OrganizationFactory(name="Elm Street Block Club")
+    field = forms.ModelChoiceField(queryset=CommunityOrganization.objects.order_by("name"))
+    with django_assert_num_queries(1) as captured:
+        html = field.widget.render("organization", None)
+    assert "Elm Street Block Club" in html
+    assert captured.captured_queries[0]["sql"].startswith("SELECT ")
+    assert "CURSOR" not in captured.captured_queries[0]["sql"]
+
+
+@pytest.mark.django_db
+def test_a_list_filters_pick_list_keeps_its_none_choice_and_reads_in_one_query(
+    rf, cro, django_assert_num_queries
+):
+    from accounts.models import Area
+    from concerns.filters import ConcernFilter
+    from concerns.models import Concern
+    from core.templatetags.quick_fields import quick_field
+
+    Area.objects.create(name="Maple Heights", code="MH", kind=Area.Kind.BEAT)
+    request = rf.get("/concerns/")
+    request.user = cro
+    form = ConcernFilter(None, queryset=Concern.objects.all(), request=request).form
+    with django_assert_num_queries(1) as captured:
+        html = quick_field(form["defined_area"])
+    assert "CURSOR" not in captured.captured_queries[0]["sql"]
+    assert [label for _, _, label in options(html)][:3] == ["Any", "Not placed", "Maple Heights"]
+
+
 # --- Lists too long to send with the page ---------------------------------------------
 
 
