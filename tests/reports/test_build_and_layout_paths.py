@@ -140,3 +140,14 @@ def test_the_concerns_resolved_in_a_year_are_counted_from_their_own_index():
     )
     plan = _plan_of(sql)
     assert "Index Only Scan using concern_resolved_idx on concerns_concern" in plan, plan
+
+
+def test_the_held_activities_of_a_year_are_counted_from_the_date_index_alone():
+    """The default manager counts held activities only: with the status left out of
+    activity_recent_idx every activity of the year was read from the table."""
+    sql = _run(
+        lambda: builders.build("annual", dt.date(2025, 1, 1), dt.date(2025, 12, 31)),
+        'SUM("outreach_outreachactivity"."attendance") AS "n"',
+    )
+    plan = _plan_of(sql)
+    assert "Index Only Scan using activity_recent_idx on outreach_outreachactivity" in plan, plan
