@@ -18,7 +18,7 @@ from outreach.models import Recognition, TrainingNeed
 from reports import services
 from reports.builders import build, suppress
 from reports.models import Plan, Report
-from reports.pdf import report_html
+from reports.pdf import render_pdf, report_html
 from reports.periods import due_date
 from tests.factories import ActivityFactory, AgencyFactory, ConcernFactory, ProgramFactory
 
@@ -342,3 +342,28 @@ def test_the_pdfs_programs_table_is_laid_out_by_its_column_widths(cro):
     row = re.search(r"<tr>(.*?)</tr>", body, re.S).group(1)
     assert row.count("<td") == 5 and "<td>Active</td>" in row
     assert foot.count("<td") + foot.count("<th") == 5
+
+
+def test_a_long_tables_totals_are_printed_once_at_its_end(cro):
+    # 90 programs span pages of the annual PDF. Their total row (90 sessions, 630 attending)
+    # is the year's: printed once, after the last program, not at the foot of every page.
+    for n in range(90):
+        program = ProgramFactory(name=f"Program {n:03d}", status="active")
+        ActivityFactory(
+            date=dt.date(2026, 4, 1), kind="safety_class", program=program, attendance=7
+        )
+    report = Report.objects.create(
+        kind="annual",
+        period_start=Y2026[0],
+        period_end=Y2026[1],
+        created_by=cro,
+        status=Report.Status.SUBMITTED,
+        data=build("annual", *Y2026),
+    )
+    pages = [p.extract_text() for p in PdfReader(io.BytesIO(render_pdf(report))).pages]
+    with_programs = [n for n, text in enumerate(pages) if re.search(r"Program \d{3}", text)]
+    assert len(with_programs) >= 2
+    totals = [n for n, text in enumerate(pages) if re.search(r"^Total 90 630$", text, re.M)]
+    assert totals == [with_programs[-1]]
+    last = pages[totals[0]]
+    assert last.index("Total 90 630") > last.index("Program 089")
