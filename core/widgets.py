@@ -161,10 +161,10 @@ class ListedChoices(ModelChoiceIterator):
     """A pick-list's records read in one query. Django reads them with `iterator()`, which
     on PostgreSQL opens a server-side cursor: DECLARE, FETCH and CLOSE, three round trips
     and a fifth of a millisecond of CPU for the concern list's areas, where one query does.
-    Memory is as before: the cursor fetched 2,000 rows at a time, and the longest list sent
-    whole (the activity list's organization filter) is about that; a longer one is a
-    `LookupSelect`, which reads only the record chosen. (Set as every model pick-list's
-    iterator in core/apps.py.)"""
+    Memory is as before up to 2,000 records, what the cursor fetched at a time: the longest
+    list sent whole (the activity list's organization filter) is about that at a large
+    department, and a longer list belongs in a `LookupSelect`, which reads only the record
+    chosen. (Set as every model pick-list's iterator in core/apps.py.)"""
 
     def __iter__(self):
         if self.field.empty_label is not None:

@@ -288,8 +288,8 @@ class OutreachActivity(Located):
         ]
         indexes = [
             # The status included too: the default manager counts held activities only, and
-            # a report's counts by kind and month then read the index alone (22-85 to 2-6 ms
-            # a query for a year at 300,000 activities: docs/PERFORMANCE.md).
+            # a report's counts by kind and month then read the index alone (a year's by
+            # kind 85.9 to 6.3 ms at 300,000 activities: docs/PERFORMANCE.md).
             models.Index(
                 fields=["-date", "-id"],
                 name="activity_recent_idx",

@@ -7,6 +7,7 @@ import zipfile
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +15,7 @@ from pypdf import PdfReader
 
 from accounts.models import Agency
 from core.decisions import Decision
+from core.layout import PdfOptions, lay_out
 from outreach.models import Recognition, TrainingNeed
 from reports import services
 from reports.builders import build, suppress
@@ -367,3 +369,24 @@ def test_a_long_tables_totals_are_printed_once_at_its_end(cro):
     assert totals == [with_programs[-1]]
     last = pages[totals[0]]
     assert last.index("Total 90 630") > last.index("Program 089")
+
+
+def test_a_tables_totals_never_open_a_page_alone(cro):
+    # Printed once after the last row, the totals are a row group of their own, which could
+    # start a page by itself when the rows just fill one. Whatever the number of rows, the
+    # totals stand on the last row's page (the report's own stylesheet, a table alone).
+    report = Report(kind="annual", period_start=Y2026[0], period_end=Y2026[1], created_by=cro)
+    head = report_html(report).split("<body>")[0]
+    for rows in range(30, 62):
+        body = "".join(f'<tr><td>Row {n:03d}</td><td class="num">1</td></tr>' for n in range(rows))
+        html = (
+            f'{head}<body><table class="data"><thead><tr><th>Name</th><th>n</th></tr></thead>'
+            f'<tbody>{body}</tbody><tfoot><tr><th scope="row">Total</th>'
+            f'<td class="num">{rows}</td></tr></tfoot></table></body></html>'
+        )
+        pdf = lay_out(html, base_url=str(settings.BASE_DIR), options=PdfOptions()).write_pdf()
+        pages = [p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages]
+        last = f"Row {rows - 1:03d}"
+        assert [n for n, t in enumerate(pages) if last in t] == [
+            n for n, t in enumerate(pages) if f"Total {rows}" in t
+        ], rows
