@@ -318,12 +318,9 @@ def test_semi_annual_report_lists_evaluations_and_decisions(
     )
 
 
-def test_the_pdfs_programs_table_is_laid_out_by_its_column_widths(cro):
-    # A table of hundreds of programs is laid out by its widths (templates/reports/pdf):
-    # one width for each column the table has.
-    program = ProgramFactory(name="Coffee with a Cop", status="active")
-    ActivityFactory(date=dt.date(2026, 4, 1), kind="safety_class", program=program)
-    report = Report.objects.create(
+def submitted_2026_annual(cro):
+    """The 2026 annual report as submitted, its figures counted now."""
+    return Report.objects.create(
         kind="annual",
         period_start=Y2026[0],
         period_end=Y2026[1],
@@ -331,6 +328,14 @@ def test_the_pdfs_programs_table_is_laid_out_by_its_column_widths(cro):
         status=Report.Status.SUBMITTED,
         data=build("annual", *Y2026),
     )
+
+
+def test_the_pdfs_programs_table_is_laid_out_by_its_column_widths(cro):
+    # A table of hundreds of programs is laid out by its widths (templates/reports/pdf):
+    # one width for each column the table has.
+    program = ProgramFactory(name="Coffee with a Cop", status="active")
+    ActivityFactory(date=dt.date(2026, 4, 1), kind="safety_class", program=program)
+    report = submitted_2026_annual(cro)
     html = report_html(report)
     table = re.search(r'<table class="data fixed">(.*?)</thead>', html, re.S).group(1)
     assert "Coffee with a Cop" in html
@@ -354,14 +359,7 @@ def test_a_long_tables_totals_are_printed_once_at_its_end(cro):
         ActivityFactory(
             date=dt.date(2026, 4, 1), kind="safety_class", program=program, attendance=7
         )
-    report = Report.objects.create(
-        kind="annual",
-        period_start=Y2026[0],
-        period_end=Y2026[1],
-        created_by=cro,
-        status=Report.Status.SUBMITTED,
-        data=build("annual", *Y2026),
-    )
+    report = submitted_2026_annual(cro)
     pages = [p.extract_text() for p in PdfReader(io.BytesIO(render_pdf(report))).pages]
     with_programs = [n for n, text in enumerate(pages) if re.search(r"Program \d{3}", text)]
     assert len(with_programs) >= 2
