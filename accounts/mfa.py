@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django_otp import login as otp_login
 from django_otp import match_token
+from django_otp.middleware import OTPMiddleware
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -34,6 +35,7 @@ from accounts.forms import WRONG_CODE
 from accounts.models import Agency
 from audit import trail as audit
 from audit.models import AuditEvent
+from core.prepared import Prepared
 from core.roles import Role
 from core.web import crumbs
 
@@ -65,6 +67,29 @@ def required_of_everyone() -> bool:
 
 def has_authenticator(user) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+# The device a session proved, by its kind: read on every signed-in page, with a query
+# compiled once (core/prepared.py).
+DEVICES = {
+    "otp_totp.totpdevice": Prepared(lambda pk: TOTPDevice.objects.filter(pk=pk), int),
+    "otp_static.staticdevice": Prepared(lambda pk: StaticDevice.objects.filter(pk=pk), int),
+}
+LARGEST_ID = 2**63 - 1
+
+
+class SecondFactor(OTPMiddleware):
+    """django-otp's middleware (what the session's device proves, and when it is dropped),
+    reading the device with its kind's compiled query; another kind as django-otp does."""
+
+    def _device_from_persistent_id(self, persistent_id: str):
+        label, _, pk = self._normalize_persistent_id(persistent_id).rpartition("/")
+        prepared = DEVICES.get(label)
+        if prepared is None:
+            return super()._device_from_persistent_id(persistent_id)
+        if not (pk.isascii() and pk.isdigit()) or not 0 < int(pk) <= LARGEST_ID:
+            return None
+        return prepared.instance(int(pk))
 
 
 class RequireTwoFactor:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.geometry import checked_shape, normalised
 from accounts.sso_models import DirectoryFactor, DirectoryGroup, DirectoryLink  # noqa: F401
+from core.prepared import Prepared
 from core.roles import Role
 from core.uploads import agency_logo_path, logo_data_uri
 
@@ -93,17 +94,24 @@ class User(AbstractUser):
     def signed_in(cls, pk) -> "User | None":
         """The person a session names, with the role groups they hold read in the same
         query: every signed-in page asks its roles, and this saves it a query. None when
-        there is no such person."""
-        held = Group.objects.filter(user=OuterRef("pk")).values("name")
-        try:
-            user = cls._default_manager.annotate(held_roles=ArraySubquery(held)).get(pk=pk)
-        except cls.DoesNotExist:
+        there is no such person. The query is compiled once (`SIGNED_IN`)."""
+        user = SIGNED_IN.instance(pk)
+        if user is None:
             return None
         user.role_names = frozenset(user.held_roles) if user.is_active else frozenset()
         return user
 
     def has_role(self, *roles: Role) -> bool:
         return any(role.value in self.role_names for role in roles)
+
+
+# Every signed-in page asks it: compiled once per process (core/prepared.py).
+SIGNED_IN = Prepared(
+    lambda pk: User._default_manager.annotate(
+        held_roles=ArraySubquery(Group.objects.filter(user=OuterRef("pk")).values("name"))
+    ).filter(pk=pk),
+    int,
+)
 
 
 class Agency(models.Model):
@@ -184,9 +192,18 @@ class Agency(models.Model):
         return {"agency": self, "logo_url": logo_data_uri(self)}
 
     @classmethod
+    def for_pages(cls) -> "Agency | None":
+        """The profile with its name alone, for the layout of every page (the rest is read
+        if asked); None before it is saved."""
+        return AGENCY_NAME.instance(1)
+
+    @classmethod
     def load(cls) -> "Agency":
         agency, _ = cls.objects.get_or_create(pk=1)
         return agency
+
+
+AGENCY_NAME = Prepared(lambda pk: Agency.objects.filter(pk=pk).only("name"), int)
 
 
 class Closure(models.Model):

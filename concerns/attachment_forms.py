@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from concerns import attachments
+from concerns.page_reads import files_of
 from core.permissions import Permission, has_permission
 
 OFFICER_MAX_FILES = 10
@@ -89,7 +90,7 @@ class AttachmentForm(forms.Form):
 def attachments_context(user, concern, updates, bound=None) -> dict:
     """What the concern's page shows of its attachments: the list (one query, whatever
     their number), the timeline with them in it, and the form for those who may add."""
-    files = list(concern.attachments.select_related("added_by"))
+    files = files_of(concern)
     may_add = has_permission(user, Permission.NOTE_CONCERN, concern=concern)
     form = None
     if may_add:

@@ -151,6 +151,11 @@ class ConcernQuerySet(models.QuerySet):
         concern was ever routed to a unit of theirs (which lets them open it), the
         department whose answer is awaited and when, and the start of the description for
         a row without a summary. Use after `for_list()`."""
+        # Nobody commands as the anonymous user; None would match units without a commander.
+        return self.row_facts_for(user.pk or 0)
+
+    def row_facts_for(self, commander: int):
+        """`with_row_facts` for the viewer with this id (0: nobody)."""
         from concerns.models import Referral, Routing
 
         routings = Routing.objects.filter(concern=OuterRef("pk")).order_by("routed_at", "id")
@@ -158,8 +163,6 @@ class ConcernQuerySet(models.QuerySet):
         awaited = Referral.objects.filter(
             concern=OuterRef("pk"), responded_on__isnull=True
         ).order_by("due_on", "id")
-        # Nobody commands as the anonymous user; None would match units without a commander.
-        commander = user.pk or 0
         return self.annotate(
             description_start=Left("description", DESCRIPTION_START),
             pending_unit=Subquery(pending.values("unit__name")[:1]),

@@ -89,7 +89,7 @@ MIDDLEWARE = [
     # The audit trail: who is acting, put on each write; every export recorded.
     "audit.trail.AuditContext",
     # Which second factor, if any, this session has proved (django-otp).
-    "django_otp.middleware.OTPMiddleware",
+    "accounts.mfa.SecondFactor",
     # Every page needs a login unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -281,6 +281,8 @@ if CRD_SMTP_OAUTH_TOKEN_URL:
 
 # Security. In production the app sits behind a TLS-terminating proxy; set
 # DJANGO_SECURE_PROXY_SSL_HEADER=true when that proxy sends X-Forwarded-Proto.
+# Django's database sessions, read with a query compiled once (core/sessions.py).
+SESSION_ENGINE = "core.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = CRD_SESSION_ABSOLUTE_HOURS * 60 * 60  # the absolute limit
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -2,9 +2,7 @@ from accounts.mfa import mfa_required
 from accounts.models import Agency
 from core.permissions import Permission, has_permission
 from desk.navigation import menu_html
-from notifications.models import Notification, OutboundEmail
-
-UNREAD_CAP = 99
+from notifications.models import UNREAD_CAP, OutboundEmail, unread_count
 
 
 def navigation(request):
@@ -13,14 +11,13 @@ def navigation(request):
     # Between the password and the second factor, nothing but signing out is on offer.
     pending = signed_in and not user.is_verified() and mfa_required(user)
     context = {
-        "agency": Agency.objects.filter(pk=1).only("name").first(),
+        "agency": Agency.for_pages(),
         "nav_html": menu_html(user, request.path) if signed_in and not pending else "",
         "mfa_pending": pending,
     }
     if signed_in and not pending:
         # One capped count per page; the menu's rows are fetched when it opens.
-        unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
-        context["unread_count"] = unread.values("id")[: UNREAD_CAP + 1].count()
+        context["unread_count"] = unread_count(user)
         context["unread_cap"] = UNREAD_CAP
         # An account without a home (a resident, an auditor) has no calendar to subscribe to.
         context["can_calendar"] = has_permission(user, Permission.VIEW_HOME)

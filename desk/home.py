@@ -80,7 +80,7 @@ def _list_url(name: str, **query) -> str:
 def _concerns(user, key, title, qs, url, empty, **kwargs) -> Waiting:
     ordered = qs.order_by("date_received", "id")
     count = ordered.values("pk")[: CAP + 1].count()
-    rows = list(ordered.for_list().with_row_facts(user)[:ROWS]) if count else []
+    rows = list(ordered.for_list()[:ROWS]) if count else []
     return Waiting(
         key=key,
         kind="concerns",

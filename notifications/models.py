@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.prepared import Prepared
+
 
 class Delivery(models.TextChoices):
     IMMEDIATE = "immediate", _("By email at once")
@@ -174,3 +176,24 @@ class ResidentOptOut(models.Model):
 
     def __str__(self):
         return self.address_hash[:8]
+
+
+# The menu's badge counts up to this, then says "99+".
+UNREAD_CAP = 99
+
+# Asked on every signed-in page: compiled once (core/prepared.py), counted over the unread
+# notifications' partial index up to the cap.
+UNREAD = Prepared(
+    lambda pk: (
+        Notification.objects.filter(recipient_id=pk, read_at__isnull=True)
+        .order_by()
+        .values("id")[: UNREAD_CAP + 1]
+    ),
+    int,
+    count=True,
+)
+
+
+def unread_count(user) -> int:
+    """How many notifications the person has not read, up to UNREAD_CAP + 1."""
+    return UNREAD.value(user.pk)

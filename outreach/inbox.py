@@ -4,12 +4,19 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from core.decisions import LIMIT, InboxKind, Item, buttons
+from core.prepared import Prepared
 from outreach import services
 from outreach.models import Material
 
+# Asked on every view of the inbox: compiled once (core/prepared.py).
+SUBMITTED = Prepared(
+    lambda: Material.objects.filter(status=Material.Status.SUBMITTED).select_related("created_by")[
+        :LIMIT
+    ]
+)
+
 
 def waiting() -> list[Item]:
-    waiting = Material.objects.filter(status=Material.Status.SUBMITTED).select_related("created_by")
     return [
         Item(
             "material",
@@ -21,7 +28,7 @@ def waiting() -> list[Item]:
             m.submitted_at or m.created_at,
             buttons(services.MATERIAL_DECIDER),
         )
-        for m in waiting[:LIMIT]
+        for m in SUBMITTED.instances()
     ]
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from django.db.models import Max
 from django.utils.translation import gettext
 
+from core.prepared import Prepared
 from outreach.models import ReportingAssignment
 
 INPUT_DUE_DAYS = 7  # after each quarter's end
@@ -109,6 +110,15 @@ def status_of(assignment, today: dt.date) -> InputStatus:
 
 
 HOLDS_DUTY = "_crd_holds_reporting_duty"
+# Compiled once (core/prepared.py): the menu asks on every page of a member it may concern.
+DUTY_HELD = Prepared(
+    lambda pk: (
+        ReportingAssignment._default_manager.filter(officer_id=pk, is_active=True)
+        .order_by()
+        .values("pk")[:1]
+    ),
+    int,
+)
 
 
 def holds_duty(user) -> bool:
@@ -118,6 +128,6 @@ def holds_duty(user) -> bool:
         return False
     cached = getattr(user, HOLDS_DUTY, None)
     if cached is None:
-        cached = user.reporting_assignments.filter(is_active=True).exists()
+        cached = bool(DUTY_HELD.rows(user.pk))
         setattr(user, HOLDS_DUTY, cached)
     return cached

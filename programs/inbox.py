@@ -6,12 +6,24 @@ from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 
 from core.decisions import LIMIT, Decision, InboxKind, Item, buttons
+from core.prepared import Prepared
 from programs import services
 from programs.models import Program, ProgramEvaluation
 
+# Asked on every view of the inbox: compiled once (core/prepared.py).
+PROPOSED = Prepared(
+    lambda: Program.objects.filter(status=Program.Status.PROPOSED).select_related("proposed_by")[
+        :LIMIT
+    ]
+)
+SUBMITTED = Prepared(
+    lambda: ProgramEvaluation.objects.filter(
+        status=ProgramEvaluation.Status.SUBMITTED
+    ).select_related("program", "evaluator")[:LIMIT]
+)
+
 
 def proposals() -> list[Item]:
-    waiting = Program.objects.filter(status=Program.Status.PROPOSED).select_related("proposed_by")
     return [
         Item(
             "program",
@@ -26,7 +38,7 @@ def proposals() -> list[Item]:
                 (Decision.DECLINE.value, Decision.DECLINE.label, False),
             ],
         )
-        for p in waiting[:LIMIT]
+        for p in PROPOSED.instances()
     ]
 
 
@@ -36,9 +48,6 @@ def decide_proposal(pk, *, by, decision, comment="", revision=None):
 
 
 def evaluations() -> list[Item]:
-    waiting = ProgramEvaluation.objects.filter(
-        status=ProgramEvaluation.Status.SUBMITTED
-    ).select_related("program", "evaluator")
     return [
         Item(
             "evaluation",
@@ -51,7 +60,7 @@ def evaluations() -> list[Item]:
             e.submitted_at or e.created_at,
             buttons(services.EVALUATION_DECIDER),
         )
-        for e in waiting[:LIMIT]
+        for e in SUBMITTED.instances()
     ]
 
 

@@ -5,16 +5,29 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from core.decisions import LIMIT, InboxKind, Item, buttons
+from core.prepared import Prepared
 from reports import recommendations, services
 from reports.models import Plan, Recommendation, Report
 
-
-def reports() -> list[Item]:
-    waiting = (
+# Asked on every view of the inbox: compiled once (core/prepared.py).
+REPORTS = Prepared(
+    lambda: (
         Report.objects.listed()
         .filter(status=Report.Status.SUBMITTED)
-        .select_related("created_by", "survey")
+        .select_related("created_by", "survey")[:LIMIT]
     )
+)
+PLANS = Prepared(
+    lambda: Plan.objects.filter(status=Plan.Status.SUBMITTED).select_related("created_by")[:LIMIT]
+)
+RECOMMENDATIONS = Prepared(
+    lambda: Recommendation.objects.filter(status=Recommendation.Status.SUBMITTED).select_related(
+        "created_by"
+    )[:LIMIT]
+)
+
+
+def reports() -> list[Item]:
     return [
         Item(
             "report",
@@ -28,7 +41,7 @@ def reports() -> list[Item]:
             # A decision on a report changed since it was listed is refused.
             revision=r.revision,
         )
-        for r in waiting[:LIMIT]
+        for r in REPORTS.instances()
     ]
 
 
@@ -40,7 +53,6 @@ def decide_report(pk, *, by, decision, comment="", revision=None):
 
 
 def plans() -> list[Item]:
-    waiting = Plan.objects.filter(status=Plan.Status.SUBMITTED).select_related("created_by")
     return [
         Item(
             "plan",
@@ -52,7 +64,7 @@ def plans() -> list[Item]:
             plan.submitted_at,
             buttons(services.PLAN_DECIDER),
         )
-        for plan in waiting[:LIMIT]
+        for plan in PLANS.instances()
     ]
 
 
@@ -62,9 +74,6 @@ def decide_plan(pk, *, by, decision, comment="", revision=None):
 
 
 def recommendations_waiting() -> list[Item]:
-    waiting = Recommendation.objects.filter(status=Recommendation.Status.SUBMITTED).select_related(
-        "created_by"
-    )
     return [
         Item(
             "recommendation",
@@ -76,7 +85,7 @@ def recommendations_waiting() -> list[Item]:
             rec.submitted_at,
             buttons(recommendations.RECOMMENDATION_DECIDER),
         )
-        for rec in waiting[:LIMIT]
+        for rec in RECOMMENDATIONS.instances()
     ]
 
 

@@ -4,12 +4,19 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from core.decisions import LIMIT, InboxKind, Item, buttons
+from core.prepared import Prepared
 from surveys import services
 from surveys.models import Survey
 
+# Asked on every view of the inbox: compiled once (core/prepared.py).
+SUBMITTED = Prepared(
+    lambda: Survey.objects.filter(status=Survey.Status.SUBMITTED).select_related("created_by")[
+        :LIMIT
+    ]
+)
+
 
 def waiting() -> list[Item]:
-    waiting = Survey.objects.filter(status=Survey.Status.SUBMITTED).select_related("created_by")
     return [
         Item(
             "survey",
@@ -21,7 +28,7 @@ def waiting() -> list[Item]:
             s.submitted_at,
             buttons(services.SURVEY_DECIDER),
         )
-        for s in waiting[:LIMIT]
+        for s in SUBMITTED.instances()
     ]
 
 

@@ -14,7 +14,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext
 
 from concerns.models import Concern
-from concerns.next_step import FACTS, has_facts, may_open, next_step, waiting_for
+from concerns.next_step import load_facts, may_open, next_step, waiting_for
 from core.html import text
 
 register = template.Library()
@@ -121,22 +121,6 @@ def _cells(r: Row, compact: bool, labels: dict[str, str]) -> SafeString:
     return mark_safe("".join(html))  # noqa: S308 - every value escaped by text()  # nosec B308 B703
 
 
-def _load_facts(concerns: list, viewer) -> None:
-    """Rows loaded without ConcernQuerySet.with_row_facts get them in one query for all."""
-    missing = [c for c in concerns if not has_facts(c)]
-    if not missing:
-        return
-    found = {
-        row["pk"]: row
-        for row in Concern.objects.filter(pk__in=[c.pk for c in missing])
-        .with_row_facts(viewer)
-        .values("pk", *FACTS)
-    }
-    for concern in missing:
-        for name, empty in FACTS.items():
-            setattr(concern, name, found.get(concern.pk, {}).get(name, empty))
-
-
 def _summary(concern: Concern, opens: bool) -> str:
     """The summary, or the start of the description; for a person who may not open the
     concern, never the description, and nothing of a conduct or bias concern (001 IV.C)."""
@@ -154,7 +138,7 @@ def concern_rows(concerns, viewer, compact=False) -> Rows:
     if not concerns:
         return rows
     rows.labels = labels = _labels()
-    _load_facts(concerns, viewer)
+    load_facts(concerns, viewer)
     categories = {k: str(v) for k, v in Concern.Category.choices}
     sources = {k: str(v) for k, v in Concern.SourceType.choices}
     statuses = {k: str(v) for k, v in Concern.Status.choices}

@@ -18,6 +18,7 @@ from concerns.forms import (
     ResponseForm,
 )
 from concerns.models import Routing
+from concerns.page_reads import referrals_of, routings_of, updates_of
 from concerns.rules import can_see_source
 from concerns.steps import STEPS
 from concerns.views._common import get_concern_for
@@ -73,7 +74,7 @@ def concern_detail(request, reference, *, bound=None, status=200):
     if bound and bound[0] in STEPS and bound[0] not in actions:
         # The step was refused (the concern moved on meanwhile): show what was typed and why.
         actions.append(bound[0])
-    referrals = list(concern.referrals.select_related("department"))
+    referrals = referrals_of(concern)
     awaiting = [r for r in referrals if r.awaiting]
     can_respond = awaiting and has_permission(
         request.user, Permission.WORK_CONCERN, concern=concern
@@ -85,7 +86,7 @@ def concern_detail(request, reference, *, bound=None, status=200):
             if bound and bound[0] == "respond"
             else ResponseForm(label=RECORD_RESPONSE, prefix="respond", concern=concern)
         )
-    routings = list(concern.routings.select_related("unit", "routed_by", "acknowledged_by"))
+    routings = routings_of(concern)
     next_step.attach_facts(concern, request.user, routings=routings, referrals=referrals)
     suggestion = next_step.next_step(concern, request.user)
     suggested, others = _suggested(
@@ -99,9 +100,7 @@ def concern_detail(request, reference, *, bound=None, status=200):
         "concerns/concern_detail.html",
         {
             "concern": concern,
-            **attachments_context(
-                request.user, concern, concern.updates.select_related("author"), bound
-            ),
+            **attachments_context(request.user, concern, updates_of(concern), bound),
             "routings": routings,
             "referrals": referrals,
             "suggestion": suggestion,

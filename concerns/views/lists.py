@@ -24,11 +24,10 @@ MAP_POINTS = 500
 # --- Lists ----------------------------------------------------------------------------
 
 
-def _filtered(request, base_qs, *, rows=True):
-    """The filter and its queryset; `rows`: loaded as the list's rows show them."""
+def _filtered(request, base_qs):
+    """The filter and its queryset, loaded as the list's rows show them (their row facts
+    are read after them, for the page's rows alone: concerns/next_step.load_facts)."""
     qs = base_qs.for_list()
-    if rows:
-        qs = qs.with_row_facts(request.user)
     filterset = ConcernFilter(request.GET or None, queryset=qs, request=request)
     qs = (
         filterset.qs
@@ -79,7 +78,7 @@ def concern_map(request):
     scripts, the list links to it as a page of its own."""
     if not has_permission(request.user, Permission.VIEW_CONCERN):
         raise PermissionDenied
-    _filterset, qs = _filtered(request, Concern.objects.visible_to(request.user), rows=False)
+    _filterset, qs = _filtered(request, Concern.objects.visible_to(request.user))
     first = qs.values("pk")[:MAP_COUNT_CAP]
     counts = dict(
         Concern.objects.filter(pk__in=first)

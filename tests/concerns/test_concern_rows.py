@@ -4,6 +4,7 @@ a reference as a link only where it opens, the filters folded on a phone, and a 
 that does not grow with the rows."""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
@@ -11,6 +12,7 @@ from django.urls import reverse
 
 from concerns import services
 from concerns.models import Concern
+from concerns.next_step import FACTS, load_facts
 from tests.factories import (
     ConcernFactory,
     DepartmentFactory,
@@ -163,3 +165,31 @@ def test_a_compact_row_has_three_cells_and_its_facts_line(officer, cro):
     row = html[html.index("<tbody>") : html.index("</tbody>")]
     assert row.count("<td") == 3
     assert "Noise · " in row and 'data-label="Dates"' not in row
+
+
+def test_facts_read_after_the_rows_are_those_of_the_rows_own_query(cro, other_officer, officer):
+    """A list's row facts are read after its rows, for the page's rows alone
+    (next_step.load_facts, compiled once): the same as the annotated query's, for the unit's
+    commander, another member and nobody, with and without a routing or a referral."""
+    unit = UnitFactory(name="Traffic", commander=other_officer)
+    department = DepartmentFactory(name="Public Works")
+    _busy(3, cro, unit, department)
+    ConcernFactory(reported_by=officer, summary="", description=LONG)
+    seen = {}
+    for viewer in (cro, other_officer, officer, AnonymousUser()):
+        annotated = {c.pk: c for c in Concern.objects.for_list().with_row_facts(viewer)}
+        after = list(Concern.objects.for_list())
+        with CaptureQueriesContext(connection) as asked:
+            load_facts(after, viewer)
+            load_facts(after, viewer)  # facts already read are not read again
+        assert len(asked) == 1
+        assert len(after) == len(annotated) == 7
+        for concern in after:
+            for name in FACTS:
+                assert getattr(concern, name) == getattr(annotated[concern.pk], name), name
+        seen[viewer.pk] = after
+    # What the comparison covered: the commander's own unit, and the department awaited.
+    assert sum(c.viewer_unit == "Traffic" for c in seen[other_officer.pk]) == 3
+    assert sum(c.viewer_routed for c in seen[cro.pk]) == 0
+    assert sum(c.awaiting_department == "Public Works" for c in seen[cro.pk]) == 3
+    assert any(c.description_start.startswith("Cars race") for c in seen[None])
