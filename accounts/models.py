@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.geometry import checked_shape, normalised
 from accounts.sso_models import DirectoryFactor, DirectoryGroup, DirectoryLink  # noqa: F401
+from core.loading import quick_from_db
 from core.prepared import Prepared
 from core.roles import Role
 from core.uploads import agency_logo_path, logo_data_uri
@@ -20,6 +21,8 @@ DSN_REQUIRED_FOR_STAFF = _("Every department member needs a DSN (departmental se
 
 class User(AbstractUser):
     """A department member. The DSN is recorded on everything they log (000 IV.A.5)."""
+
+    from_db = quick_from_db  # read without __init__ (core/loading.py)
 
     dsn = models.CharField(  # noqa: DJ001 - NULL lets superusers without a DSN stay unique
         _("DSN"),
@@ -93,8 +96,7 @@ class User(AbstractUser):
     @classmethod
     def signed_in(cls, pk) -> "User | None":
         """The person a session names, with the role groups they hold read in the same
-        query: every signed-in page asks its roles, and this saves it a query. None when
-        there is no such person. The query is compiled once (`SIGNED_IN`)."""
+        query (compiled once, `SIGNED_IN`); None when there is no such person."""
         user = SIGNED_IN.instance(pk)
         if user is None:
             return None
@@ -193,8 +195,7 @@ class Agency(models.Model):
 
     @classmethod
     def for_pages(cls) -> "Agency | None":
-        """The profile with its name alone, for the layout of every page (the rest is read
-        if asked); None before it is saved."""
+        """Every page's layout: the name alone (the rest read if asked); None if unsaved."""
         return AGENCY_NAME.instance(1)
 
     @classmethod
@@ -253,6 +254,8 @@ class Area(models.Model):
     longitude/latitude (accounts/geometry.py); the bounding box beside it lets a later query
     pick the few candidate areas for a point with plain comparisons before shapely decides.
     """
+
+    from_db = quick_from_db  # read without __init__ (core/loading.py)
 
     class Kind(models.TextChoices):
         BEAT = "beat", _("Beat")

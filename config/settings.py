@@ -254,7 +254,8 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            # whitenoise's, with each file's address worked out once (core/staticfiles.py).
+            else "core.staticfiles.StaticFiles"
         )
     },
 }

@@ -21,35 +21,51 @@ from core.html import text
 DJANGO_BLANK = "---------"
 
 
-def _label(option: dict, blank) -> str:
+def _label(label, value, blank) -> str:
     """An option's label as HTML text. A translated label is read once: compared and
     escaped as it was, it was translated twice (half of a short list's time)."""
-    label = option["label"]
     if isinstance(label, Promise):
         label = str(label)
-    if label == DJANGO_BLANK and option["value"] == "":
+    if label == DJANGO_BLANK and value == "":
         label = blank
     return text(label)
 
 
 class _QuickOptions:
+    """The <select> Django's Select renders, built here: the same attributes, options,
+    groups and selected ones (Django's `optgroups`), without a dictionary of attributes
+    made for each option and read back (a millisecond of the concern list's filters)."""
+
     blank_label = _("Choose one")
 
+    def select_attrs(self, attrs) -> dict:
+        """The <select>'s own attributes, as Django's Select works them out."""
+        final = self.build_attrs(self.attrs, attrs)
+        if self.allow_multiple_selected:
+            final["multiple"] = True
+        return final
+
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        blank = self.blank_label
-        html = [format_html('<select name="{}"{}>', widget["name"], flatatt(widget["attrs"]))]
-        for group, options, _index in widget["optgroups"]:
-            if group:
-                html.append(format_html('<optgroup label="{}">', group))
-            # Plain escaping per option (format_html's own checks cost more than the option).
-            html.extend(
-                f'<option value="{text(option["value"])}"'
-                f"{flatatt(option['attrs']) if option['attrs'] else ''}>"
-                f"{_label(option, blank)}</option>"
-                for option in options
-            )
-            if group:
+        final = self.select_attrs(attrs)
+        chosen = self.format_value(value)
+        blank, several = self.blank_label, self.allow_multiple_selected
+        html = [format_html('<select name="{}"{}>', name, flatatt(final))]
+        has_selected = False
+        for option_value, option_label in self.choices:
+            if option_value is None:
+                option_value = ""
+            grouped = isinstance(option_label, (list, tuple))
+            if grouped:
+                html.append(format_html('<optgroup label="{}">', option_value))
+            for value_, label in option_label if grouped else [(option_value, option_label)]:
+                # Plain escaping per option (format_html's checks cost more than the option).
+                selected = (not has_selected or several) and str(value_) in chosen
+                has_selected |= selected
+                html.append(
+                    f'<option value="{text(value_)}"{" selected" if selected else ""}>'
+                    f"{_label(label, value_, blank)}</option>"
+                )
+            if grouped:
                 html.append("</optgroup>")
         html.append("</select>")
         return mark_safe("".join(html))  # noqa: S308 - every part escaped by format_html  # nosec B308 B703
@@ -119,12 +135,12 @@ class LookupSelect(QuickSelect):
         super().__init__(attrs)
         self.lookup_url = lookup_url
 
-    def get_context(self, name, value, attrs):
+    def render(self, name, value, attrs=None, renderer=None):
         attrs = {**(attrs or {}), "data-searchable": "true"}
         iterator = self.choices
         queryset = getattr(iterator, "queryset", None)
         if queryset is None or queryset.count() <= self.threshold:
-            return super().get_context(name, value, attrs)
+            return super().render(name, value, attrs, renderer)
         # Long: only the blank choice and what is chosen now; the rest come by lookup.
         attrs["data-lookup"] = str(self.lookup_url)
         values = value if isinstance(value, (list, tuple)) else [value]
@@ -134,7 +150,7 @@ class LookupSelect(QuickSelect):
         short += [(str(r.pk), field.label_from_instance(r)) for r in queryset.filter(pk__in=chosen)]
         self.choices = short
         try:
-            return super().get_context(name, value, attrs)
+            return super().render(name, value, attrs, renderer)
         finally:
             self.choices = iterator
 

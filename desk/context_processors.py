@@ -1,7 +1,9 @@
+from django.urls import get_script_prefix
+
 from accounts.mfa import mfa_required
 from accounts.models import Agency
 from core.permissions import Permission, has_permission
-from desk.navigation import menu_html
+from desk.navigation import layout_links, menu_html
 from notifications.models import UNREAD_CAP, OutboundEmail, unread_count
 
 
@@ -14,6 +16,7 @@ def navigation(request):
         "agency": Agency.for_pages(),
         "nav_html": menu_html(user, request.path) if signed_in and not pending else "",
         "mfa_pending": pending,
+        "links": layout_links(get_script_prefix()),
     }
     if signed_in and not pending:
         # One capped count per page; the menu's rows are fetched when it opens.

@@ -191,9 +191,33 @@ def _menu(granted, conditions, prefix, active, language: str) -> SafeString:
     return mark_safe("".join(html))  # noqa: S308 - every value escaped by text()  # nosec B308 B703
 
 
+# What the layout links to on every page (templates/base.html), by the name it reads them.
+LAYOUT_LINKS = {
+    "home": "home",
+    "login": "accounts:login",
+    "logout": "accounts:logout",
+    "two_factor": "accounts:mfa-manage",
+    "password": "accounts:password-change",
+    "admin": "admin:index",
+    "calendar": "calendar:settings",
+    "notifications": "notifications:list",
+    "notifications_menu": "notifications:menu",
+    "notification_settings": "notifications:settings",
+    "outbox": "notifications:outbox",
+}
+
+
+@functools.lru_cache(maxsize=8)
+def layout_links(prefix: str) -> dict[str, str]:
+    """The layout's addresses, reversed once: ten `{% url %}` were a third of a millisecond
+    of every page."""
+    return {key: reverse(name) for key, name in LAYOUT_LINKS.items()}
+
+
 def forget_menus(setting: str = "", **kwargs) -> None:
     """The kept menus and addresses, dropped when the URLs or the languages change (a test
     overriding ROOT_URLCONF or LANGUAGES; a deployment changes them only with a restart)."""
     if setting in ("ROOT_URLCONF", "LANGUAGES", "LANGUAGE_CODE", ""):
         _urls.cache_clear()
         _menu.cache_clear()
+        layout_links.cache_clear()

@@ -28,16 +28,15 @@ class Picker(LookupSelect):
         super().__init__(attrs, lookup_url=lookup_url)
         self.placeholder = placeholder
 
-    def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        shown = context["widget"]["attrs"]
+    def select_attrs(self, attrs) -> dict:
+        shown = super().select_attrs(attrs)
         # The combobox replaces the older filter box (static/js/app.js) on this list.
         shown.pop("data-searchable", None)
         shown["data-picker"] = "true"
         shown["data-picker-placeholder"] = str(self.placeholder)
         if url := shown.pop("data-lookup", None):
             shown["data-picker-url"] = url
-        return context
+        return shown
 
 
 class PickerMultiple(Picker, forms.SelectMultiple):

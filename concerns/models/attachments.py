@@ -12,11 +12,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from concerns.models.concern import Concern
+from core.loading import quick_from_db
 from core.permissions import Permission, has_permission
 from core.uploads import concern_file_path
 
 
 class Attachment(models.Model):
+    from_db = quick_from_db  # read without __init__ (core/loading.py)
+
     class Kind(models.TextChoices):
         PHOTO = "photo", _("Photo")
         DOCUMENT = "document", _("Document")

@@ -12,10 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Located, point_constraints
 from concerns.querysets import ConcernQuerySet
 from concerns.summaries import SUMMARY_MAX
+from core.loading import quick_from_db
 from imports.models import import_log_field
 
 
 class Concern(Located):
+    from_db = quick_from_db  # read without __init__ (core/loading.py)
+
     class SourceType(models.TextChoices):
         CITIZEN = "citizen", _("Citizen")
         BUSINESS = "business", _("Business")
@@ -348,6 +351,8 @@ class Concern(Located):
 
 class ConcernUpdate(models.Model):
     """One line of a concern's timeline. Append-only: never edited, never deleted."""
+
+    from_db = quick_from_db  # read without __init__ (core/loading.py)
 
     class Kind(models.TextChoices):
         RECEIVED = "received", _("Received")

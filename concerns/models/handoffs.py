@@ -7,10 +7,13 @@ from django.utils.translation import gettext_lazy as _
 
 from concerns.models.concern import Concern
 from concerns.models.places import Department, Unit
+from core.loading import quick_from_db
 
 
 class Routing(models.Model):
     """A concern relayed to a unit of the department; its commander acknowledges (000 III.5)."""
+
+    from_db = quick_from_db  # read without __init__ (core/loading.py)
 
     concern = models.ForeignKey(
         Concern, on_delete=models.CASCADE, related_name="routings", verbose_name=_("concern")
@@ -60,6 +63,8 @@ class Routing(models.Model):
 
 class Referral(models.Model):
     """A concern referred to another city department or agency, and its answer (000 VI.9)."""
+
+    from_db = quick_from_db  # read without __init__ (core/loading.py)
 
     concern = models.ForeignKey(
         Concern, on_delete=models.CASCADE, related_name="referrals", verbose_name=_("concern")

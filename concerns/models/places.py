@@ -5,9 +5,13 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.loading import quick_from_db
+
 
 class Department(models.Model):
     """Another city department or outside agency a concern can be referred to (000 VI.9)."""
+
+    from_db = quick_from_db  # read without __init__ (core/loading.py)
 
     name = models.CharField(max_length=120, unique=True, verbose_name=_("name"))
     contact_name = models.CharField(max_length=120, blank=True, verbose_name=_("contact name"))
@@ -33,6 +37,8 @@ class Department(models.Model):
 
 class Unit(models.Model):
     """A unit of this department (patrol, traffic, investigations) a concern can be routed to."""
+
+    from_db = quick_from_db  # read without __init__ (core/loading.py)
 
     name = models.CharField(max_length=80, unique=True, verbose_name=_("name"))
     commander = models.ForeignKey(

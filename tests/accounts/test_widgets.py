@@ -35,6 +35,45 @@ def test_the_same_options_selected_and_escaped_as_djangos_select():
         assert attribute in ours.split(">", 1)[0]
 
 
+PARTS = re.compile(
+    r'<option value="[^"]*"(?: selected)?>[^<]*</option>|<optgroup label="[^"]*">|</optgroup>'
+)
+
+
+def _same_as_djangos(widget_class, django_class, value, choices, attrs=None):
+    ours = widget_class(attrs=attrs, choices=choices).render("x", value)
+    theirs = django_class(attrs=attrs, choices=choices).render("x", value)
+    assert PARTS.findall(ours) == PARTS.findall(theirs)
+    opening = re.compile(r'\s([\w-]+)(?:="([^"]*)")?')
+    assert sorted(opening.findall(ours.split(">", 1)[0])) == sorted(
+        opening.findall(theirs.split(">", 1)[0])
+    )
+    return ours
+
+
+@pytest.mark.parametrize(
+    "value",
+    [None, "", "b", ["a", "c"], 2, "not offered"],
+)
+def test_options_groups_and_what_is_selected_are_djangos(value):
+    """Built without Django's dictionary per option, the list is still Django's own:
+    groups, an option chosen twice selected once in a single list, a number matched as
+    text, and no blank turned into another label when it is not Django's."""
+    choices = [
+        (None, "Nothing"),
+        ("a", "Alpha & <b>"),
+        ("Group one", [("b", "Bee"), ("c", "Sea"), ("b", "Bee again")]),
+        (2, "Two"),
+        ("c", 'Quote "c"'),
+    ]
+    attrs = {"id": "id_x", "class": "form-select", "required": True, "disabled": False}
+    html = _same_as_djangos(QuickSelect, forms.Select, value, choices, attrs)
+    assert html.count(" selected") <= 1
+    several = _same_as_djangos(QuickSelectMultiple, forms.SelectMultiple, value, choices, attrs)
+    if value == ["a", "c"]:
+        assert several.count(" selected") == 3  # each "c", and "a"
+
+
 def test_several_chosen_in_a_multiple_list():
     choices = [(1, "One"), (2, "Two"), (3, "Three")]
     html = QuickSelectMultiple(choices=choices).render("officers", [1, 3])
