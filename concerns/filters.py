@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Area, User
 from concerns.models import Concern
+from core.filtering import QuickFilterSet
 from core.widgets import DateInput, QuickSelect
 
 SORTS = {
@@ -31,7 +32,7 @@ def _members(value: str):
     ).values("pk")
 
 
-class ConcernFilter(django_filters.FilterSet):
+class ConcernFilter(QuickFilterSet):
     q = django_filters.CharFilter(method="filter_search", label=_("Search"))
     status = django_filters.ChoiceFilter(choices=Concern.Status.choices, empty_label=_("Any"))
     open = django_filters.BooleanFilter(
