@@ -108,12 +108,12 @@ class User(AbstractUser):
 
 
 # Every signed-in page asks it: compiled once per process (core/prepared.py).
-SIGNED_IN = Prepared(
-    lambda pk: User._default_manager.annotate(
-        held_roles=ArraySubquery(Group.objects.filter(user=OuterRef("pk")).values("name"))
-    ).filter(pk=pk),
-    int,
-)
+def _signed_in(pk):
+    held = Group.objects.filter(user=OuterRef("pk")).values("name")
+    return User._default_manager.annotate(held_roles=ArraySubquery(held)).filter(pk=pk).order_by()
+
+
+SIGNED_IN = Prepared(_signed_in, int)
 
 
 class Agency(models.Model):

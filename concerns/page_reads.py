@@ -17,6 +17,7 @@ BY_REFERENCE = Prepared(
         # a traced boundary is thousands of points to read for nothing.
         .defer("defined_area__boundary")
         .filter(reference=reference)
+        .order_by()
     ),
     str,
 )

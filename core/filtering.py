@@ -7,7 +7,8 @@ to copying. `QuickFilterSet` instead:
 
 - copies each filter one level deep: its own settings dictionary, its method bound to the
   copy (what a request's filter set changes of a filter is its parent and model, set here);
-- makes the form class once per filter set, from the first request's fields: a filter set
+- makes the form class once per filter set and language, from the first such request's
+  fields (a label a filter takes from its model field is translated then): a filter set
   whose fields depend on the request (a pick-list made from a function of it, a field
   changed after the set is made) must not be one;
 - gives that form a copy of each field as Django's, except that a list of fixed choices is
@@ -20,6 +21,7 @@ import copy
 import django_filters
 from django import forms
 from django.http import QueryDict
+from django.utils.translation import get_language
 
 
 def _copied(filter_):
@@ -65,9 +67,17 @@ class QuickFilterSet(django_filters.FilterSet):
             filter_.parent = self
 
     def get_form_class(self):
-        kept = type(self).__dict__.get("_form_class")
+        # One per language: a filter without a label of its own takes its model field's
+        # name, translated as the form is made.
+        kept = type(self).__dict__.get("_form_classes")
         if kept is None:
-            kept = super().get_form_class()
-            kept.base_fields = _Fields(kept.base_fields)
-            type(self)._form_class = kept
-        return kept
+            kept = type(self)._form_classes = {}
+        language = get_language()
+        form_class = kept.get(language)
+        if form_class is None:
+            if any(callable(f.extra.get("queryset")) for f in self.filters.values()):
+                raise TypeError(f"{type(self).__name__}'s fields depend on the request.")
+            form_class = super().get_form_class()
+            form_class.base_fields = _Fields(form_class.base_fields)
+            kept[language] = form_class
+        return form_class

@@ -13,7 +13,10 @@ What a Prepared holds to, checked when it is compiled:
 - each placeholder reaches the SQL's parameters as it is, so that a value does too (an id, a
   key, a moment: not text a lookup wraps, as `icontains` does);
 - no column needs converting on its way back (no JSON);
-- a value is never None, which the ORM would have turned into IS NULL;
+- no prefetched or known related rows, no `using()` (the router decides), no columns read
+  besides those selected;
+- a value is never None, which the ORM would have turned into IS NULL, nor a yes or no
+  (True is not an id), and a moment has its time zone;
 - a list (of ids) is one array, not one parameter per id as `pk__in=[...]` would send.
 
 The database is chosen per use, as the ORM would (`router.db_for_read`), so a Prepared reads
@@ -37,8 +40,14 @@ _PLACEHOLDERS = {
 
 
 def _as(kind: type, value):
+    if isinstance(value, bool):
+        raise ValueError("A yes or no is not an id, a key or a moment.")
     if kind is list:
-        return [int(item) for item in value]
+        return [_as(int, item) for item in value]
+    if kind is dt.datetime:
+        if not isinstance(value, dt.datetime) or value.tzinfo is None:
+            raise ValueError("A moment is a datetime with its time zone.")
+        return value
     return value if isinstance(value, kind) else kind(value)
 
 
@@ -98,6 +107,11 @@ class Prepared:
 
 class _Compiled:
     def __init__(self, queryset, alias: str, placeholders: tuple, count: bool):
+        # What the ORM would do besides running the SQL, a Prepared does not: refused.
+        if queryset._prefetch_related_lookups or queryset._known_related_objects:
+            raise ValueError("A Prepared reads one query: no prefetched or known related rows.")
+        if queryset._db is not None:
+            raise ValueError("A Prepared reads where the router sends it, not `using()`.")
         compiler = queryset.query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
         slots = []
@@ -107,7 +121,9 @@ class _Compiled:
                     slots.append((position, index))
         if {index for _, index in slots} != set(range(len(placeholders))):
             raise ValueError(f"A value does not reach the SQL as it is: {sql}")
-        columns = [column for column, *_ in compiler.select[: compiler.col_count]]
+        if len(compiler.select) != compiler.col_count or queryset.query.extra_select:
+            raise ValueError(f"A Prepared reads the columns it selects and no others: {sql}")
+        columns = [column for column, *_ in compiler.select]
         if compiler.get_converters(columns):
             raise ValueError(f"A column needs converting, which a Prepared does not do: {sql}")
         # The compiled SQL itself, counted: no value is in it (they are parameters).

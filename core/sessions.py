@@ -22,7 +22,10 @@ UNEXPIRED = Prepared(
 
 class SessionStore(db.SessionStore):
     def _get_session_from_db(self):
-        session = UNEXPIRED.instance(self.session_key, timezone.now())
+        if self.model is not Session:  # a store with a model of its own reads as Django's
+            return super()._get_session_from_db()
+        key = self.session_key
+        session = UNEXPIRED.instance(key, timezone.now()) if key is not None else None
         if session is None:
             self._session_key = None
         return session

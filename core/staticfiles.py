@@ -6,6 +6,8 @@ A page names about fifteen static files (its stylesheets, scripts and icon). Eac
 apiece, half a millisecond a page. The manifest is read when the process starts and does not
 change until it restarts (a deployment collects the files, then restarts), so neither do the
 addresses. A file missing from the manifest still fails as whitenoise's does, every time.
+Production only (DEBUG off, as settings choose it): with DEBUG on, Django's storage gives
+unhashed names and this one is not used. The names kept are those the templates name.
 """
 
 from whitenoise.storage import CompressedManifestStaticFilesStorage

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from concerns.models import Concern, Routing
+from concerns.next_step import load_facts
 from core.permissions import Permission, has_permission
 from core.roles import Role
 from desk import inbox as inbox_items
@@ -77,7 +78,7 @@ def _list_url(name: str, **query) -> str:
     return f"{reverse(name)}?{urlencode(query)}" if query else reverse(name)
 
 
-def _concerns(user, key, title, qs, url, empty, **kwargs) -> Waiting:
+def _concerns(key, title, qs, url, empty, **kwargs) -> Waiting:
     ordered = qs.order_by("date_received", "id")
     count = ordered.values("pk")[: CAP + 1].count()
     rows = list(ordered.for_list()[:ROWS]) if count else []
@@ -97,7 +98,6 @@ def _concerns(user, key, title, qs, url, empty, **kwargs) -> Waiting:
 def _mine(user) -> Waiting:
     qs = Concern.objects.visible_to(user).open().filter(Q(reported_by=user) | Q(assignee=user))
     return _concerns(
-        user,
         "mine",
         _("Your open concerns"),
         qs,
@@ -114,7 +114,6 @@ def _mine(user) -> Waiting:
 def _escalated(user) -> Waiting:
     qs = Concern.objects.visible_to(user).filter(status=Concern.Status.ESCALATED)
     return _concerns(
-        user,
         "escalated",
         _("Escalated by officers"),
         qs,
@@ -131,7 +130,6 @@ def _routings(user) -> Waiting:
     # A routing left unacknowledged on a resolved concern no longer asks anything of anyone.
     qs = Concern.objects.visible_to(user).open().filter(pk__in=routed.values("concern_id"))
     return _concerns(
-        user,
         "routings",
         _("Routed to your unit, not yet acknowledged"),
         qs,
@@ -147,7 +145,6 @@ def _routings(user) -> Waiting:
 def _queue(user) -> Waiting:
     qs = Concern.objects.visible_to(user).open().needs_action_by(user)
     return _concerns(
-        user,
         "queue",
         _("Your queue: waiting longest"),
         qs,
@@ -162,7 +159,6 @@ def _queue(user) -> Waiting:
 def _awaiting(user) -> Waiting:
     qs = Concern.objects.visible_to(user).open().awaiting_response()
     return _concerns(
-        user,
         "awaiting",
         _("Referred, waiting for an answer"),
         qs,
@@ -244,4 +240,7 @@ def waiting_for(user, roles: list) -> list[Waiting]:
                 blocks[builder] = (blocks[builder][0], True)
             continue
         blocks[builder] = (builder(user), always)
-    return [block for block, always in blocks.values() if always or block.count]
+    shown = [block for block, always in blocks.values() if always or block.count]
+    # The concern blocks' row facts in one query for all their rows, not one a block.
+    load_facts([row for b in shown if b.kind == "concerns" for row in b.rows], user)
+    return shown

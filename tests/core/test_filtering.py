@@ -6,6 +6,8 @@ import django_filters
 import pytest
 from django.http import QueryDict
 from django.test import RequestFactory
+from django.utils import translation
+from django.utils.translation import get_language
 
 from concerns.filters import ConcernFilter
 from concerns.models import Concern
@@ -75,3 +77,24 @@ def test_two_requests_filter_sets_share_nothing_they_change(cro, officer):
     # django-filter's choice iterator reads the labels of its own field.
     assert one._choices.field is one and two._choices.field is two
     assert ConcernFilter.base_filters["status"].__dict__.get("parent") is None
+
+
+def test_a_label_taken_from_the_model_is_in_each_requests_language(cro, monkeypatch):
+    """The form class is kept per language: a filter without a label of its own (the
+    status) takes its model field's name, translated when the form class is made."""
+    monkeypatch.setattr(
+        django_filters.filters, "label_for_filter", lambda *args, **kwargs: get_language()
+    )
+    monkeypatch.setattr(ConcernFilter, "_form_classes", {})
+    for language in ("es", "en", "es"):
+        with translation.override(language):
+            form = ConcernFilter(None, queryset=Concern.objects.all(), request=_request(cro)).form
+            assert form.fields["status"].label == language
+
+
+def test_a_filter_set_whose_fields_depend_on_the_request_is_refused(cro):
+    class ByRequest(ConcernFilter):
+        defined_area = django_filters.ModelChoiceFilter(queryset=lambda request: None)
+
+    with pytest.raises(TypeError, match="depend on the request"):
+        ByRequest(None, queryset=Concern.objects.all(), request=_request(cro)).get_form_class()

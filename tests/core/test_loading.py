@@ -8,28 +8,43 @@ from django.db.models.signals import post_init
 
 from accounts.models import Agency, Area, User
 from concerns import services
-from concerns.models import Attachment, Concern, ConcernUpdate, Referral, Routing
+from concerns.models import (
+    Attachment,
+    Concern,
+    ConcernUpdate,
+    Department,
+    Referral,
+    Routing,
+    Unit,
+)
 from core.loading import _filled
 from tests.factories import ConcernFactory, DepartmentFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def _listening(model):
+def _listening():
+    """A listener to every model's post_init: Django's own loading for each of them."""
+
     def listener(**kwargs):
         pass
 
-    post_init.connect(listener, sender=model, weak=False)
+    post_init.connect(listener, weak=False)
     return listener
 
 
 def _state(obj) -> dict:
+    """Everything an instance holds, its related rows' included, field by field."""
+    if obj is None:
+        return None
     values = {k: v for k, v in obj.__dict__.items() if k != "_state"}
     return {
+        "class": type(obj),
         "values": values,
         "adding": obj._state.adding,
         "db": obj._state.db,
         "deferred": obj.get_deferred_fields(),
+        "related": {k: _state(v) for k, v in obj._state.fields_cache.items()},
     }
 
 
@@ -44,13 +59,14 @@ def _same_as_djangos(queryset, monkeypatch) -> list:
 
     monkeypatch.setattr(Model, "__init__", counted)
     quick = list(queryset)
-    assert queryset.model not in made  # read without __init__
+    assert queryset.model not in made  # read without __init__, its related rows too
+    assert not {type(v) for o in quick for v in o._state.fields_cache.values()} & set(made)
     monkeypatch.setattr(Model, "__init__", real_init)
-    listener = _listening(queryset.model)
+    listener = _listening()
     try:
-        djangos = list(queryset.all())  # a listener: Django's own loading
+        djangos = list(queryset.all())
     finally:
-        post_init.disconnect(listener, sender=queryset.model)
+        post_init.disconnect(listener)
     assert [_state(o) for o in quick] == [_state(o) for o in djangos]
     return quick
 
@@ -85,8 +101,12 @@ def test_a_concerns_handoffs_timeline_and_people_are_djangos(
         department=DepartmentFactory(name="Public Works"),
         referred_on=forwarded.date_received,
     )
-    _same_as_djangos(Routing.objects.select_related("unit", "routed_by"), monkeypatch)
-    _same_as_djangos(Referral.objects.select_related("department"), monkeypatch)
+    (routing,) = _same_as_djangos(Routing.objects.select_related("unit", "routed_by"), monkeypatch)
+    assert routing.unit.name == "Traffic" and routing.routed_by == cro
+    (referral,) = _same_as_djangos(Referral.objects.select_related("department"), monkeypatch)
+    assert referral.department.name == "Public Works"
+    _same_as_djangos(Unit.objects.select_related("commander"), monkeypatch)
+    _same_as_djangos(Department.objects.all(), monkeypatch)
     assert _same_as_djangos(ConcernUpdate.objects.select_related("author"), monkeypatch)
     Attachment.objects.create(
         concern=forwarded,

@@ -126,7 +126,33 @@ def test_none_and_a_wrong_number_of_values_are_refused(cro):
         SIGNED_IN.instance(cro.pk, cro.pk)
 
 
-def test_it_counts_as_a_query_where_the_orms_would(cro, django_assert_num_queries):
+def test_each_use_sends_its_own_values_as_one_query(cro, django_assert_num_queries):
     user = UserFactory(roles=[Role.OFFICER])
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2) as asked:
         assert SIGNED_IN.instance(user.pk).pk == user.pk
+        assert SIGNED_IN.instance(cro.pk).pk == cro.pk
+    first, second = (query["sql"] for query in asked.captured_queries)
+    assert str(user.pk) in first and str(cro.pk) in second
+    assert first.replace(str(user.pk), "?") == second.replace(str(cro.pk), "?")
+
+
+def test_what_a_prepared_would_silently_skip_is_refused(cro):
+    for build in (
+        lambda pk: User.objects.filter(pk=pk).prefetch_related("groups"),
+        lambda pk: User.objects.using("default").filter(pk=pk),
+        lambda pk: User.objects.filter(pk=pk).extra(select={"one": "1"}),  # noqa: S610
+    ):
+        with pytest.raises(ValueError, match="A Prepared"):
+            Prepared(build, int).rows(cro.pk)
+
+
+def test_a_yes_or_no_and_a_moment_without_its_zone_are_refused(cro):
+    with pytest.raises(ValueError):
+        SIGNED_IN.instance(True)
+    since = Prepared(
+        lambda moment: Concern.objects.filter(created_at__gte=moment).values_list("pk"),
+        dt.datetime,
+    )
+    with pytest.raises(ValueError, match="time zone"):
+        since.rows(dt.datetime(2026, 12, 5, 12, 0))
+    assert since.rows(dt.datetime(2026, 12, 5, 12, 0, tzinfo=dt.UTC)) == []
