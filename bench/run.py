@@ -55,6 +55,17 @@ TARGETS = {
     "dashboard": 300,
     "intake POST, 20 officers": 200,
 }
+# Issue 26's hot pages: p95 under 25 ms with two clients, at least a tenth of the do-nothing
+# view's throughput, and at most 8 ms of the workers' CPU a request.
+HOT = (
+    "concerns, list (default)",
+    "concerns, list (filtered)",
+    "concerns, list (searched)",
+    "concern detail",
+    "approvals inbox",
+    "officer's home",
+)
+HOT_P95_MS, HOT_SHARE, HOT_CPU_MS = 25, 0.10, 8
 
 
 def env(debug=False) -> dict:
@@ -431,6 +442,22 @@ def main():
             target = TARGETS[r.label]
             verdict = "met" if r.percentile(95) < target and not r.errors() else "MISSED"
             print(f"  {r.label:34} p95 {r.percentile(95):7.1f} ms < {target} ms: {verdict}")
+    print("\nIssue 26's hot pages (p95, share of the yardstick's throughput, workers' CPU):")
+    for r in results:
+        if r.label in HOT:
+            share = r.throughput / yardstick.throughput if yardstick.throughput else 0
+            cpu = r.cpu_ms
+            checks = (
+                r.percentile(95) < HOT_P95_MS and not r.errors(),
+                share >= HOT_SHARE,
+                cpu is not None and cpu <= HOT_CPU_MS,
+            )
+            verdicts = ["met" if ok else "MISSED" for ok in checks]
+            print(
+                f"  {r.label:34} p95 {r.percentile(95):6.1f} ms < {HOT_P95_MS}: {verdicts[0]:6} "
+                f"x bare {share:5.3f} >= {HOT_SHARE}: {verdicts[1]:6} "
+                f"CPU {'-' if cpu is None else f'{cpu:.1f}'} ms <= {HOT_CPU_MS}: {verdicts[2]}"
+            )
     if loaded:
         print("\nUnder a deliberate load (a second process burning one core):")
         print(load.table(loaded, loaded[0]))

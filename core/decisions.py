@@ -95,7 +95,7 @@ class Item:
     title: str
     url: str
     by: str
-    since: dt.datetime
+    since: dt.datetime | None  # None for a record submitted before the time was kept
     decisions: list = field(default_factory=list)  # [(decision, label, needs_comment)]
     # A report's revision as listed: a decision on a report changed since is refused.
     revision: int | None = None
@@ -105,7 +105,7 @@ class Item:
         return f"{self.kind}-{self.pk}"
 
     def waited_days(self, now) -> int:
-        return max((now - self.since).days, 0)
+        return max((now - self.since).days, 0) if self.since is not None else 0
 
 
 @dataclass(frozen=True)

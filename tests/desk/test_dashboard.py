@@ -18,7 +18,7 @@ from outreach import services as outreach_services
 from outreach.models import Material
 from programs.services import evaluation_schedule
 from reports import services as report_services
-from reports.models import Report
+from reports.models import Plan, Report
 from tests.factories import (
     ActivityFactory,
     ConcernFactory,
@@ -320,6 +320,19 @@ def test_inbox_lists_everything_waiting_oldest_first(client_for, chief, cro):
     text = response.text
     assert text.index("Monthly community relations report") < text.index(material.name)
     assert "waiting 9 days" in text and "waiting 0 days" in text
+
+
+def test_a_record_without_its_submission_time_is_listed_without_one(client_for, chief, cro):
+    """A plan marked waiting without the time it was sent (an import, an old record) is
+    listed last, with no date and no days waited, not an error."""
+    plan = Plan.objects.create(year=2027, status=Plan.Status.SUBMITTED, created_by=cro)
+    material = waiting_material(cro)
+    response = client_for(chief).get(reverse("inbox"))
+    assert response.status_code == 200
+    text = response.text
+    assert text.index(material.name) < text.index(str(plan))
+    after = text[text.index(str(plan)) :].split("</li>", 1)[0]
+    assert "submitted" not in after and "waiting" not in after
 
 
 def test_decide_from_the_inbox(client_for, chief, cro):
