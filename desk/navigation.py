@@ -197,7 +197,7 @@ LAYOUT_LINKS = {
     "login": "accounts:login",
     "logout": "accounts:logout",
     "two_factor": "accounts:mfa-manage",
-    "password": "accounts:password-change",
+    "password": "accounts:password-change",  # nosec B105 - a URL name, not a password
     "admin": "admin:index",
     "calendar": "calendar:settings",
     "notifications": "notifications:list",
