@@ -1,13 +1,13 @@
 """A query of fixed shape, compiled to SQL once per process (issue 26).
 
-Building a query with the ORM and compiling it costs 0.3-0.8 ms of CPU; sending the SQL it
-makes and reading the answer costs about 0.1 (PERFORMANCE.md, "The queries every page
-asks"). The queries every signed-in page asks never change shape, only their values: the
-session, its person with their roles, their second factor, the agency's name, the unread
-count, the menu's reporting duty. Each is a `Prepared`: a function that builds the queryset
-from its values, and the kinds of those values. The queryset is built once with a
-placeholder of each kind, compiled for the database it reads, and from then on each use puts
-its values in the placeholders' places and sends the same SQL.
+Asking a query through the ORM costs 0.35-0.7 ms of CPU, most of it building and compiling
+the query; sending the SQL it makes and reading the answer costs about 0.1 (PERFORMANCE.md,
+"The queries every page asks"). The queries every signed-in page asks never change shape,
+only their values: the session, its person with their roles, their second factor, the
+agency's name, the unread count, the menu's reporting duty. Each is a `Prepared`: a function
+that builds the queryset from its values, and the kinds of those values. The queryset is
+built once with a placeholder of each kind, compiled for the database it reads, and from
+then on each use puts its values in the placeholders' places and sends the same SQL.
 
 What a Prepared holds to, checked when it is compiled:
 - each placeholder reaches the SQL's parameters as it is, so that a value does too (an id, a
@@ -99,10 +99,6 @@ class Prepared:
         """Every row as a model instance, with the related rows it selects."""
         compiled, alias = self._for()
         return [compiled.instance(alias, row) for row in compiled.rows(alias, self._values(values))]
-
-    def forget(self) -> None:
-        """Compile again on next use (a test that changes what the SQL depends on)."""
-        self._compiled.clear()
 
 
 class _Compiled:
