@@ -5,6 +5,7 @@ figures read from indexes that hold every column they need."""
 
 import datetime as dt
 import importlib
+import re
 import sys
 
 import pytest
@@ -103,19 +104,33 @@ def test_the_fork_server_started_early_lays_out_pdfs():
 # --- What the slow figures read ---------------------------------------------------------
 
 
-def _plan_of(sql: str) -> str:
-    """PostgreSQL's plan for a query a builder ran, with every scan that reads the table
-    ruled out (sequential, bitmap, and an index's rows fetched from the table): what is
-    left shows whether an index holds every column the query reads (an "Index Only Scan")
-    or not. Ruled out, not left to the table's statistics: on the suite's nearly empty
-    tables the planner may otherwise pick any index and filter in the table (it did, once
-    in CI, reading concern_category_idx)."""
+def _read_of(sql: str, table: str) -> set[str]:
+    """The columns of `table` a query reads, as the ORM writes them ("table"."column"); a
+    subquery's alias (U0) is another table's."""
+    return set(re.findall(rf'"{table}"\."(\w+)"', sql))
+
+
+def _held_by(index: str) -> set[str]:
+    """Every column an index holds: its keys and the columns it includes."""
     with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_bitmapscan = off")
-        cursor.execute("SET LOCAL enable_indexscan = off")
-        cursor.execute("EXPLAIN " + sql)
-        return "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute(
+            "SELECT a.attname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+            "JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey) "
+            "WHERE c.relname = %s",
+            [index],
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def _covers(index: str, sql: str, table: str) -> None:
+    """The index holds every column of the table the query reads: PostgreSQL can then answer
+    from the index alone (an index-only scan), as it does at a million rows
+    (docs/PERFORMANCE.md). Checked on the index itself, not on the plan: which plan the
+    planner picks for the suite's nearly empty tables depends on their statistics and on
+    PostgreSQL's version (it picked another index and filtered in the table once in CI)."""
+    read = _read_of(sql, table)
+    assert read, sql
+    assert read <= _held_by(index), sorted(read - _held_by(index))
 
 
 def _run(call, marker: str) -> str:
@@ -130,11 +145,11 @@ def _run(call, marker: str) -> str:
 def test_the_earlier_concerns_open_during_a_quarter_are_read_from_the_date_index_alone():
     """Section 4's tally reads every concern received before the quarter: at a million
     concerns the table's 647 MB against the index's 103 MB (docs/PERFORMANCE.md). With
-    resolved_at left out of concern_recent_idx the plan reads the table again."""
+    resolved_at left out of concern_recent_idx, every one was read from the table."""
     w = window(dt.date(2026, 7, 1), dt.date(2026, 9, 30))
     sql = _run(lambda: progress_tally(w), "GROUP BY")
-    plan = _plan_of(sql)
-    assert "Index Only Scan Backward using concern_recent_idx on concerns_concern" in plan, plan
+    assert "resolved_at" in _read_of(sql, "concerns_concern")
+    _covers("concern_recent_idx", sql, "concerns_concern")
 
 
 def test_the_concerns_resolved_in_a_year_are_counted_from_their_own_index():
@@ -142,8 +157,7 @@ def test_the_concerns_resolved_in_a_year_are_counted_from_their_own_index():
         lambda: builders.build("annual", dt.date(2025, 1, 1), dt.date(2025, 12, 31)),
         '"concerns_concern"."resolved_at" >=',
     )
-    plan = _plan_of(sql)
-    assert "Index Only Scan using concern_resolved_idx on concerns_concern" in plan, plan
+    _covers("concern_resolved_idx", sql, "concerns_concern")
 
 
 def test_the_held_activities_of_a_year_are_counted_from_the_date_index_alone():
@@ -153,5 +167,5 @@ def test_the_held_activities_of_a_year_are_counted_from_the_date_index_alone():
         lambda: builders.build("annual", dt.date(2025, 1, 1), dt.date(2025, 12, 31)),
         'SUM("outreach_outreachactivity"."attendance") AS "n"',
     )
-    plan = _plan_of(sql)
-    assert "Index Only Scan using activity_recent_idx on outreach_outreachactivity" in plan, plan
+    assert "status" in _read_of(sql, "outreach_outreachactivity")
+    _covers("activity_recent_idx", sql, "outreach_outreachactivity")
